@@ -1,0 +1,1 @@
+return await RetentionInsights.Cli.RtnApp.RunAsync(args);

@@ -1,0 +1,71 @@
+using Microsoft.Data.Sqlite;
+using RetentionInsights.Data.Metadata;
+
+namespace RetentionInsights.Data.LocalOrg;
+
+/// <summary>The embedded default "org": a SQLite file with Dataverse logical names (DESIGN.md §8).</summary>
+public static class LocalOrgDatabase
+{
+    public static string ConnectionString(string path, bool readOnly = false) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+        Pooling = false,
+    }.ToString();
+
+    /// <summary>Opens (and creates when missing) a local org with the product schema.</summary>
+    public static SqliteConnection Open(string path, DataModel? model = null)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+            Directory.CreateDirectory(directory);
+        var connection = new SqliteConnection(ConnectionString(path));
+        connection.Open();
+        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;");
+        Execute(connection, LocalOrgSchema.CreateAll(model ?? DataModel.Current));
+        return connection;
+    }
+
+    public static SqliteConnection OpenExisting(string path, bool readOnly = false)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"No local org at '{path}'. Create one with: rtn generate --db {path}", path);
+        var connection = new SqliteConnection(ConnectionString(path, readOnly));
+        connection.Open();
+        if (!readOnly)
+            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+        return connection;
+    }
+
+    public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public static long Count(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static void SetInfo(SqliteConnection connection, string key, string value)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO rtn_localorg_info(key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+        command.Parameters.AddWithValue("$k", key);
+        command.Parameters.AddWithValue("$v", value);
+        command.ExecuteNonQuery();
+    }
+
+    public static string? GetInfo(SqliteConnection connection, string key)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM rtn_localorg_info WHERE key = $k";
+        command.Parameters.AddWithValue("$k", key);
+        return command.ExecuteScalar() as string;
+    }
+}
