@@ -1,20 +1,28 @@
 using System.CommandLine;
+using System.Reflection;
 
 namespace RetentionInsights.Cli;
 
-/// <summary>The `rtn` command tree. Each verb lives in its own *Command type; this only assembles them.</summary>
+/// <summary>A group of `rtn` verbs. Each area (data, engine, warnings, service, solution) adds one class in Commands/.</summary>
+public interface IVerbGroup
+{
+    IEnumerable<Command> Create();
+}
+
+/// <summary>The `rtn` command tree: assembles every <see cref="IVerbGroup"/> in this assembly.</summary>
 public static class RtnApp
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static RootCommand BuildRoot()
     {
         var root = new RootCommand("rtn: Retention Insights for Dynamics 365 on the embedded local org or a Dataverse environment.");
-        foreach (var command in Commands())
+        var groups = typeof(RtnApp).Assembly.GetTypes()
+            .Where(t => typeof(IVerbGroup).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+            .OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => (IVerbGroup)Activator.CreateInstance(t)!);
+        foreach (var command in groups.SelectMany(g => g.Create()).OrderBy(c => c.Name, StringComparer.Ordinal))
             root.Subcommands.Add(command);
-        return await root.Parse(args).InvokeAsync();
+        return root;
     }
 
-    private static IEnumerable<Command> Commands()
-    {
-        yield break;
-    }
+    public static Task<int> RunAsync(string[] args) => BuildRoot().Parse(args).InvokeAsync();
 }
