@@ -1,0 +1,154 @@
+namespace RetentionInsights.Data.Records;
+
+// Typed rows of the Dataverse tables the product reads, as the engine sees them. The local org reader and the Dataverse
+// Web API client both produce these, so the engine never knows where the data came from. Times are UTC.
+
+public sealed record ContactRecord(
+    Guid Id,
+    string FullName,
+    DateTime CreatedOn,
+    int StateCode,
+    bool DoNotEmail,
+    bool DoNotPhone,
+    bool DoNotBulkEmail,
+    bool ProfilingOptOut,
+    DateTime? BirthDate,
+    string? City,
+    string? Country)
+{
+    public bool IsActive => StateCode == 0;
+}
+
+/// <summary>A supply contract. <see cref="Start"/> is salesorder.datefulfilled.</summary>
+public sealed record OrderRecord(
+    Guid Id,
+    Guid ContactId,
+    string Name,
+    decimal TotalAmount,
+    DateTime? SubmitDate,
+    DateTime? Start,
+    DateTime? ContractEnd,
+    DateTime? CancelledOn,
+    int StateCode,
+    DateTime CreatedOn)
+{
+    /// <summary>When the contract stopped supplying, if it has: the cancellation, else the term end when not renewed.</summary>
+    public DateTime? EndedOn => CancelledOn ?? ContractEnd;
+}
+
+public sealed record OrderLineRecord(Guid Id, Guid OrderId, string Product, decimal Quantity, decimal PricePerUnit, decimal Amount);
+
+public sealed record InvoiceRecord(Guid Id, Guid ContactId, Guid? OrderId, decimal Amount, DateTime DueDate, DateTime? PaidOn, DateTime CreatedOn)
+{
+    /// <summary>Days paid after the due date as of <paramref name="asOf"/>; unpaid invoices count up to asOf.</summary>
+    public double DaysLate(DateTime asOf)
+    {
+        var paid = PaidOn is { } p && p <= asOf ? p : asOf;
+        return Math.Max(0, (paid - DueDate).TotalDays);
+    }
+}
+
+public sealed record CaseRecord(
+    Guid Id,
+    Guid ContactId,
+    string Title,
+    string? Description,
+    int CaseType,
+    int? Priority,
+    int? Origin,
+    int? Satisfaction,
+    Guid? ParentCaseId,
+    DateTime CreatedOn,
+    DateTime? ResolvedOn,
+    int StateCode);
+
+public enum ActivityKind
+{
+    Email,
+    PhoneCall,
+}
+
+public sealed record ActivityRecord(
+    Guid Id,
+    Guid ContactId,
+    ActivityKind Kind,
+    bool Outgoing,
+    string? Subject,
+    string? Text,
+    DateTime On,
+    int? DurationMinutes);
+
+public sealed record UsageRecord(Guid ContactId, DateTime Date, double ElectricityKwh, double GasM3);
+
+public sealed record OfferRecord(
+    Guid Id,
+    string Name,
+    string Code,
+    int OfferType,
+    string? Description,
+    decimal Cost,
+    decimal MarginImpact,
+    string? EligibilityRules,
+    int MaxPer90Days,
+    bool Active);
+
+public sealed record RecommendationRecord(
+    Guid Id,
+    Guid ContactId,
+    Guid OfferId,
+    int Rank,
+    double? AcceptanceProbability,
+    decimal? ExpectedValue,
+    string? Reason,
+    int Status,
+    DateTime CreatedOn,
+    DateTime? RespondedOn,
+    int? Channel,
+    string? ModelVersion);
+
+public sealed record AlertRecord(
+    Guid Id,
+    Guid ContactId,
+    int Level,
+    string? Signals,
+    double? Sentiment,
+    DateTime? DueBy,
+    int Status,
+    int? Feedback,
+    DateTime CreatedOn,
+    DateTime? ResolvedOn);
+
+/// <summary>Everything known about one customer: the unit the engine scores.</summary>
+public sealed record CustomerHistory(
+    ContactRecord Contact,
+    IReadOnlyList<OrderRecord> Orders,
+    IReadOnlyList<OrderLineRecord> OrderLines,
+    IReadOnlyList<InvoiceRecord> Invoices,
+    IReadOnlyList<CaseRecord> Cases,
+    IReadOnlyList<ActivityRecord> Activities,
+    IReadOnlyList<UsageRecord> Usage,
+    IReadOnlyList<RecommendationRecord> Recommendations,
+    IReadOnlyList<AlertRecord> Alerts)
+{
+    /// <summary>
+    /// The date the customer left, if they did: for an inactive contact, the latest end of its contracts.
+    /// Used for labels only, never as a feature.
+    /// </summary>
+    public DateTime? ChurnedOn =>
+        Contact.IsActive ? null : Orders.Select(o => o.EndedOn).Where(d => d.HasValue).Max();
+}
+
+/// <summary>The rtn_ score columns of a contact, as written back (null = clear the value).</summary>
+public sealed record ContactScores(
+    Guid ContactId,
+    double? ChurnProbability,
+    double? PreviousChurnProbability,
+    int? ChurnRiskBand,
+    decimal? Clv12m,
+    decimal? Clv36m,
+    double? PAlive,
+    int? ValueSegment,
+    string? ChurnReasons,
+    int? EarlyWarningLevel,
+    DateTime? ScoredOn,
+    string? ModelVersion);
