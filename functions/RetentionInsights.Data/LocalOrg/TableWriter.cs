@@ -50,3 +50,19 @@ public sealed class TableWriter : IDisposable
 
     public void Dispose() => _command.Dispose();
 }
+
+/// <summary>Resolves column positions of a <see cref="TableWriter"/> once, so hot loops fill arrays by index.</summary>
+public static class TableWriterExtensions
+{
+    public static int Index(this TableWriter writer, string column)
+    {
+        for (var i = 0; i < writer.Columns.Count; i++)
+        {
+            if (writer.Columns[i] == column)
+                return i;
+        }
+        throw new KeyNotFoundException($"Column '{column}' is not part of table '{writer.Table.LogicalName}' in datamodel.json.");
+    }
+
+    public static object?[] NewRow(this TableWriter writer) => new object?[writer.Columns.Count];
+}

@@ -1,0 +1,49 @@
+namespace RetentionInsights.Data.Generation;
+
+/// <summary>Settings of the synthetic energy supplier. Defaults give the demo org: 20,000 contacts, 15 months of history.</summary>
+public sealed record GeneratorOptions
+{
+    public int Contacts { get; init; } = 20_000;
+    public int Seed { get; init; } = 42;
+
+    /// <summary>End of the simulated history (exclusive, UTC, first of a month).</summary>
+    public DateTime Until { get; init; } = new(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Months of invoices, usage, cases and activities before <see cref="Until"/>.</summary>
+    public int HistoryMonths { get; init; } = 15;
+
+    /// <summary>
+    /// Intercept of the planted monthly churn hazard (logit). The default gives roughly 12–18% churn a year, typical for a
+    /// Dutch energy supplier; tests assert the realised rate stays in that band.
+    /// </summary>
+    public double HazardIntercept { get; init; } = -5.6;
+
+    /// <summary>When set, the true churn probability per contact at this date is reported (see <see cref="TruthRow"/>).</summary>
+    public DateTime? TruthAsOf { get; init; }
+
+    public int TruthHorizonDays { get; init; } = 90;
+
+    public DateTime WindowStart => Until.AddMonths(-HistoryMonths);
+
+    public void Validate()
+    {
+        if (Contacts is < 1 or > 5_000_000)
+            throw new ArgumentOutOfRangeException(nameof(Contacts), Contacts, "--contacts must be between 1 and 5,000,000.");
+        if (HistoryMonths is < 6 or > 60)
+            throw new ArgumentOutOfRangeException(nameof(HistoryMonths), HistoryMonths, "history must be 6 to 60 months.");
+        if (Until.Day != 1 || Until.TimeOfDay != TimeSpan.Zero)
+            throw new ArgumentException($"--until must be the first day of a month (got {Until:yyyy-MM-dd}).", nameof(Until));
+        if (TruthAsOf is { } t && (t.Day != 1 || t.TimeOfDay != TimeSpan.Zero || t <= WindowStart || t >= Until))
+            throw new ArgumentException(
+                $"--truth-as-of must be the first day of a month inside the simulated window ({WindowStart:yyyy-MM-dd} .. {Until:yyyy-MM-dd}), got {t:yyyy-MM-dd}.",
+                nameof(TruthAsOf));
+        if (TruthHorizonDays is < 1 or > 365)
+            throw new ArgumentOutOfRangeException(nameof(TruthHorizonDays), TruthHorizonDays, "--truth-horizon-days must be 1..365.");
+    }
+}
+
+/// <summary>
+/// The planted truth for one contact active at the truth date: the probability of churning within the horizon implied by the
+/// hazard the simulator used at that date (held constant over the horizon), and whether the contact actually churned.
+/// </summary>
+public sealed record TruthRow(Guid ContactId, double TrueProbability, bool ChurnedWithinHorizon);
