@@ -1,0 +1,34 @@
+using RetentionInsights.Scoring.Churn;
+using RetentionInsights.Scoring.Clv;
+using RetentionInsights.Scoring.Features;
+using RetentionInsights.Scoring.Offers;
+
+namespace RetentionInsights.Scoring.Models;
+
+/// <summary>The non-ML.NET state of a trained engine version, stored inside <see cref="ModelMetadata"/>.</summary>
+public sealed record EngineParameters
+{
+    public RiskBands RiskBands { get; init; } = RiskBands.Default;
+    public ClvSettings Clv { get; init; } = new();
+    public OfferModelState Offers { get; init; } = OfferModelState.Empty;
+
+    /// <summary>Winsorising limits learned on the training data, applied identically when scoring.</summary>
+    public IReadOnlyList<FeatureLimit> FeatureLimits { get; init; } = [];
+}
+
+/// <summary>Settings and fitted parameters of the CLV part. Time units are explicit in each parameter record.</summary>
+public sealed record ClvSettings
+{
+    /// <summary>Gross margin as a share of contract revenue (energy retail: a few percent to ~15 %).</summary>
+    public double MarginRate { get; init; } = 0.12;
+
+    public double AnnualDiscountRate { get; init; } = 0.08;
+
+    /// <summary>BG/NBD fitted on contract starts (orders), weekly units; null when there was too little history.</summary>
+    public BgNbdParameters? OrderBgNbd { get; init; }
+
+    public GammaGammaParameters? OrderGammaGamma { get; init; }
+
+    /// <summary>Value segment cut points on CLV 36 months (€): Low below the first, Top from the last.</summary>
+    public double[] SegmentCuts { get; init; } = [250, 600, 1200];
+}

@@ -1,0 +1,28 @@
+namespace RetentionInsights.Scoring.Models;
+
+/// <summary>
+/// Where trained model versions live: a folder locally (<see cref="LocalFolderModelStore"/>), a Blob container in Azure.
+/// A version is two artifacts: the ML.NET model zip and its <see cref="ModelMetadata"/> JSON. Exactly one version is the
+/// champion (the one scoring uses); every other saved version is a candidate or a former champion kept for fallback.
+/// Implementations only move bytes; the promotion rule lives in <see cref="ModelRegistry"/> so every store behaves alike.
+/// </summary>
+public interface IModelStore
+{
+    /// <summary>Every saved version, newest trained first.</summary>
+    Task<IReadOnlyList<ModelMetadata>> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The version currently promoted, or null when nothing has been promoted yet.</summary>
+    Task<string?> GetChampionVersionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Opens the ML.NET zip of a version for reading. Throws <see cref="FileNotFoundException"/> when absent.</summary>
+    Task<Stream> OpenModelAsync(string version, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new version (model zip + metadata) without promoting it. Fails if the version already exists.</summary>
+    Task SaveCandidateAsync(ModelMetadata metadata, Stream model, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes <paramref name="version"/> the champion (atomically replaces the pointer to the previous one).</summary>
+    Task PromoteAsync(string version, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores an extra file beside a version (e.g. the HTML training report). Optional for stores that cannot.</summary>
+    Task SaveAttachmentAsync(string version, string name, Stream content, CancellationToken cancellationToken = default);
+}
