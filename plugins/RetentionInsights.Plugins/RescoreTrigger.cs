@@ -1,0 +1,34 @@
+using RetentionInsights.Plugins.Configuration;
+using RetentionInsights.Plugins.Execution;
+using RetentionInsights.Plugins.Rescoring;
+using Microsoft.Xrm.Sdk;
+
+namespace RetentionInsights.Plugins
+{
+    /// <summary>
+    /// Async post-operation step on contact, incident, salesorder and offer-recommendation changes: tells the scoring
+    /// service which customer to rescore by posting the context to the webhook service endpoint in the step configuration.
+    /// </summary>
+    public sealed class RescoreTrigger : PluginBase
+    {
+        // Immutable after construction; Dataverse builds one instance per step and shares it between threads.
+        private readonly RescoreConfiguration? _configuration;
+        private readonly string _configurationError;
+
+        public RescoreTrigger(string unsecureConfiguration, string secureConfiguration)
+        {
+            RescoreConfiguration.TryParse(unsecureConfiguration, out _configuration, out _configurationError);
+        }
+
+        public RescoreTrigger(string unsecureConfiguration)
+            : this(unsecureConfiguration, string.Empty)
+        {
+        }
+
+        protected override void ExecuteCore(LocalPluginContext local)
+        {
+            var configuration = _configuration ?? throw new InvalidPluginExecutionException(_configurationError);
+            RescoreService.Run(local.Context, configuration, () => local.SystemService, () => local.NotificationService, local.Tracing);
+        }
+    }
+}
