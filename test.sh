@@ -29,6 +29,18 @@ if ! dotnet build "$ROOT/Extension.sln" -c Release -nologo -clp:ErrorsOnly > "$O
 fi
 
 results="$OUT/results.txt"; : > "$results"
+
+# Azure Storage emulator for the Blob model store and queue fan-out tests; stopped by PID on exit.
+if [ -f "$ROOT/tests/scripts/azurite.sh" ]; then
+  log "starting Azurite"
+  if bash "$ROOT/tests/scripts/azurite.sh" start > "$OUT/azurite-start.log" 2>&1 && [ -f "$OUT/azurite.env" ]; then
+    set -a; . "$OUT/azurite.env"; set +a
+  else
+    tail -20 "$OUT/azurite-start.log" >&2
+    echo "RESULT azurite-start 0 1 0" >> "$results"
+  fi
+  trap 'bash "$ROOT/tests/scripts/azurite.sh" stop >/dev/null 2>&1 || true' EXIT
+fi
 for proj in "$ROOT"/tests/*/*.Tests.csproj; do
   [ -e "$proj" ] || continue
   name=$(basename "$proj" .csproj)
