@@ -16,6 +16,14 @@ public static class CliSupport
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
+    /// <summary>A Spectre console on the current stdout (resolved per call so redirection in tests and pipes is honoured).</summary>
+    public static Spectre.Console.IAnsiConsole Stdout() =>
+        Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(Console.Out) });
+
+    /// <summary>A Spectre console on stderr, for progress bars that must not pollute --json output.</summary>
+    public static Spectre.Console.IAnsiConsole Stderr() =>
+        Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(Console.Error) });
+
     public static void WriteJson<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
 
     public static DateTime ParseDate(string value, string option)

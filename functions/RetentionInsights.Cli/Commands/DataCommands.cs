@@ -51,7 +51,7 @@ public sealed class DataCommands : IVerbGroup
             var path = r.GetValue(db)!;
             var clock = Stopwatch.StartNew();
             GenerationSummary result = null!;
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            var console = CliSupport.Stderr();
             console.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
@@ -69,7 +69,7 @@ public sealed class DataCommands : IVerbGroup
             if (r.GetValue(json))
                 CliSupport.WriteJson(new { database = path, seconds = Math.Round(seconds, 1), databaseBytes = bytes, truthRows = result.Truth.Count, summary });
             else
-                SummaryView.Render(AnsiConsole.Console, summary, $"{path} ({bytes / 1024.0 / 1024.0:N1} MB, generated in {seconds:N1} s)");
+                SummaryView.Render(CliSupport.Stdout(), summary, $"{path} ({bytes / 1024.0 / 1024.0:N1} MB, generated in {seconds:N1} s)");
             return 0;
         }));
         return command;
@@ -87,7 +87,7 @@ public sealed class DataCommands : IVerbGroup
             if (r.GetValue(json))
                 CliSupport.WriteJson(summary);
             else
-                SummaryView.Render(AnsiConsole.Console, summary, r.GetValue(db)!);
+                SummaryView.Render(CliSupport.Stdout(), summary, r.GetValue(db)!);
             return 0;
         }));
         return command;
@@ -108,14 +108,15 @@ public sealed class DataCommands : IVerbGroup
             }
             else
             {
+                var console = CliSupport.Stdout();
                 foreach (var file in report.Files)
                 {
                     var status = file.Accepted ? $"[green]imported {file.RowsImported:N0} rows[/]" : $"[red]rejected ({file.Errors.Count} errors)[/]";
-                    AnsiConsole.MarkupLine($"{Markup.Escape(file.File)}: {status}");
+                    console.MarkupLine($"{Markup.Escape(file.File)}: {status}");
                     foreach (var error in file.Errors.Take(20))
-                        AnsiConsole.MarkupLine($"  [red]{Markup.Escape(error.ToString())}[/]");
+                        console.MarkupLine($"  [red]{Markup.Escape(error.ToString())}[/]");
                     if (file.Errors.Count > 20)
-                        AnsiConsole.MarkupLine($"  ... and {file.Errors.Count - 20} more");
+                        console.MarkupLine($"  ... and {file.Errors.Count - 20} more");
                 }
             }
             return report.Files.All(f => f.Accepted) ? 0 : CliSupport.BadInput;

@@ -1,0 +1,75 @@
+using System.Text.Json;
+
+namespace RetentionInsights.Cli.Tests.Commands;
+
+[Collection(CliCollection.Name)]
+public class DataCommandsTests
+{
+    [Fact]
+    public async Task Generate_Json_PrintsSummaryAndWritesTruth()
+    {
+        using var dir = new TempDirectory();
+        var result = await CliRunner.RunAsync("generate", "--contacts", "300", "--seed", "4", "--db", dir.File("org.db"),
+            "--truth-as-of", "2026-06-01", "--truth-out", dir.File("truth.csv"), "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var summary = json.RootElement.GetProperty("summary");
+        Assert.Equal(300, summary.GetProperty("contacts").GetInt64());
+        Assert.True(summary.GetProperty("invoices").GetInt64() > 300 * 6);
+        Assert.Equal(json.RootElement.GetProperty("truthRows").GetInt32() + 1, File.ReadAllLines(dir.File("truth.csv")).Length);
+    }
+
+    [Theory]
+    [InlineData("--until", "2026-11-15", "--until must be the first day of a month")]
+    [InlineData("--until", "15-11-2026", "--until: '15-11-2026' is not a date")]
+    [InlineData("--truth-as-of", "2026-06-01", "--truth-as-of needs --truth-out FILE")]
+    [InlineData("--contacts", "0", "--contacts must be between 1 and 5,000,000")]
+    public async Task Generate_BadOption_ExitsWith2AndExplains(string option, string value, string expected)
+    {
+        using var dir = new TempDirectory();
+        var result = await CliRunner.RunAsync("generate", "--db", dir.File("org.db"), option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
+        Assert.False(File.Exists(dir.File("org.db")));
+    }
+
+    [Fact]
+    public async Task Summary_MissingDatabase_TellsHowToCreateOne()
+    {
+        using var dir = new TempDirectory();
+        var result = await CliRunner.RunAsync("summary", "--db", dir.File("none.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("rtn generate --db", result.Stderr);
+    }
+
+    [Fact]
+    public async Task ExportThenImport_ViaCli_SucceedsAndReportsRows()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal(0, (await CliRunner.RunAsync("generate", "--contacts", "60", "--db", dir.File("a.db"), "--json")).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync("export", "--db", dir.File("a.db"), "--to", dir.File("csv"))).ExitCode);
+
+        var result = await CliRunner.RunAsync("import", "--from", dir.File("csv"), "--db", dir.File("b.db"), "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var contact = json.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("file").GetString() == "contact.csv");
+        Assert.Equal(60, contact.GetProperty("rowsImported").GetInt32());
+    }
+
+    [Fact]
+    public async Task Import_BadRow_ExitsWith2AndNamesLineAndColumn()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("in"));
+        File.WriteAllText(dir.File("in/contact.csv"), "contactid,lastname,createdon,statecode\nnot-a-guid,Smit,2024-01-01T00:00:00Z,0\n");
+
+        var result = await CliRunner.RunAsync("import", "--from", dir.File("in"), "--db", dir.File("org.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("contact.csv line 2, column contactid: 'not-a-guid' is not a GUID", result.Stdout);
+    }
+}
