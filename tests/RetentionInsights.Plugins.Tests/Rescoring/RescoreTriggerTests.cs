@@ -1,0 +1,239 @@
+using Microsoft.Xrm.Sdk;
+using RetentionInsights.Data.Metadata;
+using RetentionInsights.Plugins.Tests.Fakes;
+
+namespace RetentionInsights.Plugins.Tests.Rescoring;
+
+public sealed class RescoreTriggerTests
+{
+    private readonly FakePipeline _pipeline = new();
+    private readonly DataProducer _data;
+    private readonly RescoreTrigger _plugin = new(StepConfigurations.Standard(), string.Empty);
+
+    public RescoreTriggerTests() => _data = new DataProducer(_pipeline.Service);
+
+    [Fact]
+    public void Execute_ContactUpdate_PostsContextToConfiguredEndpointWithContactInSharedVariables()
+    {
+        var contact = _data.Contact();
+        _pipeline.Event("Update", "contact", contact.Id).Target(DataProducer.Slice(contact, "donotemail"));
+
+        _pipeline.Run(_plugin);
+
+        var post = Assert.Single(_pipeline.Notifications.Posts);
+        Assert.Equal("serviceendpoint", post.Endpoint.LogicalName);
+        Assert.Equal(StepConfigurations.EndpointId, post.Endpoint.Id);
+        Assert.Same(_pipeline.Context, post.Context);
+        Assert.Equal(contact.Id.ToString("D"), post.SharedVariables["rtn_contactid"]);
+    }
+
+    [Fact]
+    public void Execute_ContactCreate_PostsTheNewContact()
+    {
+        var contact = _data.Contact();
+        _pipeline.Event("Create", "contact", contact.Id).Target(contact);
+
+        _pipeline.Run(_plugin);
+
+        Assert.Equal(contact.Id.ToString("D"), Assert.Single(_pipeline.Notifications.Posts).SharedVariables["rtn_contactid"]);
+    }
+
+    [Theory]
+    [InlineData("incident")]
+    [InlineData("salesorder")]
+    public void Execute_CreateOfCustomerRecord_ResolvesCustomerFromTargetWithoutReading(string table)
+    {
+        var contact = _data.Contact();
+        var row = table == "incident" ? _data.Incident(contact) : _data.SalesOrder(contact);
+        _pipeline.Event("Create", table, row.Id).Target(row);
+
+        _pipeline.Run(_plugin);
+
+        Assert.Equal(contact.Id.ToString("D"), Assert.Single(_pipeline.Notifications.Posts).SharedVariables["rtn_contactid"]);
+        Assert.Equal(0, _pipeline.Service.RetrieveCount);
+    }
+
+    [Theory]
+    [InlineData("incident")]
+    [InlineData("salesorder")]
+    public void Execute_UpdateWithPostImage_ResolvesCustomerFromImage(string table)
+    {
+        var contact = _data.Contact();
+        var row = table == "incident" ? _data.Incident(contact) : _data.SalesOrder(contact);
+        _pipeline.Event("Update", table, row.Id)
+            .Target(DataProducer.Slice(row, "statecode"))
+            .PostImage(DataProducer.Slice(row, "customerid"));
+
+        _pipeline.Run(_plugin);
+
+        Assert.Equal(contact.Id.ToString("D"), Assert.Single(_pipeline.Notifications.Posts).SharedVariables["rtn_contactid"]);
+        Assert.Equal(0, _pipeline.Service.RetrieveCount);
+    }
+
+    [Theory]
+    [InlineData("incident")]
+    [InlineData("salesorder")]
+    public void Execute_DeleteWithPreImage_RescoresTheCustomerWhoLostTheRecord(string table)
+    {
+        var contact = _data.Contact();
+        var row = table == "incident" ? _data.Incident(contact) : _data.SalesOrder(contact);
+        _pipeline.Event("Delete", table, row.Id)
+            .Target(row.ToEntityReference())
+            .PreImage(DataProducer.Slice(row, "customerid"));
+
+        _pipeline.Run(_plugin);
+
+        Assert.Equal(contact.Id.ToString("D"), Assert.Single(_pipeline.Notifications.Posts).SharedVariables["rtn_contactid"]);
+    }
+
+    [Fact]
+    public void Execute_UpdateWithoutImages_ReadsTheCustomerFromTheRecordAsSystem()
+    {
+        var contact = _data.Contact();
+        var incident = _data.Incident(contact);
+        _pipeline.Event("Update", "incident", incident.Id).Target(DataProducer.Slice(incident, "statecode"));
+
+        _pipeline.Run(_plugin);
+
+        Assert.Equal(contact.Id.ToString("D"), Assert.Single(_pipeline.Notifications.Posts).SharedVariables["rtn_contactid"]);
+        Assert.Equal(1, _pipeline.Service.RetrieveCount);
+        Assert.Equal([null], _pipeline.Factory.RequestedUsers);
+        Assert.Contains("no image registered", _pipeline.Tracing.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Execute_DeleteWithoutPreImage_FailsNamingTheMissingImageAndPostsNothing()
+    {
+        var incident = _data.Incident(_data.Contact());
+        _pipeline.Event("Delete", "incident", incident.Id).Target(incident.ToEntityReference());
+
+        var error = Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(_plugin));
+
+        Assert.Contains("pre-image 'PreImage'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("customerid", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_pipeline.Notifications.Posts);
+    }
+
+    [Fact]
+    public void Execute_CaseOfAccountCustomer_RescoresTheAccountsPrimaryContact()
+    {
+        var contact = _data.Contact();
+        var account = _data.Account(primaryContact: contact);
+        var incident = _data.Incident(account);
+        _pipeline.Event("Create", "incident", incident.Id).Target(incident);
+
+        _pipeline.Run(_plugin);
+
+        Assert.Equal(contact.Id.ToString("D"), Assert.Single(_pipeline.Notifications.Posts).SharedVariables["rtn_contactid"]);
+        Assert.Contains("account.primarycontactid", _pipeline.Tracing.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Execute_OrderOfAccountWithoutPrimaryContact_PostsNothing()
+    {
+        var account = _data.Account(primaryContact: null);
+        var order = _data.SalesOrder(account);
+        _pipeline.Event("Create", "salesorder", order.Id).Target(order);
+
+        _pipeline.Run(_plugin);
+
+        Assert.Empty(_pipeline.Notifications.Posts);
+        Assert.Contains("SkippedNoContact", _pipeline.Tracing.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Execute_UpdateClearingTheCustomer_RescoresThePreviousCustomer()
+    {
+        var contact = _data.Contact();
+        var order = _data.SalesOrder(contact);
+        var target = new Entity("salesorder", order.Id) { ["customerid"] = null };
+        _pipeline.Event("Update", "salesorder", order.Id).Target(target).PreImage(DataProducer.Slice(order, "customerid"));
+
+        _pipeline.Run(_plugin);
+
+        Assert.Equal(contact.Id.ToString("D"), Assert.Single(_pipeline.Notifications.Posts).SharedVariables["rtn_contactid"]);
+    }
+
+    [Fact]
+    public void Execute_CaseMovedToAnotherCustomer_RescoresTheNewCustomer()
+    {
+        var previous = _data.Contact();
+        var next = _data.Contact();
+        var incident = _data.Incident(previous);
+        var target = new Entity("incident", incident.Id) { ["customerid"] = next.ToEntityReference() };
+        _pipeline.Event("Update", "incident", incident.Id)
+            .Target(target)
+            .PreImage(DataProducer.Slice(incident, "customerid"))
+            .PostImage(new Entity("incident", incident.Id) { ["customerid"] = next.ToEntityReference() });
+
+        _pipeline.Run(_plugin);
+
+        Assert.Equal(next.Id.ToString("D"), Assert.Single(_pipeline.Notifications.Posts).SharedVariables["rtn_contactid"]);
+    }
+
+    [Theory]
+    [InlineData(Names.Choices.RecommendationAccepted, true)]
+    [InlineData(Names.Choices.RecommendationDeclined, true)]
+    [InlineData(Names.Choices.RecommendationProposed, false)]
+    [InlineData(Names.Choices.RecommendationExpired, false)]
+    public void Execute_OfferRecommendationStatusChange_PostsOnlyCustomerAnswers(int status, bool expectPost)
+    {
+        var contact = _data.Contact();
+        var recommendation = _data.OfferRecommendation(contact, status);
+        _pipeline.Event("Update", "rtn_offerrecommendation", recommendation.Id)
+            .Target(DataProducer.Slice(recommendation, "rtn_status"))
+            .PostImage(DataProducer.Slice(recommendation, "rtn_contactid", "rtn_status"));
+
+        _pipeline.Run(_plugin);
+
+        if (expectPost)
+        {
+            Assert.Equal(contact.Id.ToString("D"), Assert.Single(_pipeline.Notifications.Posts).SharedVariables["rtn_contactid"]);
+        }
+        else
+        {
+            Assert.Empty(_pipeline.Notifications.Posts);
+        }
+    }
+
+    [Theory]
+    [InlineData("Delete", "contact")]
+    [InlineData("Create", "rtn_offerrecommendation")]
+    [InlineData("Update", "email")]
+    [InlineData("Assign", "incident")]
+    public void Execute_CombinationItDoesNotHandle_FailsNamingTheMisregisteredStep(string message, string table)
+    {
+        _pipeline.Event(message, table, Guid.NewGuid());
+
+        var error = Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(_plugin));
+
+        Assert.Contains($"{message} of {table}", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_pipeline.Notifications.Posts);
+    }
+
+    [Fact]
+    public void Execute_RegisteredInPreOperation_FailsBecauseTheChangeIsNotCommitted()
+    {
+        var contact = _data.Contact();
+        _pipeline.Event("Update", "contact", contact.Id).Target(DataProducer.Slice(contact, "donotemail"));
+        _pipeline.Context.Stage = 20;
+
+        var error = Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(_plugin));
+
+        Assert.Contains("stage (40)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Execute_NotificationServiceFails_WrapsWithPluginNameAndCorrelationId()
+    {
+        var contact = _data.Contact();
+        _pipeline.Event("Update", "contact", contact.Id).Target(DataProducer.Slice(contact, "donotemail"));
+        _pipeline.Notifications.Failure = new TimeoutException("The webhook did not answer in 60 seconds.");
+
+        var error = Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(_plugin));
+
+        Assert.StartsWith("RescoreTrigger failed: The webhook did not answer in 60 seconds.", error.Message, StringComparison.Ordinal);
+        Assert.Contains(_pipeline.Context.CorrelationId.ToString("D"), error.Message, StringComparison.Ordinal);
+        Assert.IsType<TimeoutException>(error.InnerException);
+    }
+}
