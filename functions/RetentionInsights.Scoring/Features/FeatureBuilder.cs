@@ -33,17 +33,12 @@ public static class FeatureBuilder
 
         // --- tenure and contracts
         into[i++] = (float)Math.Max(0, (t - history.Contact.CreatedOn).TotalDays / DaysPerYear);
-        OrderRecord? running = null;
+        var running = RunningContract(history, t);
         var started = 0;
         foreach (var order in history.Orders)
         {
-            var start = StartOf(order);
-            if (start >= t)
-                continue;
-            started++;
-            var stopped = (order.CancelledOn is { } c && c < t) || (order.ContractEnd is { } e && e < t.Date);
-            if (!stopped && (running is null || start > StartOf(running)))
-                running = order;
+            if (StartOf(order) < t)
+                started++;
         }
         OrderRecord? previous = null;
         if (running is not null)
@@ -244,4 +239,20 @@ public static class FeatureBuilder
     }
 
     private static DateTime StartOf(OrderRecord order) => order.Start ?? order.CreatedOn;
+
+    /// <summary>The contract supplying the customer at <paramref name="asOf"/> as known then (latest started, not yet ended).</summary>
+    public static OrderRecord? RunningContract(CustomerHistory history, DateTime asOf)
+    {
+        OrderRecord? running = null;
+        foreach (var order in history.Orders)
+        {
+            var start = StartOf(order);
+            if (start >= asOf)
+                continue;
+            var stopped = (order.CancelledOn is { } c && c < asOf) || (order.ContractEnd is { } e && e < asOf.Date);
+            if (!stopped && (running is null || start > StartOf(running)))
+                running = order;
+        }
+        return running;
+    }
 }

@@ -2,7 +2,7 @@ namespace RetentionInsights.Scoring.Models;
 
 /// <summary>
 /// A model store in a local folder (the `--models DIR` of the CLI and the local service):
-/// <c>DIR/&lt;version&gt;/model.zip</c>, <c>DIR/&lt;version&gt;/metadata.json</c>, and <c>DIR/champion.txt</c> naming the champion.
+/// <c>DIR/&lt;version&gt;/model.zip</c>, <c>DIR/&lt;version&gt;/metadata.json</c>, and <c>DIR/champion.txt</c> listing the champion first, then earlier champions.
 /// Writes go to a temporary name first and are moved into place, so a crash never leaves a half-written version or pointer.
 /// </summary>
 public sealed class LocalFolderModelStore : IModelStore
@@ -44,13 +44,13 @@ public sealed class LocalFolderModelStore : IModelStore
         return list.OrderByDescending(m => m.TrainedOn).ThenByDescending(m => m.Version, StringComparer.Ordinal).ToList();
     }
 
-    public async Task<string?> GetChampionVersionAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> GetPromotionHistoryAsync(CancellationToken cancellationToken = default)
     {
         var path = Path.Combine(_root, ChampionFileName);
         if (!File.Exists(path))
-            return null;
-        var text = (await File.ReadAllTextAsync(path, cancellationToken)).Trim();
-        return text.Length == 0 ? null : text;
+            return [];
+        var lines = await File.ReadAllLinesAsync(path, cancellationToken);
+        return lines.Select(l => l.Trim()).Where(l => l.Length > 0).Distinct(StringComparer.Ordinal).ToList();
     }
 
     public Task<Stream> OpenModelAsync(string version, CancellationToken cancellationToken = default)
@@ -79,9 +79,10 @@ public sealed class LocalFolderModelStore : IModelStore
     {
         if (!File.Exists(Path.Combine(VersionDirectory(version), MetadataFileName)))
             throw new FileNotFoundException($"Cannot promote unknown model version '{version}'.");
+        var history = await GetPromotionHistoryAsync(cancellationToken);
         var path = Path.Combine(_root, ChampionFileName);
         var temp = path + ".tmp";
-        await File.WriteAllTextAsync(temp, version + "\n", cancellationToken);
+        await File.WriteAllLinesAsync(temp, new[] { version }.Concat(history.Where(v => v != version)), cancellationToken);
         File.Move(temp, path, overwrite: true);
     }
 

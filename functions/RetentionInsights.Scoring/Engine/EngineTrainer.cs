@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using RetentionInsights.Data.Records;
+using RetentionInsights.Scoring.Churn;
+using RetentionInsights.Scoring.Clv;
+using RetentionInsights.Scoring.Evaluation;
+using RetentionInsights.Scoring.Features;
+using RetentionInsights.Scoring.Models;
+using RetentionInsights.Scoring.Offers;
+
+namespace RetentionInsights.Scoring.Engine;
+
+public sealed record TrainingOptions
+{
+    public required DateTime AsOf { get; init; }
+    public int HorizonDays { get; init; } = 90;
+    public int MaxSnapshots { get; init; } = 12;
+
+    /// <summary>Upper bound on stacked training rows; beyond it whole customers are sampled (seeded) so snapshots stay together.</summary>
+    public int MaxTrainingRows { get; init; } = 1_500_000;
+
+    public ChurnLearnerOptions Learner { get; init; } = new();
+    public RiskBands RiskBands { get; init; } = RiskBands.Default;
+    public ClvSettings Clv { get; init; } = new();
+    public string? Version { get; init; }
+}
+
+/// <summary>Everything a training run produced: the model, its metadata and what the report plots.</summary>
+public sealed record TrainingResult(
+    ModelMetadata Metadata,
+    ChurnPredictor Model,
+    SnapshotPlan Plan,
+    BinaryMetrics Holdout,
+    BinaryMetrics Baseline,
+    PreparationReport Preparation,
+    IReadOnlyList<double> HoldoutClv36,
+    IReadOnlyDictionary<string, double> Timings,
+    BgNbdFit? OrderBgNbd,
+    GammaGammaFit? OrderGammaGamma);
+
+/// <summary>
+/// Trains the engine from customer histories: stacked monthly snapshots for churn (LightGBM + logistic baseline, evaluated on
+/// the time-based holdout), BG/NBD + Gamma–Gamma on contract starts for P(alive), and the offer acceptance model from past
+/// responses — each using only what was known at its own dates.
+/// </summary>
+public static class EngineTrainer
+{
+    public static TrainingResult Train(IReadOnlyList<CustomerHistory> histories, IReadOnlyList<OfferRecord> catalogue, TrainingOptions options, MessageSentiment? sentiment = null, ChurnPredictor? champion = null)
+    {
+        sentiment ??= MessageSentiment.None;
+        options.RiskBands.Validate();
+        var timings = new Dictionary<string, double>();
+        var clock = Stopwatch.StartNew();
+        var plan = SnapshotPlan.Create(options.AsOf, options.HorizonDays, ChurnLabels.DataStart(histories), options.MaxSnapshots);
+
+        var report = new PreparationReport();
+        var trainRows = new List<float[]>();
+        var trainLabels = new List<bool>();
+        var keep = SampleCustomers(histories.Count, plan.Training.Count, options);
+        if (keep is not null)
+            report.Drop("customer not sampled (training row cap)", histories.Count - keep.Count(k => k));
+        foreach (var t in plan.Training)
+        {
+            var (rows, labels, index) = ChurnLabels.Build(histories, t, options.HorizonDays, sentiment, report);
+            for (var k = 0; k < rows.Count; k++)
+            {
+                if (keep is not null && !keep[index[k]])
+                    continue;
+                trainRows.Add(rows[k]);
+                trainLabels.Add(labels[k]);
+            }
+        }
+        var holdoutReport = new PreparationReport();
+        var (holdoutRows, holdoutLabels, holdoutIndex) = ChurnLabels.Build(histories, plan.Holdout, options.HorizonDays, sentiment, holdoutReport);
+        timings["features.seconds"] = clock.Elapsed.TotalSeconds;
+        if (trainLabels.Count(l => l) < 10 || holdoutLabels.Count(l => l) < 1)
+            throw new InvalidOperationException($"Too few churners to learn from: {trainLabels.Count(l => l)} in {trainRows.Count} training rows, {holdoutLabels.Count(l => l)} in the holdout.");
+
+        var limits = DataPreparation.LearnLimits(trainRows);
+        var clipper = DataPreparation.Compile(limits);
+        foreach (var row in trainRows)
+            clipper.Apply(row, report);
+        var holdoutClipped = holdoutRows.Select(r => (float[])r.Clone()).ToList();
+        foreach (var row in holdoutClipped)
+            clipper.Apply(row);
+
+        clock.Restart();
+        var model = ChurnLearner.TrainLightGbm(trainRows, trainLabels, FeatureSchema.Names, options.Learner);
+        timings["train.lightgbm.seconds"] = clock.Elapsed.TotalSeconds;
+        var holdoutP = model.PredictProbabilities(holdoutClipped);
+        var holdout = BinaryMetrics.Compute(holdoutP, holdoutLabels);
+        clock.Restart();
+        var baselineP = ChurnLearner.TrainAndScoreBaseline(trainRows, trainLabels, holdoutClipped, options.Learner.Seed);
+        var baseline = BinaryMetrics.Compute(baselineP, holdoutLabels);
+        timings["train.baseline.seconds"] = clock.Elapsed.TotalSeconds;
+
+        var metrics = new Dictionary<string, double>
+        {
+            [MetricNames.HoldoutAuc] = holdout.Auc,
+            [MetricNames.HoldoutPrAuc] = holdout.PrAuc,
+            [MetricNames.HoldoutBrier] = holdout.Brier,
+            [MetricNames.HoldoutEce] = holdout.Ece,
+            [MetricNames.HoldoutLift10] = holdout.LiftAt10,
+            [MetricNames.BaselineAuc] = baseline.Auc,
+            [MetricNames.TrainingRows] = trainRows.Count,
+            [MetricNames.HoldoutRows] = holdoutRows.Count,
+            [MetricNames.HoldoutPositiveRate] = holdout.PositiveRate,
+            ["training.positiverate"] = trainLabels.Count(l => l) / (double)trainLabels.Count,
+            ["training.snapshots"] = plan.Training.Count,
+        };
+        if (champion is not null && champion.Features.SequenceEqual(FeatureSchema.Names))
+            metrics[ModelRegistry.SameHoldoutChampionAuc] = BinaryMetrics.RocAuc(champion.PredictProbabilities(holdoutClipped), holdoutLabels);
+
+        clock.Restart();
+        var (bg, gg) = FitOrderBtyd(histories, options.AsOf);
+        var clv = options.Clv with { OrderBgNbd = bg?.Parameters, OrderGammaGamma = gg?.Parameters };
+        var byId = catalogue.ToDictionary(o => o.Id);
+        var offers = OfferPropensity.Train(OfferPropensity.CollectResponses(histories, options.AsOf, byId, sentiment), catalogue);
+        timings["train.clv_offers.seconds"] = clock.Elapsed.TotalSeconds;
+        metrics["offers.responses"] = offers.Offers.Sum(o => o.Responses);
+        if (bg is not null)
+            metrics["clv.bgnbd.loglik"] = bg.LogLikelihood;
+
+        var holdoutClv = holdoutIndex.Select((h, k) => CustomerValue.Compute(histories[h], plan.Holdout, holdoutP[k], options.HorizonDays, clv).Clv36m).ToArray();
+        var trainedOn = DateTime.UtcNow;
+        var metadata = new ModelMetadata
+        {
+            Version = options.Version ?? $"{trainedOn:yyyyMMdd-HHmmss}-{options.AsOf:yyyyMMdd}",
+            TrainedOn = trainedOn,
+            DataWindowStart = plan.Training[0],
+            DataWindowEnd = options.AsOf,
+            HorizonDays = options.HorizonDays,
+            Seed = options.Learner.Seed,
+            Features = FeatureSchema.Names,
+            Metrics = metrics,
+            Parameters = new EngineParameters { RiskBands = options.RiskBands, Clv = clv, Offers = offers, FeatureLimits = limits },
+        };
+        report.Merge(holdoutReport);
+        return new TrainingResult(metadata, model, plan, holdout, baseline, report, holdoutClv, timings, bg, gg);
+    }
+
+    private static bool[]? SampleCustomers(int customers, int snapshots, TrainingOptions options)
+    {
+        var expected = (long)customers * snapshots;
+        if (expected <= options.MaxTrainingRows)
+            return null;
+        var share = options.MaxTrainingRows / (double)expected;
+        var random = new Random(options.Learner.Seed);
+        return Enumerable.Range(0, customers).Select(_ => random.NextDouble() < share).ToArray();
+    }
+
+    /// <summary>BG/NBD + Gamma–Gamma on contract starts (weekly); null when the data cannot support a fit.</summary>
+    public static (BgNbdFit? BgNbd, GammaGammaFit? GammaGamma) FitOrderBtyd(IReadOnlyList<CustomerHistory> histories, DateTime asOf)
+    {
+        var summaries = histories.Select(h => CustomerValue.OrderSummary(h, asOf)).OfType<RfmSummary>().ToArray();
+        if (summaries.Length < 50 || summaries.Count(s => s.Frequency > 0) < 10)
+            return (null, null);
+        // Aggregation inside BgNbd.Fit keeps this fast even for 400k customers (few distinct (x, t_x, T) triples per week).
+        BgNbdFit? bg = null;
+        GammaGammaFit? gg = null;
+        try
+        {
+            bg = BgNbd.Fit(summaries);
+            if (!(bg.Parameters.A > 0 && double.IsFinite(bg.LogLikelihood)))
+                bg = null;
+        }
+        catch (ArgumentException)
+        {
+        }
+        try
+        {
+            gg = GammaGamma.Fit(summaries);
+        }
+        catch (ArgumentException)
+        {
+        }
+        return (bg, gg);
+    }
+}

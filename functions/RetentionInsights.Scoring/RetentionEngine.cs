@@ -1,0 +1,154 @@
+using RetentionInsights.Data.Records;
+using RetentionInsights.Scoring.Churn;
+using RetentionInsights.Scoring.Engine;
+using RetentionInsights.Scoring.Features;
+using RetentionInsights.Scoring.Models;
+using RetentionInsights.Scoring.Offers;
+
+namespace RetentionInsights.Scoring;
+
+/// <summary>Why a customer did or did not get scores.</summary>
+public enum ScoreStatus
+{
+    Scored,
+
+    /// <summary>rtn_profilingoptout is set (GDPR objection): no score, no offers, existing scores are cleared.</summary>
+    OptedOut,
+
+    /// <summary>The contact is inactive (left): scores and open proposals are cleared.</summary>
+    Inactive,
+}
+
+/// <summary>
+/// The engine's answer for one customer: the rtn_ score columns (nulls clear a column), the top offers, and the churn reasons
+/// in English and Dutch. <see cref="ContactScores.EarlyWarningLevel"/> is always null here: the early-warning module owns it.
+/// </summary>
+public sealed record CustomerScore(Guid ContactId, ScoreStatus Status, ContactScores Scores, IReadOnlyList<OfferProposal> Offers, IReadOnlyList<ChurnReason> Reasons);
+
+public sealed record EngineOptions
+{
+    /// <summary>Language of the text written to Dataverse columns (rtn_churnreasons, rtn_reason): "en" or "nl".</summary>
+    public string Language { get; init; } = "en";
+
+    public OfferPolicy OfferPolicy { get; init; } = new();
+
+    /// <summary>Rows per ML.NET batch; bounds memory when rescoring hundreds of thousands of customers.</summary>
+    public int BatchSize { get; init; } = 50_000;
+}
+
+/// <summary>
+/// The scoring engine as the service and the CLI use it: one trained version (churn model + metadata) and the offer
+/// catalogue. Stateless between calls and safe to share across threads.
+/// </summary>
+public sealed class RetentionEngine
+{
+    private readonly ChurnPredictor _churn;
+    private readonly FeatureClipper _clipper;
+    private readonly OfferSelector _offers;
+    private readonly EngineOptions _options;
+
+    public RetentionEngine(ChurnPredictor churn, ModelMetadata metadata, IReadOnlyList<OfferRecord> catalogue, EngineOptions? options = null)
+    {
+        if (!churn.Features.SequenceEqual(FeatureSchema.Names) || !metadata.Features.SequenceEqual(FeatureSchema.Names))
+            throw new InvalidDataException($"Model {metadata.Version} was trained on a different feature list than this engine builds; retrain with `rtn train`.");
+        _churn = churn;
+        Metadata = metadata;
+        _options = options ?? new EngineOptions();
+        _clipper = DataPreparation.Compile(metadata.Parameters.FeatureLimits);
+        _offers = new OfferSelector(catalogue, metadata.Parameters.Offers, _options.OfferPolicy);
+    }
+
+    public ModelMetadata Metadata { get; }
+
+    public string ModelVersion => Metadata.Version;
+
+    /// <summary>
+    /// Loads the champion from a model store, falling back to the previous champions when it fails to load. Returns null when
+    /// the store holds no loadable model. <paramref name="skipped"/> lists versions that failed (for logging).
+    /// </summary>
+    public static async Task<(RetentionEngine? Engine, IReadOnlyList<string> Skipped)> LoadAsync(IModelStore store, IReadOnlyList<OfferRecord> catalogue, EngineOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var loaded = await ModelRegistry.LoadChampionAsync(store, (meta, stream) =>
+        {
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            buffer.Position = 0;
+            return new RetentionEngine(ChurnPredictor.Load(buffer, meta.Features, meta.Seed), meta, catalogue, options);
+        }, cancellationToken);
+        return loaded is null ? (null, []) : (loaded.Model, loaded.Skipped);
+    }
+
+    /// <summary>Scores one customer as of <paramref name="asOf"/> (used per Dataverse event).</summary>
+    public CustomerScore Score(CustomerHistory history, DateTime asOf, MessageSentiment? sentiment = null) =>
+        ScoreBatch([history], asOf, sentiment)[0];
+
+    /// <summary>Scores many customers as of <paramref name="asOf"/>; results are in input order.</summary>
+    public IReadOnlyList<CustomerScore> ScoreBatch(IReadOnlyList<CustomerHistory> histories, DateTime asOf, MessageSentiment? sentiment = null)
+    {
+        sentiment ??= MessageSentiment.None;
+        var results = new CustomerScore[histories.Count];
+        for (var start = 0; start < histories.Count; start += _options.BatchSize)
+        {
+            var count = Math.Min(_options.BatchSize, histories.Count - start);
+            var raw = new float[count][];
+            var clipped = new List<float[]>(count);
+            var positions = new List<int>(count);
+            Parallel.For(0, count, k =>
+            {
+                var h = histories[start + k];
+                if (h.Contact.ProfilingOptOut || !h.Contact.IsActive)
+                    return;
+                raw[k] = FeatureBuilder.Build(h, asOf, sentiment);
+            });
+            for (var k = 0; k < count; k++)
+            {
+                var h = histories[start + k];
+                if (raw[k] is null)
+                {
+                    var status = h.Contact.ProfilingOptOut ? ScoreStatus.OptedOut : ScoreStatus.Inactive;
+                    results[start + k] = new CustomerScore(h.Contact.Id, status, Cleared(h.Contact.Id), [], []);
+                    continue;
+                }
+                var copy = (float[])raw[k].Clone();
+                _clipper.Apply(copy);
+                clipped.Add(copy);
+                positions.Add(k);
+            }
+            var (probabilities, contributions) = _churn.Predict(clipped);
+            Parallel.For(0, positions.Count, j =>
+            {
+                var k = positions[j];
+                results[start + k] = Assemble(histories[start + k], asOf, raw[k], probabilities[j], contributions[j]);
+            });
+        }
+        return results;
+    }
+
+    private CustomerScore Assemble(CustomerHistory history, DateTime asOf, float[] raw, double probability, float[] contributions)
+    {
+        var parameters = Metadata.Parameters;
+        var value = CustomerValue.Compute(history, asOf, probability, Metadata.HorizonDays, parameters.Clv);
+        var reasons = ChurnReasons.Top(contributions, raw);
+        var running = FeatureBuilder.RunningContract(history, asOf);
+        var offers = _offers.Select(new OfferContext(history, asOf, raw, probability, value.Clv36m,
+            (decimal)(value.MonthlyMargin * 12), running));
+        var scores = new ContactScores(
+            history.Contact.Id,
+            Math.Round(probability, 4),
+            null,
+            parameters.RiskBands.BandOf(probability),
+            Math.Round((decimal)value.Clv12m, 2),
+            Math.Round((decimal)value.Clv36m, 2),
+            Math.Round(value.PAlive, 4),
+            value.Segment,
+            ChurnReasons.Render(reasons, _options.Language),
+            null,
+            asOf,
+            Metadata.Version);
+        if (_options.Language == "nl")
+            offers = offers.Select(o => o with { Reason = o.ReasonDutch }).ToArray();
+        return new CustomerScore(history.Contact.Id, ScoreStatus.Scored, scores, offers, reasons);
+    }
+
+    private static ContactScores Cleared(Guid id) => new(id, null, null, null, null, null, null, null, null, null, null, null);
+}
