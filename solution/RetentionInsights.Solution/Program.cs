@@ -1,1 +1,1 @@
-return 0;
+return RetentionInsights.Solution.SolutionTool.Run(args);

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the managed and unmanaged Retention Insights solution zips into OUTDIR and validates both.
+#   solution/build.sh OUTDIR
+# Builds the net462 plug-in and the PCF production bundle first when their outputs are missing or older than their
+# sources, then packs solution/src with datamodel.json, registrations.json and those outputs (solution/README.md).
+set -euo pipefail
+if [ $# -ne 1 ]; then
+  echo "usage: solution/build.sh OUTDIR" >&2
+  exit 2
+fi
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=$(mkdir -p "$1" && cd "$1" && pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 PP_TOOLS_TELEMETRY_OPTOUT=true
+log() { echo "[solution/build.sh] $*" >&2; }
+
+# stale OUTPUT DIR...: true when OUTPUT is missing or any source file under DIR is newer.
+stale() {
+  local output=$1; shift
+  [ -f "$output" ] || return 0
+  [ -n "$(find "$@" -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.snk' -o -name '*.json' -o -name '*.ts' -o -name '*.tsx' \
+        -o -name '*.xml' -o -name '*.resx' -o -name '*.css' -o -name '*.mjs' \) -not -path '*/bin/*' -not -path '*/obj/*' \
+        -not -path '*/node_modules/*' -not -path '*/out/*' -not -path '*/generated/*' -newer "$output" -print -quit 2>/dev/null)" ]
+}
+
+PLUGIN_DLL="$ROOT/plugins/RetentionInsights.Plugins/bin/Release/net462/RetentionInsights.Plugins.dll"
+if stale "$PLUGIN_DLL" "$ROOT/plugins/RetentionInsights.Plugins" "$ROOT/plugins/XrmSdk.StandIn" "$ROOT/Directory.Build.props"; then
+  log "building the net462 plug-in"
+  dotnet build "$ROOT/plugins/RetentionInsights.Plugins/RetentionInsights.Plugins.csproj" -c Release -f net462 -nologo -clp:ErrorsOnly >&2
+fi
+
+PCF_DIR="$ROOT/pcf-controls/RetentionInsightsPanel"
+PCF_OUT="$PCF_DIR/out/controls/RetentionInsightsPanel"
+if stale "$PCF_OUT/bundle.js" "$PCF_DIR/RetentionInsightsPanel" "$PCF_DIR/package.json" "$PCF_DIR/package-lock.json"; then
+  log "building the PCF production bundle"
+  if [ ! -d "$PCF_DIR/node_modules" ]; then (cd "$PCF_DIR" && npm ci --no-audit --no-fund >&2); fi
+  # pcf-scripts exits 0 even when it fails (../shared/TOOLCHAIN.md): check its output and the registration stub.
+  build_log=$(mktemp)
+  if ! (cd "$PCF_DIR" && npm run build) >"$build_log" 2>&1 || grep -q '\[build\] Failed' "$build_log"; then
+    cat "$build_log" >&2; rm -f "$build_log"; log "PCF build failed"; exit 1
+  fi
+  rm -f "$build_log"
+fi
+if ! grep -q "registerControl('RetentionInsights.RetentionInsightsPanel'" "$PCF_OUT/bundle.js" 2>/dev/null \
+   && ! grep -q 'registerControl("RetentionInsights.RetentionInsightsPanel"' "$PCF_OUT/bundle.js" 2>/dev/null; then
+  log "$PCF_OUT/bundle.js lacks the registerControl stub: the PCF build is broken"; exit 1
+fi
+
+TOOL="$ROOT/solution/RetentionInsights.Solution/bin/Release/net10.0/RetentionInsights.Solution.dll"
+if stale "$TOOL" "$ROOT/solution/RetentionInsights.Solution" "$ROOT/functions/RetentionInsights.Data"; then
+  log "building the packer"
+  dotnet build "$ROOT/solution/RetentionInsights.Solution/RetentionInsights.Solution.csproj" -c Release -nologo -clp:ErrorsOnly >&2
+fi
+
+log "packing into $OUT"
+mapfile -t zips < <(dotnet "$TOOL" pack --repo "$ROOT" --out "$OUT")
+unmanaged=${zips[0]}; managed=${zips[1]}
+dotnet "$TOOL" validate "$unmanaged" --expect unmanaged >&2
+dotnet "$TOOL" validate "$managed" --expect managed >&2
+printf '%s\n' "$unmanaged" "$managed"
