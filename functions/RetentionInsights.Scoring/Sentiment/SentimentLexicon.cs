@@ -80,16 +80,16 @@ public sealed class SentimentLexicon
         onbeschoft -2.8; onbeschofte -2.8; onvriendelijk -2.2; onvriendelijke -2.2; onbehulpzaam -2.2; onbekwaam -2.8; incompetent -3;
         amateuristisch -2.5; traag -1.5; trage -1.5; langzaam -1; vertraging -1.5; vertraagd -1.5; fout -1.8; foute -1.8; fouten -1.8;
         foutief -1.8; foutieve -1.8; verkeerd -1.8; verkeerde -1.8; onjuist -1.8; onjuiste -1.8; vergissing -1.5; probleem -1.5;
-        problemen -1.5; klacht -2; klachten -2; klagen -1.8; storing -1.5; storingen -1.5; stroomstoring -1.8; uitval -1.5;
+        problemen -1.5; klacht -2; klachten -2; klagen -1.8; storing -1; storingen -1; stroomstoring -1.8; uitval -1.5;
         stroomuitval -1.8; uitgevallen -1.5; defect -2; kapot -2; onbetrouwbaar -2.2; duur -1.5; dure -1.5; duurder -1.5; oneerlijk -2.2;
         oneerlijke -2.2; onredelijk -2.2; onredelijke -2.2; onduidelijk -1.2; onduidelijke -1.2; onduidelijkheid -1.2; verwarrend -1.5;
         verwarring -1.5; tegenstrijdig -1.5; tegenstrijdige -1.5; misleidend -2.5; misleidende -2.5; puinhoop -2.8; chaos -2.5;
         chaotisch -2.5; nachtmerrie -3; gedoe -1.8; gezeur -1.8; bezorgd -1.5; ongerust -1.5; stress -1.8; stressvol -2; geschrokken -2;
-        schrok -1.8; onbereikbaar -2.2; genegeerd -2.5; negeren -2.2; wachten -1; gewacht -1.2; wachttijd -1.2; wachttijden -1.2; jammer -1.2;
+        schrok -1.8; onbereikbaar -2.2; genegeerd -2.5; negeren -2.2; wachten -0.6; gewacht -1.2; wachttijd -1.2; wachttijden -1.2; jammer -1.2;
         helaas -1.2; spijtig -1.5; opzeggen -1.2; opzegging -1.2; opzeg -1.2; beëindigen -1.5; overstappen -1; dreigen -2; advocaat -2;
         geschillencommissie -2.5; ombudsman -2.5; oplichting -3.5; oplichters -3.5; zooitje -3; bende -2.5; spuugzat -3.2; beu -2.5;
         hopeloos -3; prutswerk -3; slordig -2.2; slordige -2.2; nalatig -2.5; alweer -1.2; nogmaals -0.8; herinnering -0.8;
-        aanmaning -1.5; incasso -1.2; incassobureau -2.2; deurwaarder -2.8; boete -1.8; koud -1; ijskoud -1.5; onbeantwoord -2;
+        aanmaning -1.5; incassobureau -2.2; deurwaarder -2.8; boete -1.8; koud -1; ijskoud -1.5; onbeantwoord -2;
         ellende -2.8; klote -3; pijnlijk -1.8; lastig -1.2; vervelend -1.8; vervelende -1.8; ongemak -1.5; onhandig -1.2; schade -1.5;
         verbaasd -1; verbijsterd -2.5; ongelooflijk -1.5; zorgelijk -1.8; onbegrijpelijk -2; onbegrijpelijke -2; rommel -2.2;
         onnodig -1.2; onnodige -1.2; gehannes -2; tegenvallen -1.5; tegenvaller -1.8; weigeren -1.5; geweigerd -1.8; kwijt -1.2;
@@ -127,7 +127,11 @@ public sealed class SentimentLexicon
         van het kastje naar de muur -3; aan het lijntje -2.5; met een kluitje in het riet -3; geen gehoor gegeven -2;
         niet bereikbaar -2; slecht bereikbaar -2.2; loopt uit de hand -2.5; uit de hand -2; de druppel -2.5; laatste druppel -3;
         ben er klaar mee -3; klaar mee -2.5; heb er genoeg van -3; word er moe van -2.5; moe van -2; houdt maar niet op -2;
-        zonder problemen 1.5; zonder gedoe 1.5; zonder moeite 1.2; heel fijn 2.5; erg fijn 2.5
+        zonder problemen 1.5; zonder gedoe 1.5; zonder moeite 1.2; heel fijn 2.5; erg fijn 2.5;
+        serieus genomen 1.5; klopt er niets -2.2; klopt er niks -2.2; klopt er geen -2; komt niet overeen -1.2; niet gebeurd -1.5;
+        nooit gebeurd -1.5; nooit afgesproken -1.8; nooit mee akkoord -1.8; te lang -1.5; opnieuw vertellen -1.5; zonder verwarming -2;
+        zonder stroom -2; zonder gas -2; er komt niemand -1.5; verademing 2.5; keurige 2; zo hoort het 2; raad 0.8; aanbevelen 2;
+        meedenkt 2; denkt mee 2; meedenken 2; sneller 1.2; slecht geïnformeerd -2; niet te bereiken -2
         """;
 
     private const string EnglishEntries = """
@@ -137,11 +141,11 @@ public sealed class SentimentLexicon
         horrible -3; appalling -3.2; dreadful -3; bad -2; poor -2; worse -2.5; worst -3.2; useless -2.8; incompetent -3; rude -2.8;
         unfriendly -2.2; unhelpful -2.2; slow -1.5; delay -1.5; delayed -1.5; delays -1.5; wrong -1.8; incorrect -1.8; error -1.5;
         errors -1.5; mistake -1.8; mistakes -1.8; problem -1.5; problems -1.5; issue -1; issues -1; complaint -2; complaints -2;
-        complain -1.8; complaining -1.8; outage -1.5; outages -1.5; failure -2; failed -1.8; fails -1.8; broken -2; faulty -2;
+        complain -1.8; complaining -1.8; outage -1; outages -1; failure -2; failed -1.8; fails -1.8; broken -2; faulty -2;
         unreliable -2.2; expensive -1.5; overcharged -2.5; overcharging -2.5; unfair -2.2; unreasonable -2.2; unclear -1.2;
         confusing -1.5; confused -1.3; confusion -1.5; contradictory -1.5; misleading -2.5; mess -2.2; chaos -2.5; chaotic -2.5;
         nightmare -3; hassle -2; worried -1.5; worrying -1.5; concerned -1.2; stress -1.8; stressful -2; shocked -2.5; shocking -2.5;
-        unreachable -2.2; ignored -2.5; ignoring -2.5; waiting -1; waited -1.2; pity -1.2; shame -1.8; unfortunately -1.2; sadly -1.2;
+        unreachable -2.2; ignored -2.5; ignoring -2.5; waiting -0.6; waited -1.2; pity -1.2; shame -1.8; unfortunately -1.2; sadly -1.2;
         regret -1.5; cancel -1.2; cancellation -1.2; terminate -1.5; threaten -2; lawyer -2; ombudsman -2.5; scam -3.5; joke -2;
         hate -3; hopeless -3; pathetic -3; lousy -2.8; sloppy -2.2; careless -2; negligent -2.5; reminder -0.8; debt -1.5;
         penalty -1.8; cold -1; freezing -1.5; unanswered -2; misery -2.8; painful -1.8; difficult -1.2; inconvenient -1.8;
@@ -178,6 +182,11 @@ public sealed class SentimentLexicon
         run around -2.5; runaround -2.5; passed from pillar to post -3; the last straw -3; last straw -3; i'm done -2.5; i am done -2.5;
         enough is enough -3; out of hand -2; getting worse -2.5; no one -1; nobody -1; not at all -1; at all -0.5;
         without any problems 1.5; without problems 1.5; without any hassle 1.5; no hassle 1.2; hassle-free 1.8; well organised 2;
-        well organized 2; very well 2; let down -2.5; fobbed off -2.8; let me down -2.5; gave up -1.8; give up -1.8
+        well organized 2; very well 2; let down -2.5; fobbed off -2.8; let me down -2.5; gave up -1.8; give up -1.8;
+        taken seriously 1.5; nothing adds up -2; doesn't add up -1.8; does not add up -1.8; does not match -1.2; doesn't match -1.2;
+        never happened -1.5; never agreed -1.8; never agreed to -1.8; too long -1.5; repeat my story -1.5; without heating -2;
+        without power -2; without gas -2; no one is coming -1.5; fine 1.2; handy 1.5; perfectly 2.5; kindly 1.5; relief 2;
+        that is how it should be 2; hats off 2.5; thinks along 2; thinking along 2; faster 1.2; badly -1.8; unreasonably -2;
+        hardly worth -1.5; clearly 1; well looked after 2; can't be reached -2
         """;
 }
