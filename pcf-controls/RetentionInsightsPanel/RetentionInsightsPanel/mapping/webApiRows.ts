@@ -1,0 +1,77 @@
+import { OfferColumns, OfferRecommendationColumns as Rec, RecommendationStatus, RetentionAlertColumns as Alert, lookupValue } from "../model/names";
+import type { OfferRecommendation, RetentionAlert } from "../model/types";
+import { parseLines } from "./contactScore";
+
+/** A Web API row: columns by logical name, lookups as "_x_value", expanded navigation properties as nested objects. */
+export type WebApiRow = Record<string, unknown>;
+
+export const MAX_OFFERS = 3;
+
+/** Proposed recommendations, best rank first, at most three; rows without an id cannot be answered and are dropped. */
+export function mapOfferRows(rows: readonly WebApiRow[]): OfferRecommendation[] {
+    return rows
+        .map(mapOfferRow)
+        .filter((offer): offer is OfferRecommendation => offer !== null && offer.status === RecommendationStatus.Proposed)
+        .sort((a, b) => a.rank - b.rank)
+        .slice(0, MAX_OFFERS);
+}
+
+export function mapOfferRow(row: WebApiRow): OfferRecommendation | null {
+    const recommendationId = asString(row[Rec.id]);
+    if (!recommendationId) {
+        return null;
+    }
+    const offer = asObject(row[Rec.offer]);
+    return {
+        recommendationId,
+        offerId: asString(row[lookupValue(Rec.offer)]) ?? (offer ? asString(offer[OfferColumns.id]) : null),
+        name: (offer ? asString(offer[OfferColumns.name]) : null) ?? asString(row["rtn_name"]) ?? "",
+        offerType: offer ? asNumber(offer[OfferColumns.offerType]) : null,
+        rank: asNumber(row[Rec.rank]) ?? Number.MAX_SAFE_INTEGER,
+        acceptanceProbability: asNumber(row[Rec.acceptanceProbability]),
+        expectedValue: asNumber(row[Rec.expectedValue]),
+        reason: asString(row[Rec.reason]) ?? "",
+        status: asNumber(row[Rec.status]) ?? RecommendationStatus.Proposed,
+    };
+}
+
+export function mapAlertRow(row: WebApiRow | undefined): RetentionAlert | null {
+    if (!row) {
+        return null;
+    }
+    const alertId = asString(row[Alert.id]);
+    const level = asNumber(row[Alert.level]);
+    if (!alertId || level === null) {
+        return null;
+    }
+    const dueBy = asString(row[Alert.dueBy]);
+    const due = dueBy ? new Date(dueBy) : null;
+    return {
+        alertId,
+        level,
+        signals: parseLines(asString(row[Alert.signals])),
+        sentiment: asNumber(row[Alert.sentiment]),
+        dueBy: due && !Number.isNaN(due.getTime()) ? due : null,
+        status: asNumber(row[Alert.status]) ?? 0,
+    };
+}
+
+function asString(value: unknown): string | null {
+    return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+// The Web API returns decimals as numbers, but money and some gateways serialise them as strings.
+function asNumber(value: unknown): number | null {
+    if (typeof value === "number") {
+        return Number.isFinite(value) ? value : null;
+    }
+    if (typeof value === "string" && value.trim() !== "") {
+        const parsed = Number(value);
+        return Number.isFinite(parsed) ? parsed : null;
+    }
+    return null;
+}
+
+function asObject(value: unknown): WebApiRow | null {
+    return typeof value === "object" && value !== null ? (value as WebApiRow) : null;
+}
