@@ -1,0 +1,60 @@
+namespace RetentionInsights.Scoring.EarlyWarning;
+
+/// <summary>The level a contact got at one as-of date, and whether it was still a customer then.</summary>
+public sealed record WarningOutcome(Guid ContactId, DateTime AsOf, EarlyWarningLevel Level, DateTime? ChurnedOn);
+
+public sealed record LevelOutcomeMetrics(
+    string MinimumLevel,
+    int Alerts,
+    int TruePositives,
+    double? Precision,
+    double? Recall,
+    /// <summary>Precision divided by the base rate: how much likelier churn is after an alert than without knowing.</summary>
+    double? Lift);
+
+public sealed record WarningOutcomeReport(
+    int HorizonDays,
+    int Assessments,
+    int Churners,
+    double BaseRate,
+    IReadOnlyList<LevelOutcomeMetrics> Levels);
+
+/// <summary>
+/// Measures alerts against what happened: an alert is a hit when the contact churned within the horizon after the as-of
+/// date. Contacts that had already churned at the as-of date must not be passed in; they cannot be warned about.
+/// </summary>
+public static class WarningOutcomeEvaluation
+{
+    public static WarningOutcomeReport Evaluate(IReadOnlyList<WarningOutcome> outcomes, int horizonDays)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        if (horizonDays < 1)
+            throw new ArgumentOutOfRangeException(nameof(horizonDays), horizonDays, "The horizon must be at least one day.");
+        var churned = outcomes.Select(o => o.ChurnedOn is { } c && c > o.AsOf && c <= o.AsOf.AddDays(horizonDays)).ToArray();
+        var churners = churned.Count(c => c);
+        var baseRate = outcomes.Count == 0 ? 0 : (double)churners / outcomes.Count;
+        var levels = new List<LevelOutcomeMetrics>();
+        foreach (var minimum in new[] { EarlyWarningLevel.Yellow, EarlyWarningLevel.Orange, EarlyWarningLevel.Red })
+        {
+            var alerts = 0;
+            var hits = 0;
+            for (var i = 0; i < outcomes.Count; i++)
+            {
+                if (outcomes[i].Level < minimum)
+                    continue;
+                alerts++;
+                if (churned[i])
+                    hits++;
+            }
+            double? precision = alerts == 0 ? null : Math.Round((double)hits / alerts, 4);
+            levels.Add(new LevelOutcomeMetrics(
+                minimum + "+",
+                alerts,
+                hits,
+                precision,
+                churners == 0 ? null : Math.Round((double)hits / churners, 4),
+                precision is { } p && baseRate > 0 ? Math.Round(p / baseRate, 2) : null));
+        }
+        return new WarningOutcomeReport(horizonDays, outcomes.Count, churners, Math.Round(baseRate, 4), levels);
+    }
+}
