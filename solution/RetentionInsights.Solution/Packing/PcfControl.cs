@@ -32,6 +32,8 @@ public sealed class PcfControl
         var manifest = XDocument.Load(manifestPath);
         var control = manifest.Root?.Element("control") ?? throw new InvalidDataException($"{manifestPath} has no <manifest><control>.");
         var resources = control.Element("resources")?.Elements().Select(r => (string?)r.Attribute("path")).OfType<string>().ToList() ?? [];
+        // Third-party notices the bundler extracted travel with the bundle, as in Microsoft's own PCF solution exports.
+        resources.AddRange(System.IO.Directory.GetFiles(directory, "*.LICENSE.txt").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal));
         foreach (var resource in resources)
         {
             if (!File.Exists(Path.Combine(directory, resource)))

@@ -1,0 +1,226 @@
+using System.Xml.Linq;
+using RetentionInsights.Solution.Tests.Support;
+using RetentionInsights.Solution.Validation;
+
+namespace RetentionInsights.Solution.Tests.Validation;
+
+/// <summary>Each test breaks one thing in the freshly packed zip on purpose; the validator must name it.</summary>
+[Collection(PackedSolutionCollection.Name)]
+public sealed class BrokenSolutionTests(PackedSolution packed)
+{
+    private const string Customizations = "customizations.xml";
+
+    private ValidationReport Broken(Action<XDocument> change, string entry = Customizations, string? fileName = null) =>
+        PackedSolution.Validator().Validate(ZipEditor.WithXmlChange(packed.UnmanagedZip, entry, change, fileName));
+
+    private static XElement View(XDocument customizations, string name) =>
+        customizations.Descendants("savedquery").Single(q => q.Element("LocalizedNames")!.Elements().Any(n => (string)n.Attribute("description")! == name));
+
+    [Fact]
+    public void Validate_ViewColumnThatDoesNotExist_ReportsTheColumnAndTheView()
+    {
+        var report = Broken(doc =>
+        {
+            var view = View(doc, "High risk, high value");
+            view.Descendants("cell").First(c => (string)c.Attribute("name")! == "rtn_clv36m").SetAttributeValue("name", "rtn_clv48m");
+            view.Descendants("attribute").First(a => (string)a.Attribute("name")! == "rtn_clv36m").SetAttributeValue("name", "rtn_clv48m");
+        });
+
+        var errors = report.Errors.Where(e => e.Code == "reference").ToList();
+        Assert.Contains(errors, e => e.Message.Contains("'rtn_clv48m'", StringComparison.Ordinal) && e.Message.Contains("High risk, high value", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_LayoutColumnNotFetched_ReportsAnEmptyColumn()
+    {
+        var report = Broken(doc => View(doc, "High risk, high value").Descendants("attribute").First(a => (string)a.Attribute("name")! == "rtn_scoredon").Remove());
+
+        Assert.Contains(report.Errors, e => e.Message.Contains("'rtn_scoredon' is not fetched", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_ViewFilterOnAChoiceValueThatIsNotAnOption_ReportsTheValue()
+    {
+        var report = Broken(doc => View(doc, "High risk, high value").Descendants("value").First().Value = "471500009");
+
+        Assert.Contains(report.Errors, e => e.Message.Contains("471500009", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_LinkedColumnThatDoesNotExist_ReportsTheLinkedTable()
+    {
+        var report = Broken(doc =>
+        {
+            var view = View(doc, "Open retention alerts");
+            view.Descendants("link-entity").Single().Element("attribute")!.SetAttributeValue("name", "rtn_riskband");
+            view.Descendants("cell").Single(c => (string)c.Attribute("name")! == "customer.rtn_churnriskband").SetAttributeValue("name", "customer.rtn_riskband");
+        });
+
+        Assert.Contains(report.Errors, e => e.Message.Contains("'rtn_riskband', which does not exist on 'contact'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_PcfPropertyBoundToAColumnOfTheWrongType_ReportsATypeMismatch()
+    {
+        var report = Broken(doc =>
+        {
+            foreach (var parameter in doc.Descendants("customControl").Elements("parameters").Elements("rtn_clv12m"))
+                parameter.Value = "rtn_modelversion";
+        });
+
+        Assert.Contains(report.Errors, e => e.Code == "type-mismatch" && e.Message.Contains("'rtn_clv12m'", StringComparison.Ordinal) && e.Message.Contains("Currency", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_FormParameterTheControlDoesNotDeclare_ReportsIt()
+    {
+        var report = Broken(doc =>
+        {
+            foreach (var parameters in doc.Descendants("customControl").Where(c => c.Attribute("name") is not null).Elements("parameters"))
+                parameters.Add(new XElement("rtn_mood", "rtn_churnreasons"));
+        });
+
+        Assert.Contains(report.Errors, e => e.Code == "pcf-binding" && e.Message.Contains("'rtn_mood'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_StepFilteringAttributeThatDoesNotExist_ReportsTheStep()
+    {
+        var report = Broken(doc =>
+        {
+            var step = doc.Descendants("SdkMessageProcessingStep").First(s => s.Element("FilteringAttributes")!.Value.Length > 0 && s.Element("PrimaryEntity")!.Value == "contact");
+            step.Element("FilteringAttributes")!.Value += ",rtn_churnmood";
+        });
+
+        Assert.Contains(report.Errors, e => e.Message.Contains("filtering attribute", StringComparison.Ordinal) && e.Message.Contains("'rtn_churnmood'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_ImageAttributeThatDoesNotExist_ReportsTheImage()
+    {
+        var report = Broken(doc => doc.Descendants("SdkMessageProcessingStepImage").First(i => i.Parent!.Parent!.Element("PrimaryEntity")!.Value == "rtn_offerrecommendation")
+            .Element("Attributes")!.Value = "rtn_contactid,rtn_state");
+
+        Assert.Contains(report.Errors, e => e.Message.Contains("image", StringComparison.Ordinal) && e.Message.Contains("'rtn_state'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_ChoiceValueWithoutThePublisherPrefix_ReportsTheChoice()
+    {
+        var report = Broken(doc => doc.Root!.Element("optionsets")!.Elements("optionset").First().Descendants("option").First().SetAttributeValue("value", "100000000"));
+
+        Assert.Contains(report.Errors, e => e.Code == "choice-prefix" && e.Message.Contains("100000000", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_RoleWithoutRootComponent_ReportsTheRole()
+    {
+        var report = Broken(doc => doc.Descendants("RootComponent").First(r => (string)r.Attribute("type")! == "20").Remove(), "solution.xml");
+
+        Assert.Contains(report.Errors, e => e.Code == "root-component" && e.Message.Contains("security role", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_RootComponentWithoutDefinition_ReportsIt()
+    {
+        var report = Broken(doc => doc.Descendants("RootComponents").Single().Add(
+            new XElement("RootComponent", new XAttribute("type", 1), new XAttribute("schemaName", "rtn_ghost"), new XAttribute("behavior", 0))), "solution.xml");
+
+        Assert.Contains(report.Errors, e => e.Code == "root-component" && e.Message.Contains("rtn_ghost", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_ManagedNameWithUnmanagedManifest_ReportsTheManagedFlag()
+    {
+        var package = ZipEditor.WithChange(packed.UnmanagedZip, _ => { }, "RetentionInsights_1_0_0_0_managed.zip");
+
+        var report = PackedSolution.Validator().Validate(package);
+
+        Assert.Contains(report.Errors, e => e.Code == "managed-flag");
+    }
+
+    [Fact]
+    public void Validate_ExpectingManagedButGivenUnmanaged_ReportsTheManagedFlag()
+    {
+        var report = PackedSolution.Validator(expectManaged: true).Validate(packed.UnmanagedZip);
+
+        Assert.Contains(report.Errors, e => e.Code == "managed-flag");
+    }
+
+    [Fact]
+    public void Validate_KnownSchemaElementWithInvalidValue_IsAnErrorNotAWarning()
+    {
+        var report = Broken(doc => doc.Descendants("Role").First().Element("IsCustomizable")!.Value = "maybe");
+
+        Assert.Contains(report.Errors, e => e.Code == "xsd" && e.Message.Contains("IsCustomizable", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_ElementUnknownToTheSchema_IsOnlyAWarning()
+    {
+        var report = Broken(doc => doc.Descendants("Role").First().Add(new XElement("IsInheritedFromFuture", 1)));
+
+        Assert.False(report.HasErrors, string.Join("\n", report.Errors));
+        Assert.Contains(report.Warnings, w => w.Code == "xsd-newer" && w.Message.Contains("<IsInheritedFromFuture>", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_InvalidValueAfterANewerElement_IsStillFound()
+    {
+        // .NET stops checking a parent after the first unexpected child; the tolerant pass must look past it.
+        var report = Broken(doc =>
+        {
+            var role = doc.Descendants("Role").First();
+            role.AddFirst(new XElement("IsInheritedFromFuture", 1));
+            role.Element("IsCustomizable")!.Value = "maybe";
+        });
+
+        Assert.Contains(report.Errors, e => e.Code == "xsd" && e.Message.Contains("IsCustomizable", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_FieldPermissionOnUnsecuredColumn_ReportsColumnSecurity()
+    {
+        var report = Broken(doc => doc.Descendants("attributes").Elements("attribute").First(a => a.Element("LogicalName")!.Value == "rtn_clv12m").Element("IsSecured")!.Value = "0");
+
+        Assert.Contains(report.Errors, e => e.Code == "field-security" && e.Message.Contains("rtn_clv12m", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_PrivilegeForATableTheSolutionLacks_ReportsTheRole()
+    {
+        var report = Broken(doc => doc.Descendants("RolePrivilege").First().AddAfterSelf(new XElement("RolePrivilege", new XAttribute("name", "prvReadrtn_offers"), new XAttribute("level", "Global"))));
+
+        Assert.Contains(report.Errors, e => e.Message.Contains("prvReadrtn_offers", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_PluginDllMissingFromZip_ReportsTheLayout()
+    {
+        var package = ZipEditor.WithChange(packed.UnmanagedZip, entries =>
+            entries.Remove(entries.Keys.Single(k => k.EndsWith(".dll", StringComparison.Ordinal))));
+
+        var report = PackedSolution.Validator().Validate(package);
+
+        Assert.Contains(report.Errors, e => e.Code == "layout" && e.Message.Contains("RetentionInsights.Plugins.dll", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_SecretVariableShippingAValue_ReportsIt()
+    {
+        var package = ZipEditor.WithChange(packed.UnmanagedZip, entries =>
+            entries["environmentvariabledefinitions/rtn_ScoringApiKey/environmentvariablevalues.json"] = "{}"u8.ToArray());
+
+        var report = PackedSolution.Validator().Validate(package);
+
+        Assert.Contains(report.Errors, e => e.Code == "envvar" && e.Message.Contains("Secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_StepRunningATypeNoAssemblyDefines_ReportsTheStep()
+    {
+        var report = Broken(doc => doc.Descendants("SdkMessageProcessingStep").First().Element("PluginTypeId")!.Value = Guid.NewGuid().ToString());
+
+        Assert.Contains(report.Errors, e => e.Code == "reference" && e.Message.Contains("plug-in type", StringComparison.Ordinal));
+    }
+}
