@@ -1,0 +1,157 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RetentionInsights.Functions.Configuration;
+using RetentionInsights.Functions.Scoring;
+using RetentionInsights.Functions.State;
+using RetentionInsights.Functions.Stores;
+using RetentionInsights.Functions.Telemetry;
+
+namespace RetentionInsights.Functions.Batch;
+
+public sealed record BatchStarted(string BatchId, int Contacts, int Chunks, string Queue);
+
+public sealed record BatchStatus(string BatchId, int Contacts, int Chunks, int CompletedChunks, int ScoredContacts, int Writes)
+{
+    public bool Completed => CompletedChunks == Chunks;
+}
+
+/// <summary>What a chunk processor did with one message.</summary>
+public sealed record ChunkResult(string BatchId, int Chunk, int Rescored, int Writes, bool AlreadyComplete);
+
+/// <summary>
+/// Nightly rescoring as a fan-out: the active contacts are split into chunks, each chunk is checkpointed in the state
+/// store and announced on the queue. A chunk records its progress every few contacts, so a worker that crashes resumes
+/// from the last checkpoint when the message comes back: nothing is lost and at most one checkpoint's worth is rescored
+/// twice (harmless: writes are change-only). Dataverse reads are per chunk, never per contact.
+/// </summary>
+public sealed class BatchRescoreCoordinator(
+    IRetentionStore store,
+    CustomerRescorer rescorer,
+    IStateStore state,
+    IRescoreQueue queue,
+    IOptions<ServiceOptions> options,
+    TimeProvider time,
+    ILogger<BatchRescoreCoordinator> logger)
+{
+    private const string Prefix = "batches/";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<BatchStarted> StartAsync(CancellationToken cancellationToken)
+    {
+        using var activity = ServiceTelemetry.Source.StartActivity("batch.start");
+        var ids = await store.ListContactIdsAsync(activeOnly: true, cancellationToken);
+        var size = Math.Max(1, options.Value.ChunkSize);
+        var batchId = $"{time.GetUtcNow().UtcDateTime:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..24];
+        var chunks = ids.Chunk(size).ToList();
+        // Checkpoints first, then the manifest, then messages: a crash before the manifest leaves nothing that a resume
+        // would pick up half-way, and every announced chunk already has its checkpoint.
+        for (var i = 0; i < chunks.Count; i++)
+            await state.TryCreateAsync(ChunkKey(batchId, i), JsonSerializer.Serialize(new ChunkState(chunks[i], 0, 0, false), Json), cancellationToken);
+        await state.TryCreateAsync(ManifestKey(batchId),
+            JsonSerializer.Serialize(new Manifest(batchId, ids.Count, chunks.Count, time.GetUtcNow().UtcDateTime), Json), cancellationToken);
+        for (var i = 0; i < chunks.Count; i++)
+            await queue.EnqueueAsync(new ChunkMessage(batchId, i), cancellationToken);
+        activity?.SetTag("rtn.contacts", ids.Count);
+        logger.LogInformation("Batch {BatchId}: {Contacts} active contacts in {Chunks} chunks on the {Queue} queue", batchId, ids.Count, chunks.Count, queue.Kind);
+        return new BatchStarted(batchId, ids.Count, chunks.Count, queue.Kind);
+    }
+
+    public async Task<ChunkResult> ProcessChunkAsync(ChunkMessage message, CancellationToken cancellationToken)
+    {
+        using var activity = ServiceTelemetry.Source.StartActivity("batch.chunk");
+        activity?.SetTag("rtn.batch", message.BatchId);
+        activity?.SetTag("rtn.chunk", message.Chunk);
+        var key = ChunkKey(message.BatchId, message.Chunk);
+        var entry = await state.GetAsync(key, cancellationToken)
+            ?? throw new InvalidDataException($"Chunk {message.Chunk} of batch {message.BatchId} has no checkpoint; the message does not belong to a started batch.");
+        var chunk = JsonSerializer.Deserialize<ChunkState>(entry.Value, Json)!;
+        if (chunk.Completed)
+            return new ChunkResult(message.BatchId, message.Chunk, 0, 0, true);
+
+        var every = Math.Max(1, options.Value.CheckpointEvery);
+        var rescored = 0;
+        var writes = 0;
+        var version = entry.Version;
+        var done = chunk.Done;
+        if (done > 0)
+            logger.LogInformation("Batch {BatchId} chunk {Chunk} resumes at contact {Done} of {Total}", message.BatchId, message.Chunk, done, chunk.ContactIds.Count);
+        while (done < chunk.ContactIds.Count)
+        {
+            var slice = chunk.ContactIds.Skip(done).Take(every).ToList();
+            var results = await rescorer.RescoreManyAsync(slice, cancellationToken);
+            rescored += slice.Count;
+            writes += results.Sum(r => r.Writes);
+            done += slice.Count;
+            var next = chunk with { Done = done, Writes = chunk.Writes + writes, Completed = done >= chunk.ContactIds.Count };
+            if (!await state.TryReplaceAsync(key, JsonSerializer.Serialize(next, Json), version, cancellationToken))
+            {
+                // Another worker took this chunk over (visibility timeout ran out); leave the rest to it.
+                logger.LogWarning("Batch {BatchId} chunk {Chunk}: checkpoint moved by another worker; stopping here", message.BatchId, message.Chunk);
+                return new ChunkResult(message.BatchId, message.Chunk, rescored, writes, false);
+            }
+            version = (await state.GetAsync(key, cancellationToken))!.Version;
+        }
+        logger.LogInformation("Batch {BatchId} chunk {Chunk} done: {Rescored} rescored, {Writes} writes", message.BatchId, message.Chunk, rescored, writes);
+        return new ChunkResult(message.BatchId, message.Chunk, rescored, writes, false);
+    }
+
+    /// <summary>Re-announces every unfinished chunk (after lost or poisoned messages); finished chunks are left alone.</summary>
+    public async Task<int> ResumeAsync(string batchId, CancellationToken cancellationToken)
+    {
+        var status = await StatusAsync(batchId, cancellationToken) ?? throw new KeyNotFoundException($"Batch '{batchId}' does not exist.");
+        var resumed = 0;
+        for (var i = 0; i < status.Chunks; i++)
+        {
+            var chunk = await state.GetAsync(ChunkKey(batchId, i), cancellationToken);
+            if (chunk is not null && !JsonSerializer.Deserialize<ChunkState>(chunk.Value, Json)!.Completed)
+            {
+                await queue.EnqueueAsync(new ChunkMessage(batchId, i), cancellationToken);
+                resumed++;
+            }
+        }
+        return resumed;
+    }
+
+    public async Task<BatchStatus?> StatusAsync(string batchId, CancellationToken cancellationToken)
+    {
+        var manifestEntry = await state.GetAsync(ManifestKey(batchId), cancellationToken);
+        if (manifestEntry is null)
+            return null;
+        var manifest = JsonSerializer.Deserialize<Manifest>(manifestEntry.Value, Json)!;
+        int completed = 0, scored = 0, writes = 0;
+        for (var i = 0; i < manifest.Chunks; i++)
+        {
+            var entry = await state.GetAsync(ChunkKey(batchId, i), cancellationToken);
+            if (entry is null)
+                continue;
+            var chunk = JsonSerializer.Deserialize<ChunkState>(entry.Value, Json)!;
+            completed += chunk.Completed ? 1 : 0;
+            scored += chunk.Done;
+            writes += chunk.Writes;
+        }
+        return new BatchStatus(batchId, manifest.Contacts, manifest.Chunks, completed, scored, writes);
+    }
+
+    /// <summary>Batches whose chunks are not all done, newest first (the nightly timer resumes them).</summary>
+    public async Task<IReadOnlyList<string>> UnfinishedBatchesAsync(CancellationToken cancellationToken)
+    {
+        var manifests = (await state.ListKeysAsync(Prefix, cancellationToken)).Where(k => k.EndsWith("/manifest", StringComparison.Ordinal));
+        var unfinished = new List<string>();
+        foreach (var key in manifests.OrderDescending(StringComparer.Ordinal))
+        {
+            var id = key[Prefix.Length..^"/manifest".Length];
+            if (await StatusAsync(id, cancellationToken) is { Completed: false })
+                unfinished.Add(id);
+        }
+        return unfinished;
+    }
+
+    private static string ManifestKey(string batchId) => $"{Prefix}{batchId}/manifest";
+
+    private static string ChunkKey(string batchId, int chunk) => $"{Prefix}{batchId}/chunk-{chunk:D6}";
+
+    private sealed record Manifest(string BatchId, int Contacts, int Chunks, DateTime CreatedOn);
+
+    private sealed record ChunkState(IReadOnlyList<Guid> ContactIds, int Done, int Writes, bool Completed);
+}

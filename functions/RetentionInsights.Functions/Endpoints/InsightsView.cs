@@ -1,0 +1,68 @@
+using RetentionInsights.Data.Metadata;
+using RetentionInsights.Functions.Stores;
+
+namespace RetentionInsights.Functions.Endpoints;
+
+// The JSON shapes the PCF control, the preview harness and the Custom API plug-in read. Property names are the contract.
+
+public sealed record CustomerListResponse(IReadOnlyList<CustomerListEntry> Customers);
+
+public sealed record CustomerListEntry(Guid ContactId, string FullName, double? ChurnProbability, int? RiskBand);
+
+public sealed record OfferView(Guid RecommendationId, Guid OfferId, string Name, int OfferType, int Rank, double AcceptanceProbability,
+    decimal ExpectedValue, string Reason, int Status);
+
+public sealed record AlertView(Guid AlertId, int Level, IReadOnlyList<string> Signals, double? Sentiment, DateTime? DueBy, int Status);
+
+public sealed record InsightsResponse(
+    Guid ContactId,
+    string FullName,
+    bool ProfilingOptOut,
+    bool Scored,
+    double? ChurnProbability,
+    double? PreviousChurnProbability,
+    int? RiskBand,
+    decimal? Clv12m,
+    decimal? Clv36m,
+    double? PAlive,
+    int? ValueSegment,
+    string Currency,
+    IReadOnlyList<string> Reasons,
+    int? EarlyWarningLevel,
+    DateTime? ScoredOn,
+    string? ModelVersion,
+    IReadOnlyList<OfferView> Offers,
+    AlertView? Alert);
+
+public sealed record OfferResponseRequest(string? Response, string? Channel);
+
+public sealed record OfferResponseResult(Guid RecommendationId, int Status);
+
+public static class InsightsView
+{
+    /// <summary>Responded offers stay visible this long so the agent sees the outcome of the call.</summary>
+    public static readonly TimeSpan RespondedVisibleFor = TimeSpan.FromDays(1);
+
+    public static InsightsResponse From(ContactState state, DateTime now)
+    {
+        var s = state.Scores;
+        var live = state.Recommendations
+            .Where(r => r.Record.Status == Names.Choices.RecommendationProposed
+                        || (r.Record.RespondedOn is { } on && now - on <= RespondedVisibleFor
+                            && r.Record.Status is Names.Choices.RecommendationAccepted or Names.Choices.RecommendationDeclined))
+            .OrderBy(r => r.Record.Status == Names.Choices.RecommendationProposed ? 0 : 1)
+            .ThenBy(r => r.Record.Rank)
+            .Select(r => new OfferView(r.Record.Id, r.Record.OfferId, r.OfferName, r.OfferType, r.Record.Rank,
+                r.Record.AcceptanceProbability ?? 0, r.Record.ExpectedValue ?? 0m, r.Record.Reason ?? string.Empty, r.Record.Status))
+            .ToList();
+        var alert = state.OpenAlert is { } a
+            ? new AlertView(a.Id, a.Level, SplitLines(a.Signals).Where(l => l != "—").Select(l => l.TrimStart('•', ' ')).ToList(), a.Sentiment, a.DueBy, a.Status)
+            : null;
+        return new InsightsResponse(state.ContactId, state.FullName, state.ProfilingOptOut, s.ChurnProbability is not null,
+            s.ChurnProbability, s.PreviousChurnProbability, s.ChurnRiskBand, s.Clv12m, s.Clv36m, s.PAlive, s.ValueSegment, "EUR",
+            SplitLines(s.ChurnReasons), s.EarlyWarningLevel, s.ScoredOn, s.ModelVersion, live, alert);
+    }
+
+    public static IReadOnlyList<string> SplitLines(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RetentionInsights.Functions.Configuration;
+using RetentionInsights.Functions.Http;
+using RetentionInsights.Functions.Scoring;
+using RetentionInsights.Functions.Stores;
+using RetentionInsights.Functions.Telemetry;
+using RetentionInsights.Functions.Webhooks;
+
+namespace RetentionInsights.Functions.Events;
+
+/// <summary>What happened to one webhook event; returned to the caller as JSON (Dataverse only reads the status).</summary>
+public sealed record EventOutcome(string Status, Guid? ContactId, int Writes, string Detail, string EventKey);
+
+/// <summary>
+/// POST /api/dataverse/events: parse → check origin → claim in the ledger → resolve the customer → rescore → record.
+/// A failure releases the claim and surfaces as 503, the one status Dataverse retries once.
+/// </summary>
+public sealed class DataverseEventProcessor(
+    IRetentionStore store,
+    CustomerRescorer rescorer,
+    EventLedger ledger,
+    IOptions<ServiceOptions> options,
+    ILogger<DataverseEventProcessor> logger)
+{
+    public async Task<EventOutcome> ProcessAsync(JsonElement body, DataverseHeaders headers, CancellationToken cancellationToken)
+    {
+        DataverseEvent evt;
+        try
+        {
+            evt = RemoteExecutionContextParser.Parse(body);
+        }
+        catch (WebhookFormatException e)
+        {
+            throw RequestProblemException.BadRequest($"The body is not a Dataverse RemoteExecutionContext: {e.Message}");
+        }
+
+        CheckOrigin(evt, headers);
+        using var activity = ServiceTelemetry.Source.StartActivity("dataverse.event");
+        activity?.SetTag("rtn.message", evt.MessageName);
+        activity?.SetTag("rtn.entity", evt.PrimaryEntityName);
+        activity?.SetTag("rtn.correlation", evt.CorrelationId);
+
+        var key = evt.IdempotencyKey;
+        if (!EventCustomerResolver.IsSupported(evt.PrimaryEntityName))
+            return new EventOutcome("ignored", null, 0, $"{evt.PrimaryEntityName} events do not affect scores.", key);
+
+        var (claim, previous) = await ledger.TryBeginAsync(key, cancellationToken);
+        if (claim == LedgerClaim.Duplicate)
+        {
+            logger.LogInformation("Event {EventKey} was already processed; nothing written", key);
+            return new EventOutcome("duplicate", null, 0, previous ?? "already processed", key);
+        }
+        if (claim == LedgerClaim.InProgress)
+            return new EventOutcome("in-progress", null, 0, "Another delivery of this event is being processed.", key);
+
+        try
+        {
+            var customer = await EventCustomerResolver.ResolveAsync(evt, headers.SizeExceeded, store, cancellationToken);
+            if (customer.ContactId is not { } contactId)
+            {
+                logger.LogInformation("Event {EventKey} on {Entity} skipped: {Reason}", key, evt.PrimaryEntityName, customer.Source);
+                await ledger.CompleteAsync(key, "skipped: " + customer.Source, cancellationToken);
+                return new EventOutcome("skipped", null, 0, customer.Source, key);
+            }
+
+            var result = await rescorer.RescoreAsync(contactId, cancellationToken);
+            var status = !result.Found ? "not-found" : !result.Scored ? "not-scored" : result.Writes > 0 ? "scored" : "unchanged";
+            var detail = !result.Found ? "The contact does not exist (deleted or not yet visible)."
+                : !result.Scored ? "Not scored: the contact objected to profiling or no champion model is trained yet."
+                : $"Customer from {customer.Source}; {result.Writes} write(s).";
+            if (!result.Found || result.Scored || result.Writes > 0)
+                await ledger.CompleteAsync(key, $"{status}: {result.Writes} write(s)", cancellationToken);
+            else
+                await ledger.AbandonAsync(key, cancellationToken); // no model yet: a redelivery after training may score it
+
+            logger.LogInformation("Event {EventKey} {Message} {Entity} for contact {ContactId}: {Status} with {Writes} writes",
+                key, evt.MessageName, evt.PrimaryEntityName, contactId, status, result.Writes);
+            activity?.SetTag("rtn.status", status);
+            return new EventOutcome(status, contactId, result.Writes, detail, key);
+        }
+        catch
+        {
+            await ledger.AbandonAsync(key, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private void CheckOrigin(DataverseEvent evt, DataverseHeaders headers)
+    {
+        if (headers.EntityName is { } entity && !string.Equals(entity, evt.PrimaryEntityName, StringComparison.OrdinalIgnoreCase))
+            throw RequestProblemException.BadRequest(
+                $"Header x-ms-dynamics-entity-name '{entity}' does not match PrimaryEntityName '{evt.PrimaryEntityName}' of the body.");
+        var allowed = options.Value.AllowedOrganizations;
+        if (allowed.Count > 0 && (headers.Organization is null || !allowed.Contains(headers.Organization, StringComparer.OrdinalIgnoreCase)))
+            throw new RequestProblemException(403, "Organization not allowed",
+                "The x-ms-dynamics-organization of this request is not in Retention:AllowedOrganizations.");
+    }
+}

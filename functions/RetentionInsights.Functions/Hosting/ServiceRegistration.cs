@@ -1,0 +1,162 @@
+using Azure.Core;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
+using RetentionInsights.Functions.Batch;
+using RetentionInsights.Functions.Configuration;
+using RetentionInsights.Functions.Endpoints;
+using RetentionInsights.Functions.Events;
+using RetentionInsights.Functions.Http;
+using RetentionInsights.Functions.Models;
+using RetentionInsights.Functions.Scoring;
+using RetentionInsights.Functions.Security;
+using RetentionInsights.Functions.State;
+using RetentionInsights.Functions.Stores;
+using RetentionInsights.Functions.Stores.Dataverse;
+using RetentionInsights.Functions.Stores.LocalOrg;
+using RetentionInsights.Functions.Telemetry;
+using RetentionInsights.Language;
+using RetentionInsights.Scoring.Models;
+
+namespace RetentionInsights.Functions.Hosting;
+
+/// <summary>Composition of the service. Local (SQLite, folder, in-process queue) unless Azure/Dataverse settings are present.</summary>
+public static class ServiceRegistration
+{
+    public const string ModelsContainer = "models";
+    public const string StateContainer = "state";
+    public const string RescoreQueueName = "rtn-rescore-chunks";
+
+    public static WebApplicationBuilder AddRetentionService(this WebApplicationBuilder builder)
+    {
+        var options = new ServiceOptions();
+        ServiceOptionsLoader.Load(builder.Configuration, options);
+        if (builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"] is { Length: > 0 } port)
+        {
+            // Under the Functions host: listen where the host forwards to, on loopback only.
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        }
+        builder.Services.AddRetentionServices(options, builder.Configuration);
+        return builder;
+    }
+
+    public static IServiceCollection AddRetentionServices(this IServiceCollection services, ServiceOptions options, IConfiguration configuration)
+    {
+        // Refuse to start without a usable key (DESIGN.md §7): constructing the validator checks it.
+        foreach (var key in options.ApiKeys.Where(k => k.Length < ApiKeyValidator.MinimumKeyLength))
+            throw new InvalidOperationException($"An API key is shorter than {ApiKeyValidator.MinimumKeyLength} characters; use a long random value (e.g. openssl rand -hex 32).");
+        var validator = new ApiKeyValidator(options.ApiKeys);
+        services.AddSingleton(validator);
+        services.AddSingleton(Options.Create(options));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+
+        services.AddOpenTelemetry().WithTracing(tracing => tracing
+            .AddSource(ServiceTelemetry.SourceName)
+            .AddAspNetCoreInstrumentation(o => o.RecordException = false)
+            .AddHttpClientInstrumentation());
+
+        TokenCredential credential = options.ManagedIdentityClientId is { Length: > 0 } clientId
+            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : new DefaultAzureCredential();
+
+        // Data store.
+        if (options.DataverseUrl is { } dataverse)
+        {
+            services.AddDataverseWebApi(dataverse, credential);
+            services.AddSingleton<IRetentionStore>(sp => sp.GetRequiredService<DataverseStore>());
+        }
+        else
+        {
+            var path = options.LocalOrgPath
+                ?? throw new InvalidOperationException("No data store configured: set RTN_DB (local org path) or DATAVERSE_URL.");
+            services.AddSingleton(new LocalOrgStore(path));
+            services.AddSingleton<IRetentionStore>(sp => sp.GetRequiredService<LocalOrgStore>());
+        }
+
+        // Model store.
+        if (BlobContainer(options, options.ModelContainerUri, ModelsContainer, credential) is { } modelContainer)
+            services.AddSingleton<IModelStore>(new BlobModelStore(modelContainer));
+        else
+            services.AddSingleton<IModelStore>(new LocalFolderModelStore(options.ModelsPath
+                ?? throw new InvalidOperationException("No model store configured: set RTN_MODELS (folder) or Retention:ModelContainerUri.")));
+
+        // Service state (event ledger, batch checkpoints).
+        if (BlobContainer(options, options.StateContainerUri, StateContainer, credential) is { } stateContainer)
+            services.AddSingleton<IStateStore>(new BlobStateStore(stateContainer));
+        else if (options.LocalOrgPath is { } localPath)
+            services.AddSingleton<IStateStore>(new SqliteStateStore(localPath));
+        else
+            throw new InvalidOperationException("With Dataverse, service state needs Azure Storage: set Retention:StateContainerUri.");
+
+        // Chunk queue.
+        if (Queue(options, credential) is { } queue)
+        {
+            services.AddSingleton<IRescoreQueue>(new StorageRescoreQueue(queue));
+        }
+        else
+        {
+            services.AddSingleton<InProcessRescoreQueue>();
+            services.AddSingleton<IRescoreQueue>(sp => sp.GetRequiredService<InProcessRescoreQueue>());
+            services.AddHostedService<InProcessQueueWorker>();
+        }
+
+        // Offline lexicon analyzer by default, Azure AI Language when section "Sentiment" says so; early-warning thresholds
+        // from section "EarlyWarning" (both owned by the language/early-warning module).
+        services.AddSentimentAnalysis(configuration);
+        services.AddEarlyWarning(configuration);
+        services.AddSingleton<EngineScorer>();
+        services.TryAddSingleton<ICustomerScorer>(sp => sp.GetRequiredService<EngineScorer>());
+        services.AddSingleton<CustomerRescorer>();
+        services.AddSingleton<EventLedger>();
+        services.AddSingleton<DataverseEventProcessor>();
+        services.AddSingleton<BatchRescoreCoordinator>();
+        services.AddSingleton<ModelTrainingService>();
+        return services;
+    }
+
+    public static WebApplication UseRetentionService(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<ServiceOptions>>().Value;
+        app.UseMiddleware<ProblemMiddleware>();
+        if (options.DemoFolder is { } folder && Directory.Exists(folder))
+        {
+            // rtn serve --demo: the contact-form preview with the real PCF bundle at "/".
+            var files = new PhysicalFileProvider(Path.GetFullPath(folder));
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+        app.UseRouting();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.MapRetentionEndpoints();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RetentionInsights.Functions");
+        logger.LogInformation("Scoring service using store {Store}, queue {Queue}", app.Services.GetRequiredService<IRetentionStore>().Kind,
+            app.Services.GetRequiredService<IRescoreQueue>().Kind);
+        return app;
+    }
+
+    private static BlobContainerClient? BlobContainer(ServiceOptions options, Uri? uri, string name, TokenCredential credential)
+    {
+        if (uri is not null)
+            return new BlobContainerClient(uri, credential);
+        return options.StorageConnectionString is { Length: > 0 } connection ? new BlobContainerClient(connection, name) : null;
+    }
+
+    private static QueueClient? Queue(ServiceOptions options, TokenCredential credential)
+    {
+        if (options.RescoreQueueUri is { } uri)
+            return new QueueClient(uri, credential, StorageRescoreQueue.ClientOptions());
+        return options.StorageConnectionString is { Length: > 0 } connection
+            ? new QueueClient(connection, RescoreQueueName, StorageRescoreQueue.ClientOptions())
+            : null;
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Logging;
+using RetentionInsights.Functions.Scoring;
+using RetentionInsights.Functions.Stores;
+using RetentionInsights.Scoring.Engine;
+using RetentionInsights.Scoring.Features;
+using RetentionInsights.Scoring.Models;
+using RetentionInsights.Scoring.Sentiment;
+
+namespace RetentionInsights.Functions.Models;
+
+public sealed record TrainingStatus(string State, DateTime? StartedOn, DateTime? FinishedOn, string? CandidateVersion, bool? Promoted, string Detail);
+
+public sealed record ModelVersionView(string Version, DateTime TrainedOn, DateTime DataWindowEnd, int HorizonDays, bool IsChampion,
+    IReadOnlyDictionary<string, double> Metrics);
+
+public sealed record ModelsResponse(string? Champion, IReadOnlyList<ModelVersionView> Versions, TrainingStatus Training);
+
+/// <summary>
+/// Weekly training (timer) and on-demand training (POST /api/models/train): reads every customer, trains a challenger with
+/// the engine's trainer and lets the registry promote it only when it is at least as good as the champion. One run at a time.
+/// </summary>
+public sealed class ModelTrainingService(IRetentionStore store, IModelStore models, ISentimentAnalyzer sentiment, CustomerRescorer rescorer,
+    EngineScorer? engineScorer, TimeProvider time, ILogger<ModelTrainingService> logger)
+{
+    private readonly SemaphoreSlim _running = new(1, 1);
+    private TrainingStatus _status = new("idle", null, null, null, null, "No training has run since the service started.");
+
+    public TrainingStatus Status => _status;
+
+    /// <summary>Starts a run in the background; false when one is already running.</summary>
+    public (bool Started, TrainingStatus Status) Start()
+    {
+        if (!_running.Wait(0))
+            return (false, _status);
+        _status = new TrainingStatus("running", time.GetUtcNow().UtcDateTime, null, null, null, "Training started.");
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await TrainCoreAsync(CancellationToken.None);
+            }
+            finally
+            {
+                _running.Release();
+            }
+        });
+        return (true, _status);
+    }
+
+    /// <summary>Runs a training to the end (the weekly timer waits for it).</summary>
+    public async Task<TrainingStatus> RunAsync(CancellationToken cancellationToken)
+    {
+        if (!await _running.WaitAsync(0, cancellationToken))
+            return _status;
+        try
+        {
+            _status = new TrainingStatus("running", time.GetUtcNow().UtcDateTime, null, null, null, "Training started.");
+            return await TrainCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            _running.Release();
+        }
+    }
+
+    public async Task<ModelsResponse> DescribeAsync(CancellationToken cancellationToken)
+    {
+        var champion = await models.GetChampionVersionAsync(cancellationToken);
+        var versions = (await models.ListAsync(cancellationToken))
+            .Select(m => new ModelVersionView(m.Version, m.TrainedOn, m.DataWindowEnd, m.HorizonDays, m.Version == champion, m.Metrics)).ToList();
+        return new ModelsResponse(champion, versions, _status);
+    }
+
+    private async Task<TrainingStatus> TrainCoreAsync(CancellationToken cancellationToken)
+    {
+        var started = _status.StartedOn ?? time.GetUtcNow().UtcDateTime;
+        try
+        {
+            var ids = await store.ListContactIdsAsync(activeOnly: false, cancellationToken);
+            var histories = await store.LoadCustomersAsync(ids, cancellationToken);
+            var catalogue = await store.LoadOfferCatalogueAsync(cancellationToken);
+            var messages = await MessageSentiment.ComputeAsync(sentiment, histories, cancellationToken: cancellationToken);
+            var result = EngineTrainer.Train(histories, catalogue, new TrainingOptions { AsOf = rescorer.AsOf }, messages);
+            using var zip = new MemoryStream();
+            result.Model.Save(zip);
+            zip.Position = 0;
+            var decision = await ModelRegistry.SaveAndPromoteAsync(models, result.Metadata, zip, cancellationToken);
+            if (decision.Promoted)
+                engineScorer?.Invalidate();
+            logger.LogInformation("Trained {ModelVersion} on {Customers} customers: promoted {Promoted} ({Reason})",
+                decision.CandidateVersion, histories.Count, decision.Promoted, decision.Reason);
+            _status = new TrainingStatus("completed", started, time.GetUtcNow().UtcDateTime, decision.CandidateVersion, decision.Promoted, decision.Reason);
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or ArgumentException or IOException)
+        {
+            logger.LogError(e, "Training failed");
+            _status = new TrainingStatus("failed", started, time.GetUtcNow().UtcDateTime, null, false, e.Message);
+        }
+        return _status;
+    }
+}

@@ -1,0 +1,169 @@
+using RetentionInsights.Data.Metadata;
+using RetentionInsights.Data.Records;
+using RetentionInsights.Functions.Stores;
+
+namespace RetentionInsights.Functions.Scoring;
+
+/// <summary>
+/// Compares a fresh score with what is stored and keeps only real changes, so an unchanged customer costs no Dataverse
+/// write at all. Values are compared at the precision of their columns (4 decimals for probabilities, cents for money):
+/// a difference the column cannot hold is no change. rtn_scoredon and rtn_modelversion move only with a real change.
+/// </summary>
+public static class ChangeDetector
+{
+    private const double ProbabilityTolerance = 0.00005;
+    private const decimal MoneyTolerance = 0.005m;
+
+    public static ChangeSet Diff(ContactState current, ScoringOutcome? outcome, DateTime now)
+    {
+        var changes = new ChangeSet(current.ContactId);
+        var stored = current.Scores;
+
+        if (current.ProfilingOptOut || outcome is null)
+        {
+            // GDPR objection: never score, and clear whatever was stored before the objection.
+            if (current.ProfilingOptOut)
+            {
+                ClearScores(changes, stored);
+                foreach (var rec in current.Recommendations.Where(r => r.Record.Status == Names.Choices.RecommendationProposed))
+                    changes.ExpireRecommendations.Add(rec.Record.Id);
+            }
+            return changes;
+        }
+
+        var fresh = outcome.Scores;
+        var c = changes.ContactColumns;
+        if (!SameProbability(stored.ChurnProbability, fresh.ChurnProbability))
+        {
+            c[Names.Contact.ChurnProbability] = Round(fresh.ChurnProbability, 4);
+            // The previous value lets the form show the trend; it only moves when the probability moves.
+            if (!SameProbability(stored.PreviousChurnProbability, stored.ChurnProbability) && stored.ChurnProbability is not null)
+                c[Names.Contact.PreviousChurnProbability] = stored.ChurnProbability;
+        }
+        if (stored.ChurnRiskBand != fresh.ChurnRiskBand)
+            c[Names.Contact.ChurnRiskBand] = fresh.ChurnRiskBand;
+        if (!SameMoney(stored.Clv12m, fresh.Clv12m))
+            c[Names.Contact.Clv12m] = RoundMoney(fresh.Clv12m);
+        if (!SameMoney(stored.Clv36m, fresh.Clv36m))
+            c[Names.Contact.Clv36m] = RoundMoney(fresh.Clv36m);
+        if (!SameProbability(stored.PAlive, fresh.PAlive))
+            c[Names.Contact.PAlive] = Round(fresh.PAlive, 4);
+        if (stored.ValueSegment != fresh.ValueSegment)
+            c[Names.Contact.ValueSegment] = fresh.ValueSegment;
+        if (!string.Equals(Normalize(stored.ChurnReasons), Normalize(fresh.ChurnReasons), StringComparison.Ordinal))
+            c[Names.Contact.ChurnReasons] = fresh.ChurnReasons;
+        if (outcome.AlertEvaluated || fresh.EarlyWarningLevel is not null)
+        {
+            var level = outcome.Alert?.Level ?? fresh.EarlyWarningLevel ?? Names.Choices.WarningNone;
+            if (stored.EarlyWarningLevel != level)
+                c[Names.Contact.EarlyWarningLevel] = level;
+        }
+        if (c.Count > 0)
+        {
+            // A cleared score (inactive contact) has no scoring date either.
+            c[Names.Contact.ScoredOn] = fresh.ChurnProbability is null ? null : Truncate(fresh.ScoredOn ?? now);
+            if (!string.Equals(stored.ModelVersion, fresh.ModelVersion, StringComparison.Ordinal))
+                c[Names.Contact.ModelVersion] = fresh.ModelVersion;
+        }
+
+        DiffOffers(changes, current, outcome, now);
+        DiffAlert(changes, current, outcome.Alert, now);
+        return changes;
+    }
+
+    private static void DiffOffers(ChangeSet changes, ContactState current, ScoringOutcome outcome, DateTime now)
+    {
+        var proposed = current.Recommendations.Where(r => r.Record.Status == Names.Choices.RecommendationProposed)
+            .GroupBy(r => r.Record.OfferId).ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.Record.CreatedOn).First().Record);
+        var keep = new HashSet<Guid>();
+        foreach (var offer in outcome.Offers)
+        {
+            if (proposed.TryGetValue(offer.OfferId, out var existing))
+            {
+                keep.Add(existing.Id);
+                var updated = existing with
+                {
+                    Rank = offer.Rank,
+                    AcceptanceProbability = Math.Round(offer.AcceptanceProbability, 4),
+                    ExpectedValue = Math.Round(offer.ExpectedValue, 2),
+                    Reason = offer.Reason,
+                    Channel = offer.Channel ?? existing.Channel,
+                    ModelVersion = outcome.Scores.ModelVersion,
+                };
+                if (existing.Rank != updated.Rank
+                    || !SameProbability(existing.AcceptanceProbability, updated.AcceptanceProbability)
+                    || !SameMoney(existing.ExpectedValue, updated.ExpectedValue)
+                    || !string.Equals(Normalize(existing.Reason), Normalize(updated.Reason), StringComparison.Ordinal))
+                    changes.UpdateRecommendations.Add(updated);
+            }
+            else
+            {
+                changes.CreateRecommendations.Add(new RecommendationRecord(
+                    Guid.NewGuid(), current.ContactId, offer.OfferId, offer.Rank, Math.Round(offer.AcceptanceProbability, 4),
+                    Math.Round(offer.ExpectedValue, 2), offer.Reason, Names.Choices.RecommendationProposed, Truncate(now), null,
+                    offer.Channel, outcome.Scores.ModelVersion));
+            }
+        }
+        foreach (var stale in proposed.Values.Where(r => !keep.Contains(r.Id)))
+            changes.ExpireRecommendations.Add(stale.Id);
+    }
+
+    private static void DiffAlert(ChangeSet changes, ContactState current, ProposedAlert? alert, DateTime now)
+    {
+        // Alerts are closed by people (resolved / false alarm), never by a rescore; a rescore only raises or escalates.
+        if (alert is null || alert.Level == Names.Choices.WarningNone)
+            return;
+        var signals = alert.Signals;
+        var open = current.OpenAlert;
+        if (open is null)
+        {
+            changes.CreateAlert = new AlertRecord(Guid.NewGuid(), current.ContactId, alert.Level, signals,
+                alert.Sentiment is { } s ? Math.Round(s, 4) : null, Truncate(alert.DueBy), Names.Choices.AlertOpen, null, Truncate(now), null);
+            return;
+        }
+        if (open.Level != alert.Level || !string.Equals(Normalize(open.Signals), Normalize(signals), StringComparison.Ordinal))
+        {
+            var escalated = alert.Level > open.Level;
+            changes.UpdateAlert = open with
+            {
+                Level = Math.Max(open.Level, alert.Level),
+                Signals = signals,
+                Sentiment = alert.Sentiment is { } s ? Math.Round(s, 4) : open.Sentiment,
+                // An escalation tightens the deadline; a calmer rescore never loosens one already promised.
+                DueBy = escalated ? Truncate(alert.DueBy) : open.DueBy,
+            };
+        }
+    }
+
+    private static void ClearScores(ChangeSet changes, ContactScores stored)
+    {
+        var c = changes.ContactColumns;
+        if (stored.ChurnProbability is not null) c[Names.Contact.ChurnProbability] = null;
+        if (stored.PreviousChurnProbability is not null) c[Names.Contact.PreviousChurnProbability] = null;
+        if (stored.ChurnRiskBand is not null) c[Names.Contact.ChurnRiskBand] = null;
+        if (stored.Clv12m is not null) c[Names.Contact.Clv12m] = null;
+        if (stored.Clv36m is not null) c[Names.Contact.Clv36m] = null;
+        if (stored.PAlive is not null) c[Names.Contact.PAlive] = null;
+        if (stored.ValueSegment is not null) c[Names.Contact.ValueSegment] = null;
+        if (stored.ChurnReasons is not null) c[Names.Contact.ChurnReasons] = null;
+        if (stored.EarlyWarningLevel is not null) c[Names.Contact.EarlyWarningLevel] = null;
+        if (stored.ScoredOn is not null) c[Names.Contact.ScoredOn] = null;
+        if (stored.ModelVersion is not null) c[Names.Contact.ModelVersion] = null;
+    }
+
+    private static bool SameProbability(double? a, double? b) =>
+        a is null ? b is null : b is not null && Math.Abs(a.Value - b.Value) < ProbabilityTolerance;
+
+    private static bool SameMoney(decimal? a, decimal? b) =>
+        a is null ? b is null : b is not null && Math.Abs(a.Value - b.Value) < MoneyTolerance;
+
+    private static double? Round(double? value, int digits) => value is { } v ? Math.Round(v, digits) : null;
+
+    private static decimal? RoundMoney(decimal? value) => value is { } v ? Math.Round(v, 2) : null;
+
+    private static string Normalize(string? text) => (text ?? string.Empty).Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
+
+    /// <summary>Dataverse and the local org keep datetimes to the second.</summary>
+    private static DateTime Truncate(DateTime value) =>
+        new(value.Ticks - value.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+}

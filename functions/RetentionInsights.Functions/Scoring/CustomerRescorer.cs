@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RetentionInsights.Data.Records;
+using RetentionInsights.Functions.Configuration;
+using RetentionInsights.Functions.Stores;
+using RetentionInsights.Functions.Telemetry;
+
+namespace RetentionInsights.Functions.Scoring;
+
+public sealed record RescoreResult(Guid ContactId, bool Found, bool Scored, int Writes, string? ModelVersion);
+
+/// <summary>
+/// Load → score with the champion → write only what changed. Shared by webhook events, batch chunks and offer
+/// responses, so every path writes the same way.
+/// </summary>
+public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scorer, IOptions<ServiceOptions> options, TimeProvider time,
+    ILogger<CustomerRescorer> logger)
+{
+    private readonly SemaphoreSlim _catalogueGate = new(1, 1);
+    private IReadOnlyList<OfferRecord>? _catalogue;
+    private DateTime _catalogueLoadedAt;
+
+    /// <summary>The "today" of scoring: the configured as-of date (generated orgs end on a fixed date) or now.</summary>
+    public DateTime AsOf => options.Value.AsOf ?? time.GetUtcNow().UtcDateTime;
+
+    public async Task<RescoreResult> RescoreAsync(Guid contactId, CancellationToken cancellationToken) =>
+        (await RescoreManyAsync([contactId], cancellationToken)).Single();
+
+    public async Task<IReadOnlyList<RescoreResult>> RescoreManyAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    {
+        using var activity = ServiceTelemetry.Source.StartActivity("rescore");
+        activity?.SetTag("rtn.contacts", contactIds.Count);
+        var histories = (await store.LoadCustomersAsync(contactIds, cancellationToken)).ToDictionary(h => h.Contact.Id);
+        var states = (await store.ReadContactStatesAsync(contactIds, cancellationToken)).ToDictionary(s => s.ContactId);
+        var catalogue = await CatalogueAsync(cancellationToken);
+        var asOf = AsOf;
+        var now = time.GetUtcNow().UtcDateTime;
+
+        var scorable = contactIds.Where(id => histories.ContainsKey(id) && states.TryGetValue(id, out var s) && !s.ProfilingOptOut).ToList();
+        var outcomes = await scorer.ScoreAsync(scorable.Select(id => histories[id]).ToList(), catalogue, asOf, cancellationToken);
+        var outcomeOf = new Dictionary<Guid, ScoringOutcome?>(scorable.Count);
+        for (var i = 0; i < scorable.Count; i++)
+            outcomeOf[scorable[i]] = outcomes[i];
+
+        var results = new List<RescoreResult>(contactIds.Count);
+        var changes = new List<ChangeSet>(contactIds.Count);
+        foreach (var id in contactIds)
+        {
+            if (!histories.ContainsKey(id) || !states.TryGetValue(id, out var state))
+            {
+                results.Add(new RescoreResult(id, false, false, 0, null));
+                continue;
+            }
+            var outcome = outcomeOf.GetValueOrDefault(id);
+            var change = ChangeDetector.Diff(state, outcome, now);
+            changes.Add(change);
+            results.Add(new RescoreResult(id, true, outcome is not null, change.WriteCount, outcome?.Scores.ModelVersion));
+        }
+
+        var writes = await store.ApplyAsync(changes, cancellationToken);
+        activity?.SetTag("rtn.writes", writes);
+        logger.LogDebug("Rescored {Contacts} contacts with {Changed} changed and {Writes} writes", contactIds.Count,
+            changes.Count(c => !c.IsEmpty), writes);
+        return results;
+    }
+
+    private async Task<IReadOnlyList<OfferRecord>> CatalogueAsync(CancellationToken cancellationToken)
+    {
+        // The catalogue changes a few times a year; reading it for every event would double the reads of a webhook.
+        var now = time.GetUtcNow().UtcDateTime;
+        if (_catalogue is not null && now - _catalogueLoadedAt < TimeSpan.FromMinutes(5))
+            return _catalogue;
+        await _catalogueGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_catalogue is null || now - _catalogueLoadedAt >= TimeSpan.FromMinutes(5))
+            {
+                _catalogue = await store.LoadOfferCatalogueAsync(cancellationToken);
+                _catalogueLoadedAt = now;
+            }
+            return _catalogue;
+        }
+        finally
+        {
+            _catalogueGate.Release();
+        }
+    }
+}

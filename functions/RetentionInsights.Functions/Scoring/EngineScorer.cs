@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Logging;
+using RetentionInsights.Data.Records;
+using RetentionInsights.Scoring;
+using RetentionInsights.Scoring.EarlyWarning;
+using RetentionInsights.Scoring.Features;
+using RetentionInsights.Scoring.Models;
+using RetentionInsights.Scoring.Sentiment;
+
+namespace RetentionInsights.Functions.Scoring;
+
+/// <summary>
+/// <see cref="ICustomerScorer"/> over the engine's <see cref="RetentionEngine"/>. The champion is loaded once and reused
+/// (an event must cost milliseconds, not a model load); the store is asked at most every <see cref="RefreshInterval"/>
+/// whether another version was promoted. If a new champion fails to load, the engine falls back to the last good one.
+/// </summary>
+public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentiment, EarlyWarningEvaluator? earlyWarning, TimeProvider time,
+    ILogger<EngineScorer> logger) : ICustomerScorer
+{
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private RetentionEngine? _engine;
+    private IReadOnlyList<OfferRecord>? _catalogue;
+    private string? _champion;
+    private string? _loadedFor;
+    private DateTime _checkedAt = DateTime.MinValue;
+
+    public async Task<string?> GetChampionVersionAsync(CancellationToken cancellationToken)
+    {
+        await RefreshChampionAsync(cancellationToken);
+        return _engine?.ModelVersion;
+    }
+
+    public async Task<IReadOnlyList<ScoringOutcome?>> ScoreAsync(IReadOnlyList<CustomerHistory> histories, IReadOnlyList<OfferRecord> catalogue,
+        DateTime asOf, CancellationToken cancellationToken)
+    {
+        var engine = await EngineAsync(catalogue, cancellationToken);
+        if (engine is null)
+            return histories.Select(_ => (ScoringOutcome?)null).ToList();
+        var messages = await MessageSentiment.ComputeAsync(sentiment, histories, cancellationToken: cancellationToken);
+        var scores = engine.ScoreBatch(histories, asOf, messages);
+        var outcomes = new List<ScoringOutcome?>(scores.Count);
+        for (var i = 0; i < scores.Count; i++)
+        {
+            var s = scores[i];
+            var offers = s.Offers.Select(o => new ProposedOffer(o.OfferId, o.Rank, o.AcceptanceProbability, o.ExpectedValue, o.Reason, o.Channel)).ToList();
+            if (earlyWarning is null || s.Status != ScoreStatus.Scored)
+            {
+                outcomes.Add(new ScoringOutcome(s.Scores, offers, null));
+                continue;
+            }
+            var assessment = earlyWarning.Evaluate(
+                EarlyWarningEvaluator.FromHistory(histories[i], id => messages.TryGet(id, out var score) ? score : null), asOf);
+            var alert = assessment.RaisesAlert
+                ? new ProposedAlert(assessment.Level.ToChoice(), assessment.SignalsText(), assessment.MeanSentiment, assessment.DueBy ?? asOf.AddDays(1))
+                : null;
+            outcomes.Add(new ScoringOutcome(s.Scores with { EarlyWarningLevel = assessment.Level.ToChoice() }, offers, alert, AlertEvaluated: true));
+        }
+        return outcomes;
+    }
+
+    /// <summary>Forgets the loaded engine so the next call loads the (new) champion; called after a promotion.</summary>
+    public void Invalidate() => _checkedAt = DateTime.MinValue;
+
+    private async Task<RetentionEngine?> EngineAsync(IReadOnlyList<OfferRecord> catalogue, CancellationToken cancellationToken)
+    {
+        await RefreshChampionAsync(cancellationToken);
+        if (_engine is not null && ReferenceEquals(_catalogue, catalogue) && _loadedFor == _champion)
+            return _engine;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_engine is null || !ReferenceEquals(_catalogue, catalogue) || _loadedFor != _champion)
+            {
+                if (_champion is null)
+                    return null;
+                // Remembered even when the load falls back, so a damaged newest model is not re-read on every event.
+                _loadedFor = _champion;
+                var (engine, skipped) = await RetentionEngine.LoadAsync(models, catalogue, cancellationToken: cancellationToken);
+                foreach (var reason in skipped)
+                    logger.LogWarning("Model version skipped while loading the champion: {Reason}", reason);
+                if (engine is not null)
+                {
+                    _engine = engine;
+                    _catalogue = catalogue;
+                    logger.LogInformation("Scoring with model {ModelVersion}", engine.ModelVersion);
+                }
+            }
+            return _engine;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task RefreshChampionAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (now - _checkedAt < RefreshInterval)
+            return;
+        _champion = (await models.GetPromotionHistoryAsync(cancellationToken)).FirstOrDefault();
+        _checkedAt = now;
+    }
+}

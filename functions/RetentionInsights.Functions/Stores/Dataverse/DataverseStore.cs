@@ -1,0 +1,318 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RetentionInsights.Data.LocalOrg;
+using RetentionInsights.Data.Metadata;
+using RetentionInsights.Data.Records;
+
+namespace RetentionInsights.Functions.Stores.Dataverse;
+
+/// <summary>
+/// The store on a Dataverse environment through the Web API. Reads select only the columns the engine uses and filter
+/// by the contacts of a slice (one query per table per slice, never per contact); writes go out as $batch change sets,
+/// one per contact, and only for values that changed. Entity set names come from datamodel.json.
+/// </summary>
+public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionStore
+{
+    /// <summary>Contacts per query: keeps the $filter URL well under the 32 KB URL limit.</summary>
+    public const int IdsPerQuery = 40;
+
+    private static readonly DataModel Model = DataModel.Current;
+
+    public string Kind => "dataverse";
+
+    public DataverseWebApiClient Client => client;
+
+    public async Task<CustomerHistory?> LoadCustomerAsync(Guid contactId, CancellationToken cancellationToken) =>
+        (await LoadCustomersAsync([contactId], cancellationToken)).FirstOrDefault();
+
+    public async Task<IReadOnlyList<CustomerHistory>> LoadCustomersAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    {
+        var result = new List<CustomerHistory>(contactIds.Count);
+        foreach (var slice in contactIds.Distinct().Chunk(IdsPerQuery))
+            result.AddRange(await LoadSliceAsync(slice, cancellationToken));
+        return result;
+    }
+
+    private async Task<IReadOnlyList<CustomerHistory>> LoadSliceAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        var contacts = await ListAsync("contact", "contactid,fullname,createdon,statecode,donotemail,donotphone,donotbulkemail,rtn_profilingoptout,birthdate,address1_city,address1_country",
+            Any("contactid", ids), r => new ContactRecord(r.Id("contactid"), r.Text("fullname") ?? string.Empty, r.Date("createdon") ?? DateTime.MinValue,
+                r.Int("statecode") ?? 0, r.Bool("donotemail"), r.Bool("donotphone"), r.Bool("donotbulkemail"), r.Bool("rtn_profilingoptout"),
+                r.Date("birthdate"), r.Text("address1_city"), r.Text("address1_country")), ct);
+        if (contacts.Count == 0)
+            return [];
+        var orders = await ListAsync("salesorder", "salesorderid,_customerid_value,name,totalamount,submitdate,datefulfilled,rtn_contractend,rtn_cancelledon,statecode,createdon",
+            Any("_customerid_value", ids), r => r.LookupTable("customerid") == "contact"
+                ? new OrderRecord(r.Id("salesorderid"), r.Lookup("customerid")!.Value, r.Text("name") ?? string.Empty, r.Decimal("totalamount") ?? 0m,
+                    r.Date("submitdate"), r.Date("datefulfilled"), r.Date("rtn_contractend"), r.Date("rtn_cancelledon"), r.Int("statecode") ?? 0,
+                    r.Date("createdon") ?? DateTime.MinValue)
+                : null, ct);
+        var lines = new List<OrderLineRecord>();
+        foreach (var slice in orders.Select(o => o.Id).Chunk(IdsPerQuery))
+        {
+            lines.AddRange(await ListAsync("salesorderdetail", "salesorderdetailid,_salesorderid_value,productdescription,quantity,priceperunit,extendedamount",
+                Any("_salesorderid_value", slice), r => new OrderLineRecord(r.Id("salesorderdetailid"), r.Lookup("salesorderid")!.Value,
+                    r.Text("productdescription") ?? string.Empty, r.Decimal("quantity") ?? 0m, r.Decimal("priceperunit") ?? 0m, r.Decimal("extendedamount") ?? 0m), ct));
+        }
+        var invoices = await ListAsync("invoice", "invoiceid,_customerid_value,_salesorderid_value,totalamount,duedate,rtn_paidon,createdon",
+            Any("_customerid_value", ids), r => r.LookupTable("customerid") == "contact"
+                ? new InvoiceRecord(r.Id("invoiceid"), r.Lookup("customerid")!.Value, r.Lookup("salesorderid"), r.Decimal("totalamount") ?? 0m,
+                    r.Date("duedate") ?? DateTime.MinValue, r.Date("rtn_paidon"), r.Date("createdon") ?? DateTime.MinValue)
+                : null, ct);
+        var cases = await ListAsync("incident", "incidentid,_customerid_value,title,description,casetypecode,prioritycode,caseorigincode,customersatisfactioncode,_parentcaseid_value,createdon,modifiedon,statecode",
+            Any("_customerid_value", ids), r => r.LookupTable("customerid") == "contact"
+                ? new CaseRecord(r.Id("incidentid"), r.Lookup("customerid")!.Value, r.Text("title") ?? string.Empty, r.Text("description"),
+                    r.Int("casetypecode") ?? 0, r.Int("prioritycode"), r.Int("caseorigincode"), r.Int("customersatisfactioncode"), r.Lookup("parentcaseid"),
+                    r.Date("createdon") ?? DateTime.MinValue, r.Int("statecode") == Names.Standard.IncidentResolved ? r.Date("modifiedon") : null, r.Int("statecode") ?? 0)
+                : null, ct);
+        var activities = new List<ActivityRecord>();
+        foreach (var (table, kind) in new[] { ("email", ActivityKind.Email), ("phonecall", ActivityKind.PhoneCall) })
+        {
+            var duration = kind == ActivityKind.PhoneCall ? ",actualdurationminutes" : string.Empty;
+            activities.AddRange(await ListAsync(table, $"activityid,_regardingobjectid_value,directioncode,subject,description,actualend,createdon{duration}",
+                Any("_regardingobjectid_value", ids), r => r.LookupTable("regardingobjectid") == "contact"
+                    ? new ActivityRecord(r.Id("activityid"), r.Lookup("regardingobjectid")!.Value, kind, r.Bool("directioncode"), r.Text("subject"),
+                        r.Text("description"), r.Date("actualend") ?? r.Date("createdon") ?? DateTime.MinValue, r.Int("actualdurationminutes"))
+                    : null, ct));
+        }
+        var usage = await ListAsync("rtn_usagereading", "_rtn_contactid_value,rtn_readingdate,rtn_electricitykwh,rtn_gasm3",
+            Any("_rtn_contactid_value", ids), r => new UsageRecord(r.Lookup("rtn_contactid")!.Value, r.Date("rtn_readingdate") ?? DateTime.MinValue,
+                r.Double("rtn_electricitykwh") ?? 0, r.Double("rtn_gasm3") ?? 0), ct);
+        var recommendations = await ListAsync("rtn_offerrecommendation", RecommendationColumns, Any("_rtn_contactid_value", ids), ReadRecommendation, ct);
+        var alerts = await ListAsync("rtn_retentionalert", AlertColumns, Any("_rtn_contactid_value", ids), ReadAlert, ct);
+
+        var orderOwner = orders.ToDictionary(o => o.Id, o => o.ContactId);
+        return contacts.Select(c => new CustomerHistory(
+            c,
+            orders.Where(o => o.ContactId == c.Id).OrderBy(o => o.CreatedOn).ToList(),
+            lines.Where(l => orderOwner.GetValueOrDefault(l.OrderId) == c.Id).ToList(),
+            invoices.Where(i => i.ContactId == c.Id).OrderBy(i => i.DueDate).ToList(),
+            cases.Where(x => x.ContactId == c.Id).OrderBy(x => x.CreatedOn).ToList(),
+            activities.Where(a => a.ContactId == c.Id).OrderBy(a => a.On).ToList(),
+            usage.Where(u => u.ContactId == c.Id).OrderBy(u => u.Date).ToList(),
+            recommendations.Where(r => r.ContactId == c.Id).OrderBy(r => r.CreatedOn).ToList(),
+            alerts.Where(a => a.ContactId == c.Id).OrderBy(a => a.CreatedOn).ToList())).ToList();
+    }
+
+    public async Task<IReadOnlyList<OfferRecord>> LoadOfferCatalogueAsync(CancellationToken cancellationToken) =>
+        await ListAsync("rtn_offer", "rtn_offerid,rtn_name,rtn_code,rtn_offertype,rtn_description,rtn_cost,rtn_marginimpact,rtn_eligibilityrules,rtn_maxper90days,rtn_active",
+            null, r => new OfferRecord(r.Id("rtn_offerid"), r.Text("rtn_name") ?? string.Empty, r.Text("rtn_code") ?? string.Empty, r.Int("rtn_offertype") ?? 0,
+                r.Text("rtn_description"), r.Decimal("rtn_cost") ?? 0m, r.Decimal("rtn_marginimpact") ?? 0m, r.Text("rtn_eligibilityrules"),
+                r.Int("rtn_maxper90days") ?? 0, r.Bool("rtn_active")), cancellationToken);
+
+    public async Task<IReadOnlyList<Guid>> ListContactIdsAsync(bool activeOnly, CancellationToken cancellationToken)
+    {
+        var ids = await ListAsync("contact", "contactid", activeOnly ? "statecode eq 0" : null, r => r.Id("contactid"), cancellationToken, orderBy: "contactid", pageSize: 5000);
+        return ids;
+    }
+
+    public async Task<IReadOnlyList<CustomerListItem>> ListCustomersAsync(int top, CancellationToken cancellationToken)
+    {
+        var list = new List<CustomerListItem>(top);
+        await foreach (var row in client.QueryAsync($"{Set("contact")}?$select=contactid,fullname,rtn_churnprobability,rtn_churnriskband&$filter=statecode eq 0&$orderby=rtn_churnprobability desc,fullname&$top={top.ToString(CultureInfo.InvariantCulture)}", cancellationToken: cancellationToken))
+        {
+            var r = new ODataRow(row);
+            list.Add(new CustomerListItem(r.Id("contactid"), r.Text("fullname") ?? string.Empty, r.Double("rtn_churnprobability"), r.Int("rtn_churnriskband")));
+        }
+        return list;
+    }
+
+    public async Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    {
+        var states = new List<ContactState>(contactIds.Count);
+        IReadOnlyDictionary<Guid, OfferRecord>? offers = null;
+        foreach (var slice in contactIds.Distinct().Chunk(IdsPerQuery))
+        {
+            var contacts = await ListAsync("contact", "contactid,fullname,rtn_profilingoptout," + string.Join(",", ScoreColumns), Any("contactid", slice),
+                r => (Id: r.Id("contactid"), Name: r.Text("fullname") ?? string.Empty, OptOut: r.Bool("rtn_profilingoptout"), Scores: new ContactScores(r.Id("contactid"),
+                    r.Double(Names.Contact.ChurnProbability), r.Double(Names.Contact.PreviousChurnProbability), r.Int(Names.Contact.ChurnRiskBand),
+                    r.Decimal(Names.Contact.Clv12m), r.Decimal(Names.Contact.Clv36m), r.Double(Names.Contact.PAlive), r.Int(Names.Contact.ValueSegment),
+                    r.Text(Names.Contact.ChurnReasons), r.Int(Names.Contact.EarlyWarningLevel), r.Date(Names.Contact.ScoredOn), r.Text(Names.Contact.ModelVersion))), cancellationToken);
+            if (contacts.Count == 0)
+                continue;
+            offers ??= (await LoadOfferCatalogueAsync(cancellationToken)).ToDictionary(o => o.Id);
+            var recommendations = await ListAsync("rtn_offerrecommendation", RecommendationColumns,
+                $"({Any("_rtn_contactid_value", slice)}) and (rtn_status eq {Names.Choices.RecommendationProposed} or rtn_respondedon ne null)", ReadRecommendation, cancellationToken);
+            var alerts = await ListAsync("rtn_retentionalert", AlertColumns,
+                $"({Any("_rtn_contactid_value", slice)}) and rtn_status ne {Names.Choices.AlertResolved}", ReadAlert, cancellationToken);
+            foreach (var c in contacts)
+            {
+                var recs = recommendations.Where(r => r.ContactId == c.Id).OrderByDescending(r => r.CreatedOn)
+                    .Select(r => new StoredRecommendation(r, offers.TryGetValue(r.OfferId, out var o) ? o.Name : string.Empty, offers.TryGetValue(r.OfferId, out var t) ? t.OfferType : 0))
+                    .ToList();
+                var alert = alerts.Where(a => a.ContactId == c.Id).OrderByDescending(a => a.CreatedOn).FirstOrDefault();
+                states.Add(new ContactState(c.Id, c.Name, c.OptOut, c.Scores, recs, alert));
+            }
+        }
+        return states;
+    }
+
+    public async Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken)
+    {
+        var column = table switch
+        {
+            "contact" => null,
+            "incident" or "salesorder" or "invoice" => "customerid",
+            "rtn_offerrecommendation" or "rtn_retentionalert" => "rtn_contactid",
+            "email" or "phonecall" => "regardingobjectid",
+            _ => string.Empty,
+        };
+        if (column == string.Empty)
+            return null;
+        var definition = Model.Table(table);
+        var row = await client.RetrieveAsync(definition.EntitySetName, id, column is null ? definition.PrimaryId : $"_{column}_value", cancellationToken);
+        if (row is null)
+            return null;
+        if (column is null)
+            return new CustomerLink("contact", id);
+        var r = new ODataRow(row.Value);
+        return r.Lookup(column) is { } target ? new CustomerLink(r.LookupTable(column) ?? "contact", target) : null;
+    }
+
+    public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
+    {
+        var groups = changes.Where(c => !c.IsEmpty).Select(Operations).ToList();
+        if (groups.Count == 0)
+            return 0;
+        await client.ExecuteBatchAsync(groups, cancellationToken);
+        return groups.Sum(g => g.Count);
+    }
+
+    public async Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken)
+    {
+        await client.PatchAsync(Set("rtn_offerrecommendation"), response.RecommendationId, new Dictionary<string, object?>
+        {
+            [Names.OfferRecommendation.Status] = response.Status,
+            ["rtn_respondedon"] = StorageFormat.DateTime(response.RespondedOn),
+            ["rtn_channel"] = response.Channel,
+        }, cancellationToken);
+        return 1;
+    }
+
+    /// <summary>The Web API operations of one contact's change set (one atomic change set in the $batch).</summary>
+    public static IReadOnlyList<BatchOperation> Operations(ChangeSet change)
+    {
+        var ops = new List<BatchOperation>();
+        if (change.ContactColumns.Count > 0)
+        {
+            var body = new JsonObject();
+            foreach (var (column, value) in change.ContactColumns)
+                body[column] = Json(value);
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("contact")}({change.ContactId:D})", Element(body)));
+        }
+        foreach (var rec in change.CreateRecommendations)
+        {
+            ops.Add(new BatchOperation(HttpMethod.Post, Set("rtn_offerrecommendation"), Element(new JsonObject
+            {
+                ["rtn_offerrecommendationid"] = rec.Id.ToString("D"),
+                ["rtn_name"] = $"Offer {rec.Rank}",
+                ["rtn_contactid@odata.bind"] = $"/{Set("contact")}({rec.ContactId:D})",
+                ["rtn_offerid@odata.bind"] = $"/{Set("rtn_offer")}({rec.OfferId:D})",
+                ["rtn_rank"] = rec.Rank,
+                ["rtn_acceptanceprobability"] = rec.AcceptanceProbability,
+                ["rtn_expectedvalue"] = rec.ExpectedValue,
+                ["rtn_reason"] = rec.Reason,
+                ["rtn_status"] = rec.Status,
+                ["rtn_channel"] = rec.Channel,
+                ["rtn_modelversion"] = rec.ModelVersion,
+            })));
+        }
+        foreach (var rec in change.UpdateRecommendations)
+        {
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_offerrecommendation")}({rec.Id:D})", Element(new JsonObject
+            {
+                ["rtn_rank"] = rec.Rank,
+                ["rtn_acceptanceprobability"] = rec.AcceptanceProbability,
+                ["rtn_expectedvalue"] = rec.ExpectedValue,
+                ["rtn_reason"] = rec.Reason,
+                ["rtn_channel"] = rec.Channel,
+                ["rtn_modelversion"] = rec.ModelVersion,
+            })));
+        }
+        foreach (var id in change.ExpireRecommendations)
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_offerrecommendation")}({id:D})", Element(new JsonObject { ["rtn_status"] = Names.Choices.RecommendationExpired })));
+        if (change.CreateAlert is { } alert)
+        {
+            ops.Add(new BatchOperation(HttpMethod.Post, Set("rtn_retentionalert"), Element(new JsonObject
+            {
+                ["rtn_retentionalertid"] = alert.Id.ToString("D"),
+                ["rtn_name"] = "Retention alert",
+                ["rtn_contactid@odata.bind"] = $"/{Set("contact")}({alert.ContactId:D})",
+                ["rtn_level"] = alert.Level,
+                ["rtn_signals"] = alert.Signals,
+                ["rtn_sentiment"] = alert.Sentiment,
+                ["rtn_dueby"] = alert.DueBy is { } due ? StorageFormat.DateTime(due) : null,
+                ["rtn_status"] = alert.Status,
+            })));
+        }
+        if (change.UpdateAlert is { } update)
+        {
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_retentionalert")}({update.Id:D})", Element(new JsonObject
+            {
+                ["rtn_level"] = update.Level,
+                ["rtn_signals"] = update.Signals,
+                ["rtn_sentiment"] = update.Sentiment,
+                ["rtn_dueby"] = update.DueBy is { } due ? StorageFormat.DateTime(due) : null,
+            })));
+        }
+        return ops;
+    }
+
+    private static readonly string[] ScoreColumns =
+    [
+        Names.Contact.ChurnProbability, Names.Contact.PreviousChurnProbability, Names.Contact.ChurnRiskBand, Names.Contact.Clv12m,
+        Names.Contact.Clv36m, Names.Contact.PAlive, Names.Contact.ValueSegment, Names.Contact.ChurnReasons, Names.Contact.EarlyWarningLevel,
+        Names.Contact.ScoredOn, Names.Contact.ModelVersion,
+    ];
+
+    private const string RecommendationColumns = "rtn_offerrecommendationid,_rtn_contactid_value,_rtn_offerid_value,rtn_rank,rtn_acceptanceprobability,rtn_expectedvalue,rtn_reason,rtn_status,createdon,rtn_respondedon,rtn_channel,rtn_modelversion";
+    private const string AlertColumns = "rtn_retentionalertid,_rtn_contactid_value,rtn_level,rtn_signals,rtn_sentiment,rtn_dueby,rtn_status,rtn_feedback,createdon,rtn_resolvedon";
+
+    private static RecommendationRecord ReadRecommendation(ODataRow r) => new(r.Id("rtn_offerrecommendationid"), r.Lookup("rtn_contactid")!.Value,
+        r.Lookup("rtn_offerid") ?? Guid.Empty, r.Int("rtn_rank") ?? 0, r.Double("rtn_acceptanceprobability"), r.Decimal("rtn_expectedvalue"), r.Text("rtn_reason"),
+        r.Int("rtn_status") ?? 0, r.Date("createdon") ?? DateTime.MinValue, r.Date("rtn_respondedon"), r.Int("rtn_channel"), r.Text("rtn_modelversion"));
+
+    private static AlertRecord ReadAlert(ODataRow r) => new(r.Id("rtn_retentionalertid"), r.Lookup("rtn_contactid")!.Value, r.Int("rtn_level") ?? 0,
+        r.Text("rtn_signals"), r.Double("rtn_sentiment"), r.Date("rtn_dueby"), r.Int("rtn_status") ?? 0, r.Int("rtn_feedback"), r.Date("createdon") ?? DateTime.MinValue,
+        r.Date("rtn_resolvedon"));
+
+    private async Task<List<T>> ListAsync<T>(string table, string select, string? filter, Func<ODataRow, T?> map, CancellationToken cancellationToken,
+        string? orderBy = null, int pageSize = DataverseWebApiClient.DefaultPageSize)
+    {
+        var url = $"{Set(table)}?$select={select}";
+        if (filter is not null)
+            url += "&$filter=" + Uri.EscapeDataString(filter);
+        if (orderBy is not null)
+            url += "&$orderby=" + orderBy;
+        var list = new List<T>();
+        await foreach (var row in client.QueryAsync(url, pageSize, cancellationToken))
+        {
+            if (map(new ODataRow(row)) is { } item)
+                list.Add(item);
+        }
+        return list;
+    }
+
+    /// <summary>"(col eq id1 or col eq id2 …)": the portable form of an IN filter on a key or lookup.</summary>
+    private static string Any(string column, IEnumerable<Guid> ids) =>
+        "(" + string.Join(" or ", ids.Select(id => $"{column} eq {id:D}")) + ")";
+
+    private static string Set(string table) => Model.Table(table).EntitySetName;
+
+    private static JsonNode? Json(object? value) => value switch
+    {
+        null => null,
+        DateTime d => StorageFormat.DateTime(d),
+        double x => x,
+        decimal m => m,
+        int n => n,
+        long n => n,
+        bool b => b,
+        string s => s,
+        Guid g => g.ToString("D"),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
+
+    private static JsonElement Element(JsonObject node) => JsonSerializer.SerializeToElement(node);
+}

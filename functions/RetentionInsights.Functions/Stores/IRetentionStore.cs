@@ -1,0 +1,86 @@
+using RetentionInsights.Data.Records;
+
+namespace RetentionInsights.Functions.Stores;
+
+/// <summary>
+/// Where the service reads customers and writes scores: the SQLite local org (default) or Dataverse through the Web API.
+/// Both produce the same typed records, so event handling, batch rescoring and the insights route never know which.
+/// </summary>
+public interface IRetentionStore
+{
+    /// <summary>"local-org" or "dataverse", for /api/health.</summary>
+    string Kind { get; }
+
+    Task<CustomerHistory?> LoadCustomerAsync(Guid contactId, CancellationToken cancellationToken);
+
+    /// <summary>Histories of many contacts at once (batch chunks); unknown ids are left out.</summary>
+    Task<IReadOnlyList<CustomerHistory>> LoadCustomersAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<OfferRecord>> LoadOfferCatalogueAsync(CancellationToken cancellationToken);
+
+    /// <summary>Contacts in a stable order (contactid): active ones for the nightly fan-out, all of them for training.</summary>
+    Task<IReadOnlyList<Guid>> ListContactIdsAsync(bool activeOnly, CancellationToken cancellationToken);
+
+    /// <summary>Contacts for the preview's list: highest churn probability first, unscored last.</summary>
+    Task<IReadOnlyList<CustomerListItem>> ListCustomersAsync(int top, CancellationToken cancellationToken);
+
+    /// <summary>What is stored for contacts now: score columns, live recommendations, the open alert. Unknown ids are left out.</summary>
+    Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The customer lookup of a record, read from the store (used when a webhook body was truncated at 256 KB or the
+    /// step registered no image). Null when the record does not exist.
+    /// </summary>
+    Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Writes the changes; returns the number of write calls made (requests for Dataverse, statements locally).</summary>
+    Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken);
+
+    /// <summary>Sets status/responded on/channel of a recommendation (an agent's accept or decline).</summary>
+    Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken);
+}
+
+public sealed record CustomerListItem(Guid ContactId, string FullName, double? ChurnProbability, int? RiskBand);
+
+/// <summary>The lookup found on a record: the table it points to and the id. A "customer" column can point to an account.</summary>
+public sealed record CustomerLink(string Table, Guid Id);
+
+/// <summary>A contact as stored now, with its live recommendations and open alert.</summary>
+public sealed record ContactState(
+    Guid ContactId,
+    string FullName,
+    bool ProfilingOptOut,
+    ContactScores Scores,
+    IReadOnlyList<StoredRecommendation> Recommendations,
+    AlertRecord? OpenAlert);
+
+public sealed record StoredRecommendation(RecommendationRecord Record, string OfferName, int OfferType);
+
+/// <summary>Only what changed for one contact. Empty when a rescore produced the same values.</summary>
+public sealed record ChangeSet(Guid ContactId)
+{
+    /// <summary>Changed contact columns by logical name (null = clear).</summary>
+    public Dictionary<string, object?> ContactColumns { get; } = new(StringComparer.Ordinal);
+
+    public List<RecommendationRecord> CreateRecommendations { get; } = [];
+
+    /// <summary>Existing recommendations whose rank/probability/value/reason changed (same offer, still proposed).</summary>
+    public List<RecommendationRecord> UpdateRecommendations { get; } = [];
+
+    /// <summary>Proposed recommendations that are no longer in the top 3: set to Expired.</summary>
+    public List<Guid> ExpireRecommendations { get; } = [];
+
+    public AlertRecord? CreateAlert { get; set; }
+
+    public AlertRecord? UpdateAlert { get; set; }
+
+    public bool IsEmpty =>
+        ContactColumns.Count == 0 && CreateRecommendations.Count == 0 && UpdateRecommendations.Count == 0
+        && ExpireRecommendations.Count == 0 && CreateAlert is null && UpdateAlert is null;
+
+    public int WriteCount =>
+        (ContactColumns.Count > 0 ? 1 : 0) + CreateRecommendations.Count + UpdateRecommendations.Count
+        + ExpireRecommendations.Count + (CreateAlert is null ? 0 : 1) + (UpdateAlert is null ? 0 : 1);
+}
+
+public sealed record ResponseUpdate(Guid RecommendationId, int Status, int Channel, DateTime RespondedOn);

@@ -1,0 +1,183 @@
+using Microsoft.Data.Sqlite;
+using RetentionInsights.Data.LocalOrg;
+using RetentionInsights.Data.Metadata;
+using RetentionInsights.Data.Records;
+
+namespace RetentionInsights.Functions.Stores.LocalOrg;
+
+/// <summary>
+/// The SQLite local org as a store (the default when no Dataverse URL is configured). Reads use short-lived pooled
+/// connections; writes are serialised because SQLite has one writer, and each change set is one transaction.
+/// </summary>
+public sealed class LocalOrgStore : IRetentionStore, IDisposable
+{
+    private const int MaxIdsPerQuery = 500;
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    public LocalOrgStore(string path)
+    {
+        // Creating the schema on an empty path keeps a fresh install working (an empty org has nothing to score).
+        using (LocalOrgDatabase.Open(path)) { }
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        Path = path;
+    }
+
+    public string Kind => "local-org";
+
+    public string Path { get; }
+
+    /// <summary>Opens a pooled connection (for the service's own bookkeeping tables in the same file).</summary>
+    public SqliteConnection OpenConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout=30000;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    public async Task<CustomerHistory?> LoadCustomerAsync(Guid contactId, CancellationToken cancellationToken) =>
+        (await LoadCustomersAsync([contactId], cancellationToken)).FirstOrDefault();
+
+    public Task<IReadOnlyList<CustomerHistory>> LoadCustomersAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    {
+        var result = new List<CustomerHistory>(contactIds.Count);
+        using var connection = OpenConnection();
+        foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            result.AddRange(LocalOrgHistoryReader.Read(connection, slice));
+        }
+        return Task.FromResult<IReadOnlyList<CustomerHistory>>(result);
+    }
+
+    public Task<IReadOnlyList<OfferRecord>> LoadOfferCatalogueAsync(CancellationToken cancellationToken)
+    {
+        using var connection = OpenConnection();
+        return Task.FromResult(LocalOrgHistoryReader.Offers(connection));
+    }
+
+    public Task<IReadOnlyList<Guid>> ListContactIdsAsync(bool activeOnly, CancellationToken cancellationToken)
+    {
+        using var connection = OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = activeOnly ? "SELECT contactid FROM contact WHERE statecode = 0 ORDER BY contactid" : "SELECT contactid FROM contact ORDER BY contactid";
+        using var reader = command.ExecuteReader();
+        var ids = new List<Guid>();
+        while (reader.Read())
+            ids.Add(reader.Guid(0));
+        return Task.FromResult<IReadOnlyList<Guid>>(ids);
+    }
+
+    public Task<IReadOnlyList<CustomerListItem>> ListCustomersAsync(int top, CancellationToken cancellationToken)
+    {
+        using var connection = OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT contactid, fullname, rtn_churnprobability, rtn_churnriskband FROM contact
+            WHERE statecode = 0
+            ORDER BY rtn_churnprobability IS NULL, rtn_churnprobability DESC, fullname, contactid
+            LIMIT $top
+            """;
+        command.Parameters.AddWithValue("$top", top);
+        using var reader = command.ExecuteReader();
+        var list = new List<CustomerListItem>();
+        while (reader.Read())
+            list.Add(new CustomerListItem(reader.Guid(0), reader.Text(1) ?? string.Empty, reader.Double(2), reader.Int(3)));
+        return Task.FromResult<IReadOnlyList<CustomerListItem>>(list);
+    }
+
+    public Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    {
+        using var connection = OpenConnection();
+        var offers = LocalOrgHistoryReader.Offers(connection).ToDictionary(o => o.Id);
+        var states = new List<ContactState>(contactIds.Count);
+        foreach (var id in contactIds)
+        {
+            if (LocalOrgHistoryReader.State(connection, id, offers) is { } state)
+                states.Add(state);
+        }
+        return Task.FromResult<IReadOnlyList<ContactState>>(states);
+    }
+
+    public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken)
+    {
+        var (sql, typed) = table switch
+        {
+            "contact" => ("SELECT contactid, 'contact' FROM contact WHERE contactid = $id", true),
+            "incident" => ("SELECT customerid, customeridtype FROM incident WHERE incidentid = $id", true),
+            "salesorder" => ("SELECT customerid, customeridtype FROM salesorder WHERE salesorderid = $id", true),
+            "invoice" => ("SELECT customerid, customeridtype FROM invoice WHERE invoiceid = $id", true),
+            "rtn_offerrecommendation" => ("SELECT rtn_contactid, 'contact' FROM rtn_offerrecommendation WHERE rtn_offerrecommendationid = $id", true),
+            "rtn_retentionalert" => ("SELECT rtn_contactid, 'contact' FROM rtn_retentionalert WHERE rtn_retentionalertid = $id", true),
+            "email" or "phonecall" => ($"SELECT regardingobjectid, regardingobjectidtype FROM {table} WHERE activityid = $id", true),
+            _ => (string.Empty, false),
+        };
+        if (!typed)
+            return Task.FromResult<CustomerLink?>(null);
+        using var connection = OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$id", StorageFormat.Guid(id));
+        using var reader = command.ExecuteReader();
+        if (!reader.Read() || reader.IsDBNull(0))
+            return Task.FromResult<CustomerLink?>(null);
+        return Task.FromResult<CustomerLink?>(new CustomerLink(reader.Text(1) ?? "contact", reader.Guid(0)));
+    }
+
+    public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
+    {
+        var pending = changes.Where(c => !c.IsEmpty).ToList();
+        if (pending.Count == 0)
+            return 0;
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var connection = OpenConnection();
+            using var transaction = connection.BeginTransaction();
+            var writes = 0;
+            foreach (var change in pending)
+                writes += LocalOrgWriter.Apply(connection, transaction, change);
+            transaction.Commit();
+            return writes;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var connection = OpenConnection();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                UPDATE {Names.OfferRecommendation.Table}
+                SET {Names.OfferRecommendation.Status} = $status, rtn_respondedon = $on, rtn_channel = $channel
+                WHERE {Names.OfferRecommendation.Id} = $id
+                """;
+            command.Parameters.AddWithValue("$status", response.Status);
+            command.Parameters.AddWithValue("$on", StorageFormat.DateTime(response.RespondedOn));
+            command.Parameters.AddWithValue("$channel", response.Channel);
+            command.Parameters.AddWithValue("$id", StorageFormat.Guid(response.RecommendationId));
+            return command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public void Dispose() => _writeGate.Dispose();
+}

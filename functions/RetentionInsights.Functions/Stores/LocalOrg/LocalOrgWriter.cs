@@ -1,0 +1,100 @@
+using Microsoft.Data.Sqlite;
+using RetentionInsights.Data.LocalOrg;
+using RetentionInsights.Data.Metadata;
+using RetentionInsights.Data.Records;
+
+namespace RetentionInsights.Functions.Stores.LocalOrg;
+
+/// <summary>Applies one <see cref="ChangeSet"/> to the local org. Column names come from the change set, which only
+/// holds names from <see cref="Names"/>; they are still checked against datamodel.json before they reach SQL.</summary>
+internal static class LocalOrgWriter
+{
+    private static readonly TableDefinition ContactTable = DataModel.Current.Table(Names.Contact.Table);
+
+    public static int Apply(SqliteConnection connection, SqliteTransaction transaction, ChangeSet change)
+    {
+        var writes = 0;
+        if (change.ContactColumns.Count > 0)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var sets = new List<string>();
+            var i = 0;
+            foreach (var (column, value) in change.ContactColumns)
+            {
+                ContactTable.Column(column);
+                sets.Add($"{column} = $v{i}");
+                command.Parameters.AddWithValue("$v" + i++, SqliteRows.Storage(value));
+            }
+            sets.Add("modifiedon = $modified");
+            command.Parameters.AddWithValue("$modified", StorageFormat.DateTime(DateTime.UtcNow));
+            command.CommandText = $"UPDATE contact SET {string.Join(", ", sets)} WHERE contactid = $id";
+            command.Parameters.AddWithValue("$id", StorageFormat.Guid(change.ContactId));
+            command.ExecuteNonQuery();
+            writes++;
+        }
+
+        foreach (var rec in change.CreateRecommendations)
+        {
+            Execute(connection, transaction, """
+                INSERT INTO rtn_offerrecommendation (rtn_offerrecommendationid, rtn_name, rtn_contactid, rtn_offerid, rtn_rank,
+                    rtn_acceptanceprobability, rtn_expectedvalue, rtn_reason, rtn_status, rtn_respondedon, rtn_channel, rtn_modelversion, createdon)
+                VALUES ($id, $name, $contact, $offer, $rank, $p, $ev, $reason, $status, NULL, $channel, $model, $created)
+                """, ("$id", rec.Id), ("$name", $"Offer {rec.Rank}"), ("$contact", rec.ContactId), ("$offer", rec.OfferId), ("$rank", rec.Rank),
+                ("$p", rec.AcceptanceProbability), ("$ev", rec.ExpectedValue), ("$reason", rec.Reason), ("$status", rec.Status),
+                ("$channel", rec.Channel), ("$model", rec.ModelVersion), ("$created", rec.CreatedOn));
+            writes++;
+        }
+
+        foreach (var rec in change.UpdateRecommendations)
+        {
+            Execute(connection, transaction, """
+                UPDATE rtn_offerrecommendation SET rtn_rank = $rank, rtn_acceptanceprobability = $p, rtn_expectedvalue = $ev,
+                    rtn_reason = $reason, rtn_channel = $channel, rtn_modelversion = $model
+                WHERE rtn_offerrecommendationid = $id
+                """, ("$id", rec.Id), ("$rank", rec.Rank), ("$p", rec.AcceptanceProbability), ("$ev", rec.ExpectedValue),
+                ("$reason", rec.Reason), ("$channel", rec.Channel), ("$model", rec.ModelVersion));
+            writes++;
+        }
+
+        foreach (var id in change.ExpireRecommendations)
+        {
+            Execute(connection, transaction, "UPDATE rtn_offerrecommendation SET rtn_status = $status WHERE rtn_offerrecommendationid = $id",
+                ("$id", id), ("$status", Names.Choices.RecommendationExpired));
+            writes++;
+        }
+
+        if (change.CreateAlert is { } alert)
+        {
+            Execute(connection, transaction, """
+                INSERT INTO rtn_retentionalert (rtn_retentionalertid, rtn_name, rtn_contactid, rtn_level, rtn_signals, rtn_sentiment, rtn_dueby,
+                    rtn_status, rtn_feedback, rtn_resolvedon, createdon)
+                VALUES ($id, $name, $contact, $level, $signals, $sentiment, $due, $status, NULL, NULL, $created)
+                """, ("$id", alert.Id), ("$name", "Retention alert"), ("$contact", alert.ContactId), ("$level", alert.Level),
+                ("$signals", alert.Signals), ("$sentiment", alert.Sentiment), ("$due", alert.DueBy), ("$status", alert.Status),
+                ("$created", alert.CreatedOn));
+            writes++;
+        }
+
+        if (change.UpdateAlert is { } update)
+        {
+            Execute(connection, transaction, """
+                UPDATE rtn_retentionalert SET rtn_level = $level, rtn_signals = $signals, rtn_sentiment = $sentiment, rtn_dueby = $due
+                WHERE rtn_retentionalertid = $id
+                """, ("$id", update.Id), ("$level", update.Level), ("$signals", update.Signals), ("$sentiment", update.Sentiment),
+                ("$due", update.DueBy));
+            writes++;
+        }
+        return writes;
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, SqliteRows.Storage(value));
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using RetentionInsights.Data.LocalOrg;
+
+namespace RetentionInsights.Functions.Stores.LocalOrg;
+
+/// <summary>Typed access to local-org columns in their storage form (ISO 8601 UTC text, 0/1, integers, "D" GUIDs).</summary>
+internal static class SqliteRows
+{
+    public static Guid Guid(this SqliteDataReader r, int i) => System.Guid.Parse(r.GetString(i));
+
+    public static Guid? GuidOrNull(this SqliteDataReader r, int i) => r.IsDBNull(i) ? null : System.Guid.Parse(r.GetString(i));
+
+    public static string? Text(this SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    public static int? Int(this SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
+
+    public static bool Bool(this SqliteDataReader r, int i) => !r.IsDBNull(i) && r.GetInt64(i) != 0;
+
+    public static double? Double(this SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
+
+    public static decimal? Money(this SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Math.Round((decimal)r.GetDouble(i), 4);
+
+    public static DateTime? Date(this SqliteDataReader r, int i) => r.IsDBNull(i) ? null : StorageFormat.ParseDateTime(r.GetString(i));
+
+    public static object Storage(object? value) => value switch
+    {
+        null => DBNull.Value,
+        DateTime d => StorageFormat.DateTime(DateTime.SpecifyKind(d, d.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : d.Kind)),
+        Guid g => StorageFormat.Guid(g),
+        bool b => b ? 1 : 0,
+        decimal m => (double)m,
+        double x => x,
+        int n => n,
+        long n => n,
+        string s => s,
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
+    };
+
+    public static void AddIds(SqliteCommand command, IReadOnlyList<Guid> ids, out string list)
+    {
+        var names = new string[ids.Count];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            names[i] = "$id" + i.ToString(CultureInfo.InvariantCulture);
+            command.Parameters.AddWithValue(names[i], StorageFormat.Guid(ids[i]));
+        }
+        list = string.Join(",", names);
+    }
+}
