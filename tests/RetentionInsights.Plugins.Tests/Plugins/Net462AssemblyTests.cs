@@ -54,11 +54,18 @@ public sealed class Net462AssemblyTests : IDisposable
         var publicKey = _metadata.GetBlobBytes(_metadata.GetAssemblyDefinition().PublicKey);
         Assert.Equal(ProjectPublicKeyBlob(), publicKey);
 
-        // Public signing leaves the signature slot zeroed; a real signature fills all 128 bytes (RSA-1024).
-        var directory = corHeader.StrongNameSignatureDirectory;
-        Assert.Equal(128, directory.Size);
-        var signature = _pe.GetSectionData(directory.RelativeVirtualAddress).GetContent(0, directory.Size);
-        Assert.Contains(signature, b => b != 0);
+        Assert.True(StrongNameVerifier.Verify(File.ReadAllBytes(TestPaths.Net462PluginAssembly)), "The strong-name signature does not verify.");
+    }
+
+    [Fact]
+    public void StrongNameVerifier_TamperedCopyOrPublicSignedStandIn_DoesNotVerify()
+    {
+        var image = File.ReadAllBytes(TestPaths.Net462PluginAssembly);
+        var text = _pe.PEHeaders.SectionHeaders.First(s => s.Name == ".text");
+        image[text.PointerToRawData + (text.SizeOfRawData / 2)] ^= 0x5A;
+
+        Assert.False(StrongNameVerifier.Verify(image));
+        Assert.False(StrongNameVerifier.Verify(File.ReadAllBytes(TestPaths.Net462StandInAssembly)));
     }
 
     [Fact]
