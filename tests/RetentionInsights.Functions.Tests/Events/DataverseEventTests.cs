@@ -1,0 +1,161 @@
+using System.Net;
+using RetentionInsights.Data.Metadata;
+using RetentionInsights.Functions.Stores;
+using RetentionInsights.Functions.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace RetentionInsights.Functions.Tests.Events;
+
+[Collection(ServiceTests.Name)]
+public sealed class DataverseEventTests(ServiceFixture fixture)
+{
+    [Fact]
+    public async Task Post_IncidentUpdateWithPostImage_ChangesTheContactsScoresInTheLocalOrg()
+    {
+        using var app = new TestApp(fixture);
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+        using var client = app.KeyedClient();
+        // Baseline: the contact as scored before the trouble started.
+        (await client.GetAsync($"/api/customers/{contact}/insights")).EnsureSuccessStatusCode();
+        var before = OrgSql.Scalar<double?>(app.DbPath, "SELECT rtn_churnprobability FROM contact WHERE contactid = $id", ("$id", contact.ToString("D")));
+        Assert.NotNull(before);
+
+        DataProducer.Escalation(app.DbPath, contact, ServiceFixture.AsOf);
+        var incident = DataProducer.AnyIncidentOf(app.DbPath, contact);
+        var body = Webhook.IncidentUpdate(incident, contact, Guid.NewGuid(), Guid.NewGuid(), "Klacht escalatie");
+        var response = await client.SendAsync(Webhook.Request(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var outcome = await TestApp.ReadJsonAsync(response);
+        Assert.Equal("scored", outcome.GetProperty("status").GetString());
+        Assert.Equal(contact, outcome.GetProperty("contactId").GetGuid());
+        var after = OrgSql.Scalar<double?>(app.DbPath, "SELECT rtn_churnprobability FROM contact WHERE contactid = $id", ("$id", contact.ToString("D")));
+        var previous = OrgSql.Scalar<double?>(app.DbPath, "SELECT rtn_previouschurnprobability FROM contact WHERE contactid = $id", ("$id", contact.ToString("D")));
+        Assert.NotNull(after);
+        Assert.NotEqual(before.Value, after.Value, 4);
+        Assert.Equal(before.Value, previous!.Value, 4);
+        var level = OrgSql.Scalar<long?>(app.DbPath, "SELECT rtn_earlywarninglevel FROM contact WHERE contactid = $id", ("$id", contact.ToString("D")));
+        Assert.True(level > Names.Choices.WarningNone, $"angry mails and repeated complaints should raise the early-warning level, got {level}");
+        var openAlerts = OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM rtn_retentionalert WHERE rtn_contactid = $id AND rtn_status = $open",
+            ("$id", contact.ToString("D")), ("$open", Names.Choices.AlertOpen));
+        Assert.Equal(1, openAlerts);
+    }
+
+    [Fact]
+    public async Task Post_SameEventDelivered100Times_WritesOnlyOnce()
+    {
+        var counter = new WriteCounter();
+        using var app = new TestApp(fixture, services: s => s.Decorate(counter));
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+        var incident = DataProducer.AnyIncidentOf(app.DbPath, contact);
+        var body = Webhook.IncidentUpdate(incident, contact, Guid.NewGuid(), Guid.NewGuid(), "Storing");
+        using var client = app.KeyedClient();
+
+        var statuses = new List<string>();
+        for (var i = 0; i < 100; i++)
+        {
+            var response = await client.SendAsync(Webhook.Request(body));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            statuses.Add((await TestApp.ReadJsonAsync(response)).GetProperty("status").GetString()!);
+        }
+
+        Assert.Equal("scored", statuses[0]);
+        Assert.All(statuses.Skip(1), s => Assert.Equal("duplicate", s));
+        Assert.Equal(1, counter.ApplyCallsWithChanges);
+        Assert.True(counter.Writes > 0);
+        Assert.NotNull(OrgSql.Scalar<string?>(app.DbPath, "SELECT rtn_scoredon FROM contact WHERE contactid = $id", ("$id", contact.ToString("D"))));
+    }
+
+    [Fact]
+    public async Task Post_TruncatedBodyWithoutImages_ReReadsTheIncidentToFindTheCustomer()
+    {
+        using var app = new TestApp(fixture);
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+        var incident = DataProducer.AnyIncidentOf(app.DbPath, contact);
+        // Over 256 KB Dataverse drops InputParameters and images and flags the request.
+        var body = Webhook.IncidentUpdate(incident, contact, Guid.NewGuid(), Guid.NewGuid(), "Storing", includeImages: false);
+        using var client = app.KeyedClient();
+
+        var response = await client.SendAsync(Webhook.Request(body, truncated: true));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var outcome = await TestApp.ReadJsonAsync(response);
+        Assert.Equal(contact, outcome.GetProperty("contactId").GetGuid());
+        Assert.Contains("re-read", outcome.GetProperty("detail").GetString());
+        Assert.NotNull(OrgSql.Scalar<double?>(app.DbPath, "SELECT rtn_churnprobability FROM contact WHERE contactid = $id", ("$id", contact.ToString("D"))));
+    }
+
+    [Fact]
+    public async Task Post_SharedVariableFromPlugin_WinsOverTheRecordsOwnLookup()
+    {
+        using var app = new TestApp(fixture);
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+        var other = Guid.Parse(OrgSql.Column(app.DbPath, $"SELECT contactid FROM contact WHERE statecode = 0 AND contactid <> '{contact:D}' ORDER BY contactid LIMIT 1")[0]);
+        var incident = DataProducer.AnyIncidentOf(app.DbPath, contact);
+        // The plug-in resolved "other" (e.g. the primary contact of an account customer) and said so in SharedVariables.
+        var body = Webhook.IncidentUpdate(incident, other, Guid.NewGuid(), Guid.NewGuid(), "Storing", sharedContact: true);
+        using var client = app.KeyedClient();
+
+        var outcome = await TestApp.ReadJsonAsync(await client.SendAsync(Webhook.Request(body)));
+
+        Assert.Equal(other, outcome.GetProperty("contactId").GetGuid());
+        Assert.Contains("SharedVariables", outcome.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Post_ContactOptedOutOfProfiling_ClearsScoresAndWritesNoOffers()
+    {
+        using var app = new TestApp(fixture);
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+        using var client = app.KeyedClient();
+        (await client.GetAsync($"/api/customers/{contact}/insights")).EnsureSuccessStatusCode();
+        OrgSql.Execute(app.DbPath, "UPDATE contact SET rtn_profilingoptout = 1 WHERE contactid = $id", ("$id", contact.ToString("D")));
+        var incident = DataProducer.AnyIncidentOf(app.DbPath, contact);
+
+        var outcome = await TestApp.ReadJsonAsync(await client.SendAsync(Webhook.Request(Webhook.IncidentUpdate(incident, contact, Guid.NewGuid(), Guid.NewGuid(), "x"))));
+
+        Assert.Equal("not-scored", outcome.GetProperty("status").GetString());
+        Assert.Null(OrgSql.Scalar<double?>(app.DbPath, "SELECT rtn_churnprobability FROM contact WHERE contactid = $id", ("$id", contact.ToString("D"))));
+        Assert.Equal(0, OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM rtn_offerrecommendation WHERE rtn_contactid = $id AND rtn_status = $p",
+            ("$id", contact.ToString("D")), ("$p", Names.Choices.RecommendationProposed)));
+    }
+}
+
+/// <summary>Counts what reaches the store's write method, around the real store.</summary>
+public sealed class WriteCounter
+{
+    public int ApplyCallsWithChanges;
+    public int Writes;
+}
+
+public static class StoreDecoration
+{
+    public static void Decorate(this IServiceCollection services, WriteCounter counter)
+    {
+        var descriptor = services.Last(d => d.ServiceType == typeof(IRetentionStore));
+        services.Remove(descriptor);
+        services.AddSingleton<IRetentionStore>(sp => new CountingStore((IRetentionStore)descriptor.ImplementationFactory!(sp), counter));
+    }
+}
+
+public sealed class CountingStore(IRetentionStore inner, WriteCounter counter) : IRetentionStore
+{
+    public string Kind => inner.Kind;
+    public Task<RetentionInsights.Data.Records.CustomerHistory?> LoadCustomerAsync(Guid contactId, CancellationToken cancellationToken) => inner.LoadCustomerAsync(contactId, cancellationToken);
+    public Task<IReadOnlyList<RetentionInsights.Data.Records.CustomerHistory>> LoadCustomersAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken) => inner.LoadCustomersAsync(contactIds, cancellationToken);
+    public Task<IReadOnlyList<RetentionInsights.Data.Records.OfferRecord>> LoadOfferCatalogueAsync(CancellationToken cancellationToken) => inner.LoadOfferCatalogueAsync(cancellationToken);
+    public Task<IReadOnlyList<Guid>> ListContactIdsAsync(bool activeOnly, CancellationToken cancellationToken) => inner.ListContactIdsAsync(activeOnly, cancellationToken);
+    public Task<IReadOnlyList<CustomerListItem>> ListCustomersAsync(int top, CancellationToken cancellationToken) => inner.ListCustomersAsync(top, cancellationToken);
+    public Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken) => inner.ReadContactStatesAsync(contactIds, cancellationToken);
+    public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken) => inner.ReadCustomerOfRecordAsync(table, id, cancellationToken);
+    public Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken) => inner.ApplyResponseAsync(response, cancellationToken);
+
+    public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Any(c => !c.IsEmpty))
+            Interlocked.Increment(ref counter.ApplyCallsWithChanges);
+        var writes = await inner.ApplyAsync(changes, cancellationToken);
+        Interlocked.Add(ref counter.Writes, writes);
+        return writes;
+    }
+}
