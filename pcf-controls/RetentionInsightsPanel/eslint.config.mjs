@@ -38,11 +38,12 @@ export default [
         rules: { ...powerAppsRules },
     },
     {
-        files: ["scripts/**/*.mjs", "browser-tests/**/*.mjs", "eslint.config.mjs"],
+        files: ["scripts/**/*.mjs", "eslint.config.mjs"],
         languageOptions: { globals: { ...globals.node } },
     },
     {
-        files: ["browser-tests/page/**/*.js"],
-        languageOptions: { sourceType: "script", globals: { ...globals.browser } },
+        // Browser tests run in node but pass callbacks to page.evaluate that run in the page.
+        files: ["browser-tests/**/*.mjs"],
+        languageOptions: { globals: { ...globals.node, ...globals.browser } },
     },
 ];
