@@ -39,7 +39,8 @@ public sealed class EntityXmlBuilder(DataModel model)
         var entityInfo = new XElement("entity", new XAttribute("Name", SchemaName(table)),
             Labels.List("LocalizedNames", "LocalizedName", table.DisplayName, table.DisplayNameNl),
             Labels.List("LocalizedCollectionNames", "LocalizedCollectionName", table.PluralName ?? table.DisplayName + "s"),
-            Labels.List("Descriptions", "Description", table.DisplayName),
+            // A standard table keeps Microsoft's description; only our own tables describe themselves.
+            table.Custom ? Labels.List("Descriptions", "Description", table.DisplayName) : null,
             new XElement("attributes", attributes.OrderBy(a => (string)a.Attribute("PhysicalName")!, StringComparer.Ordinal)));
         if (table.Custom)
             entityInfo.Add(CustomTableFlags(table));

@@ -18,7 +18,10 @@ internal sealed record EntityInfo(string SchemaName, bool FullyDescribed, IReadO
 internal sealed record PluginAssemblyInfo(string? Id, string FullName, string? FileName, IReadOnlyList<string> TypeIds);
 
 internal sealed record StepInfo(string? Id, string Name, string? PluginTypeId, string? PrimaryEntity, IReadOnlyList<string> FilteringAttributes,
-    IReadOnlyList<(string Name, IReadOnlyList<string> Attributes)> Images, int? Stage, int? Mode, string? Location);
+    IReadOnlyList<(string Name, IReadOnlyList<string> Attributes)> Images, int? Stage, int? Mode, string? Location)
+{
+    public string? Configuration { get; init; }
+}
 
 internal sealed record CustomControlInfo(string Name, string? FileName);
 
@@ -34,6 +37,7 @@ internal sealed class CustomizationsModel
     public List<CustomControlInfo> CustomControls { get; } = [];
     public List<PluginAssemblyInfo> PluginAssemblies { get; } = [];
     public List<StepInfo> Steps { get; } = [];
+    public List<(string? Id, string Name, string? Contract, string? Url)> ServiceEndpoints { get; } = [];
 
     public EntityInfo? Entity(string logicalName) =>
         Entities.FirstOrDefault(e => string.Equals(e.SchemaName, logicalName, StringComparison.OrdinalIgnoreCase));
@@ -118,7 +122,13 @@ internal sealed class CustomizationsModel
                 .ToList() ?? [];
             model.Steps.Add(new StepInfo((string?)step.Attribute("SdkMessageProcessingStepId"), (string?)step.Attribute("Name") ?? "",
                 step.Element("PluginTypeId")?.Value.Trim(), step.Element("PrimaryEntity")?.Value.Trim(), SplitList(step.Element("FilteringAttributes")?.Value),
-                images, Int(step.Element("Stage")), Int(step.Element("Mode")), Line(step)));
+                images, Int(step.Element("Stage")), Int(step.Element("Mode")), Line(step)) { Configuration = step.Element("Configuration")?.Value });
+        }
+
+        foreach (var endpoint in root.Element("ServiceEndpoints")?.Elements("ServiceEndpoint") ?? [])
+        {
+            model.ServiceEndpoints.Add(((string?)endpoint.Attribute("ServiceEndpointId"), (string?)endpoint.Attribute("Name") ?? "",
+                endpoint.Element("Contract")?.Value.Trim(), endpoint.Element("Url")?.Value.Trim()));
         }
 
         return model;

@@ -79,6 +79,7 @@ public sealed partial class SolutionValidator
         references.CheckSteps();
         references.CheckFieldSecurity();
         references.CheckRoles();
+        CheckServiceEndpoints(model, report);
         CheckCustomApis(package, model, report);
         CheckEnvironmentVariables(package, report);
         return report;
@@ -176,6 +177,8 @@ public sealed partial class SolutionValidator
             report.Error("root-component", $"plug-in assembly '{assembly.FullName}' has no <RootComponent type=\"91\">");
         foreach (var step in model.Steps.Where(s => !Has(92, id: s.Id)))
             report.Error("root-component", $"plug-in step '{step.Name}' has no <RootComponent type=\"92\">");
+        foreach (var endpoint in model.ServiceEndpoints.Where(e => !Has(95, id: e.Id)))
+            report.Error("root-component", $"service endpoint '{endpoint.Name}' has no <RootComponent type=\"95\">");
 
         // The other direction: a root component of a kind customizations.xml carries must be defined there.
         foreach (var root in manifest.Roots)
@@ -189,6 +192,7 @@ public sealed partial class SolutionValidator
                 66 => model.CustomControls.Any(c => string.Equals(c.Name, root.SchemaName, StringComparison.OrdinalIgnoreCase)),
                 91 => model.PluginAssemblies.Any(a => SameId(a.Id, root.Id)),
                 92 => model.Steps.Any(s => SameId(s.Id, root.Id)),
+                95 => model.ServiceEndpoints.Any(e => SameId(e.Id, root.Id)),
                 60 => model.Entities.SelectMany(e => e.Forms).Any(f => SameId(f.Id, root.Id)),
                 26 => model.Entities.SelectMany(e => e.Views).Any(v => SameId(v.Id, root.Id)),
                 _ => true,
@@ -290,6 +294,29 @@ public sealed partial class SolutionValidator
                 report.Error("envvar", $"{path}: a Secret variable must not ship a value; it points at Azure Key Vault per environment");
         }
     }
+
+    private static void CheckServiceEndpoints(CustomizationsModel model, ValidationReport report)
+    {
+        foreach (var (_, name, contract, url) in model.ServiceEndpoints.Where(e => e.Contract == "8"))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+                report.Error("service-endpoint", $"webhook '{name}' has URL '{url}'; Dataverse posts only to an absolute https URL");
+            else if (uri.Host.EndsWith(".invalid", StringComparison.OrdinalIgnoreCase))
+                report.Warning("service-endpoint", $"webhook '{name}' ships a placeholder URL ({url}); set the real URL and key after import");
+        }
+
+        // Steps that post to a webhook name its id in their configuration; it must be the endpoint shipped here.
+        var endpointIds = model.ServiceEndpoints.Select(e => e.Id).ToList();
+        foreach (var step in model.Steps.Where(s => s.Configuration is not null))
+        {
+            var match = GuidInConfiguration().Match(step.Configuration!);
+            if (match.Success && !endpointIds.Any(id => SameId(id, match.Groups[1].Value)))
+                report.Warning("service-endpoint", $"plug-in step '{step.Name}' is configured for service endpoint {match.Groups[1].Value}, which this zip does not ship", step.Location);
+        }
+    }
+
+    [GeneratedRegex("\"serviceEndpointId\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"")]
+    private static partial Regex GuidInConfiguration();
 
     internal static bool SameId(string? a, string? b) =>
         a is not null && b is not null && Guid.TryParse(a, out var x) && Guid.TryParse(b, out var y) && x == y;

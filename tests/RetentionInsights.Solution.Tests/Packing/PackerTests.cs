@@ -6,7 +6,11 @@ using RetentionInsights.Solution.Tests.Support;
 
 namespace RetentionInsights.Solution.Tests.Packing;
 
-/// <summary>The packer's own rules, run in-process against the repository's real inputs and small variations of them.</summary>
+/// <summary>
+/// The packer's own rules, run in-process against the repository's real inputs and small variations of them. In the
+/// packed-solution collection so build.sh has produced the plug-in and PCF outputs before these read them.
+/// </summary>
+[Collection(PackedSolutionCollection.Name)]
 public sealed class PackerTests : IDisposable
 {
     private readonly string temp = Directory.CreateTempSubdirectory("rtn-packer-").FullName;

@@ -223,4 +223,33 @@ public sealed class BrokenSolutionTests(PackedSolution packed)
 
         Assert.Contains(report.Errors, e => e.Code == "reference" && e.Message.Contains("plug-in type", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Validate_WebhookWithPlainHttpUrl_ReportsIt()
+    {
+        var report = Broken(doc => doc.Descendants("ServiceEndpoint").Single().Element("Url")!.Value = "http://scoring.example.com/api/dataverse/events");
+
+        Assert.Contains(report.Errors, e => e.Code == "service-endpoint" && e.Message.Contains("https", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_StepConfiguredForAnEndpointNotShipped_Warns()
+    {
+        var report = Broken(doc =>
+        {
+            var configuration = doc.Descendants("SdkMessageProcessingStep").First().Element("Configuration")!;
+            var endpointId = (string)doc.Descendants("ServiceEndpoint").Single().Attribute("ServiceEndpointId")!;
+            configuration.Value = configuration.Value.Replace(endpointId.Trim('{', '}'), "00000000-0000-0000-0000-000000000001", StringComparison.OrdinalIgnoreCase);
+        });
+
+        Assert.Contains(report.Warnings, w => w.Code == "service-endpoint" && w.Message.Contains("00000000-0000-0000-0000-000000000001", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_PackedWebhook_WarnsThatTheUrlIsAPlaceholderToSetAfterImport()
+    {
+        var report = PackedSolution.Validator().Validate(packed.ManagedZip);
+
+        Assert.Contains(report.Warnings, w => w.Code == "service-endpoint" && w.Message.Contains("after import", StringComparison.Ordinal));
+    }
 }
