@@ -199,6 +199,26 @@ public sealed class AlertStore
         return (outcome, id);
     }
 
+    /// <summary>Raises many alerts in one transaction (one scan), honouring open alerts; returns the outcome per alert.</summary>
+    public IReadOnlyList<(NewAlert Alert, AlertWriteOutcome Outcome, Guid AlertId)> RaiseAll(IEnumerable<NewAlert> alerts)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        var open = new Dictionary<Guid, AlertRecord>(OpenAlerts());
+        var outcomes = new List<(NewAlert, AlertWriteOutcome, Guid)>();
+        using var transaction = _connection.BeginTransaction();
+        foreach (var alert in alerts)
+        {
+            var (outcome, id) = Raise(alert, open, transaction);
+            outcomes.Add((alert, outcome, id));
+        }
+        transaction.Commit();
+        return outcomes;
+    }
+
+    /// <summary>End of the history a generated org covers ("generator.until"), if the org records it.</summary>
+    public DateTime? ObservedUntil() =>
+        LocalOrgDatabase.GetInfo(_connection, "generator.until") is { } until ? StorageFormat.ParseDateTime(until) : null;
+
     /// <summary>
     /// Records the agent's verdict (<see cref="Names.Choices.FeedbackValid"/> or <see cref="Names.Choices.FeedbackFalseAlarm"/>)
     /// and resolves the alert at <paramref name="at"/>; the contact's level returns to None. Returns false when no such alert exists.

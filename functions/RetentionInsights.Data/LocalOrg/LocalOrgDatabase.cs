@@ -14,7 +14,7 @@ public static class LocalOrgDatabase
     }.ToString();
 
     /// <summary>Opens (and creates when missing) a local org with the product schema.</summary>
-    public static SqliteConnection Open(string path, DataModel? model = null)
+    public static SqliteConnection Open(string path, DataModel? model = null, bool withIndexes = true)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory))
@@ -22,7 +22,7 @@ public static class LocalOrgDatabase
         var connection = new SqliteConnection(ConnectionString(path));
         connection.Open();
         Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;");
-        Execute(connection, LocalOrgSchema.CreateAll(model ?? DataModel.Current));
+        Execute(connection, LocalOrgSchema.CreateAll(model ?? DataModel.Current, withIndexes));
         return connection;
     }
 

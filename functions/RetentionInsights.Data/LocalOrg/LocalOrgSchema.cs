@@ -43,6 +43,14 @@ public static class LocalOrgSchema
                 parts.Add($"  {typeColumn} TEXT" + (column.Required ? " NOT NULL" : string.Empty));
         }
         sql.Append(string.Join(",\n", parts)).Append("\n);\n");
+        sql.Append(CreateIndexes(table));
+        return sql.ToString();
+    }
+
+    /// <summary>Lookup indexes; the generator builds them after its bulk load, which is much faster than maintaining them.</summary>
+    public static string CreateIndexes(TableDefinition table)
+    {
+        var sql = new StringBuilder();
         foreach (var column in table.Columns.Where(c => c.Type is ColumnType.Lookup or ColumnType.Customer))
         {
             sql.Append("CREATE INDEX IF NOT EXISTS ix_").Append(table.LogicalName).Append('_').Append(column.Name)
@@ -51,11 +59,14 @@ public static class LocalOrgSchema
         return sql.ToString();
     }
 
-    public static string CreateAll(DataModel model)
+    public static string CreateAll(DataModel model, bool withIndexes = true)
     {
         var sql = new StringBuilder();
         foreach (var table in model.Tables)
-            sql.Append(CreateTable(table));
+        {
+            var create = CreateTable(table);
+            sql.Append(withIndexes ? create : create[..create.IndexOf(");\n", StringComparison.Ordinal)] + ");\n");
+        }
         // Bookkeeping outside the Dataverse model: which generator/seed made this org, when it was last scored.
         sql.Append("CREATE TABLE IF NOT EXISTS rtn_localorg_info (key TEXT PRIMARY KEY NOT NULL, value TEXT);\n");
         return sql.ToString();

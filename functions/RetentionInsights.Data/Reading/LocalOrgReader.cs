@@ -1,0 +1,332 @@
+using Stopwatch = System.Diagnostics.Stopwatch;
+using Microsoft.Data.Sqlite;
+using RetentionInsights.Data.LocalOrg;
+using RetentionInsights.Data.Metadata;
+using RetentionInsights.Data.Records;
+
+namespace RetentionInsights.Data.Reading;
+
+/// <summary>What the reader linked, and what it could not link to a contact (and why).</summary>
+public sealed class ReadReport
+{
+    public Dictionary<string, long> RowsRead { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, long> RowsDropped { get; } = new(StringComparer.Ordinal);
+    public double Seconds { get; set; }
+
+    internal void Read(string table) => RowsRead[table] = RowsRead.GetValueOrDefault(table) + 1;
+
+    internal void Drop(string table, string reason)
+    {
+        var key = $"{table}: {reason}";
+        RowsDropped[key] = RowsDropped.GetValueOrDefault(key) + 1;
+    }
+
+    public long TotalRows => RowsRead.Values.Sum();
+}
+
+/// <summary>The whole local org as the engine sees it.</summary>
+public sealed record OrgData(IReadOnlyList<CustomerHistory> Histories, IReadOnlyList<OfferRecord> Offers, ReadReport Report);
+
+/// <summary>
+/// Bulk reader of the local org into <see cref="CustomerHistory"/> records: one forward pass per table with ordinal access,
+/// rows grouped by contact id in memory (no per-contact queries), and records linked to their contact — cases and invoices
+/// by customer, order lines through their order, messages regarding a case through that case's customer. Rows that cannot be
+/// linked to a contact are counted in <see cref="ReadReport"/> with the reason. Column names are checked against
+/// datamodel.json when the reader is created, so a rename fails loudly instead of reading nulls.
+/// </summary>
+public sealed class LocalOrgReader
+{
+    private readonly DataModel _model;
+
+    public LocalOrgReader(DataModel? model = null)
+    {
+        _model = model ?? DataModel.Current;
+        foreach (var (table, columns) in Queries)
+        {
+            var definition = _model.Table(table);
+            foreach (var column in columns)
+            {
+                if (!definition.HasColumn(column) && !(column.EndsWith("type", StringComparison.Ordinal) && definition.HasColumn(column[..^4])))
+                    throw new KeyNotFoundException($"Reader selects '{table}.{column}', which datamodel.json does not define.");
+            }
+        }
+    }
+
+    /// <summary>Tables and columns the reader selects, in ordinal order.</summary>
+    public static readonly IReadOnlyList<(string Table, string[] Columns)> Queries =
+    [
+        (Names.Contact.Table, [Names.Contact.Id, "fullname", "createdon", "statecode", "donotemail", "donotphone", "donotbulkemail", Names.Contact.ProfilingOptOut, "birthdate", "address1_city", "address1_country"]),
+        ("salesorder", ["salesorderid", "customerid", "customeridtype", "name", "totalamount", "submitdate", "datefulfilled", "rtn_contractend", "rtn_cancelledon", "statecode", "createdon"]),
+        ("salesorderdetail", ["salesorderdetailid", "salesorderid", "productdescription", "quantity", "priceperunit", "extendedamount"]),
+        ("invoice", ["invoiceid", "customerid", "customeridtype", "salesorderid", "totalamount", "duedate", "rtn_paidon", "createdon"]),
+        ("incident", ["incidentid", "customerid", "customeridtype", "title", "description", "casetypecode", "prioritycode", "caseorigincode", "customersatisfactioncode", "parentcaseid", "createdon", "modifiedon", "statecode"]),
+        ("email", ["activityid", "regardingobjectid", "regardingobjectidtype", "directioncode", "subject", "description", "actualend", "createdon"]),
+        ("phonecall", ["activityid", "regardingobjectid", "regardingobjectidtype", "directioncode", "subject", "description", "actualend", "createdon", "actualdurationminutes"]),
+        ("rtn_usagereading", ["rtn_contactid", "rtn_readingdate", "rtn_electricitykwh", "rtn_gasm3"]),
+        (Names.OfferRecommendation.Table, [Names.OfferRecommendation.Id, Names.OfferRecommendation.Contact, Names.OfferRecommendation.Offer, "rtn_rank", "rtn_acceptanceprobability", "rtn_expectedvalue", "rtn_reason", Names.OfferRecommendation.Status, "createdon", "rtn_respondedon", "rtn_channel", "rtn_modelversion"]),
+        (Names.RetentionAlert.Table, [Names.RetentionAlert.Id, Names.RetentionAlert.Contact, "rtn_level", "rtn_signals", "rtn_sentiment", "rtn_dueby", "rtn_status", "rtn_feedback", "createdon", "rtn_resolvedon"]),
+        (Names.Offer.Table, [Names.Offer.Id, "rtn_name", "rtn_code", "rtn_offertype", "rtn_description", "rtn_cost", "rtn_marginimpact", "rtn_eligibilityrules", "rtn_maxper90days", "rtn_active"]),
+    ];
+
+    private static string Sql(string table, string? where = null) =>
+        $"SELECT {string.Join(", ", Queries.First(q => q.Table == table).Columns)} FROM {table}" + (where is null ? string.Empty : " WHERE " + where);
+
+    public OrgData ReadAll(string dbPath)
+    {
+        using var connection = LocalOrgDatabase.OpenExisting(dbPath, readOnly: true);
+        return ReadAll(connection);
+    }
+
+    public OrgData ReadAll(SqliteConnection connection) => Read(connection, contactId: null);
+
+    /// <summary>One customer's history (the service's per-event read), or null when the contact does not exist.</summary>
+    public CustomerHistory? ReadCustomer(SqliteConnection connection, Guid contactId)
+    {
+        var data = Read(connection, contactId);
+        return data.Histories.Count == 0 ? null : data.Histories[0];
+    }
+
+    public IReadOnlyList<OfferRecord> ReadOffers(SqliteConnection connection)
+    {
+        var offers = new List<OfferRecord>();
+        using var command = connection.CreateCommand();
+        command.CommandText = Sql(Names.Offer.Table);
+        using var r = command.ExecuteReader();
+        while (r.Read())
+        {
+            offers.Add(new OfferRecord(G(r, 0), S(r, 1) ?? "", S(r, 2) ?? "", r.GetInt32(3), S(r, 4), M(r, 5) ?? 0, M(r, 6) ?? 0, S(r, 7),
+                r.IsDBNull(8) ? 1 : r.GetInt32(8), !r.IsDBNull(9) && r.GetInt64(9) != 0));
+        }
+        return offers;
+    }
+
+    /// <summary>
+    /// Reads every selected column of every row without building records: the floor for "how fast can the data be read",
+    /// which the engine benchmark compares feature building against.
+    /// </summary>
+    public static (long Rows, double Seconds) Scan(SqliteConnection connection)
+    {
+        var clock = Stopwatch.StartNew();
+        long rows = 0;
+        foreach (var (table, _) in Queries)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Sql(table);
+            using var r = command.ExecuteReader();
+            var n = r.FieldCount;
+            while (r.Read())
+            {
+                for (var i = 0; i < n; i++)
+                    _ = r.GetValue(i);
+                rows++;
+            }
+        }
+        return (rows, clock.Elapsed.TotalSeconds);
+    }
+
+    private sealed class Builder(ContactRecord contact)
+    {
+        public readonly ContactRecord Contact = contact;
+        public readonly List<OrderRecord> Orders = [];
+        public readonly List<OrderLineRecord> Lines = [];
+        public readonly List<InvoiceRecord> Invoices = [];
+        public readonly List<CaseRecord> Cases = [];
+        public readonly List<ActivityRecord> Activities = [];
+        public readonly List<UsageRecord> Usage = [];
+        public readonly List<RecommendationRecord> Recommendations = [];
+        public readonly List<AlertRecord> Alerts = [];
+
+        public CustomerHistory Build() => new(Contact, Orders, Lines, Invoices, Cases, Activities, Usage, Recommendations, Alerts);
+    }
+
+    private OrgData Read(SqliteConnection connection, Guid? contactId)
+    {
+        var clock = Stopwatch.StartNew();
+        var report = new ReadReport();
+        var id = contactId is { } cid ? StorageFormat.Guid(cid) : null;
+        var builders = new List<Builder>();
+        var byId = new Dictionary<Guid, Builder>();
+
+        using (var command = Command(connection, Sql(Names.Contact.Table, id is null ? null : $"{Names.Contact.Id} = $id"), id))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                var contact = new ContactRecord(G(r, 0), S(r, 1) ?? "", T(r, 2) ?? DateTime.MinValue, r.GetInt32(3), B(r, 4), B(r, 5), B(r, 6), B(r, 7), T(r, 8), S(r, 9), S(r, 10));
+                var builder = new Builder(contact);
+                builders.Add(builder);
+                byId[contact.Id] = builder;
+                report.Read(Names.Contact.Table);
+            }
+        }
+        if (builders.Count == 0)
+            return new OrgData([], contactId is null ? ReadOffers(connection) : [], report);
+
+        Builder? Owner(string table, Guid? owner, string? ownerType)
+        {
+            if (owner is null)
+            {
+                report.Drop(table, "no customer");
+                return null;
+            }
+            if (ownerType is not null && ownerType != "contact")
+            {
+                report.Drop(table, $"linked to {ownerType}, not a contact");
+                return null;
+            }
+            if (byId.TryGetValue(owner.Value, out var b))
+            {
+                report.Read(table);
+                return b;
+            }
+            if (contactId is null)
+                report.Drop(table, "contact not found");
+            return null;
+        }
+
+        var customerFilter = id is null ? null : "customerid = $id";
+        var orderOwner = new Dictionary<Guid, Builder>();
+        using (var command = Command(connection, Sql("salesorder", customerFilter), id))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                if (Owner("salesorder", GN(r, 1), S(r, 2)) is not { } b)
+                    continue;
+                var order = new OrderRecord(G(r, 0), b.Contact.Id, S(r, 3) ?? "", M(r, 4) ?? 0, T(r, 5), T(r, 6), T(r, 7), T(r, 8), r.GetInt32(9), T(r, 10) ?? DateTime.MinValue);
+                b.Orders.Add(order);
+                orderOwner[order.Id] = b;
+            }
+        }
+        var lineFilter = id is null ? null : "salesorderid IN (SELECT salesorderid FROM salesorder WHERE customerid = $id)";
+        using (var command = Command(connection, Sql("salesorderdetail", lineFilter), id))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                var orderId = GN(r, 1);
+                if (orderId is null || !orderOwner.TryGetValue(orderId.Value, out var b))
+                {
+                    report.Drop("salesorderdetail", "order not found");
+                    continue;
+                }
+                report.Read("salesorderdetail");
+                b.Lines.Add(new OrderLineRecord(G(r, 0), orderId.Value, S(r, 2) ?? "", M(r, 3) ?? 0, M(r, 4) ?? 0, M(r, 5) ?? 0));
+            }
+        }
+        using (var command = Command(connection, Sql("invoice", customerFilter), id))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                if (Owner("invoice", GN(r, 1), S(r, 2)) is not { } b)
+                    continue;
+                var due = T(r, 5);
+                if (due is null)
+                {
+                    report.Drop("invoice", "no due date");
+                    continue;
+                }
+                b.Invoices.Add(new InvoiceRecord(G(r, 0), b.Contact.Id, GN(r, 3), M(r, 4) ?? 0, due.Value, T(r, 6), T(r, 7) ?? due.Value));
+            }
+        }
+        var caseOwner = new Dictionary<Guid, Builder>();
+        using (var command = Command(connection, Sql("incident", customerFilter), id))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                if (Owner("incident", GN(r, 1), S(r, 2)) is not { } b)
+                    continue;
+                var state = r.GetInt32(12);
+                var created = T(r, 10) ?? DateTime.MinValue;
+                // Dataverse keeps no resolution date on the case itself; for a resolved case the last modification is it.
+                var resolved = state == Names.Standard.IncidentResolved ? T(r, 11) : null;
+                var record = new CaseRecord(G(r, 0), b.Contact.Id, S(r, 3) ?? "", S(r, 4), r.IsDBNull(5) ? 0 : r.GetInt32(5), I(r, 6), I(r, 7), I(r, 8), GN(r, 9), created, resolved, state);
+                b.Cases.Add(record);
+                caseOwner[record.Id] = b;
+            }
+        }
+        foreach (var (table, kind) in new[] { ("email", ActivityKind.Email), ("phonecall", ActivityKind.PhoneCall) })
+        {
+            var filter = id is null ? null : "regardingobjectid = $id OR regardingobjectid IN (SELECT incidentid FROM incident WHERE customerid = $id)";
+            using var command = Command(connection, Sql(table, filter), id);
+            using var r = command.ExecuteReader();
+            while (r.Read())
+            {
+                var regarding = GN(r, 1);
+                var type = S(r, 2);
+                Builder? b;
+                if (type == "incident" && regarding is { } caseId)
+                {
+                    if (!caseOwner.TryGetValue(caseId, out b))
+                    {
+                        report.Drop(table, "regarding a case that is not a contact's");
+                        continue;
+                    }
+                    report.Read(table);
+                }
+                else if ((b = Owner(table, regarding, type)) is null)
+                {
+                    continue;
+                }
+                var on = T(r, 6) ?? T(r, 7) ?? DateTime.MinValue;
+                b.Activities.Add(new ActivityRecord(G(r, 0), b.Contact.Id, kind, !r.IsDBNull(3) && r.GetInt64(3) != 0, S(r, 4), S(r, 5), on, kind == ActivityKind.PhoneCall ? I(r, 8) : null));
+            }
+        }
+        var lookupFilter = id is null ? null : "rtn_contactid = $id";
+        using (var command = Command(connection, Sql("rtn_usagereading", lookupFilter), id))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                if (Owner("rtn_usagereading", GN(r, 0), null) is not { } b || T(r, 1) is not { } date)
+                    continue;
+                b.Usage.Add(new UsageRecord(b.Contact.Id, date, r.IsDBNull(2) ? 0 : r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetDouble(3)));
+            }
+        }
+        using (var command = Command(connection, Sql(Names.OfferRecommendation.Table, lookupFilter), id))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                if (Owner(Names.OfferRecommendation.Table, GN(r, 1), null) is not { } b)
+                    continue;
+                b.Recommendations.Add(new RecommendationRecord(G(r, 0), b.Contact.Id, GN(r, 2) ?? Guid.Empty, r.IsDBNull(3) ? 0 : r.GetInt32(3),
+                    r.IsDBNull(4) ? null : r.GetDouble(4), M(r, 5), S(r, 6), r.IsDBNull(7) ? 0 : r.GetInt32(7), T(r, 8) ?? DateTime.MinValue, T(r, 9), I(r, 10), S(r, 11)));
+            }
+        }
+        using (var command = Command(connection, Sql(Names.RetentionAlert.Table, lookupFilter), id))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                if (Owner(Names.RetentionAlert.Table, GN(r, 1), null) is not { } b)
+                    continue;
+                b.Alerts.Add(new AlertRecord(G(r, 0), b.Contact.Id, r.IsDBNull(2) ? 0 : r.GetInt32(2), S(r, 3), r.IsDBNull(4) ? null : r.GetDouble(4), T(r, 5),
+                    r.IsDBNull(6) ? 0 : r.GetInt32(6), I(r, 7), T(r, 8) ?? DateTime.MinValue, T(r, 9)));
+            }
+        }
+
+        var offers = contactId is null ? ReadOffers(connection) : [];
+        report.Seconds = clock.Elapsed.TotalSeconds;
+        return new OrgData(builders.Select(b => b.Build()).ToArray(), offers, report);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, string? id)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        if (id is not null)
+            command.Parameters.AddWithValue("$id", id);
+        return command;
+    }
+
+    private static Guid G(SqliteDataReader r, int i) => Guid.Parse(r.GetString(i));
+    private static Guid? GN(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Guid.TryParse(r.GetString(i), out var g) ? g : null;
+    private static string? S(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static DateTime? T(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : FastParse.DateTime(r.GetString(i));
+    private static decimal? M(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : (decimal)r.GetDouble(i);
+    private static int? I(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
+    private static bool B(SqliteDataReader r, int i) => !r.IsDBNull(i) && r.GetInt64(i) != 0;
+}
