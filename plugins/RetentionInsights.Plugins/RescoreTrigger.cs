@@ -15,6 +15,8 @@ namespace RetentionInsights.Plugins
         private readonly RescoreConfiguration? _configuration;
         private readonly string _configurationError;
 
+        /// <summary>Dataverse passes the step's configurations. The secure one is not used: the trigger holds no secret
+        /// (the webhook key lives on the service endpoint).</summary>
         public RescoreTrigger(string unsecureConfiguration, string secureConfiguration)
         {
             RescoreConfiguration.TryParse(unsecureConfiguration, out _configuration, out _configurationError);

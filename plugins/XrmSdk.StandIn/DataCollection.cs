@@ -220,7 +220,8 @@ namespace Microsoft.Xrm.Sdk
         public bool TryGetValue<T>(string key, out T value)
         {
             object raw;
-            if (TryGetValue(key, out raw) && raw is T typed)
+            // base: an unqualified call would bind to this generic overload (T = object) and recurse.
+            if (base.TryGetValue(key, out raw) && raw is T typed)
             {
                 value = typed;
                 return true;
