@@ -37,7 +37,7 @@ fi
 # Unit tests (vitest, jsdom, @testing-library/react), counted from the JUnit report.
 say "unit tests"
 rm -f "$OUT/unit-junit.xml"
-PCF_UNIT_JUNIT="$OUT/unit-junit.xml" npx --no-install vitest run > "$OUT/unit.log" 2>&1
+PCF_UNIT_JUNIT="$OUT/unit-junit.xml" npm test > "$OUT/unit.log" 2>&1
 unit_code=$?
 if [ -f "$OUT/unit-junit.xml" ]; then
   read -r u_total u_failed u_skipped < <(node -e '
@@ -55,7 +55,7 @@ echo "RESULT pcf-unit $u_passed $u_failed $u_skipped"
 
 # Production build: bundle + ControlManifest.xml + resx in out/controls/RetentionInsightsPanel, harness in out/harness.
 say "production build"
-if node scripts/build.mjs production > "$OUT/build.log" 2>&1; then
+if npm run build > "$OUT/build.log" 2>&1; then
   echo "RESULT pcf-build 1 0 0"
 else
   tail -30 "$OUT/build.log" >&2
@@ -66,7 +66,7 @@ fi
 # Lint: one check per linted file (ESLint + Power Apps checker rules, zero warnings) plus the type check of the tests
 # (needs generated/ManifestTypes.d.ts from the build above).
 say "lint"
-npx --no-install eslint --max-warnings 0 --format json --output-file "$OUT/eslint.json" . > "$OUT/lint.log" 2>&1
+npm run lint -- --format json --output-file "$OUT/eslint.json" > "$OUT/lint.log" 2>&1
 lint_code=$?
 if [ -f "$OUT/eslint.json" ]; then
   read -r l_clean l_dirty < <(node -e '
@@ -78,7 +78,7 @@ if [ -f "$OUT/eslint.json" ]; then
 else
   l_clean=0; l_dirty=1; cat "$OUT/lint.log" >&2
 fi
-if npx --no-install tsc -p tsconfig.test.json > "$OUT/typecheck.log" 2>&1; then
+if npm run typecheck > "$OUT/typecheck.log" 2>&1; then
   l_clean=$((l_clean + 1))
 else
   head -30 "$OUT/typecheck.log" >&2
@@ -98,7 +98,7 @@ elif [ ! -f out/harness/control/bundle.js ]; then
   echo "RESULT pcf-browser 0 1 0"
   status=1
 else
-  node browser-tests/run.mjs > "$OUT/browser.log" 2>&1
+  npm run test:browser > "$OUT/browser.log" 2>&1
   browser_code=$?
   if grep -qE '^RESULT pcf-browser ' "$OUT/browser.log"; then
     grep -E '^RESULT pcf-browser ' "$OUT/browser.log"

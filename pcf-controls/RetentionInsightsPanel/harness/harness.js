@@ -101,6 +101,12 @@
         return match[1];
     }
 
+    // The Web API always returns UTC with a "Z"; a service serialising DateTime without a zone means UTC as well.
+    function utcText(value) {
+        if (typeof value !== "string") return value;
+        return /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? value + "Z" : value;
+    }
+
     function offerRow(offer) {
         return {
             rtn_offerrecommendationid: offer.recommendationId,
@@ -120,7 +126,7 @@
             rtn_level: alert.level,
             rtn_signals: (alert.signals || []).join("\n"),
             rtn_sentiment: alert.sentiment,
-            rtn_dueby: alert.dueBy,
+            rtn_dueby: utcText(alert.dueBy),
             rtn_status: alert.status,
         };
     }
@@ -197,7 +203,7 @@
                 rtn_palive: property(insights.pAlive, "Decimal"),
                 rtn_churnreasons: property((insights.reasons || []).join("\n") || null, "Multiple"),
                 rtn_earlywarninglevel: property(insights.earlyWarningLevel, "OptionSet"),
-                rtn_scoredon: property(insights.scoredOn ? new Date(insights.scoredOn) : null, "DateAndTime.DateAndTime"),
+                rtn_scoredon: property(insights.scoredOn ? new Date(utcText(insights.scoredOn)) : null, "DateAndTime.DateAndTime"),
                 rtn_modelversion: property(insights.modelVersion, "SingleLine.Text"),
                 rtn_profilingoptout: property(insights.profilingOptOut === true, "TwoOptions"),
             },
