@@ -177,7 +177,8 @@ public sealed class EntityXmlBuilder(DataModel model)
         // Scores are written by the scoring service only; column security lets agents read without editing.
         var secured = column.Score;
         XElement Make(string type, params object[] specific) =>
-            Common(column.Name, type, required, mask, create: true, update: true, custom: column.Custom, secured, label, column.Description ?? label, column.DisplayNameNl, specific);
+            Common(column.Name, type, required, mask, create: true, update: true, custom: column.Custom, secured, label, column.Description ?? label, column.DisplayNameNl, specific)
+                .WithAudit(column);
 
         switch (column.Type)
         {
@@ -292,7 +293,7 @@ public sealed class EntityXmlBuilder(DataModel model)
             new XElement("CanModifyAdditionalSettings", 1),
             new XElement("SourceType", 0),
             new XElement("IsGlobalFilterEnabled", 0),
-            new XElement("IsSortableEnabled", 0),
+            new XElement("IsSortableEnabled", custom ? 1 : 0),
             new XElement("CanModifyGlobalFilterSettings", 1),
             new XElement("CanModifyIsSortableSettings", 1),
             new XElement("IsDataSourceSecret", 0),
@@ -373,5 +374,18 @@ public sealed class EntityXmlBuilder(DataModel model)
         new XElement("IsSolutionAware", 0),
     ];
 
-    private static string Number(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Number(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+internal static class AttributeXmlExtensions
+{
+    /// <summary>
+    /// Audit what people change (the GDPR opt-out above all) but not the scores: the service rewrites them for every
+    /// customer each night, which would flood the audit log without telling anyone anything.
+    /// </summary>
+    public static XElement WithAudit(this XElement attribute, ColumnDefinition column)
+    {
+        attribute.SetElementValue("IsAuditEnabled", column.Custom && !column.Score ? 1 : 0);
+        return attribute;
+    }
 }
