@@ -154,15 +154,15 @@ public sealed class EarlyWarningEvaluator
         if (recent < _options.SurgeMinContacts)
             return null;
         var baseline = moments.Count(t => t > baselineStart && t <= recentStart);
+        if (baseline < _options.SurgeMinBaselineContacts)
+            return null;
         var recentPerWeek = recent * 7.0 / _options.FrequencyRecentDays;
         var usualPerWeek = baseline * 7.0 / _options.FrequencyBaselineDays;
         if (recentPerWeek < _options.SurgeFactor * usualPerWeek)
             return null;
-        var usualEn = baseline == 0 ? "no contact before" : $"usually {En(usualPerWeek)} a week";
-        var usualNl = baseline == 0 ? "daarvoor geen contact" : $"normaal {Nl(usualPerWeek)} per week";
         return new EarlyWarningSignal(SignalKind.ContactSurge, 1,
-            $"{recent} contact moments in the last {_options.FrequencyRecentDays} days ({usualEn} over the previous {_options.FrequencyBaselineDays} days).",
-            $"{recent} contactmomenten in de afgelopen {_options.FrequencyRecentDays} dagen ({usualNl} in de {_options.FrequencyBaselineDays} dagen daarvoor).");
+            $"{recent} contact moments in the last {_options.FrequencyRecentDays} days (usually {En(usualPerWeek)} a week over the previous {_options.FrequencyBaselineDays} days).",
+            $"{recent} contactmomenten in de afgelopen {_options.FrequencyRecentDays} dagen (normaal {Nl(usualPerWeek)} per week in de {_options.FrequencyBaselineDays} dagen daarvoor).");
     }
 
     private EarlyWarningSignal? SilenceSignal(List<DateTime> moments, DateTime asOf)

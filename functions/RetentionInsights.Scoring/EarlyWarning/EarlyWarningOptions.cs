@@ -50,8 +50,11 @@ public sealed class EarlyWarningOptions
     /// <summary>Recent contact rate at least this many times the baseline rate is a surge…</summary>
     public double SurgeFactor { get; set; } = 4;
 
-    /// <summary>…provided there were at least this many contact moments in the recent period.</summary>
-    public int SurgeMinContacts { get; set; } = 3;
+    /// <summary>…provided there were at least this many contact moments in the recent period ("now almost daily")…</summary>
+    public int SurgeMinContacts { get; set; } = 4;
+
+    /// <summary>…and the baseline holds at least this many, so there is a pattern of the customer's own to depart from.</summary>
+    public int SurgeMinBaselineContacts { get; set; } = 2;
 
     /// <summary>A customer who usually makes contact at least this often per week…</summary>
     public double SilenceMinWeeklyContacts { get; set; } = 2;
@@ -110,7 +113,7 @@ public sealed class EarlyWarningOptions
         Require(RedFlagRepeatMessages >= 2, "RedFlagRepeatMessages must be at least 2: one term never raises an alert on its own.");
         Require(RedFlagCombinationFamilies >= 2, "RedFlagCombinationFamilies must be at least 2: one term never raises an alert on its own.");
         Require(FrequencyRecentDays >= 1 && FrequencyBaselineDays > FrequencyRecentDays, "FrequencyBaselineDays must exceed FrequencyRecentDays (>= 1).");
-        Require(SurgeFactor > 1 && SurgeMinContacts >= 2, "SurgeFactor must exceed 1 and SurgeMinContacts be at least 2.");
+        Require(SurgeFactor > 1 && SurgeMinContacts >= 2 && SurgeMinBaselineContacts >= 1, "SurgeFactor must exceed 1, SurgeMinContacts be at least 2 and SurgeMinBaselineContacts at least 1.");
         Require(SilenceMinWeeklyContacts > 0 && SilenceBaselineDays >= 7 && SilenceDays >= 1, "Silence settings must be positive (SilenceBaselineDays >= 7).");
         Require(TicketBurstCount >= 2 && TicketBurstDays >= 1, "TicketBurstCount must be at least 2 and TicketBurstDays at least 1.");
         Require(OrangePoints >= 2 && RedPoints > OrangePoints, "Points must satisfy 2 <= OrangePoints < RedPoints.");

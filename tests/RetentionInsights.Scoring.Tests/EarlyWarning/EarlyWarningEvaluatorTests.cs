@@ -1,0 +1,227 @@
+using RetentionInsights.Scoring.EarlyWarning;
+using RetentionInsights.Scoring.Sentiment;
+
+namespace RetentionInsights.Scoring.Tests.EarlyWarning;
+
+public class EarlyWarningEvaluatorTests
+{
+    private static readonly DateTime AsOf = new(2026, 6, 15, 12, 0, 0, DateTimeKind.Utc);
+    private static readonly LexiconSentimentAnalyzer Analyzer = new();
+    private readonly EarlyWarningEvaluator _evaluator = new();
+
+    /// <summary>An inbound message scored by the real offline analyzer, <paramref name="daysAgo"/> before the as-of time.</summary>
+    private static InboundMessage Msg(double daysAgo, string text) =>
+        new(Guid.NewGuid(), AsOf.AddDays(-daysAgo), text, Analyzer.Score(text).Score);
+
+    private static InboundMessage Neutral(double daysAgo) => new(Guid.NewGuid(), AsOf.AddDays(-daysAgo), "Graag een kopie van mijn factuur.", 0);
+
+    private static CustomerCommunication Customer(IEnumerable<InboundMessage> messages, IEnumerable<DateTime>? cases = null) =>
+        new(Guid.NewGuid(), messages.ToList(), (cases ?? []).ToList());
+
+    [Theory]
+    [InlineData("Dringend: graag mijn meterstand van vandaag verwerken.")]
+    [InlineData("Nogmaals mijn nieuwe IBAN voor de incasso: NL00BANK0123456789.")]
+    [InlineData("Could you send the contract immediately? Thanks.")]
+    [InlineData("The letter about the new rates was a bit unclear to me, could you explain?")]
+    public void Evaluate_OneRedFlagTermAlone_RaisesNoAlert(string text)
+    {
+        Assert.NotEmpty(RedFlags.Detect(text));
+        var result = _evaluator.Evaluate(Customer([Msg(2, text)]), AsOf);
+        Assert.Equal(EarlyWarningLevel.None, result.Level);
+        Assert.Empty(result.Signals);
+        Assert.Null(result.DueBy);
+    }
+
+    [Fact]
+    public void Evaluate_ThreeMildlyNegativeEmailsInAWeek_GivesYellow()
+    {
+        var messages = new[]
+        {
+            Msg(6, "Helaas is mijn meterstand nog niet verwerkt."),
+            Msg(4, "Jammer dat mijn termijnbedrag nog niet is aangepast."),
+            Msg(1, "Het duurt wat lang voordat ik antwoord krijg, dat is vervelend."),
+        };
+        Assert.All(messages, m => Assert.InRange(m.Sentiment, -0.6, -0.15));
+
+        var result = _evaluator.Evaluate(Customer(messages), AsOf);
+
+        Assert.Equal(EarlyWarningLevel.Yellow, result.Level);
+        var signal = Assert.Single(result.Signals);
+        Assert.Equal(SignalKind.NegativeSentiment, signal.Kind);
+        Assert.Equal(AsOf.AddHours(24), result.DueBy);
+        Assert.Equal("Account manager", result.Owner);
+    }
+
+    [Fact]
+    public void Evaluate_MeanSentimentBelowAlarm_GivesOrangeWithinFourHours()
+    {
+        var result = _evaluator.Evaluate(Customer([
+            Msg(9, "Ik ben zeer ontevreden, de factuur is alweer fout."),
+            Msg(3, "Dit is echt belachelijk, niemand belt terug."),
+        ]), AsOf);
+
+        Assert.True(result.MeanSentiment < -0.5, $"mean {result.MeanSentiment}");
+        Assert.Equal(EarlyWarningLevel.Orange, result.Level);
+        Assert.Equal(AsOf.AddHours(4), result.DueBy);
+        Assert.Equal("Team lead", result.Owner);
+    }
+
+    [Fact]
+    public void Evaluate_OneStronglyNegativeMessage_OnlyWarns()
+    {
+        var result = _evaluator.Evaluate(Customer([Msg(1, "Dit is echt belachelijk en onacceptabel.")]), AsOf);
+        Assert.Equal(EarlyWarningLevel.Yellow, result.Level);
+    }
+
+    [Fact]
+    public void Evaluate_SameRedFlagFamilyInTwoMessages_GivesYellowWithTheTermsQuoted()
+    {
+        var result = _evaluator.Evaluate(Customer([
+            Msg(8, "Dringend: mijn meterstand moet vandaag nog worden aangepast."),
+            Msg(2, "Graag per direct de nieuwe meterstand verwerken."),
+        ]), AsOf);
+
+        var signal = Assert.Single(result.Signals, s => s.Kind == SignalKind.RedFlags);
+        Assert.Equal(1, signal.Points);
+        Assert.Contains("urgency (2×", signal.TextEn);
+        Assert.Contains("urgentie (2×", signal.TextNl);
+        Assert.Contains("\"dringend\"", signal.TextEn);
+        Assert.Equal(EarlyWarningLevel.Yellow, result.Level);
+    }
+
+    [Fact]
+    public void Evaluate_RedFlagTermInAClearlyPositiveMessage_IsNotAFlag()
+    {
+        var result = _evaluator.Evaluate(Customer([
+            Msg(5, "Thanks again, great service!"),
+            Msg(1, "Thank you again, very happy with the quick help!"),
+        ]), AsOf);
+        Assert.Equal(EarlyWarningLevel.None, result.Level);
+    }
+
+    [Fact]
+    public void Evaluate_CustomerWhoWroteEveryTwoWeeksNowWritesDaily_FlagsContactSurge()
+    {
+        var baseline = Enumerable.Range(1, 12).Select(i => Neutral(7 + 14 * i));
+        var recent = Enumerable.Range(0, 5).Select(i => Neutral(i + 0.5));
+
+        var result = _evaluator.Evaluate(Customer(baseline.Concat(recent)), AsOf);
+
+        var signal = Assert.Single(result.Signals);
+        Assert.Equal(SignalKind.ContactSurge, signal.Kind);
+        Assert.Contains("5 contact moments in the last 7 days", signal.TextEn);
+        Assert.Equal(EarlyWarningLevel.Yellow, result.Level);
+    }
+
+    [Fact]
+    public void Evaluate_ThreeMessagesInAWeekAfterWritingEveryTwoWeeks_IsNotYetASurge()
+    {
+        var baseline = Enumerable.Range(1, 12).Select(i => Neutral(7 + 14 * i));
+        var recent = Enumerable.Range(0, 3).Select(i => Neutral(i * 2 + 0.5));
+        Assert.Equal(EarlyWarningLevel.None, _evaluator.Evaluate(Customer(baseline.Concat(recent)), AsOf).Level);
+    }
+
+    [Fact]
+    public void Evaluate_NewCustomerWithoutBaseline_IsNoSurge()
+    {
+        var recent = Enumerable.Range(0, 5).Select(i => Neutral(i + 0.5));
+        Assert.Equal(EarlyWarningLevel.None, _evaluator.Evaluate(Customer(recent), AsOf).Level);
+    }
+
+    [Fact]
+    public void Evaluate_CustomerWhoAlwaysWritesDaily_IsNoSurge()
+    {
+        var daily = Enumerable.Range(0, 180).Select(i => Neutral(i + 0.5));
+        Assert.Equal(EarlyWarningLevel.None, _evaluator.Evaluate(Customer(daily), AsOf).Level);
+    }
+
+    [Theory]
+    [InlineData(12, true)]
+    [InlineData(9, false)]
+    public void Evaluate_CustomerWhoContactedTwoToThreeTimesAWeekFallsSilent_FlagsSilenceAfterTenDays(int silentDays, bool expected)
+    {
+        // Eight weeks of contact on Monday, Wednesday and (every other week) Friday, then nothing.
+        var moments = new List<InboundMessage>();
+        for (var week = 0; week < 8; week++)
+        {
+            var lastOfWeek = silentDays + week * 7;
+            moments.Add(Neutral(lastOfWeek));
+            moments.Add(Neutral(lastOfWeek + 2));
+            if (week % 2 == 0)
+                moments.Add(Neutral(lastOfWeek + 4));
+        }
+
+        var result = _evaluator.Evaluate(Customer(moments), AsOf);
+
+        Assert.Equal(expected, result.Signals.Any(s => s.Kind == SignalKind.Silence));
+        if (expected)
+            Assert.Contains($"Al {silentDays} dagen stil", result.Signals.Single().TextNl);
+    }
+
+    [Theory]
+    [InlineData(5, EarlyWarningLevel.Orange)]
+    [InlineData(4, EarlyWarningLevel.None)]
+    public void Evaluate_CasesOpenedInOneWeek_FiveOrMoreIsATicketBurst(int cases, EarlyWarningLevel expected)
+    {
+        var opened = Enumerable.Range(0, cases).Select(i => AsOf.AddDays(-i * 1.3).AddHours(-3));
+        // Cases are spread over the baseline too, so the burst is not also a contact surge.
+        var history = Enumerable.Range(0, 40).Select(i => AsOf.AddDays(-10 - i * 4));
+
+        var result = _evaluator.Evaluate(Customer([], opened.Concat(history)), AsOf);
+
+        Assert.Equal(expected, result.Level);
+        Assert.Equal(cases >= 5, result.Signals.Any(s => s.Kind == SignalKind.TicketBurst && s.Points == 2));
+    }
+
+    [Fact]
+    public void Evaluate_AlarmingToneWithRepeatedEscalationAndUrgency_GivesRedForManagementWithinOneHour()
+    {
+        var result = _evaluator.Evaluate(Customer([
+            Msg(10, "Ik heb al meerdere keren gebeld en ben zeer teleurgesteld. Dit moet dringend opgelost worden."),
+            Msg(5, "Nogmaals: dit is onacceptabel, ik wil per direct een oplossing."),
+            Msg(1, "Ik ben het spuugzat en stap over naar een andere leverancier."),
+        ]), AsOf);
+
+        Assert.Equal(EarlyWarningLevel.Red, result.Level);
+        Assert.Equal(AsOf.AddHours(1), result.DueBy);
+        Assert.Equal("Management", result.Owner);
+        Assert.Contains(result.Signals, s => s.Kind == SignalKind.NegativeSentiment && s.Points == 2);
+        Assert.Contains(result.Signals, s => s.Kind == SignalKind.RedFlags && s.Points == 2);
+        var text = result.SignalsText();
+        Assert.Contains("Mean sentiment of 3 inbound messages", text);
+        Assert.Contains("Gemiddeld sentiment van 3 inkomende berichten", text);
+        Assert.Contains(",", result.Signals[0].TextNl.Split("is ")[1][..5]);
+    }
+
+    [Fact]
+    public void Evaluate_MessagesAfterAsOfOrBeforeTheWindow_AreIgnored()
+    {
+        var angry = "Dit is echt belachelijk en onacceptabel, ik ben woedend.";
+        var customer = Customer([
+            new InboundMessage(Guid.NewGuid(), AsOf.AddDays(1), angry, -0.9),
+            new InboundMessage(Guid.NewGuid(), AsOf.AddDays(2), angry, -0.9),
+            new InboundMessage(Guid.NewGuid(), AsOf.AddDays(-15), angry, -0.9),
+            new InboundMessage(Guid.NewGuid(), AsOf.AddDays(-20), angry, -0.9),
+        ]);
+        var result = _evaluator.Evaluate(customer, AsOf);
+        Assert.Equal(EarlyWarningLevel.None, result.Level);
+        Assert.Equal(0, result.MessagesInWindow);
+    }
+
+    [Fact]
+    public void Constructor_RuleThatWouldLetOneTermAlert_IsRejected()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new EarlyWarningEvaluator(new EarlyWarningOptions { RedFlagRepeatMessages = 1 }));
+        Assert.Contains("RedFlagRepeatMessages", error.Message);
+        Assert.Throws<ArgumentException>(() => new EarlyWarningEvaluator(new EarlyWarningOptions { SentimentAlarmThreshold = -0.2 }));
+    }
+
+    [Fact]
+    public void Evaluate_LowerWarnThreshold_ChangesTheOutcome()
+    {
+        var messages = new[] { new InboundMessage(Guid.NewGuid(), AsOf.AddDays(-3), "a", -0.35), new InboundMessage(Guid.NewGuid(), AsOf.AddDays(-2), "b", -0.35) };
+        Assert.Equal(EarlyWarningLevel.Yellow, _evaluator.Evaluate(Customer(messages), AsOf).Level);
+        var stricter = new EarlyWarningEvaluator(new EarlyWarningOptions { SentimentWarnThreshold = -0.4, SentimentAlarmThreshold = -0.6 });
+        Assert.Equal(EarlyWarningLevel.None, stricter.Evaluate(Customer(messages), AsOf).Level);
+    }
+}
