@@ -28,7 +28,7 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
     public async Task<string?> GetChampionVersionAsync(CancellationToken cancellationToken)
     {
         await RefreshChampionAsync(cancellationToken);
-        return _engine?.ModelVersion;
+        return _engine?.ModelVersion ?? _champion;
     }
 
     public async Task<IReadOnlyList<ScoringOutcome?>> ScoreAsync(IReadOnlyList<CustomerHistory> histories, IReadOnlyList<OfferRecord> catalogue,

@@ -1,0 +1,405 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using RetentionInsights.Data.Metadata;
+using RetentionInsights.Functions.Tests.Support;
+
+namespace RetentionInsights.Functions.Tests.Endpoints;
+
+[Collection(ServiceTests.Name)]
+public sealed class RouteTests(ServiceFixture fixture)
+{
+    public static TheoryData<string, string> EveryRoute() => new()
+    {
+        { "POST", "/api/dataverse/events" },
+        { "GET", "/api/customers?top=5" },
+        { "GET", $"/api/customers/{Guid.NewGuid()}/insights" },
+        { "POST", $"/api/customers/{Guid.NewGuid()}/offers/{Guid.NewGuid()}/response" },
+        { "POST", "/api/rescore" },
+        { "POST", "/api/models/train" },
+        { "GET", "/api/models" },
+        { "GET", "/api/health" },
+        { "POST", "/NightlyRescore" },
+        { "POST", "/WeeklyTrain" },
+        { "POST", "/RescoreChunk" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EveryRoute))]
+    public async Task AnyRoute_WithoutKey_Returns401ProblemDetails(string method, string path)
+    {
+        using var app = new TestApp(fixture);
+        using var client = app.CreateClient();
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await TestApp.ReadJsonAsync(response);
+        Assert.Equal(401, problem.GetProperty("status").GetInt32());
+        Assert.Contains("x-functions-key", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryRoute))]
+    public async Task AnyRoute_WithWrongKey_Returns401(string method, string path)
+    {
+        using var app = new TestApp(fixture);
+        using var client = app.CreateClient();
+        var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) };
+        request.Headers.Add("x-functions-key", TestApp.Key + "x");
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("not accepted", (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Health_WithKeyInCodeQuery_ReportsStoreAndChampion()
+    {
+        using var app = new TestApp(fixture);
+        using var client = app.CreateClient();
+
+        var health = await TestApp.ReadJsonAsync(await client.GetAsync("/api/health?code=" + TestApp.Key));
+
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+        Assert.Equal("local-org", health.GetProperty("store").GetString());
+        Assert.Equal("in-process", health.GetProperty("queue").GetString());
+        Assert.Equal(fixture.ChampionVersion, health.GetProperty("championModel").GetString());
+    }
+
+    [Fact]
+    public async Task Customers_Top5AfterScoring_ListsHighestRiskFirstInThePreviewShape()
+    {
+        using var app = new TestApp(fixture);
+        using var client = app.KeyedClient();
+        var ids = OrgSql.Column(app.DbPath, "SELECT contactid FROM contact WHERE statecode = 0 ORDER BY contactid LIMIT 8");
+        foreach (var id in ids)
+            (await client.GetAsync($"/api/customers/{id}/insights")).EnsureSuccessStatusCode();
+
+        var body = await TestApp.ReadJsonAsync(await client.GetAsync("/api/customers?top=5"));
+
+        var customers = body.GetProperty("customers").EnumerateArray().ToList();
+        Assert.Equal(5, customers.Count);
+        var probabilities = customers.Select(c => c.GetProperty("churnProbability").GetDouble()).ToList();
+        Assert.Equal(probabilities.OrderByDescending(p => p), probabilities);
+        Assert.All(customers, c =>
+        {
+            Assert.True(c.GetProperty("contactId").TryGetGuid(out _));
+            Assert.False(string.IsNullOrEmpty(c.GetProperty("fullName").GetString()));
+            Assert.InRange(c.GetProperty("riskBand").GetInt32(), Names.Choices.RiskLow, Names.Choices.RiskCritical);
+        });
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("5000")]
+    [InlineData("ten")]
+    public async Task Customers_TopOutOfRange_Returns400NamingTheParameter(string top)
+    {
+        using var app = new TestApp(fixture);
+        var response = await app.KeyedClient().GetAsync("/api/customers?top=" + top);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("'top'", (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Insights_ActiveContact_ReturnsScoresReasonsAndOffersInTheContractShape()
+    {
+        using var app = new TestApp(fixture);
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+
+        var insights = await TestApp.ReadJsonAsync(await app.KeyedClient().GetAsync($"/api/customers/{contact}/insights"));
+
+        Assert.Equal(contact, insights.GetProperty("contactId").GetGuid());
+        Assert.True(insights.GetProperty("scored").GetBoolean());
+        Assert.False(insights.GetProperty("profilingOptOut").GetBoolean());
+        Assert.InRange(insights.GetProperty("churnProbability").GetDouble(), 0, 1);
+        Assert.InRange(insights.GetProperty("riskBand").GetInt32(), Names.Choices.RiskLow, Names.Choices.RiskCritical);
+        Assert.Equal("EUR", insights.GetProperty("currency").GetString());
+        Assert.NotEmpty(insights.GetProperty("reasons").EnumerateArray());
+        Assert.Equal(fixture.ChampionVersion, insights.GetProperty("modelVersion").GetString());
+        Assert.EndsWith("Z", insights.GetProperty("scoredOn").GetString());
+        foreach (var name in new[] { "previousChurnProbability", "clv12m", "clv36m", "pAlive", "valueSegment", "earlyWarningLevel", "alert" })
+            Assert.True(insights.TryGetProperty(name, out _), $"insights lacks '{name}'");
+        var offers = insights.GetProperty("offers").EnumerateArray().ToList();
+        Assert.InRange(offers.Count, 0, 3);
+        Assert.Equal(offers.Select(o => o.GetProperty("rank").GetInt32()).Order(), offers.Select(o => o.GetProperty("rank").GetInt32()));
+        Assert.All(offers, o => Assert.Equal(Names.Choices.RecommendationProposed, o.GetProperty("status").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Insights_UnknownContact_Returns404ProblemDetails()
+    {
+        using var app = new TestApp(fixture);
+        var response = await app.KeyedClient().GetAsync($"/api/customers/{Guid.NewGuid()}/insights");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Insights_IdNotAGuid_Returns400SayingWhatIsExpected()
+    {
+        using var app = new TestApp(fixture);
+        var response = await app.KeyedClient().GetAsync("/api/customers/12345/insights");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("GUID", (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task OfferResponse_DeclineOfAProposedOffer_StoresTheResponseForTraining()
+    {
+        using var app = new TestApp(fixture);
+        using var client = app.KeyedClient();
+        var (contact, offer) = await ContactWithOfferAsync(app, client);
+
+        var response = await client.PostAsJsonAsync($"/api/customers/{contact}/offers/{offer.GetProperty("offerId").GetGuid()}/response",
+            new { response = "declined", channel = "phone" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = await TestApp.ReadJsonAsync(response);
+        var recommendation = offer.GetProperty("recommendationId").GetGuid();
+        Assert.Equal(recommendation, result.GetProperty("recommendationId").GetGuid());
+        Assert.Equal(Names.Choices.RecommendationDeclined, result.GetProperty("status").GetInt32());
+        Assert.Equal(Names.Choices.RecommendationDeclined, OrgSql.Scalar<long>(app.DbPath,
+            "SELECT rtn_status FROM rtn_offerrecommendation WHERE rtn_offerrecommendationid = $id", ("$id", recommendation.ToString("D"))));
+        Assert.NotNull(OrgSql.Scalar<string?>(app.DbPath, "SELECT rtn_respondedon FROM rtn_offerrecommendation WHERE rtn_offerrecommendationid = $id", ("$id", recommendation.ToString("D"))));
+        Assert.Equal(Names.Choices.ChannelPhone, OrgSql.Scalar<long>(app.DbPath, "SELECT rtn_channel FROM rtn_offerrecommendation WHERE rtn_offerrecommendationid = $id", ("$id", recommendation.ToString("D"))));
+    }
+
+    [Theory]
+    [InlineData("{\"response\":\"maybe\"}", "'response'")]
+    [InlineData("{\"response\":1}", "must be a string")]
+    [InlineData("{\"response\":\"accepted\",\"channel\":\"fax\"}", "'channel'")]
+    [InlineData("{\"response\":", "not valid JSON")]
+    [InlineData("[]", "JSON object")]
+    public async Task OfferResponse_BadBody_Returns400WithAnActionableMessage(string body, string expected)
+    {
+        using var app = new TestApp(fixture);
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+        var content = new StringContent(body, Encoding.UTF8, "application/json");
+
+        var response = await app.KeyedClient().PostAsync($"/api/customers/{contact}/offers/{Guid.NewGuid()}/response", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task OfferResponse_UnknownOffer_Returns404()
+    {
+        using var app = new TestApp(fixture);
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+
+        var response = await app.KeyedClient().PostAsJsonAsync($"/api/customers/{contact}/offers/{Guid.NewGuid()}/response", new { response = "accepted" });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("no recommendation", (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Events_BodyOverTheLimit_Returns413()
+    {
+        using var app = new TestApp(fixture, new() { ["Retention:MaxEventBodyBytes"] = null });
+        var huge = "{\"MessageName\":\"" + new string('x', 600 * 1024) + "\"}";
+
+        var response = await app.KeyedClient().SendAsync(Webhook.Request(huge));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("{not json", "not valid JSON")]
+    [InlineData("{\"MessageName\":\"Update\",\"PrimaryEntityName\":\"incident\"}", "PrimaryEntityId")]
+    [InlineData("{\"MessageName\":\"Update\",\"PrimaryEntityName\":\"incident\",\"PrimaryEntityId\":\"nope\"}", "not a GUID")]
+    [InlineData("{\"MessageName\":\"Update\",\"PrimaryEntityName\":\"incident\",\"PrimaryEntityId\":\"c3a1e5f0-7d2b-ef11-a670-000d3a1c2b11\",\"InputParameters\":{}}", "InputParameters")]
+    public async Task Events_MalformedBody_Returns400NamingTheProblem(string body, string expected)
+    {
+        using var app = new TestApp(fixture);
+
+        var response = await app.KeyedClient().SendAsync(Webhook.Request(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Events_EntityHeaderDisagreesWithBody_Returns400()
+    {
+        using var app = new TestApp(fixture);
+        var body = Webhook.IncidentUpdate(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "x");
+
+        var response = await app.KeyedClient().SendAsync(Webhook.Request(body, entity: "contact"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("x-ms-dynamics-entity-name", (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Events_OrganizationNotAllowed_Returns403()
+    {
+        using var app = new TestApp(fixture, new() { ["Retention:AllowedOrganizations"] = "fabrikam.crm.dynamics.com" });
+        var body = Webhook.IncidentUpdate(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "x");
+
+        var response = await app.KeyedClient().SendAsync(Webhook.Request(body));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Events_WrongContentType_Returns415()
+    {
+        using var app = new TestApp(fixture);
+        var response = await app.KeyedClient().PostAsync("/api/dataverse/events", new StringContent("<xml/>", Encoding.UTF8, "application/xml"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Rescore_StartsABatchThatScoresEveryActiveContact()
+    {
+        using var app = new TestApp(fixture, new() { ["Retention:ChunkSize"] = "400" });
+        using var client = app.KeyedClient();
+
+        var response = await client.PostAsync("/api/rescore", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var started = await TestApp.ReadJsonAsync(response);
+        var active = OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM contact WHERE statecode = 0 AND rtn_profilingoptout = 0");
+        Assert.Equal(OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM contact WHERE statecode = 0"), started.GetProperty("contacts").GetInt32());
+        Assert.Equal((int)Math.Ceiling(started.GetProperty("contacts").GetInt32() / 400.0), started.GetProperty("chunks").GetInt32());
+        // The in-process queue worker scores in the background; wait for it to drain (bounded, not a timing assertion).
+        for (var i = 0; i < 600 && OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM contact WHERE statecode = 0 AND rtn_churnprobability IS NOT NULL") < active; i++)
+            await Task.Delay(100);
+        Assert.Equal(active, OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM contact WHERE statecode = 0 AND rtn_churnprobability IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task Models_List_ShowsTheChampionWithItsHoldoutMetrics()
+    {
+        using var app = new TestApp(fixture);
+
+        var models = await TestApp.ReadJsonAsync(await app.KeyedClient().GetAsync("/api/models"));
+
+        Assert.Equal(fixture.ChampionVersion, models.GetProperty("champion").GetString());
+        var champion = models.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("isChampion").GetBoolean());
+        Assert.InRange(champion.GetProperty("metrics").GetProperty("holdout.auc").GetDouble(), 0.5, 1.0);
+        Assert.Equal("idle", models.GetProperty("training").GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task ModelsTrain_TwiceInARow_AcceptsTheFirstAndRefusesTheSecondWhileRunning()
+    {
+        using var app = new TestApp(fixture, models: fixture.EmptyModels());
+        using var client = app.KeyedClient();
+
+        var first = await client.PostAsync("/api/models/train", null);
+        var second = await client.PostAsync("/api/models/train", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal("running", (await TestApp.ReadJsonAsync(first)).GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        // Let the background run finish so it does not outlive the test's files.
+        for (var i = 0; i < 1200; i++)
+        {
+            var state = (await TestApp.ReadJsonAsync(await client.GetAsync("/api/models"))).GetProperty("training").GetProperty("state").GetString();
+            if (state != "running")
+            {
+                Assert.Equal("completed", state);
+                break;
+            }
+            await Task.Delay(100);
+        }
+        var models = await TestApp.ReadJsonAsync(await client.GetAsync("/api/models"));
+        Assert.False(string.IsNullOrEmpty(models.GetProperty("champion").GetString()));
+    }
+
+    [Fact]
+    public async Task WeeklyTrainInvocation_WithoutChampion_TrainsAndPromotesInTheCustomHandlerResponseShape()
+    {
+        using var app = new TestApp(fixture, models: fixture.EmptyModels());
+
+        var response = await app.KeyedClient().PostAsync("/WeeklyTrain", Invocation("{\"timer\":{\"IsPastDue\":false}}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await TestApp.ReadJsonAsync(response);
+        Assert.True(body.TryGetProperty("Outputs", out _));
+        Assert.NotEmpty(body.GetProperty("Logs").EnumerateArray());
+        Assert.True(body.GetProperty("ReturnValue").GetProperty("promoted").GetBoolean());
+    }
+
+    [Fact]
+    public async Task RescoreChunkInvocation_MessageNotAChunk_Returns400()
+    {
+        using var app = new TestApp(fixture);
+
+        var response = await app.KeyedClient().PostAsync("/RescoreChunk", Invocation("{\"chunk\":\"hello\"}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("chunk message", (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task NightlyRescoreInvocation_QueuesTheWholeOrgAndReportsItInLogs()
+    {
+        using var app = new TestApp(fixture);
+
+        var response = await app.KeyedClient().PostAsync("/NightlyRescore", Invocation("{\"timer\":{}}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await TestApp.ReadJsonAsync(response);
+        Assert.Contains(body.GetProperty("Logs").EnumerateArray(), l => l.GetString()!.StartsWith("started batch", StringComparison.Ordinal));
+        Assert.True(body.GetProperty("ReturnValue").GetProperty("contacts").GetInt32() > 0);
+    }
+
+    [Fact]
+    public async Task UnknownRoute_Returns404ProblemDetails()
+    {
+        using var app = new TestApp(fixture);
+        var response = await app.KeyedClient().GetAsync("/api/nothing-here");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public void Start_WithoutApiKey_RefusesToStartAndSaysHowToFixIt()
+    {
+        using var app = new TestApp(fixture, new() { ["RTN_API_KEY"] = null });
+
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => app.CreateClient());
+
+        Assert.Contains("RTN_API_KEY", error.Message);
+    }
+
+    [Fact]
+    public void Start_WithShortApiKey_RefusesToStart()
+    {
+        using var app = new TestApp(fixture, new() { ["RTN_API_KEY"] = "short" });
+
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => app.CreateClient());
+
+        Assert.Contains("16 characters", error.Message);
+    }
+
+    /// <summary>The body the Functions host posts to a custom handler for a non-HTTP trigger.</summary>
+    private static StringContent Invocation(string data) =>
+        new("{\"Data\":" + data + ",\"Metadata\":{\"sys\":{\"MethodName\":\"x\"}}}", Encoding.UTF8, "application/json");
+
+    internal static async Task<(Guid Contact, System.Text.Json.JsonElement Offer)> ContactWithOfferAsync(TestApp app, HttpClient client)
+    {
+        foreach (var id in OrgSql.Column(app.DbPath, "SELECT contactid FROM contact WHERE statecode = 0 AND rtn_profilingoptout = 0 ORDER BY contactid LIMIT 200"))
+        {
+            var insights = await TestApp.ReadJsonAsync(await client.GetAsync($"/api/customers/{id}/insights"));
+            var offers = insights.GetProperty("offers").EnumerateArray().ToList();
+            if (offers.Count > 0)
+                return (Guid.Parse(id), offers[0]);
+        }
+        throw new InvalidOperationException("None of the first 200 active contacts got an offer; the engine's offer selection proposes nothing on the fixture org.");
+    }
+}
