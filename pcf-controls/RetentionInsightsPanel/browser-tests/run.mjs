@@ -257,8 +257,9 @@ await test("Panel_Accessibility_NoAxeViolationsLightAndDark", async () => {
 const shots = [
     { name: "light-wide", query: "", width: 1280 },
     { name: "dark-wide", query: "&theme=dark", width: 1280 },
-    { name: "light-narrow", query: "", width: 360 },
-    { name: "dark-narrow", query: "&theme=dark", width: 360 },
+    // 340 px viewport = a 300 px wide panel (the narrowest form column the panel supports).
+    { name: "light-narrow", query: "", width: 340 },
+    { name: "dark-narrow", query: "&theme=dark", width: 340 },
 ];
 for (const shot of shots) {
     await test(`Panel_${shot.name}_FitsWidthAndIsCaptured`, async () => {
@@ -268,6 +269,11 @@ for (const shot of shots) {
         assert(overflow <= 0, `panel overflows its width by ${overflow}px at ${shot.width}px`);
         const panelWidth = await panel().evaluate((el) => el.getBoundingClientRect().width);
         metrics[`panelWidth_${shot.name}`] = Math.round(panelWidth);
+        if (shot.width < 400) assert(panelWidth <= 300, `narrow panel is ${panelWidth}px wide, expected at most 300px`);
+        const background = await panel().evaluate((el) => getComputedStyle(el).backgroundColor);
+        const channels = (background.match(/\d+/g) ?? []).slice(0, 3).map(Number);
+        const luminance = (0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]) / 255;
+        assert(shot.query.includes("dark") ? luminance < 0.3 : luminance > 0.7, `panel background ${background} does not follow the ${shot.query.includes("dark") ? "dark" : "light"} theme`);
         await page.screenshot({ path: join(outputDir, `panel-${shot.name}.png`), fullPage: true });
     });
 }

@@ -73,7 +73,7 @@ export const OfferCard: React.FC<OfferCardProps> = ({ offer, position, responseS
                     </div>
                 )}
                 {responseState.kind === "failed" && (
-                    <Caption1 role="alert" data-testid="offer-error">
+                    <Caption1 role="alert" className={styles.errorText} data-testid="offer-error">
                         {t("Offer_ResponseError")}
                     </Caption1>
                 )}

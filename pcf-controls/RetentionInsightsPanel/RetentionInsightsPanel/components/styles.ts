@@ -101,6 +101,9 @@ export const usePanelStyles = makeStyles({
         color: tokens.colorNeutralForeground2,
         fontSize: tokens.fontSizeBase200,
     },
+    errorText: {
+        color: tokens.colorPaletteRedForeground1,
+    },
     signals: {
         margin: 0,
         paddingInlineStart: tokens.spacingHorizontalL,
