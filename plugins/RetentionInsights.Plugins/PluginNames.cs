@@ -33,6 +33,14 @@ namespace RetentionInsights.Plugins
             public const int StatusDeclined = 471500002;
         }
 
+        /// <summary>Activities whose text and direction feed the early-warning signals.</summary>
+        public static class Activity
+        {
+            public const string Email = "email";
+            public const string PhoneCall = "phonecall";
+            public const string Regarding = "regardingobjectid";
+        }
+
         /// <summary>Standard Dataverse table outside the product's data model: an account customer is scored through its primary contact.</summary>
         public static class Account
         {

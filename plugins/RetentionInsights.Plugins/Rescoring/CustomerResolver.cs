@@ -39,6 +39,18 @@ namespace RetentionInsights.Plugins.Rescoring
                 return new CustomerResolution(null, source + " is empty");
             }
 
+            if (string.Equals(customer.LogicalName, PluginNames.Incident.Table, StringComparison.Ordinal))
+            {
+                // An activity regarding a case belongs to the case's customer.
+                var incident = systemService().Retrieve(PluginNames.Incident.Table, customer.Id, new ColumnSet(PluginNames.Incident.Customer));
+                customer = incident?.GetAttributeValue<EntityReference>(PluginNames.Incident.Customer);
+                source += " -> incident.customerid";
+                if (customer == null)
+                {
+                    return new CustomerResolution(null, source + " is empty");
+                }
+            }
+
             if (string.Equals(customer.LogicalName, PluginNames.Contact.Table, StringComparison.Ordinal))
             {
                 return new CustomerResolution(customer.Id, source);

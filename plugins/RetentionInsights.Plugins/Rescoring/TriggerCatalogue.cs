@@ -20,6 +20,13 @@ namespace RetentionInsights.Plugins.Rescoring
                 PluginNames.Messages.Create, PluginNames.Messages.Update, PluginNames.Messages.Delete),
             [PluginNames.OfferRecommendation.Table] = new TableTrigger(PluginNames.OfferRecommendation.Table, PluginNames.OfferRecommendation.Contact,
                 PluginNames.Messages.Update),
+
+            // A new e-mail or call can raise an early warning (angry wording, a sudden burst of contact), which an
+            // agent needs today rather than after the nightly batch.
+            [PluginNames.Activity.Email] = new TableTrigger(PluginNames.Activity.Email, PluginNames.Activity.Regarding,
+                PluginNames.Messages.Create),
+            [PluginNames.Activity.PhoneCall] = new TableTrigger(PluginNames.Activity.PhoneCall, PluginNames.Activity.Regarding,
+                PluginNames.Messages.Create),
         };
 
         public static IEnumerable<TableTrigger> All => Tables.Values;

@@ -53,6 +53,14 @@ public sealed class DataProducer(FakeOrganizationService service)
             ("rtn_rank", 1), (Names.OfferRecommendation.Status, new OptionSetValue(status))));
     }
 
+    /// <summary>An inbound e-mail or call (directioncode false) regarding a contact, account or case.</summary>
+    public Entity Activity(string table, Entity regarding)
+    {
+        return Store(Row(table, Guid.NewGuid(),
+            ("subject", "Opzegging"), ("description", "Ik wil mijn contract opzeggen, dit is de derde keer dat ik bel."),
+            ("directioncode", false), ("regardingobjectid", regarding.ToEntityReference())));
+    }
+
     /// <summary>A row carrying only some columns of another, as a Target or image holds them.</summary>
     public static Entity Slice(Entity row, params string[] columns)
     {

@@ -105,6 +105,14 @@ public sealed class Net462AssemblyTests : IDisposable
     }
 
     [Fact]
+    public void PluginOutput_Net462Build_DoesNotCarryTheStandInSdk()
+    {
+        var folder = Path.GetDirectoryName(TestPaths.Net462PluginAssembly)!;
+
+        Assert.False(File.Exists(Path.Combine(folder, SdkName + ".dll")), "The stand-in must never sit next to the plug-in DLL: it would be packed.");
+    }
+
+    [Fact]
     public void ListingIndex_MemberTheSdkDoesNotHave_IsNotInTheListing()
     {
         var listing = SdkReferenceIndex.ReadListing(File.ReadLines(TestPaths.XrmSdkListing));

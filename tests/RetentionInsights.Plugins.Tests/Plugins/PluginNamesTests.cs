@@ -13,6 +13,8 @@ public sealed class PluginNamesTests
     [InlineData(PluginNames.SalesOrder.Table, PluginNames.SalesOrder.Customer)]
     [InlineData(PluginNames.OfferRecommendation.Table, PluginNames.OfferRecommendation.Contact)]
     [InlineData(PluginNames.OfferRecommendation.Table, PluginNames.OfferRecommendation.Status)]
+    [InlineData(PluginNames.Activity.Email, PluginNames.Activity.Regarding)]
+    [InlineData(PluginNames.Activity.PhoneCall, PluginNames.Activity.Regarding)]
     public void Constant_TableAndColumn_ExistInTheDataModel(string table, string column)
     {
         Assert.True(Model.Table(table).HasColumn(column), $"{table}.{column} is not in datamodel.json.");

@@ -30,6 +30,7 @@ public sealed class RegisteredStepsTests
             "incident" => data.Incident(contact),
             "salesorder" => data.SalesOrder(contact),
             "rtn_offerrecommendation" => data.OfferRecommendation(contact, Names.Choices.RecommendationAccepted),
+            "email" or "phonecall" => data.Activity(step.PrimaryEntity, contact),
             _ => throw new InvalidOperationException($"No producer for {step.PrimaryEntity}."),
         };
         pipeline.Event(step.Message, step.PrimaryEntity, row.Id);

@@ -172,6 +172,45 @@ public sealed class RescoreTriggerTests
     }
 
     [Theory]
+    [InlineData("email")]
+    [InlineData("phonecall")]
+    public void Execute_ActivityRegardingACase_RescoresTheCasesCustomer(string table)
+    {
+        var contact = _data.Contact();
+        var activity = _data.Activity(table, _data.Incident(contact));
+        _pipeline.Event("Create", table, activity.Id).Target(activity);
+
+        _pipeline.Run(_plugin);
+
+        Assert.Equal(contact.Id.ToString("D"), Assert.Single(_pipeline.Notifications.Posts).SharedVariables["rtn_contactid"]);
+        Assert.Contains("incident.customerid", _pipeline.Tracing.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Execute_EmailRegardingAnAccount_RescoresItsPrimaryContact()
+    {
+        var contact = _data.Contact();
+        var email = _data.Activity("email", _data.Account(primaryContact: contact));
+        _pipeline.Event("Create", "email", email.Id).Target(email);
+
+        _pipeline.Run(_plugin);
+
+        Assert.Equal(contact.Id.ToString("D"), Assert.Single(_pipeline.Notifications.Posts).SharedVariables["rtn_contactid"]);
+    }
+
+    [Fact]
+    public void Execute_EmailRegardingNothing_PostsNothing()
+    {
+        var email = new Entity("email", Guid.NewGuid()) { ["subject"] = "Nieuwsbrief" };
+        _pipeline.Event("Create", "email", email.Id).Target(email);
+        _pipeline.Service.Add(email);
+
+        _pipeline.Run(_plugin);
+
+        Assert.Empty(_pipeline.Notifications.Posts);
+    }
+
+    [Theory]
     [InlineData(Names.Choices.RecommendationAccepted, true)]
     [InlineData(Names.Choices.RecommendationDeclined, true)]
     [InlineData(Names.Choices.RecommendationProposed, false)]
@@ -200,6 +239,7 @@ public sealed class RescoreTriggerTests
     [InlineData("Delete", "contact")]
     [InlineData("Create", "rtn_offerrecommendation")]
     [InlineData("Update", "email")]
+    [InlineData("Delete", "phonecall")]
     [InlineData("Assign", "incident")]
     public void Execute_CombinationItDoesNotHandle_FailsNamingTheMisregisteredStep(string message, string table)
     {
