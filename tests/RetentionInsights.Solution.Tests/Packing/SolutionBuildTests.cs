@@ -225,4 +225,35 @@ public sealed class SolutionBuildTests(PackedSolution packed)
         foreach (var name in ZipEditor.Names(packed.ManagedZip).Where(n => n != "[Content_Types].xml"))
             Assert.Contains(Path.GetExtension(name).TrimStart('.').ToLowerInvariant(), declared);
     }
+
+    [Fact]
+    public void BuildSh_ContactForm_BindsEveryBoundPropertyOfThePanelOnEveryFormFactor()
+    {
+        var manifest = XDocument.Load(Path.Combine(PackedSolution.PcfOutput, "ControlManifest.xml"));
+        var bound = manifest.Descendants("property").Where(p => (string?)p.Attribute("usage") == "bound").Select(p => (string)p.Attribute("name")!).Order().ToList();
+        var form = ZipEditor.Xml(packed.ManagedZip, "customizations.xml").Descendants("systemform")
+            .Single(f => f.Element("LocalizedNames")!.Elements().Any(n => (string)n.Attribute("description")! == "Contact (Retention Insights)"));
+        var panels = form.Descendants("customControl").Where(c => (string?)c.Attribute("name") == "rtn_RetentionInsights.RetentionInsightsPanel").ToList();
+
+        Assert.NotEmpty(bound);
+        Assert.Equal(["0", "1", "2"], panels.Select(p => (string)p.Attribute("formFactor")!).Order());
+        foreach (var panel in panels)
+        {
+            var parameters = panel.Element("parameters")!.Elements().ToList();
+            Assert.Equal(bound, parameters.Select(p => p.Name.LocalName).Order());
+            // Property names are the contact columns they show (pcf-controls contract).
+            Assert.All(parameters, p => Assert.Equal(p.Name.LocalName, p.Value));
+        }
+    }
+
+    [Fact]
+    public void BuildSh_ManagedAndUnmanaged_DifferOnlyInTheManagedFlag()
+    {
+        Assert.Equal(ZipEditor.Names(packed.UnmanagedZip).Order(), ZipEditor.Names(packed.ManagedZip).Order());
+        foreach (var name in ZipEditor.Names(packed.ManagedZip).Where(n => n != "solution.xml"))
+            Assert.Equal(ZipEditor.Entry(packed.UnmanagedZip, name), ZipEditor.Entry(packed.ManagedZip, name));
+        var unmanaged = ZipEditor.Xml(packed.UnmanagedZip, "solution.xml");
+        unmanaged.Descendants("Managed").Single().Value = "1";
+        Assert.Equal(ZipEditor.Xml(packed.ManagedZip, "solution.xml").ToString(), unmanaged.ToString());
+    }
 }
