@@ -4,7 +4,8 @@ import { createServer } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { createMockApi } from "./mock-api.mjs";
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".resx": "application/xml; charset=utf-8", ".xml": "application/xml; charset=utf-8", ".png": "image/png", ".txt": "text/plain; charset=utf-8" };
+// Like ASP.NET Core's static files (what `rtn serve --demo` uses): unknown extensions are not served.
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".xml": "application/xml; charset=utf-8", ".png": "image/png", ".txt": "text/plain; charset=utf-8" };
 
 export async function startServer(harnessDir) {
     const api = createMockApi();
@@ -15,7 +16,7 @@ export async function startServer(harnessDir) {
                 if (handled) return;
                 const relative = decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname);
                 const file = normalize(join(harnessDir, relative));
-                if (!file.startsWith(harnessDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+                if (!file.startsWith(harnessDir + sep) || !existsSync(file) || !statSync(file).isFile() || !(extname(file) in TYPES)) {
                     res.writeHead(404).end();
                     return;
                 }

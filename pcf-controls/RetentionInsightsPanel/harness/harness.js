@@ -41,8 +41,11 @@
 
     function loadStrings(lcid) {
         if (stringsByLanguage[lcid]) return Promise.resolve(stringsByLanguage[lcid]);
-        return fetch("control/strings/RetentionInsightsPanel." + lcid + ".resx")
-            .then(function (r) { return r.text(); })
+        return fetch("strings/RetentionInsightsPanel." + lcid + ".xml")
+            .then(function (r) {
+                if (!r.ok) throw new Error("HTTP " + r.status + " for the " + lcid + " resources");
+                return r.text();
+            })
             .then(function (xml) {
                 var doc = new DOMParser().parseFromString(xml, "application/xml");
                 var map = {};

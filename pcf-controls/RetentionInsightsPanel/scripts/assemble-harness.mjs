@@ -1,6 +1,6 @@
 // Copies the preview harness, the platform libraries (React 16 UMD, the Fluent v9 platform build shipped in pcf-start)
 // and the built control into out/harness, which `rtn serve --demo` serves at "/". Every URL in the page is relative.
-import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -23,6 +23,12 @@ export function assembleHarness(root) {
     cpSync(join(reactDomDir, "umd", "react-dom.production.min.js"), join(target, "vendor", "react-dom.js"));
     cpSync(join(pcfStartDir, "lib", "fluent_9_4_0.js"), join(target, "vendor", "fluent.js"));
     cpSync(controlOut, join(target, "control"), { recursive: true });
+    // Static file servers (ASP.NET Core's included) refuse unknown extensions such as .resx, so the page reads the same
+    // resources under .xml.
+    mkdirSync(join(target, "strings"), { recursive: true });
+    for (const file of readdirSync(join(controlOut, "strings")).filter((name) => name.endsWith(".resx"))) {
+        cpSync(join(controlOut, "strings", file), join(target, "strings", file.replace(/\.resx$/, ".xml")));
+    }
     return target;
 }
 
