@@ -50,9 +50,23 @@ public sealed class EntityXmlBuilder(DataModel model)
             new XElement("EntityInfo", entityInfo));
     }
 
+    /// <summary>Schema names of the standard tables the model uses (exports name system tables by schema name).</summary>
+    private static readonly Dictionary<string, string> StandardSchemaNames = new(StringComparer.Ordinal)
+    {
+        ["account"] = "Account",
+        ["contact"] = "Contact",
+        ["email"] = "Email",
+        ["incident"] = "Incident",
+        ["invoice"] = "Invoice",
+        ["phonecall"] = "PhoneCall",
+        ["salesorder"] = "SalesOrder",
+        ["salesorderdetail"] = "SalesOrderDetail",
+    };
+
     public static string SchemaName(TableDefinition table) => table.Custom
         ? table.LogicalName
-        : CultureInfo.InvariantCulture.TextInfo.ToTitleCase(table.LogicalName); // contact -> Contact, as exports name system tables
+        : StandardSchemaNames.GetValueOrDefault(table.LogicalName) ?? throw new InvalidDataException(
+            $"The packer does not know the schema name of standard table '{table.LogicalName}'; add it to {nameof(EntityXmlBuilder)}.");
 
     /// <summary>Relationships for every lookup the model declares on a custom column, plus the system ones of custom tables.</summary>
     public IEnumerable<XElement> Relationships()

@@ -133,8 +133,15 @@ public sealed class SolutionPacker(PackInputs inputs, DataModel model)
 
         var manifest = solutionDoc.Root!.Element("SolutionManifest")!;
         manifest.SetElementValue("Version", version.ToString(4));
-        manifest.Element("RootComponents")?.Remove();
-        manifest.Element("Managed")!.AddAfterSelf(new XElement("RootComponents", roots));
+        // Exports order the manifest UniqueName ... Managed, Publisher, RootComponents, MissingDependencies.
+        var rootComponents = new XElement("RootComponents", roots);
+        if (manifest.Element("RootComponents") is { } existing)
+            existing.ReplaceWith(rootComponents);
+        else if (manifest.Element("MissingDependencies") is { } missing)
+            missing.AddBeforeSelf(rootComponents);
+        else
+            manifest.Add(rootComponents);
+        solutionDoc.DescendantNodes().OfType<XComment>().Remove();
         return new PackageContent(files, solutionDoc);
     }
 

@@ -256,4 +256,24 @@ public sealed class SolutionBuildTests(PackedSolution packed)
         unmanaged.Descendants("Managed").Single().Value = "1";
         Assert.Equal(ZipEditor.Xml(packed.ManagedZip, "solution.xml").ToString(), unmanaged.ToString());
     }
+
+    [Fact]
+    public void BuildSh_SolutionManifest_KeepsTheElementOrderOfRealExports()
+    {
+        var manifest = ZipEditor.Xml(packed.ManagedZip, "solution.xml").Root!.Element("SolutionManifest")!;
+
+        Assert.Equal(["UniqueName", "LocalizedNames", "Descriptions", "Version", "Managed", "Publisher", "RootComponents", "MissingDependencies"],
+            manifest.Elements().Select(e => e.Name.LocalName));
+        Assert.Empty(manifest.Document!.DescendantNodes().OfType<XComment>());
+    }
+
+    [Fact]
+    public void BuildSh_StandardTables_AreNamedByTheirSchemaNames()
+    {
+        var names = ZipEditor.Xml(packed.ManagedZip, "customizations.xml").Root!.Element("Entities")!.Elements("Entity").Select(e => e.Element("Name")!.Value).ToList();
+
+        Assert.Contains("Contact", names);
+        Assert.Contains("SalesOrder", names);
+        Assert.Contains("Invoice", names);
+    }
 }
