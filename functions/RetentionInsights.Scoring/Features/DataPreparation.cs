@@ -44,9 +44,12 @@ public static class DataPreparation
                 continue;
             for (var r = 0; r < rows.Count; r++)
                 column[r] = rows[r][f];
-            Array.Sort(column);
-            var lower = column[(int)Math.Floor(LowerQuantile * (column.Length - 1))];
-            var upper = column[(int)Math.Ceiling(UpperQuantile * (column.Length - 1))];
+            var present = column.Where(v => !float.IsNaN(v)).ToArray();
+            if (present.Length == 0)
+                continue;
+            Array.Sort(present);
+            var lower = present[(int)Math.Floor(LowerQuantile * (present.Length - 1))];
+            var upper = present[(int)Math.Ceiling(UpperQuantile * (present.Length - 1))];
             if (upper > lower)
                 limits.Add(new FeatureLimit(FeatureSchema.Names[f], lower, upper));
         }
@@ -64,17 +67,12 @@ public sealed class FeatureClipper
     public FeatureClipper(IReadOnlyList<FeatureLimit> limits) =>
         _limits = limits.Select(l => (FeatureSchema.IndexOf(l.Feature), l.Lower, l.Upper, l.Feature)).ToArray();
 
-    /// <summary>Clips in place (NaN becomes 0); counts clipped values per feature into <paramref name="report"/> when given.</summary>
+    /// <summary>Clips in place; NaN (missing) is left for the learner. Counts clipped values per feature into <paramref name="report"/>.</summary>
     public void Apply(Span<float> row, PreparationReport? report = null)
     {
         foreach (var (f, lower, upper, name) in _limits)
         {
             var v = row[f];
-            if (float.IsNaN(v))
-            {
-                row[f] = 0;
-                continue;
-            }
             if (v < lower || v > upper)
             {
                 row[f] = Math.Clamp(v, lower, upper);

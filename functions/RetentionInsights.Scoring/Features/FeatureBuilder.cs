@@ -13,6 +13,7 @@ public static class FeatureBuilder
     private const double DaysPerYear = 365.25;
     private const double NegativeSentiment = -0.2;
     private const double StronglyNegativeSentiment = -0.5;
+    private const int LongCallMinutes = 15;
 
     private static readonly int Count = FeatureSchema.Count;
 
@@ -40,16 +41,6 @@ public static class FeatureBuilder
             if (StartOf(order) < t)
                 started++;
         }
-        OrderRecord? previous = null;
-        if (running is not null)
-        {
-            foreach (var order in history.Orders)
-            {
-                var start = StartOf(order);
-                if (start < StartOf(running) && (previous is null || start > StartOf(previous)))
-                    previous = order;
-            }
-        }
         var variable = running is { ContractEnd: null };
         var daysToEnd = running?.ContractEnd is { } end ? Math.Max(0, (end - t).TotalDays) : 400;
         into[i++] = variable ? 1 : 0;
@@ -76,11 +67,22 @@ public static class FeatureBuilder
             }
         }
         into[i++] = latestInvoice is not null && earlierInvoice is { Amount: > 0 } ? (float)((double)latestInvoice.Amount / (double)earlierInvoice.Amount - 1) : 0;
-        var renewedRecently = running is not null && previous is { TotalAmount: > 0 } && (t - StartOf(running)).TotalDays <= 90;
-        into[i++] = renewedRecently ? (float)((double)running!.TotalAmount / (double)previous!.TotalAmount - 1) : 0;
+        // Days since the instalment last went up by more than 2 % (a tariff increase or a dearer renewal): price shocks drive
+        // switching for a few months, then fade.
+        var sincePriceIncrease = 400.0;
+        InvoiceRecord? priorInvoice = null;
+        foreach (var invoice in history.Invoices.Where(v => v.CreatedOn < t).OrderBy(v => v.CreatedOn))
+        {
+            if (priorInvoice is { Amount: > 0 } && invoice.Amount > priorInvoice.Amount * 1.02m)
+                sincePriceIncrease = (t - invoice.CreatedOn).TotalDays;
+            priorInvoice = invoice;
+        }
+        into[i++] = (float)Math.Min(sincePriceIncrease, 400);
 
         // --- cases
-        int complaints30 = 0, complaints90 = 0, complaints365 = 0, questions90 = 0, requests90 = 0, open = 0, reopened365 = 0, resolved365 = 0;
+        int complaints30 = 0, complaints90 = 0, complaints365 = 0, questions90 = 0, requests90 = 0, open = 0, reopened365 = 0, resolved365 = 0, urgent60 = 0;
+        int rated90 = 0;
+        double satisfaction90 = 0;
         double resolutionHours = 0;
         foreach (var c in history.Cases)
         {
@@ -98,6 +100,8 @@ public static class FeatureBuilder
                 if (c.CaseType == 1) questions90++;
                 else if (c.CaseType == 3) requests90++;
             }
+            if (age <= 60 && c.Priority == 1)
+                urgent60++;
             var resolvedBefore = c.ResolvedOn is { } r && r < t;
             if (!resolvedBefore)
                 open++;
@@ -105,6 +109,11 @@ public static class FeatureBuilder
             {
                 if (c.ParentCaseId is not null)
                     reopened365++;
+                if (resolvedBefore && age <= 90 && c.Satisfaction is { } rating)
+                {
+                    rated90++;
+                    satisfaction90 += rating;
+                }
                 if (resolvedBefore)
                 {
                     resolved365++;
@@ -120,9 +129,12 @@ public static class FeatureBuilder
         into[i++] = open;
         into[i++] = reopened365;
         into[i++] = resolved365 == 0 ? 0 : (float)(resolutionHours / resolved365);
+        into[i++] = urgent60;
+        // Missing (no rated case) stays NaN: LightGBM learns a branch for it, the linear baseline imputes the mean.
+        into[i++] = rated90 == 0 ? float.NaN : (float)(satisfaction90 / rated90);
 
         // --- contact moments and sentiment (inbound = written or called by the customer)
-        int inbound30 = 0, inbound90 = 0, calls90 = 0, outbound90 = 0, baseline = 0;
+        int inbound30 = 0, inbound90 = 0, calls90 = 0, outbound90 = 0, baseline = 0, longCalls60 = 0;
         double lastInbound = double.MaxValue;
         double sentimentSum60 = 0, sentimentMin60 = 0, negative60 = 0, sentimentSumPrior = 0;
         int sentimentCount60 = 0, sentimentCountPrior = 0;
@@ -144,6 +156,8 @@ public static class FeatureBuilder
                 inbound90++;
                 if (a.Kind == ActivityKind.PhoneCall) calls90++;
             }
+            if (age <= 60 && a.Kind == ActivityKind.PhoneCall && a.DurationMinutes >= LongCallMinutes)
+                longCalls60++;
             if (sentiment.TryGet(a.Id, out var score))
             {
                 if (age <= 60)
@@ -164,6 +178,7 @@ public static class FeatureBuilder
         into[i++] = inbound30;
         into[i++] = inbound90;
         into[i++] = calls90;
+        into[i++] = longCalls60;
         into[i++] = outbound90;
         into[i++] = (float)(inbound30 / Math.Max(1.0, usualPer30));
         into[i++] = inbound30 >= 3 && inbound30 >= 3 * Math.Max(1.0, usualPer30) ? 1 : 0;
@@ -190,12 +205,13 @@ public static class FeatureBuilder
         into[i++] = due365 == 0 ? 1 : (float)(1 - late / (double)due365);
         into[i++] = overdue;
 
-        // --- usage trend: mean of the last two readings against the six before (monthly readings)
+        // --- usage trend: electricity of the last two readings against the six before (monthly readings). Gas is left out:
+        // its seasonal swing is larger than the drop that signals a move.
         Span<double> recent = stackalloc double[8];
         var readings = 0;
         foreach (var u in history.Usage.Where(u => u.Date < t).OrderByDescending(u => u.Date))
         {
-            recent[readings++] = u.ElectricityKwh + 10 * u.GasM3;
+            recent[readings++] = u.ElectricityKwh;
             if (readings == 8)
                 break;
         }

@@ -1,0 +1,46 @@
+using RetentionInsights.Scoring.Engine;
+using RetentionInsights.Scoring.Evaluation;
+using RetentionInsights.Scoring.Features;
+using RetentionInsights.Scoring.Tests.Support;
+using Xunit.Abstractions;
+
+namespace RetentionInsights.Scoring.Tests.Engine;
+
+/// <summary>
+/// On a generated org the true churn probability of every customer is known, so the model can be judged against the best
+/// any model could do: the AUC of the true probabilities on the same holdout customers (Bayes-optimal), and calibration.
+/// </summary>
+public sealed class GeneratedOrgAccuracyTests(GeneratedOrgFixture fixture, ITestOutputHelper output) : IClassFixture<GeneratedOrgFixture>
+{
+    [Fact]
+    public void Train_GeneratedOrg_HoldoutAucWithin002OfBayesOptimalAndCalibrated()
+    {
+        var result = fixture.Training;
+        Assert.Equal(GeneratedOrg.TruthAsOf, result.Plan.Holdout);
+        var truth = fixture.Org.Summary.Truth.ToDictionary(t => t.ContactId);
+        var histories = fixture.Org.Data.Histories;
+        var holdout = histories.Where(h => ChurnLabels.At(h, result.Plan.Holdout) == ChurnLabels.Status.Eligible).ToArray();
+        var trueP = holdout.Select(h => truth[h.Contact.Id].TrueProbability).ToArray();
+        var labels = holdout.Select(h => ChurnLabels.ChurnsWithin(h, result.Plan.Holdout, GeneratedOrg.Horizon)).ToArray();
+        var bayes = BinaryMetrics.RocAuc(trueP, labels);
+        output.WriteLine($"holdout rows {result.Holdout.Rows}, positives {result.Holdout.Positives}, model AUC {result.Holdout.Auc:0.0000}, " +
+            $"Bayes-optimal AUC {bayes:0.0000}, baseline AUC {result.Baseline.Auc:0.0000}, ECE {result.Holdout.Ece:0.0000}, Brier {result.Holdout.Brier:0.00000}");
+        Assert.Equal(holdout.Length, result.Holdout.Rows);
+        Assert.True(result.Holdout.Auc >= bayes - 0.02, $"model AUC {result.Holdout.Auc:0.0000} is more than 0.02 below the Bayes-optimal {bayes:0.0000}");
+        Assert.True(result.Holdout.Ece <= 0.03, $"ECE {result.Holdout.Ece:0.0000} > 0.03");
+    }
+}
+
+public sealed class GeneratedOrgFixture : IDisposable
+{
+    public GeneratedOrgFixture()
+    {
+        Org = new GeneratedOrg();
+        Training = EngineTrainer.Train(Org.Data.Histories, Org.Data.Offers, new TrainingOptions { AsOf = GeneratedOrg.TruthAsOf.AddDays(GeneratedOrg.Horizon) });
+    }
+
+    public GeneratedOrg Org { get; }
+    public TrainingResult Training { get; }
+
+    public void Dispose() => Org.Dispose();
+}
