@@ -77,7 +77,8 @@ public sealed class ServiceProtectionHandler(DataverseLimits limits, IRetryDelay
     {
         for (var attempt = 0; ; attempt++)
         {
-            await WaitForPauseAsync(cancellationToken);
+            if (attempt == 0)
+                await WaitForPauseAsync(cancellationToken);
             HttpResponseMessage response;
             await _concurrency.WaitAsync(cancellationToken);
             try
@@ -100,6 +101,8 @@ public sealed class ServiceProtectionHandler(DataverseLimits limits, IRetryDelay
             {
             }
             response.Dispose();
+            // This request waits exactly what the server asked; the others see the shared pause before they send.
+            await delay.WaitAsync(wait, cancellationToken);
         }
     }
 

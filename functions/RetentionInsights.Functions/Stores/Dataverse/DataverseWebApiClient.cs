@@ -127,7 +127,7 @@ public sealed class DataverseWebApiClient(HttpClient http)
         var batchBoundary = "batch_" + Guid.NewGuid().ToString("N");
         var body = new StringBuilder();
         var contentId = 1;
-        var baseUrl = new Uri(BaseAddress, ApiPath).ToString();
+        var baseUrl = BaseAddress.ToString();
         foreach (var set in changeSets)
         {
             var changesetBoundary = "changeset_" + Guid.NewGuid().ToString("N");

@@ -1,0 +1,440 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using RetentionInsights.Data.LocalOrg;
+using RetentionInsights.Data.Metadata;
+
+namespace RetentionInsights.Functions.Tests.Support;
+
+/// <summary>
+/// A local stand-in for a Dataverse Web API endpoint, loaded from a local org. It answers with the real JSON shapes:
+/// "@odata.context", "@odata.etag", lookups as "_x_value" with lookuplogicalname and FormattedValue annotations,
+/// server-driven paging with Prefer odata.maxpagesize and "@odata.nextLink" ($skiptoken), {"error":{code,message}}
+/// errors, 429 with Retry-After on demand, and multipart $batch with change sets. $filter supports eq/ne with and/or and
+/// parentheses, which is the subset the store sends.
+/// </summary>
+public sealed partial class ODataTestServer : HttpMessageHandler
+{
+    public const string Host = "https://contoso.crm4.dynamics.com";
+    private const string Api = "/api/data/v9.2/";
+    private readonly Dictionary<string, TableDefinition> _bySet;
+    private readonly object _lock = new();
+    private int _throttle;
+    private int _retryAfterSeconds;
+
+    public ODataTestServer(string localOrgPath)
+    {
+        _bySet = DataModel.Current.Tables.ToDictionary(t => t.EntitySetName);
+        using var connection = new SqliteConnection(LocalOrgDatabase.ConnectionString(localOrgPath, readOnly: true));
+        connection.Open();
+        foreach (var table in DataModel.Current.Tables)
+        {
+            var rows = new List<Dictionary<string, object?>>();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM {table.LogicalName}";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+                for (var i = 0; i < reader.FieldCount; i++)
+                    row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                rows.Add(row);
+            }
+            Tables[table.LogicalName] = rows;
+        }
+    }
+
+    public Dictionary<string, List<Dictionary<string, object?>>> Tables { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every request as "METHOD path?query" (decoded), plus the Prefer header values seen.</summary>
+    public List<string> Requests { get; } = [];
+    public List<string> PreferHeaders { get; } = [];
+    public int BatchRequests { get; private set; }
+    public int BatchOperations { get; private set; }
+
+    /// <summary>The next <paramref name="count"/> requests get 429 with Retry-After: <paramref name="seconds"/>.</summary>
+    public void ThrottleNext(int count, int seconds)
+    {
+        _throttle = count;
+        _retryAfterSeconds = seconds;
+    }
+
+    public Dictionary<string, object?>? Row(string table, Guid id) =>
+        Tables[table].FirstOrDefault(r => string.Equals(r[DataModel.Current.Table(table).PrimaryId] as string, id.ToString("D"), StringComparison.OrdinalIgnoreCase));
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
+        lock (_lock)
+        {
+            var path = request.RequestUri!.AbsolutePath;
+            Requests.Add($"{request.Method} {Uri.UnescapeDataString(request.RequestUri.PathAndQuery)}");
+            PreferHeaders.AddRange(request.Headers.TryGetValues("Prefer", out var prefer) ? prefer : []);
+            if (request.Headers.Authorization is not { Scheme: "Bearer" })
+                return Error(HttpStatusCode.Unauthorized, "0x80072560", "No bearer token.");
+            if (_throttle > 0)
+            {
+                _throttle--;
+                var throttled = Error(HttpStatusCode.TooManyRequests, "0x80072322", "Number of requests exceeded the limit of 6000 over time window of 300 seconds.");
+                throttled.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(_retryAfterSeconds));
+                return throttled;
+            }
+            if (!path.StartsWith(Api, StringComparison.Ordinal))
+                return Error(HttpStatusCode.NotFound, "0x80060888", "Resource not found for the segment.");
+            var resource = path[Api.Length..];
+            if (resource == "$batch" && request.Method == HttpMethod.Post)
+                return Batch(request.Content!.Headers.ContentType!.Parameters.Single(p => p.Name == "boundary").Value!.Trim('"'), body!);
+            var match = KeyPattern().Match(resource);
+            var query = Query(request.RequestUri);
+            var prefers = string.Join(",", request.Headers.TryGetValues("Prefer", out var p) ? p : []);
+            if (match.Success)
+            {
+                var set = match.Groups[1].Value;
+                var id = Guid.Parse(match.Groups[2].Value);
+                if (request.Method == HttpMethod.Get)
+                    return RetrieveOne(set, id, query);
+                if (request.Method == HttpMethod.Patch)
+                {
+                    var (status, message) = Patch(set, id, body!);
+                    return status == 204 ? new HttpResponseMessage(HttpStatusCode.NoContent) : Error((HttpStatusCode)status, "0x80040217", message!);
+                }
+            }
+            if (request.Method == HttpMethod.Get && _bySet.ContainsKey(resource))
+                return List(resource, query, prefers);
+            return Error(HttpStatusCode.BadRequest, "0x80060888", $"Unsupported request {request.Method} {resource}.");
+        }
+    }
+
+    private HttpResponseMessage List(string set, Dictionary<string, string> query, string prefer)
+    {
+        var table = _bySet[set];
+        IEnumerable<Dictionary<string, object?>> rows = Tables[table.LogicalName];
+        if (query.TryGetValue("$filter", out var filter))
+        {
+            var predicate = new FilterParser(filter, table).Parse();
+            rows = rows.Where(predicate);
+        }
+        if (query.TryGetValue("$orderby", out var orderBy))
+        {
+            IOrderedEnumerable<Dictionary<string, object?>>? ordered = null;
+            foreach (var clause in orderBy.Split(','))
+            {
+                var parts = clause.Trim().Split(' ');
+                var column = Physical(table, parts[0]);
+                var desc = parts.Length > 1 && parts[1] == "desc";
+                Func<Dictionary<string, object?>, object?> key = r => r[column];
+                var comparer = Comparer<object?>.Create(CompareValues);
+                ordered = ordered is null
+                    ? desc ? rows.OrderByDescending(key, comparer) : rows.OrderBy(key, comparer)
+                    : desc ? ordered.ThenByDescending(key, comparer) : ordered.ThenBy(key, comparer);
+            }
+            rows = ordered!;
+        }
+        if (query.TryGetValue("$top", out var top))
+            rows = rows.Take(int.Parse(top, CultureInfo.InvariantCulture));
+        var all = rows.ToList();
+        var pageSize = PageSizePattern().Match(prefer) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 5000;
+        var skip = query.TryGetValue("$skiptoken", out var token) ? int.Parse(token, CultureInfo.InvariantCulture) : 0;
+        var page = all.Skip(skip).Take(pageSize).ToList();
+        var select = query.TryGetValue("$select", out var s) ? s.Split(',') : table.Columns.Select(c => c.Name).ToArray();
+        var json = new JsonObject
+        {
+            ["@odata.context"] = $"{Host}{Api}$metadata#{set}({string.Join(",", select)})",
+            ["value"] = new JsonArray(page.Select(r => (JsonNode)Shape(table, r, select)).ToArray()),
+        };
+        if (skip + pageSize < all.Count)
+        {
+            var rest = string.Join("&", query.Where(q => q.Key != "$skiptoken").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value)}"));
+            json["@odata.nextLink"] = $"{Host}{Api}{set}?{rest}&$skiptoken={skip + pageSize}";
+        }
+        return JsonResponse(HttpStatusCode.OK, json);
+    }
+
+    private HttpResponseMessage RetrieveOne(string set, Guid id, Dictionary<string, string> query)
+    {
+        var table = _bySet[set];
+        var row = Row(table.LogicalName, id);
+        if (row is null)
+            return Error(HttpStatusCode.NotFound, "0x80040217", $"{table.LogicalName} With Id = {id} Does Not Exist");
+        var select = query.TryGetValue("$select", out var s) ? s.Split(',') : table.Columns.Select(c => c.Name).ToArray();
+        var json = Shape(table, row, select);
+        json["@odata.context"] = $"{Host}{Api}$metadata#{set}/$entity";
+        return JsonResponse(HttpStatusCode.OK, json);
+    }
+
+    /// <summary>A row as the Web API returns it: lookups renamed to _x_value with annotations, choices with formatted values.</summary>
+    private static JsonObject Shape(TableDefinition table, Dictionary<string, object?> row, string[] select)
+    {
+        var json = new JsonObject { ["@odata.etag"] = $"W/\"{Math.Abs(row.GetHashCode())}\"" };
+        foreach (var name in select.Append(table.PrimaryId).Distinct())
+        {
+            var lookup = LookupName().Match(name);
+            var columnName = lookup.Success ? lookup.Groups[1].Value : name;
+            var column = table.Column(columnName);
+            var value = row[column.Name];
+            if (column.Type is ColumnType.Lookup or ColumnType.Customer)
+            {
+                if (!lookup.Success)
+                    throw new InvalidOperationException($"A lookup is selected as _{columnName}_value, not {columnName}.");
+                json[name] = value as string;
+                if (value is not null)
+                {
+                    json[name + "@Microsoft.Dynamics.CRM.lookuplogicalname"] = column.TypeColumnName is { } t ? row[t] as string : column.Targets![0];
+                    json[name + "@OData.Community.Display.V1.FormattedValue"] = "Display name";
+                }
+                continue;
+            }
+            json[name] = column.Type switch
+            {
+                _ when value is null => null,
+                ColumnType.Bool => Convert.ToInt64(value, CultureInfo.InvariantCulture) != 0,
+                ColumnType.Int or ColumnType.Choice or ColumnType.State or ColumnType.Status => Convert.ToInt32(value, CultureInfo.InvariantCulture),
+                ColumnType.Decimal or ColumnType.Money => Convert.ToDecimal(value, CultureInfo.InvariantCulture),
+                _ => (string)value,
+            };
+            if (value is not null && column.Type is ColumnType.Choice or ColumnType.State or ColumnType.Status or ColumnType.Money or ColumnType.Bool)
+                json[name + "@OData.Community.Display.V1.FormattedValue"] = Convert.ToString(value, CultureInfo.InvariantCulture);
+        }
+        return json;
+    }
+
+    private (int Status, string? Message) Patch(string set, Guid id, string body)
+    {
+        var table = _bySet[set];
+        var row = Row(table.LogicalName, id);
+        if (row is null)
+            return (404, $"{table.LogicalName} With Id = {id} Does Not Exist");
+        return Apply(table, row, JsonNode.Parse(body)!.AsObject());
+    }
+
+    private (int Status, string? Message) Create(string set, string body)
+    {
+        var table = _bySet[set];
+        var row = table.Columns.SelectMany(c => c.TypeColumnName is { } t ? new[] { c.Name, t } : [c.Name]).ToDictionary(n => n, _ => (object?)null, StringComparer.Ordinal);
+        var values = JsonNode.Parse(body)!.AsObject();
+        row[table.PrimaryId] = (values[table.PrimaryId]?.GetValue<string>() ?? Guid.NewGuid().ToString("D")).ToLowerInvariant();
+        row["createdon"] = StorageFormat.DateTime(DateTime.UtcNow);
+        var result = Apply(table, row, values);
+        if (result.Status == 204)
+            Tables[table.LogicalName].Add(row);
+        return result;
+    }
+
+    private static (int Status, string? Message) Apply(TableDefinition table, Dictionary<string, object?> row, JsonObject values)
+    {
+        foreach (var (name, node) in values)
+        {
+            if (name.EndsWith("@odata.bind", StringComparison.Ordinal))
+            {
+                var column = name[..^"@odata.bind".Length];
+                var target = BindPattern().Match(node!.GetValue<string>());
+                if (!table.HasColumn(column) || !target.Success)
+                    return (400, $"An undeclared property '{column}' which only has property annotations in the payload but no property value was found in the payload.");
+                row[column] = target.Groups[2].Value.ToLowerInvariant();
+                if (table.Column(column).TypeColumnName is { } typeColumn)
+                    row[typeColumn] = DataModel.Current.Tables.Single(t => t.EntitySetName == target.Groups[1].Value).LogicalName;
+                continue;
+            }
+            if (!table.HasColumn(name))
+                return (400, $"The property '{name}' does not exist on type 'Microsoft.Dynamics.CRM.{table.LogicalName}'.");
+            row[name] = node switch
+            {
+                null => null,
+                JsonValue v when v.TryGetValue<bool>(out var b) => b ? 1L : 0L,
+                JsonValue v when v.TryGetValue<string>(out var text) => text,
+                JsonValue v => v.GetValue<double>(),
+                _ => node.ToJsonString(),
+            };
+        }
+        return (204, null);
+    }
+
+    private HttpResponseMessage Batch(string boundary, string body)
+    {
+        BatchRequests++;
+        var response = new StringBuilder();
+        var responseBoundary = "batchresponse_" + Guid.NewGuid().ToString("D");
+        foreach (var part in Parts(body, boundary))
+        {
+            var (headers, content) = SplitHeaders(part);
+            var changesetBoundary = BoundaryPattern().Match(headers);
+            if (!changesetBoundary.Success)
+                continue;
+            var changesetResponse = "changesetresponse_" + Guid.NewGuid().ToString("D");
+            var snapshot = Tables.ToDictionary(t => t.Key, t => t.Value.Select(r => new Dictionary<string, object?>(r)).ToList());
+            var results = new List<(string ContentId, int Status, string? Message)>();
+            foreach (var operation in Parts(content, changesetBoundary.Groups[1].Value))
+            {
+                BatchOperations++;
+                var (opHeaders, http) = SplitHeaders(operation);
+                var contentId = Regex.Match(opHeaders, @"Content-ID:\s*(\S+)").Groups[1].Value;
+                var (requestLine, opBody) = SplitHeaders(http);
+                var line = requestLine.Split('\n')[0].Trim().Split(' ');
+                var uri = new Uri(line[1]);
+                var resource = uri.AbsolutePath[Api.Length..];
+                var key = KeyPattern().Match(resource);
+                var result = line[0] switch
+                {
+                    "PATCH" when key.Success => Patch(key.Groups[1].Value, Guid.Parse(key.Groups[2].Value), opBody),
+                    "POST" when _bySet.ContainsKey(resource) => Create(resource, opBody),
+                    _ => (400, $"Unsupported batch operation {line[0]} {resource}"),
+                };
+                results.Add((contentId, result.Item1, result.Item2));
+                if (result.Item1 >= 400)
+                    break;
+            }
+            response.Append("--").Append(responseBoundary).Append("\r\n");
+            if (results.FirstOrDefault(r => r.Status >= 400) is { ContentId: not null } failed && failed.Status >= 400)
+            {
+                // A change set is atomic: undo it and answer with the one error.
+                foreach (var (name, rows) in snapshot)
+                    Tables[name] = rows;
+                response.Append("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n")
+                    .Append($"HTTP/1.1 {failed.Status} Error\r\nContent-Type: application/json; odata.metadata=minimal\r\nOData-Version: 4.0\r\n\r\n")
+                    .Append(new JsonObject { ["error"] = new JsonObject { ["code"] = "0x80040217", ["message"] = failed.Message } }.ToJsonString()).Append("\r\n");
+                continue;
+            }
+            response.Append("Content-Type: multipart/mixed; boundary=").Append(changesetResponse).Append("\r\n\r\n");
+            foreach (var (contentId, status, _) in results)
+            {
+                response.Append("--").Append(changesetResponse).Append("\r\n")
+                    .Append("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\nContent-ID: ").Append(contentId).Append("\r\n\r\n")
+                    .Append("HTTP/1.1 204 No Content\r\nOData-Version: 4.0\r\n\r\n\r\n");
+            }
+            response.Append("--").Append(changesetResponse).Append("--\r\n");
+        }
+        response.Append("--").Append(responseBoundary).Append("--\r\n");
+        var message = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(response.ToString(), Encoding.UTF8) };
+        message.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse($"multipart/mixed; boundary={responseBoundary}");
+        return message;
+    }
+
+    private static IEnumerable<string> Parts(string body, string boundary)
+    {
+        var text = body.Replace("\r\n", "\n", StringComparison.Ordinal);
+        foreach (var piece in text.Split("--" + boundary))
+        {
+            var trimmed = piece.Trim('\n');
+            if (trimmed.Length == 0 || trimmed == "--")
+                continue;
+            yield return trimmed;
+        }
+    }
+
+    private static (string Headers, string Body) SplitHeaders(string part)
+    {
+        var index = part.IndexOf("\n\n", StringComparison.Ordinal);
+        return index < 0 ? (part, string.Empty) : (part[..index], part[(index + 2)..].Trim('\n'));
+    }
+
+    private static Dictionary<string, string> Query(Uri uri) =>
+        uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1].Replace('+', ' ')) : string.Empty);
+
+    private static string Physical(TableDefinition table, string name) => LookupName().Match(name) is { Success: true } m ? m.Groups[1].Value : table.Column(name).Name;
+
+    private static int CompareValues(object? a, object? b) => (a, b) switch
+    {
+        (null, null) => 0,
+        (null, _) => -1,
+        (_, null) => 1,
+        (string x, string y) => string.CompareOrdinal(x, y),
+        _ => Convert.ToDouble(a, CultureInfo.InvariantCulture).CompareTo(Convert.ToDouble(b, CultureInfo.InvariantCulture)),
+    };
+
+    private static HttpResponseMessage JsonResponse(HttpStatusCode status, JsonNode json)
+    {
+        var response = new HttpResponseMessage(status) { Content = new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json") };
+        response.Content.Headers.ContentType!.Parameters.Add(new System.Net.Http.Headers.NameValueHeaderValue("odata.metadata", "minimal"));
+        response.Headers.Add("OData-Version", "4.0");
+        return response;
+    }
+
+    private static HttpResponseMessage Error(HttpStatusCode status, string code, string message) =>
+        JsonResponse(status, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } });
+
+    [GeneratedRegex(@"^(\w+)\(([0-9a-fA-F-]{36})\)$")]
+    private static partial Regex KeyPattern();
+
+    [GeneratedRegex(@"odata\.maxpagesize=(\d+)")]
+    private static partial Regex PageSizePattern();
+
+    [GeneratedRegex(@"^_(\w+)_value$")]
+    private static partial Regex LookupName();
+
+    [GeneratedRegex(@"^/(\w+)\(([0-9a-fA-F-]{36})\)$")]
+    private static partial Regex BindPattern();
+
+    [GeneratedRegex(@"boundary=([\w-]+)")]
+    private static partial Regex BoundaryPattern();
+
+    /// <summary>eq/ne comparisons combined with and/or and parentheses.</summary>
+    private sealed class FilterParser(string text, TableDefinition table)
+    {
+        private readonly string[] _tokens = Regex.Matches(text, @"\(|\)|[^\s()]+").Select(m => m.Value).ToArray();
+        private int _at;
+
+        public Func<Dictionary<string, object?>, bool> Parse()
+        {
+            var result = Or();
+            if (_at != _tokens.Length)
+                throw new FormatException($"Unexpected '{_tokens[_at]}' in $filter.");
+            return result;
+        }
+
+        private Func<Dictionary<string, object?>, bool> Or()
+        {
+            var left = And();
+            while (_at < _tokens.Length && _tokens[_at] == "or")
+            {
+                _at++;
+                var l = left;
+                var r = And();
+                left = row => l(row) || r(row);
+            }
+            return left;
+        }
+
+        private Func<Dictionary<string, object?>, bool> And()
+        {
+            var left = Factor();
+            while (_at < _tokens.Length && _tokens[_at] == "and")
+            {
+                _at++;
+                var l = left;
+                var r = Factor();
+                left = row => l(row) && r(row);
+            }
+            return left;
+        }
+
+        private Func<Dictionary<string, object?>, bool> Factor()
+        {
+            if (_tokens[_at] == "(")
+            {
+                _at++;
+                var inner = Or();
+                _at++; // ")"
+                return inner;
+            }
+            var column = Physical(table, _tokens[_at++]);
+            var op = _tokens[_at++];
+            var literal = _tokens[_at++];
+            object? value = literal == "null" ? null : literal.Trim('\'');
+            bool Equal(Dictionary<string, object?> row) => row[column] is var v && (v is null || value is null
+                ? v is null && value is null
+                : string.Equals(Convert.ToString(v, CultureInfo.InvariantCulture), (string)value, StringComparison.OrdinalIgnoreCase));
+            return op switch
+            {
+                "eq" => Equal,
+                "ne" => row => !Equal(row),
+                _ => throw new FormatException($"Operator '{op}' is not supported by the test server."),
+            };
+        }
+    }
+}
