@@ -125,6 +125,10 @@ public sealed partial class SolutionValidator
             report.Error("manifest", "solution.xml has no <UniqueName>");
         if (manifest.Version is null || !VersionPattern().IsMatch(manifest.Version))
             report.Error("manifest", $"solution.xml <Version> '{manifest.Version}' is not a version of two to four numeric parts");
+        // Exports name zips <UniqueName>_<version with underscores>[_managed].zip; a stale name misleads whoever imports it.
+        var nameVersion = FileNameVersion().Match(Path.GetFileNameWithoutExtension(package.FileName));
+        if (nameVersion.Success && manifest.Version is not null && nameVersion.Groups[1].Value.Replace('_', '.') != manifest.Version)
+            report.Error("manifest", $"{package.FileName} is named for version {nameVersion.Groups[1].Value.Replace('_', '.')} but solution.xml says {manifest.Version}");
         if (manifest.Prefix is null || !PrefixPattern().IsMatch(manifest.Prefix) || manifest.Prefix.StartsWith("mscrm", StringComparison.OrdinalIgnoreCase))
             report.Error("manifest", $"publisher <CustomizationPrefix> '{manifest.Prefix}' must be 2-8 letters or digits, starting with a letter, not 'mscrm'");
         if (manifest.OptionValuePrefix is not { } optionPrefix || optionPrefix is < 10000 or > 99999)
@@ -323,6 +327,9 @@ public sealed partial class SolutionValidator
 
     [GeneratedRegex(@"^\d+(\.\d+){1,3}$")]
     private static partial Regex VersionPattern();
+
+    [GeneratedRegex(@"_(\d+_\d+_\d+_\d+)(?:_managed)?$", RegexOptions.IgnoreCase)]
+    private static partial Regex FileNameVersion();
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{1,7}$")]
     private static partial Regex PrefixPattern();

@@ -50,6 +50,16 @@ public sealed class SolutionVerbTests(PackedSolution packed)
     }
 
     [Fact]
+    public void SolutionValidate_WithoutJson_PrintsAVerdictAPersonCanRead()
+    {
+        var (code, stdout, stderr) = Rtn("solution", "validate", packed.UnmanagedZip, "--expect", "unmanaged");
+
+        Assert.True(code == 0, stderr + stdout);
+        Assert.Contains("valid: 0 errors", stdout, StringComparison.Ordinal);
+        Assert.Contains("RetentionInsights", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SolutionValidate_MissingFile_ExitsTwoWithTheFileName()
     {
         var (code, _, stderr) = Rtn("solution", "validate", "/nonexistent/Nothing_managed.zip");

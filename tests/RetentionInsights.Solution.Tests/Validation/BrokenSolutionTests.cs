@@ -252,4 +252,14 @@ public sealed class BrokenSolutionTests(PackedSolution packed)
 
         Assert.Contains(report.Warnings, w => w.Code == "service-endpoint" && w.Message.Contains("after import", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Validate_ZipNamedForAnotherVersion_ReportsTheVersion()
+    {
+        var package = ZipEditor.WithChange(packed.ManagedZip, _ => { }, "RetentionInsights_9_9_0_0_managed.zip");
+
+        var report = PackedSolution.Validator().Validate(package);
+
+        Assert.Contains(report.Errors, e => e.Code == "manifest" && e.Message.Contains("9.9.0.0", StringComparison.Ordinal));
+    }
 }
