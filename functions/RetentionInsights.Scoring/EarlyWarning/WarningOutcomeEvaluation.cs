@@ -1,7 +1,8 @@
 namespace RetentionInsights.Scoring.EarlyWarning;
 
 /// <summary>The level a contact got at one as-of date, and whether it was still a customer then.</summary>
-public sealed record WarningOutcome(Guid ContactId, DateTime AsOf, EarlyWarningLevel Level, DateTime? ChurnedOn);
+/// <remarks><see cref="HadRecentContact"/>: the customer wrote or called within the sentiment window, so the early warning had anything to read.</remarks>
+public sealed record WarningOutcome(Guid ContactId, DateTime AsOf, EarlyWarningLevel Level, DateTime? ChurnedOn, bool HadRecentContact = true);
 
 public sealed record LevelOutcomeMetrics(
     string MinimumLevel,
@@ -9,6 +10,8 @@ public sealed record LevelOutcomeMetrics(
     int TruePositives,
     double? Precision,
     double? Recall,
+    /// <summary>Recall among churners who made contact in the window: the part of churn communication signals can see.</summary>
+    double? RecallAmongContacting,
     /// <summary>Precision divided by the base rate: how much likelier churn is after an alert than without knowing.</summary>
     double? Lift);
 
@@ -16,6 +19,8 @@ public sealed record WarningOutcomeReport(
     int HorizonDays,
     int Assessments,
     int Churners,
+    /// <summary>Churners who wrote or called within the window before the as-of date.</summary>
+    int ChurnersWithRecentContact,
     double BaseRate,
     IReadOnlyList<LevelOutcomeMetrics> Levels);
 
@@ -32,19 +37,25 @@ public static class WarningOutcomeEvaluation
             throw new ArgumentOutOfRangeException(nameof(horizonDays), horizonDays, "The horizon must be at least one day.");
         var churned = outcomes.Select(o => o.ChurnedOn is { } c && c > o.AsOf && c <= o.AsOf.AddDays(horizonDays)).ToArray();
         var churners = churned.Count(c => c);
+        var contacting = outcomes.Where((o, i) => churned[i] && o.HadRecentContact).Count();
         var baseRate = outcomes.Count == 0 ? 0 : (double)churners / outcomes.Count;
         var levels = new List<LevelOutcomeMetrics>();
         foreach (var minimum in new[] { EarlyWarningLevel.Yellow, EarlyWarningLevel.Orange, EarlyWarningLevel.Red })
         {
             var alerts = 0;
             var hits = 0;
+            var contactingHits = 0;
             for (var i = 0; i < outcomes.Count; i++)
             {
                 if (outcomes[i].Level < minimum)
                     continue;
                 alerts++;
                 if (churned[i])
+                {
                     hits++;
+                    if (outcomes[i].HadRecentContact)
+                        contactingHits++;
+                }
             }
             double? precision = alerts == 0 ? null : Math.Round((double)hits / alerts, 4);
             levels.Add(new LevelOutcomeMetrics(
@@ -53,8 +64,9 @@ public static class WarningOutcomeEvaluation
                 hits,
                 precision,
                 churners == 0 ? null : Math.Round((double)hits / churners, 4),
+                contacting == 0 ? null : Math.Round((double)contactingHits / contacting, 4),
                 precision is { } p && baseRate > 0 ? Math.Round(p / baseRate, 2) : null));
         }
-        return new WarningOutcomeReport(horizonDays, outcomes.Count, churners, Math.Round(baseRate, 4), levels);
+        return new WarningOutcomeReport(horizonDays, outcomes.Count, churners, contacting, Math.Round(baseRate, 4), levels);
     }
 }

@@ -86,9 +86,11 @@ public sealed class WarningScanRunner(EarlyWarningScanner scanner)
         foreach (var asOf in dates)
         {
             var customers = lifecycles.Values.Where(l => l.IsCustomerAt(asOf)).ToDictionary(l => l.ContactId);
-            var assessed = _scanner.Assess(rows, sentiment, asOf, customers.ContainsKey).ToDictionary(a => a.ContactId, a => a.Level);
+            var assessed = _scanner.Assess(rows, sentiment, asOf, customers.ContainsKey).ToDictionary(a => a.ContactId);
             var outcomes = customers.Values
-                .Select(l => new WarningOutcome(l.ContactId, asOf, assessed.GetValueOrDefault(l.ContactId, EarlyWarningLevel.None), l.ChurnedOn))
+                .Select(l => assessed.TryGetValue(l.ContactId, out var a)
+                    ? new WarningOutcome(l.ContactId, asOf, a.Level, l.ChurnedOn, a.MessagesInWindow > 0)
+                    : new WarningOutcome(l.ContactId, asOf, EarlyWarningLevel.None, l.ChurnedOn, false))
                 .ToList();
             all.AddRange(outcomes);
             perAsOf.Add(WarningOutcomeEvaluation.Evaluate(outcomes, horizonDays));

@@ -9,15 +9,15 @@ public class WarningOutcomeEvaluationTests
     [Fact]
     public void Evaluate_MixedOutcomes_PrecisionAndRecallPerMinimumLevel()
     {
-        WarningOutcome O(EarlyWarningLevel level, double? churnAfterDays) =>
-            new(Guid.NewGuid(), AsOf, level, churnAfterDays is { } d ? AsOf.AddDays(d) : null);
+        WarningOutcome O(EarlyWarningLevel level, double? churnAfterDays, bool contact = true) =>
+            new(Guid.NewGuid(), AsOf, level, churnAfterDays is { } d ? AsOf.AddDays(d) : null, contact);
         var outcomes = new[]
         {
             O(EarlyWarningLevel.Red, 20),     // hit
             O(EarlyWarningLevel.Orange, 90),  // churned, but after the horizon: a miss for the alert
             O(EarlyWarningLevel.Orange, null),
             O(EarlyWarningLevel.Yellow, 10),  // hit for Yellow+
-            O(EarlyWarningLevel.None, 30),    // churner without alert
+            O(EarlyWarningLevel.None, 30, contact: false), // churner who never wrote: invisible to communication signals
             O(EarlyWarningLevel.None, null),
             O(EarlyWarningLevel.None, null),
             O(EarlyWarningLevel.None, null),
@@ -26,6 +26,7 @@ public class WarningOutcomeEvaluationTests
         var report = WarningOutcomeEvaluation.Evaluate(outcomes, 60);
 
         Assert.Equal(3, report.Churners);
+        Assert.Equal(2, report.ChurnersWithRecentContact);
         Assert.Equal(3 / 8.0, report.BaseRate, 4);
         var orange = report.Levels.Single(l => l.MinimumLevel == "Orange+");
         Assert.Equal((3, 1), (orange.Alerts, orange.TruePositives));
@@ -34,6 +35,7 @@ public class WarningOutcomeEvaluationTests
         var yellow = report.Levels.Single(l => l.MinimumLevel == "Yellow+");
         Assert.Equal(0.5, yellow.Precision);
         Assert.Equal(2 / 3.0, yellow.Recall!.Value, 3);
+        Assert.Equal(1.0, yellow.RecallAmongContacting);
         Assert.Equal(1.0, report.Levels.Single(l => l.MinimumLevel == "Red+").Precision);
     }
 }
