@@ -134,7 +134,7 @@ public sealed class AlertStore
     public IReadOnlyDictionary<Guid, AlertRecord> OpenAlerts()
     {
         var open = new Dictionary<Guid, AlertRecord>();
-        foreach (var alert in Query($"WHERE {Columns.Status} <> $resolved", ("$resolved", Names.Choices.AlertResolved)))
+        foreach (var alert in Query(null, $"WHERE {Columns.Status} <> $resolved", ("$resolved", Names.Choices.AlertResolved)))
         {
             // Should two open alerts ever exist (e.g. imported data), the most severe one is the one to act on.
             if (!open.TryGetValue(alert.ContactId, out var existing) || alert.Level > existing.Level)
@@ -143,10 +143,10 @@ public sealed class AlertStore
         return open;
     }
 
-    public IReadOnlyList<AlertRecord> All() => Query(string.Empty);
+    public IReadOnlyList<AlertRecord> All() => Query(null, string.Empty);
 
     public AlertRecord? Find(Guid alertId) =>
-        Query($"WHERE {Names.RetentionAlert.Id} = $id", ("$id", StorageFormat.Guid(alertId))).FirstOrDefault();
+        Query(null, $"WHERE {Names.RetentionAlert.Id} = $id", ("$id", StorageFormat.Guid(alertId))).FirstOrDefault();
 
     /// <summary>
     /// Writes <paramref name="alert"/> unless the contact already has an open alert: then a higher level escalates that alert
@@ -160,7 +160,7 @@ public sealed class AlertStore
         var signals = alert.Signals.Length > SignalsMaxLength ? alert.Signals[..(SignalsMaxLength - 1)] + "…" : alert.Signals;
         var existing = openAlerts is not null
             ? openAlerts.GetValueOrDefault(alert.ContactId)
-            : Query($"WHERE {Names.RetentionAlert.Contact} = $c AND {Columns.Status} <> $resolved",
+            : Query(transaction, $"WHERE {Names.RetentionAlert.Contact} = $c AND {Columns.Status} <> $resolved",
                 ("$c", StorageFormat.Guid(alert.ContactId)), ("$resolved", Names.Choices.AlertResolved)).MaxBy(a => a.Level);
         if (existing is not null && existing.Level >= alert.Level)
             return (AlertWriteOutcome.AlreadyOpen, existing.Id);
@@ -237,8 +237,12 @@ public sealed class AlertStore
             $"UPDATE {Names.RetentionAlert.Table} SET {Columns.Feedback} = $feedback, {Columns.Status} = $resolved, " +
             $"{Columns.ResolvedOn} = COALESCE({Columns.ResolvedOn}, $at) WHERE {Names.RetentionAlert.Id} = $id",
             ("$feedback", feedback), ("$resolved", Names.Choices.AlertResolved), ("$at", StorageFormat.DateTime(at)), ("$id", StorageFormat.Guid(alertId)));
-        Execute(transaction, $"UPDATE {Names.Contact.Table} SET {Names.Contact.EarlyWarningLevel} = $none WHERE {Names.Contact.Id} = $contact",
-            ("$none", Names.Choices.WarningNone), ("$contact", StorageFormat.Guid(alert.ContactId)));
+        // Feedback on an alert resolved earlier must not clear the level a newer open alert set.
+        if (alert.Status != Names.Choices.AlertResolved)
+        {
+            Execute(transaction, $"UPDATE {Names.Contact.Table} SET {Names.Contact.EarlyWarningLevel} = $none WHERE {Names.Contact.Id} = $contact",
+                ("$none", Names.Choices.WarningNone), ("$contact", StorageFormat.Guid(alert.ContactId)));
+        }
         transaction.Commit();
         return true;
     }
@@ -249,9 +253,10 @@ public sealed class AlertStore
         return $"{level} early warning {alert.CreatedOn:yyyy-MM-dd}";
     }
 
-    private List<AlertRecord> Query(string where, params (string Name, object Value)[] parameters)
+    private List<AlertRecord> Query(SqliteTransaction? transaction, string where, params (string Name, object Value)[] parameters)
     {
         using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText =
             $"SELECT {Names.RetentionAlert.Id}, {Names.RetentionAlert.Contact}, {Columns.Level}, {Columns.Signals}, {Columns.Sentiment}, " +
             $"{Columns.DueBy}, {Columns.Status}, {Columns.Feedback}, {Columns.CreatedOn}, {Columns.ResolvedOn} FROM {Names.RetentionAlert.Table} {where} " +

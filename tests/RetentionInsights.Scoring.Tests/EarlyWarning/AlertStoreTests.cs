@@ -119,6 +119,39 @@ public sealed class AlertStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task RecordFeedback_OnAnOlderResolvedAlert_KeepsTheLevelOfTheNewOpenAlert()
+    {
+        var id = AngryCustomer();
+        await _runner.ScanAsync(Store, AsOf);
+        var old = Store.All().Single();
+        Store.RecordFeedback(old.Id, Names.Choices.FeedbackFalseAlarm, AsOf.AddHours(2));
+        await _runner.ScanAsync(Store, AsOf.AddDays(1));
+
+        Store.RecordFeedback(old.Id, Names.Choices.FeedbackValid, AsOf.AddDays(2));
+
+        Assert.Equal(Names.Choices.WarningRed, LevelOfContact(id));
+        Assert.Equal(AsOf.AddHours(2), Store.Find(old.Id)!.ResolvedOn);
+        Assert.Single(Store.OpenAlerts());
+    }
+
+    [Fact]
+    public void Raise_InsideACallersTransaction_FindsTheOpenAlertItself()
+    {
+        var id = _org.Contact(AsOf.AddYears(-1));
+        var store = Store;
+        using (var transaction = _org.Connection.BeginTransaction())
+        {
+            Assert.Equal(AlertWriteOutcome.Created, store.Raise(new NewAlert(id, Names.Choices.WarningYellow, "s", -0.4, AsOf.AddDays(1), AsOf), null, transaction).Outcome);
+            Assert.Equal(AlertWriteOutcome.AlreadyOpen, store.Raise(new NewAlert(id, Names.Choices.WarningYellow, "s", -0.4, AsOf.AddDays(1), AsOf), null, transaction).Outcome);
+            Assert.Equal(AlertWriteOutcome.Escalated, store.Raise(new NewAlert(id, Names.Choices.WarningOrange, "s", -0.6, AsOf.AddHours(4), AsOf), null, transaction).Outcome);
+            transaction.Commit();
+        }
+        var alert = Assert.Single(store.All());
+        Assert.Equal(Names.Choices.WarningOrange, alert.Level);
+        Assert.Equal(AsOf.AddHours(4), alert.DueBy);
+    }
+
+    [Fact]
     public void RecordFeedback_UnknownAlertOrValue_IsRefused()
     {
         Assert.False(Store.RecordFeedback(Guid.NewGuid(), Names.Choices.FeedbackFalseAlarm, AsOf));

@@ -225,3 +225,25 @@ public class EarlyWarningEvaluatorTests
         Assert.Equal(EarlyWarningLevel.None, stricter.Evaluate(Customer(messages), AsOf).Level);
     }
 }
+
+public class EarlyWarningFromHistoryTests
+{
+    [Fact]
+    public void FromHistory_CustomerHistory_KeepsInboundMessagesWithSubjectAndAllCases()
+    {
+        var contact = new RetentionInsights.Data.Records.ContactRecord(Guid.NewGuid(), "K", new DateTime(2024, 1, 1), 0, false, false, false, false, null, null, null);
+        var inbound = new RetentionInsights.Data.Records.ActivityRecord(Guid.NewGuid(), contact.Id, RetentionInsights.Data.Records.ActivityKind.Email, false,
+            "DRINGEND: storing", "Geen stroom sinds vanochtend.", new DateTime(2026, 6, 1), null);
+        var outbound = inbound with { Id = Guid.NewGuid(), Outgoing = true, Subject = "Reactie" };
+        var @case = new RetentionInsights.Data.Records.CaseRecord(Guid.NewGuid(), contact.Id, "Storing", null, 2, null, null, null, null, new DateTime(2026, 6, 1), null, 0);
+        var history = new RetentionInsights.Data.Records.CustomerHistory(contact, [], [], [], [@case], [inbound, outbound], [], [], []);
+
+        var communication = EarlyWarningEvaluator.FromHistory(history, id => id == inbound.Id ? -0.6 : null);
+
+        var message = Assert.Single(communication.Messages);
+        Assert.Equal(-0.6, message.Sentiment);
+        Assert.StartsWith("DRINGEND: storing", message.Text, StringComparison.Ordinal);
+        Assert.Contains("Geen stroom", message.Text, StringComparison.Ordinal);
+        Assert.Single(communication.CasesOpenedOn);
+    }
+}
