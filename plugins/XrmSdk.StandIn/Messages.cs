@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 
 namespace Microsoft.Xrm.Sdk
 {
@@ -18,8 +17,6 @@ namespace Microsoft.Xrm.Sdk
         }
 
         public string RequestName { get; set; }
-
-        public Guid? RequestId { get; set; }
 
         public ParameterCollection Parameters
         {
@@ -44,12 +41,6 @@ namespace Microsoft.Xrm.Sdk
         {
             get { return _results; }
             set { _results = value ?? new ParameterCollection(); }
-        }
-
-        public object this[string parameterName]
-        {
-            get { return _results[parameterName]; }
-            set { _results[parameterName] = value; }
         }
     }
 
@@ -88,64 +79,29 @@ namespace Microsoft.Xrm.Sdk
     [Serializable]
     public sealed class InvalidPluginExecutionException : Exception
     {
-        private readonly Dictionary<string, string> _exceptionDetails;
-
         public InvalidPluginExecutionException()
         {
-            _exceptionDetails = new Dictionary<string, string>();
         }
 
         public InvalidPluginExecutionException(string message)
             : base(message)
         {
-            _exceptionDetails = new Dictionary<string, string>();
         }
 
         public InvalidPluginExecutionException(string message, Exception exception)
             : base(message, exception)
         {
-            _exceptionDetails = new Dictionary<string, string>();
-        }
-
-        public InvalidPluginExecutionException(OperationStatus status, string message)
-            : base(message)
-        {
-            Status = status;
-            _exceptionDetails = new Dictionary<string, string>();
         }
 
         public InvalidPluginExecutionException(string message, PluginHttpStatusCode httpStatus)
             : base(message)
         {
             HttpStatus = httpStatus;
-            _exceptionDetails = new Dictionary<string, string>();
         }
 
-        public InvalidPluginExecutionException(OperationStatus status, int errorCode, string message, PluginHttpStatusCode httpStatus)
-            : base(message)
-        {
-            Status = status;
-            ErrorCode = errorCode;
-            HttpStatus = httpStatus;
-            _exceptionDetails = new Dictionary<string, string>();
-        }
-
-        public InvalidPluginExecutionException(string message, PluginHttpStatusCode httpStatus, Dictionary<string, string> exceptionDetails)
-            : base(message)
-        {
-            HttpStatus = httpStatus;
-            _exceptionDetails = exceptionDetails ?? new Dictionary<string, string>();
-        }
-
+        /// <summary>Failed unless the platform says otherwise; the stand-in never sets another status.</summary>
         public OperationStatus Status { get; }
 
-        public int ErrorCode { get; }
-
         public PluginHttpStatusCode HttpStatus { get; }
-
-        public IReadOnlyDictionary<string, string> ExceptionDetails
-        {
-            get { return _exceptionDetails; }
-        }
     }
 }

@@ -16,11 +16,6 @@ namespace Microsoft.Xrm.Sdk.Query
         {
         }
 
-        public ColumnSet(bool allColumns)
-        {
-            AllColumns = allColumns;
-        }
-
         public ColumnSet(params string[] columns)
         {
             _columns.AddRange(columns);
@@ -32,16 +27,6 @@ namespace Microsoft.Xrm.Sdk.Query
         {
             get { return _columns; }
             set { _columns = value ?? new DataCollection<string>(); }
-        }
-
-        public void AddColumn(string column)
-        {
-            _columns.Add(column);
-        }
-
-        public void AddColumns(params string[] columns)
-        {
-            _columns.AddRange(columns);
         }
     }
 }

@@ -43,7 +43,7 @@ public sealed class StandInBehaviourTests
         parameters["rtn_contactid"] = "b";
 
         Assert.Equal("b", parameters["rtn_contactid"]);
-        Assert.Equal(1, parameters.Count);
+        Assert.Single(parameters);
         Assert.Throws<ArgumentException>(() => parameters.Add("rtn_contactid", "c"));
     }
 
