@@ -9,14 +9,14 @@ namespace RetentionInsights.Scoring.Tests.Sentiment;
 /// <summary>
 /// Compares the offline analyzer with plain word-sum scorers built on the public research lexicons (AFINN-en-165, VADER,
 /// Pattern nl/en) read from ../shared/data. Reference only: those lexicons are never part of the product. The comparison
-/// is on the held-out part of the project's corpus, per language, because AFINN and VADER are English-only.
+/// is on the held-out parts of the project's corpus, per language, because AFINN and VADER are English-only.
 /// </summary>
 public class ReferenceLexiconComparisonTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task OfflineAnalyzer_HeldOutMessages_BeatsEveryPublicLexiconBaseline()
     {
-        var heldOut = LabelledCorpusTests.Load("messages-heldout.csv");
+        var heldOut = LabelledCorpusTests.Load("messages-heldout.csv").Concat(LabelledCorpusTests.Load("messages-heldout-2.csv")).ToList();
         var english = heldOut.Where(m => m.Language == "en").ToList();
         var dutch = heldOut.Where(m => m.Language == "nl").ToList();
 
