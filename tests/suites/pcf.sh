@@ -27,7 +27,7 @@ cd "$PROJECT" || fail_all "missing $PROJECT"
 # installed already; this check reuses its install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci (node_modules missing or stale)"
-  if ! npm ci --no-audit --no-fund > "$OUT/npm-ci.log" 2>&1; then
+  if ! npm ci --no-audit --no-fund --prefer-offline > "$OUT/npm-ci.log" 2>&1; then
     tail -30 "$OUT/npm-ci.log" >&2
     fail_all "npm ci failed (see $OUT/npm-ci.log)"
   fi
