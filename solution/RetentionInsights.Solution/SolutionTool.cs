@@ -41,10 +41,9 @@ public static class SolutionTool
     {
         var repo = options.Value("--repo") ?? throw new ArgumentException("pack needs --repo DIR (the repository root)");
         var output = options.Value("--out") ?? throw new ArgumentException("pack needs --out DIR");
-        var inputs = PackInputs.FromRepository(repo) with
-        {
-            PcfOutputDirectory = options.Value("--pcf") ?? PackInputs.FromRepository(repo).PcfOutputDirectory,
-        };
+        var inputs = PackInputs.FromRepository(repo);
+        if (options.Value("--pcf") is { } pcf)
+            inputs = inputs with { PcfOutputDirectory = pcf };
         if (options.Value("--plugin-dll") is { } dll)
             inputs = inputs with { PluginAssemblyPath = dll };
         if (options.Value("--registrations") is { } registrations)

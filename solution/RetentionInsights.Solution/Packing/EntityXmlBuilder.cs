@@ -76,8 +76,11 @@ public sealed class EntityXmlBuilder(DataModel model)
             foreach (var column in table.Columns.Where(c => c.Custom && c.Type == ColumnType.Lookup))
             {
                 var target = model.Table(column.Targets![0]);
+                // Erasing a customer erases what the product derived about them (GDPR); an offer with history cannot
+                // be deleted, only deactivated, so the acceptance model keeps its training data.
+                var cascadeDelete = target.LogicalName == "contact" ? "Cascade" : column.Required ? "Restrict" : "RemoveLink";
                 yield return Relationship($"{table.LogicalName}_{column.Name}_{target.LogicalName}", table.LogicalName, SchemaName(target), column.Name,
-                    cascadeDelete: column.Required ? "Cascade" : "RemoveLink", navPane: true);
+                    cascadeDelete, navPane: true);
             }
         }
 
@@ -99,7 +102,8 @@ public sealed class EntityXmlBuilder(DataModel model)
 
     private static XElement Relationship(string name, string referencing, string referenced, string attribute, string cascadeDelete, bool navPane)
     {
-        var cascadeOwned = cascadeDelete == "Cascade" ? "Cascade" : "NoCascade";
+        // Reassigning or sharing a contact leaves the service-owned rows alone: agents reach them through their role.
+        const string cascadeOwned = "NoCascade";
         var relationship = new XElement("EntityRelationship", new XAttribute("Name", name),
             new XElement("EntityRelationshipType", "OneToMany"),
             new XElement("IsCustomizable", 1),

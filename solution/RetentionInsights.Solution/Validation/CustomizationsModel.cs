@@ -38,6 +38,7 @@ internal sealed class CustomizationsModel
     public List<PluginAssemblyInfo> PluginAssemblies { get; } = [];
     public List<StepInfo> Steps { get; } = [];
     public List<(string? Id, string Name, string? Contract, string? Url)> ServiceEndpoints { get; } = [];
+    public List<(string Name, string Referencing, string Referenced, string Attribute, string? Location)> Relationships { get; } = [];
 
     public EntityInfo? Entity(string logicalName) =>
         Entities.FirstOrDefault(e => string.Equals(e.SchemaName, logicalName, StringComparison.OrdinalIgnoreCase));
@@ -123,6 +124,13 @@ internal sealed class CustomizationsModel
             model.Steps.Add(new StepInfo((string?)step.Attribute("SdkMessageProcessingStepId"), (string?)step.Attribute("Name") ?? "",
                 step.Element("PluginTypeId")?.Value.Trim(), step.Element("PrimaryEntity")?.Value.Trim(), SplitList(step.Element("FilteringAttributes")?.Value),
                 images, Int(step.Element("Stage")), Int(step.Element("Mode")), Line(step)) { Configuration = step.Element("Configuration")?.Value });
+        }
+
+        foreach (var relationship in root.Element("EntityRelationships")?.Elements("EntityRelationship")
+                     .Where(r => r.Element("EntityRelationshipType")?.Value.Trim() == "OneToMany") ?? [])
+        {
+            model.Relationships.Add(((string?)relationship.Attribute("Name") ?? "", relationship.Element("ReferencingEntityName")?.Value.Trim() ?? "",
+                relationship.Element("ReferencedEntityName")?.Value.Trim() ?? "", relationship.Element("ReferencingAttributeName")?.Value.Trim() ?? "", Line(relationship)));
         }
 
         foreach (var endpoint in root.Element("ServiceEndpoints")?.Elements("ServiceEndpoint") ?? [])

@@ -22,11 +22,25 @@ internal sealed class ReferenceChecker(CustomizationsModel model, ManifestInfo m
         Unknown,
     }
 
+    /// <summary>
+    /// Columns the platform keeps on every table and fills itself; older exports (2015 samples) omit some of them from
+    /// &lt;attributes&gt; while their relationships still name them.
+    /// </summary>
+    private static readonly Dictionary<string, string> PlatformColumns = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ownerid"] = "owner", ["owninguser"] = "lookup", ["owningteam"] = "lookup", ["owningbusinessunit"] = "lookup",
+        ["createdby"] = "lookup", ["modifiedby"] = "lookup", ["createdonbehalfby"] = "lookup", ["modifiedonbehalfby"] = "lookup",
+        ["createdon"] = "datetime", ["modifiedon"] = "datetime", ["overriddencreatedon"] = "datetime", ["versionnumber"] = "bigint",
+        ["importsequencenumber"] = "int", ["timezoneruleversionnumber"] = "int", ["utcconversiontimezonecode"] = "int",
+    };
+
     private (Lookup Result, ColumnInfo? Column) Find(string entity, string column)
     {
         var shipped = model.Entity(entity);
         if (shipped is not null && shipped.Columns.TryGetValue(column, out var info))
             return (Lookup.Found, info);
+        if (shipped is not null && PlatformColumns.TryGetValue(column, out var platformType))
+            return (Lookup.Found, new ColumnInfo(shipped.LogicalName, column.ToLowerInvariant(), platformType));
         if (known.Find(entity, column) is { } standard)
             return (Lookup.Found, standard);
         if (shipped is { FullyDescribed: true })
@@ -258,6 +272,17 @@ internal sealed class ReferenceChecker(CustomizationsModel model, ManifestInfo m
                 foreach (var attribute in attributes)
                     Require(step.PrimaryEntity, attribute, $"{usage} image '{image}'", step.Location);
             }
+        }
+    }
+
+    /// <summary>A one-to-many relationship hangs on a lookup column of the referencing table.</summary>
+    public void CheckRelationships()
+    {
+        foreach (var (name, referencing, _, attribute, location) in model.Relationships)
+        {
+            var column = Require(referencing, attribute, $"relationship '{name}'", location);
+            if (column is not null && AttributeTypes.Family(column.Type) != "lookup")
+                report.Error("type-mismatch", $"relationship '{name}' uses '{referencing}.{attribute}', a {column.Type} column, not a lookup", location);
         }
     }
 

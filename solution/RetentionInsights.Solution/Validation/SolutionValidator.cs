@@ -78,6 +78,7 @@ public sealed partial class SolutionValidator
         references.CheckViews();
         references.CheckSteps();
         references.CheckFieldSecurity();
+        references.CheckRelationships();
         references.CheckRoles();
         CheckServiceEndpoints(model, report);
         CheckCustomApis(package, model, report);

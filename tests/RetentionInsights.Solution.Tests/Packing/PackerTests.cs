@@ -149,6 +149,9 @@ public sealed class PackerTests : IDisposable
         var offer = relationships.Single(r => r.Element("ReferencingEntityName")!.Value == "rtn_offerrecommendation" && r.Element("ReferencingAttributeName")!.Value == "rtn_offerid");
 
         Assert.Equal("rtn_offer", offer.Element("ReferencedEntityName")!.Value);
+        Assert.Equal("Restrict", offer.Element("CascadeDelete")!.Value); // deactivate offers; their history trains the model
+        var contactDelete = relationships.Where(r => r.Element("ReferencedEntityName")!.Value == "Contact").Select(r => r.Element("CascadeDelete")!.Value);
+        Assert.All(contactDelete, value => Assert.Equal("Cascade", value)); // erasing a customer erases what was derived about them
         Assert.Contains(relationships, r => r.Element("ReferencingAttributeName")!.Value == "rtn_contactid" && r.Element("ReferencedEntityName")!.Value == "Contact");
     }
 

@@ -262,4 +262,13 @@ public sealed class BrokenSolutionTests(PackedSolution packed)
 
         Assert.Contains(report.Errors, e => e.Code == "manifest" && e.Message.Contains("9.9.0.0", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Validate_RelationshipOnAColumnThatIsNotALookup_ReportsIt()
+    {
+        var report = Broken(doc => doc.Descendants("EntityRelationship").First(r => r.Element("ReferencingAttributeName")!.Value == "rtn_offerid")
+            .Element("ReferencingAttributeName")!.Value = "rtn_rank");
+
+        Assert.Contains(report.Errors, e => e.Code == "type-mismatch" && e.Message.Contains("rtn_rank", StringComparison.Ordinal));
+    }
 }
