@@ -96,6 +96,17 @@ public sealed class GetRetentionInsightsTests
     }
 
     [Fact]
+    public void Execute_EndpointUrlEmpty_FailsSayingItHasNoValue()
+    {
+        _pipeline.Service.EnvironmentVariables["rtn_ScoringEndpointUrl"] = " ";
+
+        var error = Assert.Throws<InvalidPluginExecutionException>(() =>
+            _pipeline.Run(new GetRetentionInsights(new FakeInsightsTransport(TransportResponse.Completed(200, InsightsJson)))));
+
+        Assert.Contains("rtn_ScoringEndpointUrl could not be read (it has neither a current nor a default value)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Execute_ServiceTimesOut_TellsTheAgentToRetryWithGatewayTimeout()
     {
         var error = Assert.Throws<InvalidPluginExecutionException>(() =>
