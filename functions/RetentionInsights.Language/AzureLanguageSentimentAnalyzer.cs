@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure.Core;
@@ -128,7 +129,11 @@ public sealed class AzureLanguageSentimentAnalyzer : ISentimentAnalyzer
                 attemptTimeout.CancelAfter(TimeSpan.FromSeconds(_options.AttemptTimeoutSeconds));
                 try
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, _requestUri) { Content = JsonContent.Create(body, options: Json) };
+                    // Serialized up front so the request carries a Content-Length (no chunked upload through gateways).
+                    using var request = new HttpRequestMessage(HttpMethod.Post, _requestUri)
+                    {
+                        Content = new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json"),
+                    };
                     await AuthenticateAsync(request, attemptTimeout.Token);
                     using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token);
                     if (response.IsSuccessStatusCode)

@@ -52,6 +52,8 @@ public sealed class AzureLanguageSentimentAnalyzerTests : IAsyncLifetime
         Assert.Equal("?api-version=2026-05-01", first.Query);
         Assert.Equal(Key, first.Headers["Ocp-Apim-Subscription-Key"]);
         Assert.False(first.Headers.ContainsKey("Authorization"));
+        Assert.StartsWith("application/json", first.Headers["Content-Type"], StringComparison.Ordinal);
+        Assert.True(first.Headers.ContainsKey("Content-Length"), "the body is sent with a length, not chunked");
         Assert.Equal("SentimentAnalysis", first.Body["kind"]!.GetValue<string>());
         Assert.Equal("Utf16CodeUnit", first.Body["parameters"]!["stringIndexType"]!.GetValue<string>());
         var languages = requests.SelectMany(r => r.Body["analysisInput"]!["documents"]!.AsArray()).Select(d => d!["language"]!.GetValue<string>()).ToList();
