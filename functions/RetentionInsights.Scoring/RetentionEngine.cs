@@ -132,11 +132,13 @@ public sealed class RetentionEngine
         var running = FeatureBuilder.RunningContract(history, asOf);
         var offers = _offers.Select(new OfferContext(history, asOf, raw, probability, value.Clv36m,
             (decimal)(value.MonthlyMargin * 12), running));
+        // Band from the stored (4 dp) value, so a marketer filtering on rtn_churnprobability sees the same cut as the band.
+        var stored = Math.Round(probability, 4);
         var scores = new ContactScores(
             history.Contact.Id,
-            Math.Round(probability, 4),
+            stored,
             null,
-            parameters.RiskBands.BandOf(probability),
+            parameters.RiskBands.BandOf(stored),
             Math.Round((decimal)value.Clv12m, 2),
             Math.Round((decimal)value.Clv36m, 2),
             Math.Round(value.PAlive, 4),

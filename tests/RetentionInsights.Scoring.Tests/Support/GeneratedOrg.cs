@@ -16,7 +16,7 @@ public sealed class GeneratedOrg : IDisposable
         System.IO.Directory.CreateDirectory(Directory);
         DbPath = System.IO.Path.Combine(Directory, "org.db");
         var contacts = int.TryParse(Environment.GetEnvironmentVariable("RTN_ENGINE_TEST_CONTACTS"), out var n) ? n : 6000;
-        Summary = OrgGenerator.Generate(DbPath, new GeneratorOptions { Contacts = contacts, Seed = 11, Until = Until, TruthAsOf = Environment.GetEnvironmentVariable("RTN_SCRATCH_NOTRUTH") is null ? TruthAsOf : null, TruthHorizonDays = Horizon });
+        Summary = OrgGenerator.Generate(DbPath, new GeneratorOptions { Contacts = contacts, Seed = 11, Until = Until, TruthAsOf = TruthAsOf, TruthHorizonDays = Horizon });
         Data = new LocalOrgReader().ReadAll(DbPath);
     }
 
