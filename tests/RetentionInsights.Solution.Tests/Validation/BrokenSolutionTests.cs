@@ -271,4 +271,21 @@ public sealed class BrokenSolutionTests(PackedSolution packed)
 
         Assert.Contains(report.Errors, e => e.Code == "type-mismatch" && e.Message.Contains("rtn_rank", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Validate_FetchXmlWithAnOperatorFetchDoesNotKnow_IsASchemaError()
+    {
+        var report = Broken(doc => View(doc, "Open retention alerts").Descendants("condition").First().SetAttributeValue("operator", "bigger"));
+
+        Assert.Contains(report.Errors, e => e.Code == "xsd" && e.Message.Contains("bigger", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_DateOperatorOnANumberColumn_ReportsATypeMismatch()
+    {
+        var report = Broken(doc => View(doc, "Open retention alerts").Descendants("filter").First()
+            .Add(new XElement("condition", new XAttribute("attribute", "rtn_sentiment"), new XAttribute("operator", "last-x-days"), new XAttribute("value", "14"))));
+
+        Assert.Contains(report.Errors, e => e.Code == "type-mismatch" && e.Message.Contains("last-x-days", StringComparison.Ordinal));
+    }
 }
