@@ -74,13 +74,13 @@ public sealed class AzureLanguageSentimentAnalyzer : ISentimentAnalyzer
     public async ValueTask<IReadOnlyList<SentimentResult>> AnalyzeAsync(IReadOnlyList<SentimentDocument> documents, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        var results = new List<SentimentResult>(documents.Count);
-        for (var start = 0; start < documents.Count; start += MaxDocumentsPerRequest)
-        {
-            var chunk = documents.Skip(start).Take(MaxDocumentsPerRequest).ToList();
-            results.AddRange(await AnalyzeChunkAsync(chunk, cancellationToken));
-        }
-        return results;
+        var chunks = documents.Chunk(MaxDocumentsPerRequest).Select(c => c.ToList()).ToList();
+        var answers = new IReadOnlyList<SentimentResult>[chunks.Count];
+        // A few requests in flight keep a large rescore moving; 429s still slow every worker down through Retry-After.
+        await Parallel.ForEachAsync(Enumerable.Range(0, chunks.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentRequests, CancellationToken = cancellationToken },
+            async (index, token) => answers[index] = await AnalyzeChunkAsync(chunks[index], token));
+        return answers.SelectMany(a => a).ToList();
     }
 
     private async Task<IReadOnlyList<SentimentResult>> AnalyzeChunkAsync(List<SentimentDocument> chunk, CancellationToken cancellationToken)

@@ -39,6 +39,9 @@ public sealed class SentimentOptions
     /// <summary>A Retry-After longer than this is not waited for: the request fails instead of stalling a batch.</summary>
     public double MaxRetryAfterSeconds { get; set; } = 60;
 
+    /// <summary>Requests of one call in flight at once (each carries up to 10 documents).</summary>
+    public int MaxConcurrentRequests { get; set; } = 2;
+
     /// <summary>Documents the service rejects one by one (e.g. unsupported language) are scored offline instead of failing the batch.</summary>
     public bool FallbackToOffline { get; set; } = true;
 
@@ -59,6 +62,8 @@ public sealed class SentimentOptions
             errors.Add($"{SectionName}:ApiVersion must not be empty.");
         if (AttemptTimeoutSeconds <= 0 || MaxAttempts < 1 || BaseDelaySeconds < 0 || MaxRetryAfterSeconds < 0)
             errors.Add($"{SectionName}: AttemptTimeoutSeconds must be positive, MaxAttempts at least 1, delays not negative.");
+        if (MaxConcurrentRequests is < 1 or > 16)
+            errors.Add($"{SectionName}:MaxConcurrentRequests must be between 1 and 16.");
         return errors;
     }
 }

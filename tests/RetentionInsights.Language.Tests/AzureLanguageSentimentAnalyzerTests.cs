@@ -61,6 +61,21 @@ public sealed class AzureLanguageSentimentAnalyzerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnalyzeAsync_ConcurrentRequests_KeepTheCallersOrder()
+    {
+        var documents = Enumerable.Range(0, 57)
+            .Select(i => new SentimentDocument($"d{i}", i % 3 == 0 ? "Slecht." : i % 3 == 1 ? "Blij!" : "Meterstand 1234.", "nl"))
+            .ToList();
+
+        var results = await Analyzer(Options(o => o.MaxConcurrentRequests = 4)).AnalyzeAsync(documents);
+
+        Assert.Equal(6, _server.Requests.Count);
+        Assert.Equal(documents.Select(d => d.Id), results.Select(r => r.Id));
+        Assert.Equal(documents.Select((_, i) => i % 3 == 0 ? SentimentLabels.Negative : i % 3 == 1 ? SentimentLabels.Positive : SentimentLabels.Neutral),
+            results.Select(r => r.Label));
+    }
+
+    [Fact]
     public async Task AnalyzeAsync_ConfidenceScores_MapToMinusOneToOne()
     {
         var results = await Analyzer().AnalyzeAsync([
