@@ -17,7 +17,7 @@ public sealed class BlobModelStore(BlobContainerClient container) : IModelStore
 {
     public const string ChampionBlobName = "champion.json";
     private const string VersionsPrefix = "versions/";
-    private const int MaxPromotionAttempts = 5;
+    private const int MaxPromotionAttempts = 20;
     private int _created;
 
     public async Task<IReadOnlyList<ModelMetadata>> ListAsync(CancellationToken cancellationToken = default)
@@ -87,6 +87,8 @@ public sealed class BlobModelStore(BlobContainerClient container) : IModelStore
             history.AddRange(current.History.Where(v => v != version));
             if (await TryWriteHistoryAsync(history, current.ETag, cancellationToken))
                 return;
+            // Lost a race to another promotion: back off a little (jittered) and rebuild on the newer history.
+            await Task.Delay(TimeSpan.FromMilliseconds(20 + Random.Shared.Next(80) * (attempt + 1)), cancellationToken);
         }
         throw new IOException($"Promotion of '{version}' lost {MaxPromotionAttempts} races for {ChampionBlobName}; try again.");
     }
