@@ -21,6 +21,7 @@ internal sealed record StepInfo(string? Id, string Name, string? PluginTypeId, s
     IReadOnlyList<(string Name, IReadOnlyList<string> Attributes)> Images, int? Stage, int? Mode, string? Location)
 {
     public string? Configuration { get; init; }
+    public string? MessageId { get; init; }
 }
 
 internal sealed record CustomControlInfo(string Name, string? FileName);
@@ -123,7 +124,7 @@ internal sealed class CustomizationsModel
                 .ToList() ?? [];
             model.Steps.Add(new StepInfo((string?)step.Attribute("SdkMessageProcessingStepId"), (string?)step.Attribute("Name") ?? "",
                 step.Element("PluginTypeId")?.Value.Trim(), step.Element("PrimaryEntity")?.Value.Trim(), SplitList(step.Element("FilteringAttributes")?.Value),
-                images, Int(step.Element("Stage")), Int(step.Element("Mode")), Line(step)) { Configuration = step.Element("Configuration")?.Value });
+                images, Int(step.Element("Stage")), Int(step.Element("Mode")), Line(step)) { Configuration = step.Element("Configuration")?.Value, MessageId = step.Element("SdkMessageId")?.Value.Trim() });
         }
 
         foreach (var relationship in root.Element("EntityRelationships")?.Elements("EntityRelationship")

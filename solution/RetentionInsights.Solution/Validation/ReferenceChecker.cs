@@ -15,6 +15,8 @@ internal sealed class ReferenceChecker(CustomizationsModel model, ManifestInfo m
 
     private static readonly HashSet<string> ChoiceValueOperators = new(StringComparer.Ordinal) { "eq", "ne", "neq", "in", "not-in" };
 
+    private const string UpdateMessageId = "20bebb1b-ea3e-db11-86a7-000a3a5473e8";
+
     private enum Lookup
     {
         Found,
@@ -265,6 +267,8 @@ internal sealed class ReferenceChecker(CustomizationsModel model, ManifestInfo m
                 report.Error("step", $"{usage}: asynchronous steps must run in stage 40 (post-operation)", step.Location);
             if (string.IsNullOrEmpty(step.PrimaryEntity) || step.PrimaryEntity == "none")
                 continue;
+            if (SolutionValidator.SameId(step.MessageId, UpdateMessageId) && step.FilteringAttributes.Count == 0)
+                report.Warning("step", $"{usage} has no filtering attributes, so it runs on every update of {step.PrimaryEntity}", step.Location);
             foreach (var attribute in step.FilteringAttributes)
                 Require(step.PrimaryEntity, attribute, $"{usage} (filtering attribute)", step.Location);
             foreach (var (image, attributes) in step.Images)

@@ -288,4 +288,12 @@ public sealed class BrokenSolutionTests(PackedSolution packed)
 
         Assert.Contains(report.Errors, e => e.Code == "type-mismatch" && e.Message.Contains("last-x-days", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Validate_UpdateStepWithoutFilteringAttributes_WarnsThatItRunsOnEveryUpdate()
+    {
+        var report = Broken(doc => doc.Descendants("SdkMessageProcessingStep").First(s => s.Element("FilteringAttributes")!.Value.Length > 0).Element("FilteringAttributes")!.Value = "");
+
+        Assert.Contains(report.Warnings, w => w.Code == "step" && w.Message.Contains("every update", StringComparison.Ordinal));
+    }
 }
