@@ -141,9 +141,12 @@ public sealed class EarlyWarningCommands : IVerbGroup
             var overall = report.Overall;
             console.MarkupLine($"{overall.Assessments:N0} customer assessments at {report.AsOf.Count} dates; {overall.Churners:N0} churned within {days} days " +
                                $"(base rate {overall.BaseRate:P2}); {overall.ChurnersWithRecentContact:N0} of them made contact in the window before.");
-            var table = new Table().AddColumns("alerts at", "alerts", "churned", "precision", "recall", "recall (contacting churners)", "lift");
+            var table = new Table().AddColumns("alerts at", "alerts", "churned", "precision", "recall", "recall (contacting churners)", "lift", "median days to churn");
             foreach (var level in overall.Levels)
-                table.AddRow(level.MinimumLevel, $"{level.Alerts:N0}", $"{level.TruePositives:N0}", $"{level.Precision:P1}", $"{level.Recall:P1}", $"{level.RecallAmongContacting:P1}", $"{level.Lift:0.0}");
+            {
+                table.AddRow(level.MinimumLevel, $"{level.Alerts:N0}", $"{level.TruePositives:N0}", $"{level.Precision:P1}", $"{level.Recall:P1}",
+                    $"{level.RecallAmongContacting:P1}", $"{level.Lift:0.0}", $"{level.MedianDaysBeforeChurn:0}");
+            }
             console.Write(table);
             return 0;
         }));

@@ -13,7 +13,9 @@ public sealed record LevelOutcomeMetrics(
     /// <summary>Recall among churners who made contact in the window: the part of churn communication signals can see.</summary>
     double? RecallAmongContacting,
     /// <summary>Precision divided by the base rate: how much likelier churn is after an alert than without knowing.</summary>
-    double? Lift);
+    double? Lift,
+    /// <summary>Median days from a correct alert to the churn date: the time the retention team had to act.</summary>
+    double? MedianDaysBeforeChurn);
 
 public sealed record WarningOutcomeReport(
     int HorizonDays,
@@ -45,6 +47,7 @@ public static class WarningOutcomeEvaluation
             var alerts = 0;
             var hits = 0;
             var contactingHits = 0;
+            var leadDays = new List<double>();
             for (var i = 0; i < outcomes.Count; i++)
             {
                 if (outcomes[i].Level < minimum)
@@ -53,6 +56,7 @@ public static class WarningOutcomeEvaluation
                 if (churned[i])
                 {
                     hits++;
+                    leadDays.Add((outcomes[i].ChurnedOn!.Value - outcomes[i].AsOf).TotalDays);
                     if (outcomes[i].HadRecentContact)
                         contactingHits++;
                 }
@@ -65,8 +69,16 @@ public static class WarningOutcomeEvaluation
                 precision,
                 churners == 0 ? null : Math.Round((double)hits / churners, 4),
                 contacting == 0 ? null : Math.Round((double)contactingHits / contacting, 4),
-                precision is { } p && baseRate > 0 ? Math.Round(p / baseRate, 2) : null));
+                precision is { } p && baseRate > 0 ? Math.Round(p / baseRate, 2) : null,
+                leadDays.Count == 0 ? null : Median(leadDays)));
         }
         return new WarningOutcomeReport(horizonDays, outcomes.Count, churners, contacting, Math.Round(baseRate, 4), levels);
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        var mid = values.Count / 2;
+        return Math.Round(values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2, 1);
     }
 }

@@ -37,5 +37,6 @@ public class WarningOutcomeEvaluationTests
         Assert.Equal(2 / 3.0, yellow.Recall!.Value, 3);
         Assert.Equal(1.0, yellow.RecallAmongContacting);
         Assert.Equal(1.0, report.Levels.Single(l => l.MinimumLevel == "Red+").Precision);
+        Assert.Equal(15, yellow.MedianDaysBeforeChurn); // hits churned 20 and 10 days after the alert
     }
 }
