@@ -20,7 +20,16 @@ public static class RtnApp
             .OrderBy(t => t.Name, StringComparer.Ordinal)
             .Select(t => (IVerbGroup)Activator.CreateInstance(t)!);
         foreach (var command in groups.SelectMany(g => g.Create()).OrderBy(c => c.Name, StringComparer.Ordinal))
+        {
+            // Areas may share a parent verb ("bench engine", "bench service"): merge their subcommands under one parent.
+            if (root.Subcommands.FirstOrDefault(c => c.Name == command.Name) is { } existing && command.Subcommands.Count > 0)
+            {
+                foreach (var sub in command.Subcommands.ToList())
+                    existing.Subcommands.Add(sub);
+                continue;
+            }
             root.Subcommands.Add(command);
+        }
         return root;
     }
 
