@@ -71,6 +71,7 @@ public sealed partial class SolutionValidator
 
         var model = CustomizationsModel.Read(customizations, manifest);
         CheckChoicePrefixes(model, manifest, report);
+        CheckColumnLimits(customizations, report);
         CheckRootComponents(model, manifest, report);
         CheckFiles(package, model, report);
         var references = new ReferenceChecker(model, manifest, options.KnownColumns, report);
@@ -160,6 +161,29 @@ public sealed partial class SolutionValidator
         {
             foreach (var value in set.Values.Where(v => v / 10000 != prefix))
                 report.Error("choice-prefix", $"choice '{set.Name}' value {value} does not start with the publisher's option value prefix {prefix}", set.Location);
+        }
+    }
+
+    /// <summary>Limits Dataverse enforces on column metadata; caught here, a bad datamodel.json never reaches an import.</summary>
+    private static void CheckColumnLimits(XDocument customizations, ValidationReport report)
+    {
+        foreach (var attribute in customizations.Root!.Element("Entities")?.Descendants("attributes").Elements("attribute") ?? [])
+        {
+            var name = attribute.Element("LogicalName")?.Value ?? "?";
+            var type = attribute.Element("Type")?.Value;
+            var location = CustomizationsModel.Line(attribute);
+            decimal? Number(string element) => decimal.TryParse(attribute.Element(element)?.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+            var (accuracy, min, max, maxLength) = (Number("Accuracy"), Number("MinValue"), Number("MaxValue"), Number("MaxLength"));
+            if (type == "decimal" && accuracy is < 0 or > 10)
+                report.Error("column", $"decimal column '{name}' has precision {accuracy}; Dataverse allows 0 to 10", location);
+            if (type == "money" && accuracy is < 0 or > 4)
+                report.Error("column", $"currency column '{name}' has precision {accuracy}; Dataverse allows 0 to 4", location);
+            if (type == "nvarchar" && maxLength is < 1 or > 4000)
+                report.Error("column", $"text column '{name}' has maximum length {maxLength}; Dataverse allows 1 to 4000", location);
+            if (type == "ntext" && maxLength is < 1 or > 1048576)
+                report.Error("column", $"multiline text column '{name}' has maximum length {maxLength}; Dataverse allows 1 to 1048576", location);
+            if (min is not null && max is not null && min > max)
+                report.Error("column", $"column '{name}' has a minimum ({min}) above its maximum ({max})", location);
         }
     }
 

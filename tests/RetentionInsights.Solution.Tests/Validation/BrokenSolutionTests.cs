@@ -296,4 +296,13 @@ public sealed class BrokenSolutionTests(PackedSolution packed)
 
         Assert.Contains(report.Warnings, w => w.Code == "step" && w.Message.Contains("every update", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Validate_DecimalPrecisionBeyondDataverseLimits_ReportsTheColumn()
+    {
+        var report = Broken(doc => doc.Descendants("attributes").Elements("attribute").First(a => a.Element("LogicalName")!.Value == "rtn_churnprobability")
+            .Element("Accuracy")!.Value = "12");
+
+        Assert.Contains(report.Errors, e => e.Code == "column" && e.Message.Contains("rtn_churnprobability", StringComparison.Ordinal));
+    }
 }
