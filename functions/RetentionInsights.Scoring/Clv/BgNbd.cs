@@ -42,7 +42,7 @@ public static class BgNbd
     }
 
     /// <summary>Maximum-likelihood fit over log-parameters, started from method-of-moments-like values.</summary>
-    public static BgNbdFit Fit(IReadOnlyList<RfmSummary> data)
+    public static BgNbdFit Fit(IReadOnlyList<RfmSummary> data, int maxEvaluations = 40_000)
     {
         if (data.Count == 0)
             throw new ArgumentException("BG/NBD needs at least one customer.", nameof(data));
@@ -63,7 +63,7 @@ public static class BgNbd
 
         var meanRate = data.Sum(d => d.Frequency) / Math.Max(1e-9, data.Sum(d => d.Age));
         var start = new[] { Math.Log(1.0), Math.Log(1.0 / Math.Max(meanRate, 1e-6)), Math.Log(1.0), Math.Log(1.0) };
-        var result = Optimizer.Minimize(Negative, start);
+        var result = Optimizer.Minimize(Negative, start, maxEvaluations: maxEvaluations);
         var p = result.Minimum.Select(Math.Exp).ToArray();
         return new BgNbdFit(new BgNbdParameters(p[0], p[1], p[2], p[3], unit), -result.Value, data.Count, result.Evaluations, result.Converged);
     }

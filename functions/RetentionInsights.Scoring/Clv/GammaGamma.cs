@@ -24,7 +24,7 @@ public static class GammaGamma
     }
 
     /// <summary>Fits on customers with x &gt; 0 and a positive mean spend; others carry no spend information.</summary>
-    public static GammaGammaFit Fit(IReadOnlyList<RfmSummary> data)
+    public static GammaGammaFit Fit(IReadOnlyList<RfmSummary> data, int maxEvaluations = 40_000)
     {
         var repeaters = data.Where(d => d.Frequency > 0 && d.MeanSpend > 0).ToArray();
         if (repeaters.Length < 3)
@@ -38,7 +38,7 @@ public static class GammaGamma
             return -sum;
         }
         var mean = repeaters.Average(c => c.MeanSpend);
-        var result = Optimizer.Minimize(Negative, [0.0, Math.Log(2.0), Math.Log(mean)]);
+        var result = Optimizer.Minimize(Negative, [0.0, Math.Log(2.0), Math.Log(mean)], maxEvaluations: maxEvaluations);
         var v = result.Minimum.Select(Math.Exp).ToArray();
         return new GammaGammaFit(new GammaGammaParameters(v[0], v[1], v[2]), -result.Value, repeaters.Length, result.Evaluations, result.Converged);
     }
