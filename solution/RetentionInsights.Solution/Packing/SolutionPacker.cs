@@ -64,6 +64,15 @@ public sealed class SolutionPacker(PackInputs inputs, DataModel model)
             roots.Add(Root(1, schemaName: table.LogicalName, behavior: 2));
         }
 
+        // A folder for a table the model does not ship would silently drop its forms and views.
+        var shipped = entities.CustomTables.Concat(entities.ExtendedStandardTables).Select(EntityXmlBuilder.SchemaName).ToHashSet(StringComparer.Ordinal);
+        var entitiesFolder = Path.Combine(src, "Entities");
+        foreach (var folder in Directory.Exists(entitiesFolder) ? Directory.GetDirectories(entitiesFolder) : [])
+        {
+            if (!shipped.Contains(Path.GetFileName(folder)))
+                throw new InvalidDataException($"{folder}: no table '{Path.GetFileName(folder)}' with custom columns in datamodel.json (expected one of {string.Join(", ", shipped.Order(StringComparer.Ordinal))}).");
+        }
+
         var optionSets = entities.GlobalOptionSets().ToList();
         roots.AddRange(optionSets.Select(o => Root(9, schemaName: (string)o.Attribute("Name")!)));
 

@@ -55,6 +55,17 @@ public sealed class PackerTests : IDisposable
     }
 
     [Fact]
+    public void Pack_ViewsForATableTheModelDoesNotShip_RefusesInsteadOfDroppingThem()
+    {
+        var src = CopySource();
+        Directory.Move(Path.Combine(src, "Entities", "Contact"), Path.Combine(src, "Entities", "Contacts"));
+
+        var error = Assert.Throws<InvalidDataException>(() => new SolutionPacker(RepositoryInputs with { SourceDirectory = src }, DataModel.Current).Pack(Path.Combine(temp, "out")));
+
+        Assert.Contains("Contacts", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Pack_StepWithAMessageWithoutKnownId_RefusesNamingTheStep()
     {
         var registrations = Path.Combine(temp, "registrations.json");
