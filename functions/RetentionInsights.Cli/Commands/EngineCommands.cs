@@ -53,13 +53,20 @@ public sealed class EngineCommands : IVerbGroup
         var asOf = AsOf();
         var horizon = new Option<int>("--horizon-days") { Description = "Churn horizon in days.", DefaultValueFactory = _ => 90 };
         var seed = new Option<int>("--seed") { Description = "Seed of the learner.", DefaultValueFactory = _ => 42 };
+        var bands = new Option<string>("--risk-bands") { Description = "Churn probability cut points for Medium,High,Critical.", DefaultValueFactory = _ => "0.05,0.12,0.25" };
         var json = Json();
         var command = new Command("train", "Train churn, CLV and offer models on stacked monthly snapshots; evaluate on a time-based holdout; save and promote if not worse.")
         {
-            db, models, asOf, horizon, seed, json,
+            db, models, asOf, horizon, seed, bands, json,
         };
         command.SetAction((r, ct) => RunAsync(async () =>
         {
+            var cuts = r.GetValue(bands)!.Split(',').Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
+                : throw new CliInputException($"--risk-bands: '{v}' is not a number.")).ToArray();
+            if (cuts.Length != 3)
+                throw new CliInputException("--risk-bands needs three cut points: medium,high,critical (e.g. 0.05,0.12,0.25).");
+            var riskBands = new RiskBands(cuts[0], cuts[1], cuts[2]);
+            riskBands.Validate();
             var clock = Stopwatch.StartNew();
             var (data, date) = Load(r.GetValue(db)!, r.GetValue(asOf));
             var sentiment = await MessageSentiment.ComputeAsync(new LexiconSentimentAnalyzer(), data.Histories, cancellationToken: ct);
@@ -70,6 +77,7 @@ public sealed class EngineCommands : IVerbGroup
             {
                 AsOf = date,
                 HorizonDays = r.GetValue(horizon),
+                RiskBands = riskBands,
                 Learner = new ChurnLearnerOptions { Seed = r.GetValue(seed) },
             }, sentiment, champion?.Model);
             using var buffer = new MemoryStream();

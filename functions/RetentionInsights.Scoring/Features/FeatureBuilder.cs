@@ -12,7 +12,8 @@ public static class FeatureBuilder
 {
     private const double DaysPerYear = 365.25;
     private const double NegativeSentiment = -0.2;
-    private const double StronglyNegativeSentiment = -0.5;
+    // On the built-in analyzer strongly negative messages score about -0.75 and mildly negative ones about -0.5.
+    private const double StronglyNegativeSentiment = -0.6;
     private const int LongCallMinutes = 15;
 
     private static readonly int Count = FeatureSchema.Count;
