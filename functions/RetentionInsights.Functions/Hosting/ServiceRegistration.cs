@@ -79,7 +79,10 @@ public static class ServiceRegistration
         {
             var path = options.LocalOrgPath
                 ?? throw new InvalidOperationException("No data store configured: set RTN_DB (local org path) or DATAVERSE_URL.");
-            services.AddSingleton(new LocalOrgStore(path));
+            var local = new LocalOrgStore(path);
+            // A generated org stops at its generation date: score it as of that day, not as of the wall clock.
+            options.AsOf ??= local.GeneratedUntil;
+            services.AddSingleton(local);
             services.AddSingleton<IRetentionStore>(sp => sp.GetRequiredService<LocalOrgStore>());
         }
 

@@ -31,6 +31,16 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
 
     public string Kind => "local-org";
 
+    /// <summary>The "today" of a generated org (its generator.until), which scoring uses when no as-of date is set.</summary>
+    public DateTime? GeneratedUntil
+    {
+        get
+        {
+            using var connection = OpenConnection();
+            return LocalOrgDatabase.GetInfo(connection, "generator.until") is { } until ? StorageFormat.ParseDateTime(until) : null;
+        }
+    }
+
     public string Path { get; }
 
     /// <summary>Opens a pooled connection (for the service's own bookkeeping tables in the same file).</summary>

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using RetentionInsights.Functions.Benchmarks;
+using RetentionInsights.Functions.Hosting;
+
+namespace RetentionInsights.Cli.Commands;
+
+/// <summary>`rtn serve` (the scoring service without the Functions host) and `rtn bench service`.</summary>
+public sealed class ServiceCommands : IVerbGroup
+{
+    public const string HarnessFolder = "pcf-controls/RetentionInsightsPanel/out/harness";
+
+    public IEnumerable<Command> Create()
+    {
+        yield return Serve();
+        var bench = new Command("bench", "Benchmarks that print JSON.");
+        bench.Subcommands.Add(BenchService());
+        yield return bench;
+    }
+
+    private static Command Serve()
+    {
+        var db = new Option<string>("--db") { Description = "Local org database (SQLite).", Required = true };
+        var models = new Option<string>("--models") { Description = "Model store folder.", Required = true };
+        var urls = new Option<string>("--urls") { Description = "Where to listen, e.g. http://127.0.0.1:7071.", DefaultValueFactory = _ => "http://127.0.0.1:7071" };
+        var demo = new Option<bool>("--demo") { Description = $"Also serve the contact-form preview ({HarnessFolder}) at \"/\"." };
+        var asOf = new Option<string?>("--as-of") { Description = "Score as of this date (yyyy-MM-dd); default: the generated org's end date, else today." };
+        var command = new Command("serve", "Run the scoring service (same app as the Azure Functions custom handler). Needs RTN_API_KEY.") { db, models, urls, demo, asOf };
+        command.SetAction((r, ct) => ServeAsync(r.GetValue(db)!, r.GetValue(models)!, r.GetValue(urls)!, r.GetValue(demo), r.GetValue(asOf), ct));
+        return command;
+    }
+
+    private static async Task<int> ServeAsync(string db, string models, string urls, bool demo, string? asOf, CancellationToken ct)
+    {
+        var key = Environment.GetEnvironmentVariable("RTN_API_KEY");
+        if (string.IsNullOrWhiteSpace(key))
+            return Fail("RTN_API_KEY is not set. The service refuses to run without a key: export RTN_API_KEY=$(openssl rand -hex 24) and try again.");
+        if (!File.Exists(db))
+            return Fail($"--db: no local org at '{db}'. Create one with: rtn generate --db {db}");
+        if (!Uri.TryCreate(urls, UriKind.Absolute, out var listen) || listen.Scheme != "http" && listen.Scheme != "https")
+            return Fail($"--urls: '{urls}' is not a URL like http://127.0.0.1:7071.");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Retention:LocalOrgPath"] = Path.GetFullPath(db),
+            ["Retention:ModelsPath"] = Path.GetFullPath(models),
+        };
+        if (asOf is not null)
+            settings["Retention:AsOf"] = CliSupport.ParseDate(asOf, "--as-of").ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        if (demo)
+        {
+            var root = ServiceHost.FindRepositoryRoot(AppContext.BaseDirectory) ?? ServiceHost.FindRepositoryRoot(Environment.CurrentDirectory);
+            var folder = root is null ? null : Path.Combine(root, HarnessFolder);
+            if (folder is null || !Directory.Exists(folder))
+                return Fail($"--demo: the preview harness is not built ({HarnessFolder}); build the PCF control first (see README).");
+            settings["Retention:DemoFolder"] = folder;
+        }
+        try
+        {
+            await using var app = ServiceHost.Build(settings, urls);
+            await app.StartAsync(ct);
+            Console.Error.WriteLine($"Retention Insights service listening on {urls}");
+            Console.Error.WriteLine($"  API:    {urls.TrimEnd('/')}/api/health   (send the key as x-functions-key or ?code=)");
+            if (demo)
+                Console.Error.WriteLine($"  Preview: {urls.TrimEnd('/')}/");
+            Console.Error.WriteLine("Press Ctrl+C to stop.");
+            await app.WaitForShutdownAsync(ct);
+            return 0;
+        }
+        catch (InvalidOperationException e)
+        {
+            return Fail(e.Message);
+        }
+        catch (IOException e)
+        {
+            return Fail($"--urls: cannot listen on {urls}: {e.Message}");
+        }
+    }
+
+    private static Command BenchService()
+    {
+        var db = new Option<string?>("--db") { Description = "Org to use; generated first when the file does not exist (default: a temporary file)." };
+        var models = new Option<string?>("--models") { Description = "Model store; a champion is trained first when it has none (default: a temporary folder)." };
+        var contacts = new Option<int>("--contacts") { Description = "Contacts when generating.", DefaultValueFactory = _ => 5000 };
+        var seed = new Option<int>("--seed") { Description = "Generator seed.", DefaultValueFactory = _ => 42 };
+        var events = new Option<int>("--events") { Description = "Webhook events per measurement.", DefaultValueFactory = _ => 1000 };
+        var command = new Command("service", "Webhook events per second and p50/p95/p99 latency (in-process and loopback HTTP) and Dataverse write calls per 1,000 unchanged contacts; prints JSON.")
+        {
+            db, models, contacts, seed, events,
+        };
+        command.SetAction(async (r, ct) =>
+        {
+            var n = r.GetValue(contacts);
+            if (n < 100 || r.GetValue(events) < 10)
+                return Fail("--contacts must be at least 100 and --events at least 10.");
+            var path = r.GetValue(db) ?? Path.Combine(Path.GetTempPath(), $"rtn-bench-service-{n}-{r.GetValue(seed)}.db");
+            var modelPath = r.GetValue(models) ?? Path.Combine(Path.GetTempPath(), $"rtn-bench-service-{n}-{r.GetValue(seed)}-models");
+            var progress = new Progress<string>(m => Console.Error.WriteLine(m));
+            try
+            {
+                await ServiceBenchmark.PrepareAsync(path, modelPath, n, r.GetValue(seed), progress, ct);
+                var result = await ServiceBenchmark.RunAsync(path, modelPath, r.GetValue(events), progress, ct);
+                CliSupport.WriteJson(new { database = path, models = modelPath, result });
+                return 0;
+            }
+            catch (InvalidOperationException e)
+            {
+                return Fail(e.Message);
+            }
+        });
+        return command;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return CliSupport.BadInput;
+    }
+}

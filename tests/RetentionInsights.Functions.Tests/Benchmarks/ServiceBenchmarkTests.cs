@@ -1,0 +1,26 @@
+using RetentionInsights.Functions.Benchmarks;
+using RetentionInsights.Functions.Tests.Support;
+
+namespace RetentionInsights.Functions.Tests.Benchmarks;
+
+[Collection(ServiceTests.Name)]
+public sealed class ServiceBenchmarkTests(ServiceFixture fixture)
+{
+    [Fact]
+    public async Task Run_SmallOrg_ReportsLatenciesAndNoDataverseWritesForUnchangedContacts()
+    {
+        var db = fixture.CopyOrg();
+
+        var result = await ServiceBenchmark.RunAsync(db, fixture.ModelsPath, events: 20);
+
+        Assert.Equal(fixture.ChampionVersion, result.ModelVersion);
+        Assert.Equal(20, result.InProcess.Events);
+        Assert.Equal(20, result.LoopbackHttp.Events);
+        Assert.True(result.InProcess.P50Ms <= result.InProcess.P95Ms && result.InProcess.P95Ms <= result.InProcess.P99Ms);
+        Assert.True(result.LoopbackHttp.EventsPerSecond > 0);
+        // First pass writes the customers not yet scored; the second pass finds nothing changed and sends nothing.
+        Assert.True(result.DataverseWriteCallsFirstPass > 0);
+        Assert.Equal(0, result.DataverseWriteCallsPer1000Unchanged);
+        Assert.Equal(0, result.LocalWritesPer1000Unchanged);
+    }
+}
