@@ -285,4 +285,17 @@ public sealed class SolutionBuildTests(PackedSolution packed)
         // A reference the validator cannot check is a warning; in our own zip every one must be checkable.
         Assert.DoesNotContain(report.Warnings, w => w.Code is "reference-unverified" or "type-mismatch" or "step");
     }
+
+    [Theory]
+    [InlineData("rtn_ScoringEndpointUrl", "100000000")] // String
+    [InlineData("rtn_ScoringApiKey", "100000005")] // Secret: a Key Vault reference per environment
+    public void BuildSh_EnvironmentVariables_HaveTheirTypesAndAreRequiredAtImport(string name, string type)
+    {
+        var definition = ZipEditor.Xml(packed.ManagedZip, $"environmentvariabledefinitions/{name}/environmentvariabledefinition.xml").Root!;
+
+        Assert.Equal(name, (string)definition.Attribute("schemaname")!);
+        Assert.Equal(type, definition.Element("type")!.Value);
+        Assert.Equal("1", definition.Element("isrequired")!.Value);
+        Assert.Null(definition.Element("defaultvalue"));
+    }
 }
