@@ -63,6 +63,11 @@ public sealed class EntityXmlBuilder(DataModel model)
         ["salesorderdetail"] = "SalesOrderDetail",
     };
 
+    /// <remarks>
+    /// Custom tables and columns keep their lower-case logical names as schema names on purpose: Web API navigation
+    /// properties are named after the lookup's schema name, and the PCF control and the service address them as
+    /// <c>rtn_offerid</c> / <c>_rtn_offerid_value</c> (pcf-controls contract).
+    /// </remarks>
     public static string SchemaName(TableDefinition table) => table.Custom
         ? table.LogicalName
         : StandardSchemaNames.GetValueOrDefault(table.LogicalName) ?? throw new InvalidDataException(
