@@ -1,0 +1,113 @@
+using RetentionInsights.Data.Metadata;
+using RetentionInsights.Data.Records;
+using RetentionInsights.Functions.Scoring;
+using RetentionInsights.Functions.Stores;
+
+namespace RetentionInsights.Functions.Tests.Scoring;
+
+public sealed class ChangeDetectorTests
+{
+    private static readonly DateTime Now = new(2026, 11, 1, 8, 0, 0, DateTimeKind.Utc);
+    private static readonly Guid Contact = Guid.NewGuid();
+    private static readonly Guid OfferA = Guid.NewGuid();
+    private static readonly Guid OfferB = Guid.NewGuid();
+
+    private static ContactScores Scores(double? p, int? band = Names.Choices.RiskMedium, string? model = "v1") =>
+        new(Contact, p, null, band, p is null ? null : 120.00m, p is null ? null : 300.00m, p is null ? null : 0.9, p is null ? null : Names.Choices.SegmentMedium,
+            p is null ? null : "Contract ends soon", null, p is null ? null : Now.AddDays(-1), model);
+
+    private static ContactState State(ContactScores scores, bool optOut = false, params RecommendationRecord[] recs) =>
+        new(Contact, "Test Contact", optOut, scores, recs.Select(r => new StoredRecommendation(r, "Offer", Names.Choices.OfferDiscount)).ToList(), null);
+
+    private static RecommendationRecord Proposed(Guid offer, int rank, double p = 0.3) =>
+        new(Guid.NewGuid(), Contact, offer, rank, p, 50m, "reason", Names.Choices.RecommendationProposed, Now.AddDays(-1), null, Names.Choices.ChannelPhone, "v1");
+
+    private static ScoringOutcome Outcome(double p, params ProposedOffer[] offers) => new(Scores(p) with { ScoredOn = Now }, offers, null);
+
+    [Fact]
+    public void Diff_SameValuesAtColumnPrecision_WritesNothing()
+    {
+        var state = State(Scores(0.12345), recs: Proposed(OfferA, 1));
+
+        var change = ChangeDetector.Diff(state, Outcome(0.12347, new ProposedOffer(OfferA, 1, 0.30001, 50.001m, "reason", Names.Choices.ChannelPhone)), Now);
+
+        Assert.True(change.IsEmpty);
+    }
+
+    [Fact]
+    public void Diff_ProbabilityMoved_WritesItWithThePreviousValueAndTheScoringDate()
+    {
+        var change = ChangeDetector.Diff(State(Scores(0.10)), Outcome(0.25), Now);
+
+        Assert.Equal(0.25, change.ContactColumns[Names.Contact.ChurnProbability]);
+        Assert.Equal(0.10, change.ContactColumns[Names.Contact.PreviousChurnProbability]);
+        Assert.Equal(Now, change.ContactColumns[Names.Contact.ScoredOn]);
+        Assert.False(change.ContactColumns.ContainsKey(Names.Contact.Clv12m));
+        Assert.False(change.ContactColumns.ContainsKey(Names.Contact.ModelVersion));
+    }
+
+    [Fact]
+    public void Diff_NewTopThree_KeepsTheSameOfferRecordExpiresTheDroppedAndCreatesTheNew()
+    {
+        var kept = Proposed(OfferA, 2);
+        var dropped = Proposed(OfferB, 1);
+        var fresh = Guid.NewGuid();
+
+        var change = ChangeDetector.Diff(State(Scores(0.1), recs: [kept, dropped]), Outcome(0.1,
+            new ProposedOffer(OfferA, 1, 0.3, 50m, "reason", Names.Choices.ChannelPhone),
+            new ProposedOffer(fresh, 2, 0.2, 40m, "new", Names.Choices.ChannelEmail)), Now);
+
+        Assert.Equal(kept.Id, Assert.Single(change.UpdateRecommendations).Id);
+        Assert.Equal(1, change.UpdateRecommendations[0].Rank);
+        Assert.Equal([dropped.Id], change.ExpireRecommendations);
+        var created = Assert.Single(change.CreateRecommendations);
+        Assert.Equal(fresh, created.OfferId);
+        Assert.Equal(Names.Choices.RecommendationProposed, created.Status);
+    }
+
+    [Fact]
+    public void Diff_ProfilingOptOut_ClearsEveryScoreAndExpiresProposals()
+    {
+        var proposal = Proposed(OfferA, 1);
+
+        var change = ChangeDetector.Diff(State(Scores(0.4), optOut: true, recs: proposal), outcome: null, Now);
+
+        Assert.All(change.ContactColumns.Values, Assert.Null);
+        Assert.Contains(Names.Contact.ChurnProbability, change.ContactColumns.Keys);
+        Assert.Contains(Names.Contact.ChurnReasons, change.ContactColumns.Keys);
+        Assert.Equal([proposal.Id], change.ExpireRecommendations);
+    }
+
+    [Fact]
+    public void Diff_NoChampionModel_WritesNothing()
+    {
+        Assert.True(ChangeDetector.Diff(State(Scores(null)), outcome: null, Now).IsEmpty);
+    }
+
+    [Fact]
+    public void Diff_AlertRaisedThenCalmer_CreatesOnceAndNeverLoosensTheDeadline()
+    {
+        var alert = new ProposedAlert(Names.Choices.WarningOrange, "• angry", -0.6, Now.AddHours(4));
+        var first = ChangeDetector.Diff(State(Scores(0.1)), Outcome(0.1) with { Alert = alert, AlertEvaluated = true }, Now);
+        var created = first.CreateAlert!;
+        var open = State(Scores(0.1)) with { OpenAlert = created };
+
+        var calmer = ChangeDetector.Diff(open, Outcome(0.1) with { Alert = alert with { Level = Names.Choices.WarningYellow, Signals = "• calmer", DueBy = Now.AddHours(24) }, AlertEvaluated = true }, Now);
+
+        Assert.Equal(Names.Choices.WarningOrange, created.Level);
+        Assert.Equal(Names.Choices.AlertOpen, created.Status);
+        Assert.Equal(Names.Choices.WarningOrange, calmer.UpdateAlert!.Level);
+        Assert.Equal(created.DueBy, calmer.UpdateAlert.DueBy);
+        Assert.Null(calmer.CreateAlert);
+    }
+
+    [Fact]
+    public void Diff_NoEarlyWarningEvaluation_LeavesTheStoredLevelAlone()
+    {
+        var stored = Scores(0.1) with { EarlyWarningLevel = Names.Choices.WarningRed };
+
+        var change = ChangeDetector.Diff(State(stored), Outcome(0.1) with { AlertEvaluated = false }, Now);
+
+        Assert.False(change.ContactColumns.ContainsKey(Names.Contact.EarlyWarningLevel));
+    }
+}
