@@ -104,14 +104,14 @@ public static class TrainingReport
         return Frame(body, "mean predicted probability", "observed churn rate");
     }
 
-    private static string Bars((string Label, double Value)[] bars, string yLabel)
+    private static string Bars((string Label, double Value)[] bars, string yLabel, bool showValues = true)
     {
         var max = Math.Max(1e-9, bars.Max(b => b.Value));
         var width = (W - 2 * Pad) / (double)bars.Length;
         var body = string.Concat(bars.Select((b, i) =>
             $"<rect x=\"{F(Pad + i * width + 2)}\" y=\"{F(Y(b.Value / max))}\" width=\"{F(width - 4)}\" height=\"{F(b.Value / max * (H - 2 * Pad))}\" fill=\"#0a64ad\"/>" +
             $"<text x=\"{F(Pad + (i + 0.5) * width)}\" y=\"{H - Pad + 12}\" text-anchor=\"middle\">{E(b.Label)}</text>" +
-            $"<text x=\"{F(Pad + (i + 0.5) * width)}\" y=\"{F(Y(b.Value / max) - 3)}\" text-anchor=\"middle\">{b.Value.ToString("0.0", CultureInfo.InvariantCulture)}</text>"));
+            (showValues ? $"<text x=\"{F(Pad + (i + 0.5) * width)}\" y=\"{F(Y(b.Value / max) - 3)}\" text-anchor=\"middle\">{b.Value.ToString("0.0", CultureInfo.InvariantCulture)}</text>" : "")));
         return Frame(body, "", yLabel);
     }
 
@@ -135,7 +135,7 @@ public static class TrainingReport
         var counts = new double[bins];
         foreach (var v in values)
             counts[Math.Clamp((int)(v / Math.Max(top, 1e-9) * bins), 0, bins - 1)]++;
-        var bars = counts.Select((c, i) => (i % 5 == 0 ? F(top * i / bins) : "", c)).ToArray();
-        return Bars(bars, "customers") + $"<div>total {values.Sum().ToString("N0", CultureInfo.InvariantCulture)} € · median {sorted[sorted.Length / 2].ToString("N0", CultureInfo.InvariantCulture)} €</div>";
+        var bars = counts.Select((c, i) => (i % 5 == 0 ? (top * i / bins).ToString("N0", CultureInfo.InvariantCulture) : "", c)).ToArray();
+        return Bars(bars, "customers", showValues: false) + $"<div>total {values.Sum().ToString("N0", CultureInfo.InvariantCulture)} € · median {sorted[sorted.Length / 2].ToString("N0", CultureInfo.InvariantCulture)} €</div>";
     }
 }
