@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using RetentionInsights.Data.Metadata;
 using RetentionInsights.Solution.Validation;
 using Spectre.Console;
@@ -14,6 +16,9 @@ public sealed class SolutionCommands : IVerbGroup
         solution.Subcommands.Add(Validate());
         yield return solution;
     }
+
+    // Findings quote XML element names; keep "<attribute>" readable instead of "\u003Cattribute\u003E" (stdout is not HTML).
+    private static readonly JsonSerializerOptions ReadableJson = new(CliSupport.Json) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static Command Validate()
     {
@@ -42,7 +47,7 @@ public sealed class SolutionCommands : IVerbGroup
             });
             var report = validator.Validate(path);
             if (r.GetValue(json))
-                CliSupport.WriteJson(ValidationJson.From(report));
+                Console.Out.WriteLine(JsonSerializer.Serialize(ValidationJson.From(report), ReadableJson));
             else
                 Print(report);
             return report.HasErrors ? 1 : 0;
