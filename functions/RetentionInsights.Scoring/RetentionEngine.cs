@@ -70,6 +70,7 @@ public sealed class RetentionEngine
     {
         var loaded = await ModelRegistry.LoadChampionAsync(store, (meta, stream) =>
         {
+            // ML.NET reads the zip with seeks; Blob download streams cannot seek, so buffer first (models are a few hundred kB).
             using var buffer = new MemoryStream();
             stream.CopyTo(buffer);
             buffer.Position = 0;
