@@ -72,6 +72,7 @@ public sealed partial class SolutionValidator
         var model = CustomizationsModel.Read(customizations, manifest);
         CheckChoicePrefixes(model, manifest, report);
         CheckColumnLimits(customizations, report);
+        CheckPublisherPrefix(package, model, manifest, report);
         CheckRootComponents(model, manifest, report);
         CheckFiles(package, model, report);
         var references = new ReferenceChecker(model, manifest, options.KnownColumns, report);
@@ -162,6 +163,24 @@ public sealed partial class SolutionValidator
             foreach (var value in set.Values.Where(v => v / 10000 != prefix))
                 report.Error("choice-prefix", $"choice '{set.Name}' value {value} does not start with the publisher's option value prefix {prefix}", set.Location);
         }
+    }
+
+    /// <summary>
+    /// New components should carry the publisher's prefix. Only a warning: a solution may legitimately contain
+    /// components another publisher created (Microsoft's ExportDataUsingFetchXmlToAnnotation sample does).
+    /// </summary>
+    private static void CheckPublisherPrefix(SolutionPackage package, CustomizationsModel model, ManifestInfo manifest, ValidationReport report)
+    {
+        if (manifest.Prefix is not { } prefix)
+            return;
+        bool Prefixed(string name) => name.StartsWith(prefix + "_", StringComparison.OrdinalIgnoreCase);
+        foreach (var entity in model.Entities.Where(e => e.FullyDescribed && !Prefixed(e.SchemaName)))
+            report.Warning("prefix", $"table '{entity.SchemaName}' lacks the publisher prefix '{prefix}_'");
+        foreach (var column in model.Entities.SelectMany(e => e.Columns.Values).Where(c => c.IsCustom && !Prefixed(c.Name)))
+            report.Warning("prefix", $"custom column '{column.Entity}.{column.Name}' lacks the publisher prefix '{prefix}_'");
+        foreach (var folder in package.Paths.Where(p => p.StartsWith("customapis/", StringComparison.OrdinalIgnoreCase) || p.StartsWith("environmentvariabledefinitions/", StringComparison.OrdinalIgnoreCase))
+                     .Select(p => p.Split('/')[1]).Distinct(StringComparer.OrdinalIgnoreCase).Where(n => !Prefixed(n)))
+            report.Warning("prefix", $"'{folder}' lacks the publisher prefix '{prefix}_'");
     }
 
     /// <summary>Limits Dataverse enforces on column metadata; caught here, a bad datamodel.json never reaches an import.</summary>

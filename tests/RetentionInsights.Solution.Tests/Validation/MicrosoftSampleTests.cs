@@ -56,4 +56,13 @@ public sealed class MicrosoftSampleTests
         Assert.Contains(report.Warnings, w => w.Code == "managed-flag");
         Assert.DoesNotContain(report.Errors, e => e.Code == "managed-flag");
     }
+
+    [Fact]
+    public void Validate_SampleShippingAnotherPublishersCustomApis_OnlyWarnsAboutThePrefix()
+    {
+        var report = PackedSolution.Validator().Validate(Path.Combine(Paths.SampleSolutions, "ExportDataUsingFetchXmlToAnnotation_1_0_0_0_managed.zip"));
+
+        Assert.Contains(report.Warnings, w => w.Code == "prefix" && w.Message.Contains("sample_ExportDataUsingFetchXmlToAnnotation", StringComparison.Ordinal));
+        Assert.False(report.HasErrors);
+    }
 }
