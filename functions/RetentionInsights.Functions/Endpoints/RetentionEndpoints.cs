@@ -156,7 +156,15 @@ public static class RetentionEndpoints
         {
             throw RequestProblemException.BadRequest(e.Message);
         }
-        var result = await coordinator.ProcessChunkAsync(chunk, ct);
+        ChunkResult result;
+        try
+        {
+            result = await coordinator.ProcessChunkAsync(chunk, ct);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new RequestProblemException(StatusCodes.Status422UnprocessableEntity, "Unknown chunk", e.Message);
+        }
         return Results.Ok(InvocationPayload.Response([$"chunk {result.Chunk} of {result.BatchId}: {result.Rescored} rescored, {result.Writes} writes"], result));
     }
 

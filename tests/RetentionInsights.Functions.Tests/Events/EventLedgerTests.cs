@@ -1,0 +1,73 @@
+using RetentionInsights.Functions.Events;
+using RetentionInsights.Functions.State;
+
+namespace RetentionInsights.Functions.Tests.Events;
+
+public sealed class EventLedgerTests : IDisposable
+{
+    private readonly string _db = Path.Combine(Path.GetTempPath(), "rtn-ledger-" + Guid.NewGuid().ToString("N") + ".db");
+
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now = start;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public async Task TryBegin_SecondDeliveryWhileFirstIsProcessing_IsInProgress_AndAfterCompletionADuplicate()
+    {
+        var ledger = new EventLedger(new SqliteStateStore(_db), new ManualClock(DateTimeOffset.UnixEpoch));
+
+        var first = await ledger.TryBeginAsync("e1", CancellationToken.None);
+        var concurrent = await ledger.TryBeginAsync("e1", CancellationToken.None);
+        await ledger.CompleteAsync("e1", "scored: 3 write(s)", CancellationToken.None);
+        var redelivered = await ledger.TryBeginAsync("e1", CancellationToken.None);
+
+        Assert.Equal(LedgerClaim.Begun, first.Claim);
+        Assert.Equal(LedgerClaim.InProgress, concurrent.Claim);
+        Assert.Equal((LedgerClaim.Duplicate, "scored: 3 write(s)"), redelivered);
+    }
+
+    [Fact]
+    public async Task TryBegin_AfterAFailedAttempt_LetsTheRedeliveryProcessIt()
+    {
+        var ledger = new EventLedger(new SqliteStateStore(_db), new ManualClock(DateTimeOffset.UnixEpoch));
+        await ledger.TryBeginAsync("e2", CancellationToken.None);
+
+        await ledger.AbandonAsync("e2", CancellationToken.None);
+
+        Assert.Equal(LedgerClaim.Begun, (await ledger.TryBeginAsync("e2", CancellationToken.None)).Claim);
+    }
+
+    [Fact]
+    public async Task TryBegin_WorkerDiedMidEvent_ClaimExpiresAfterTheLease()
+    {
+        var clock = new ManualClock(DateTimeOffset.UnixEpoch);
+        var ledger = new EventLedger(new SqliteStateStore(_db), clock);
+        await ledger.TryBeginAsync("e3", CancellationToken.None);
+
+        clock.Now += EventLedger.Lease - TimeSpan.FromSeconds(1);
+        var stillHeld = await ledger.TryBeginAsync("e3", CancellationToken.None);
+        clock.Now += TimeSpan.FromSeconds(2);
+        var takenOver = await ledger.TryBeginAsync("e3", CancellationToken.None);
+
+        Assert.Equal(LedgerClaim.InProgress, stillHeld.Claim);
+        Assert.Equal(LedgerClaim.Begun, takenOver.Claim);
+    }
+
+    [Fact]
+    public async Task TryBegin_ManyConcurrentDeliveries_ExactlyOneBegins()
+    {
+        var ledger = new EventLedger(new SqliteStateStore(_db), TimeProvider.System);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => ledger.TryBeginAsync("e4", CancellationToken.None))));
+
+        Assert.Equal(1, claims.Count(c => c.Claim == LedgerClaim.Begun));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_db);
+    }
+}
