@@ -114,6 +114,34 @@ public sealed class DataverseStoreTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Query_TransientServerError_IsRetriedByTheResiliencePipeline()
+    {
+        var db = fixture.CopyOrg();
+        var (store, server, delay, provider, _) = Create(db);
+        using var _ = provider;
+        server.FailNext(1, System.Net.HttpStatusCode.ServiceUnavailable);
+
+        var offers = await store.LoadOfferCatalogueAsync(CancellationToken.None);
+
+        Assert.NotEmpty(offers);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Empty(delay.Waits); // back-off, not a service-protection pause
+    }
+
+    [Fact]
+    public async Task Query_BadRequest_IsNotRetriedAndCarriesTheDataverseMessage()
+    {
+        var db = fixture.CopyOrg();
+        var (store, server, _, provider, _) = Create(db);
+        using var _ = provider;
+
+        var error = await Assert.ThrowsAsync<DataverseException>(() => store.Client.QueryAsync("nosuchset?$select=x").ToListAsync().AsTask());
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, error.Status);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
     public async Task Query_ThrottledBeyondTheRetryBudget_SurfacesTheServiceProtectionError()
     {
         var db = fixture.CopyOrg();

@@ -56,6 +56,16 @@ public sealed partial class ODataTestServer : HttpMessageHandler
     public int BatchRequests { get; private set; }
     public int BatchOperations { get; private set; }
 
+    /// <summary>The next <paramref name="count"/> requests fail with <paramref name="status"/> (e.g. 503 from a busy web server).</summary>
+    public void FailNext(int count, HttpStatusCode status)
+    {
+        _fail = count;
+        _failStatus = status;
+    }
+
+    private int _fail;
+    private HttpStatusCode _failStatus;
+
     /// <summary>The next <paramref name="count"/> requests get 429 with Retry-After: <paramref name="seconds"/>.</summary>
     public void ThrottleNext(int count, int seconds)
     {
@@ -76,6 +86,11 @@ public sealed partial class ODataTestServer : HttpMessageHandler
             PreferHeaders.AddRange(request.Headers.TryGetValues("Prefer", out var prefer) ? prefer : []);
             if (request.Headers.Authorization is not { Scheme: "Bearer" })
                 return Error(HttpStatusCode.Unauthorized, "0x80072560", "No bearer token.");
+            if (_fail > 0)
+            {
+                _fail--;
+                return Error(_failStatus, "0x80040216", "An unexpected error occurred.");
+            }
             if (_throttle > 0)
             {
                 _throttle--;
