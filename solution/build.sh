@@ -52,8 +52,9 @@ if stale "$TOOL" "$ROOT/solution/RetentionInsights.Solution" "$ROOT/functions/Re
 fi
 
 log "packing into $OUT"
-mapfile -t zips < <(dotnet "$TOOL" pack --repo "$ROOT" --out "$OUT")
+packed=$(dotnet "$TOOL" pack --repo "$ROOT" --out "$OUT") || { log "packing failed"; exit 1; }
+mapfile -t zips <<< "$packed"
 unmanaged=${zips[0]}; managed=${zips[1]}
-dotnet "$TOOL" validate "$unmanaged" --expect unmanaged >&2
-dotnet "$TOOL" validate "$managed" --expect managed >&2
+dotnet "$TOOL" validate "$unmanaged" --expect unmanaged --quiet >&2
+dotnet "$TOOL" validate "$managed" --expect managed --quiet >&2
 printf '%s\n' "$unmanaged" "$managed"

@@ -7,7 +7,7 @@ namespace RetentionInsights.Solution;
 /// <summary>
 /// Entry point of the packer/validator executable used by solution/build.sh:
 ///   pack --repo DIR --out DIR [--pcf DIR] [--plugin-dll FILE] [--registrations FILE]
-///   validate ZIP... [--schemas DIR] [--expect managed|unmanaged]
+///   validate ZIP... [--schemas DIR] [--expect managed|unmanaged] [--quiet]
 /// Exit codes: 0 ok, 1 validation errors, 2 bad input.
 /// </summary>
 public static class SolutionTool
@@ -33,7 +33,7 @@ public static class SolutionTool
     private static int Usage()
     {
         Console.Error.WriteLine("usage: RetentionInsights.Solution pack --repo DIR --out DIR [--pcf DIR] [--plugin-dll FILE] [--registrations FILE]");
-        Console.Error.WriteLine("       RetentionInsights.Solution validate ZIP... [--schemas DIR] [--expect managed|unmanaged]");
+        Console.Error.WriteLine("       RetentionInsights.Solution validate ZIP... [--schemas DIR] [--expect managed|unmanaged] [--quiet]");
         return 2;
     }
 
@@ -75,7 +75,8 @@ public static class SolutionTool
         foreach (var zip in options.Positional)
         {
             var report = validator.Validate(zip);
-            foreach (var finding in report.Findings)
+            // --quiet (build.sh) lists errors only; warnings are counted, `rtn solution validate` shows them.
+            foreach (var finding in options.Flag("--quiet") ? report.Errors : report.Findings)
                 Console.WriteLine($"{report.ZipName}: {finding}");
             Console.WriteLine($"{report.ZipName}: {report.Errors.Count()} error(s), {report.Warnings.Count()} warning(s)");
             failed |= report.HasErrors;
@@ -90,14 +91,22 @@ public static class SolutionTool
 
         public List<string> Positional { get; } = [];
 
+        private readonly HashSet<string> flags = new(StringComparer.Ordinal);
+
         public string? Value(string name) => values.GetValueOrDefault(name);
+
+        public bool Flag(string name) => flags.Contains(name);
 
         public static Options Parse(string[] args)
         {
             var options = new Options();
             for (var i = 0; i < args.Length; i++)
             {
-                if (args[i].StartsWith("--", StringComparison.Ordinal))
+                if (args[i] is "--quiet")
+                {
+                    options.flags.Add(args[i]);
+                }
+                else if (args[i].StartsWith("--", StringComparison.Ordinal))
                 {
                     if (i + 1 >= args.Length)
                         throw new ArgumentException($"{args[i]} needs a value");
