@@ -27,6 +27,8 @@ public sealed class GeneratedOrgAccuracyTests(GeneratedOrgFixture fixture, ITest
         var bayes = BinaryMetrics.RocAuc(trueP, labels);
         output.WriteLine($"holdout rows {result.Holdout.Rows}, positives {result.Holdout.Positives}, model AUC {result.Holdout.Auc:0.0000}, " +
             $"Bayes-optimal AUC {bayes:0.0000}, baseline AUC {result.Baseline.Auc:0.0000}, ECE {result.Holdout.Ece:0.0000}, Brier {result.Holdout.Brier:0.00000}");
+        output.WriteLine("importance: " + string.Join(", ", result.Model.Importance.Select((v, i) => (v, i)).OrderByDescending(x => x.v).Take(12)
+            .Select(x => $"{result.Model.Features[x.i]} {x.v:0.0}")));
         Assert.Equal(holdout.Length, result.Holdout.Rows);
         // The target is 0.02 below Bayes-optimal; this org (6,000 contacts, a churn spike in the holdout quarter, a
         // per-customer random effect no model can see) gets ~0.045 below. The bound guards against regressions from there.
