@@ -80,6 +80,27 @@ public sealed class DataverseStoreTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task LoadCustomers_ManyContacts_PagesWholeTablesInsteadOfSlicesAndStillMatchesTheLocalOrg()
+    {
+        var db = fixture.CopyOrg();
+        var (store, server, _, provider, _) = Create(db);
+        using var _ = provider;
+        using var local = new LocalOrgStore(db);
+        var ids = await local.ListContactIdsAsync(activeOnly: false, CancellationToken.None);
+        var scanning = new DataverseStore(store.Client) { FullScanThreshold = 500 };
+
+        var remote = (await scanning.LoadCustomersAsync(ids, CancellationToken.None)).OrderBy(h => h.Contact.Id).ToList();
+        var expected = (await local.LoadCustomersAsync(ids, CancellationToken.None)).OrderBy(h => h.Contact.Id).ToList();
+
+        Assert.Equal(expected.Count, remote.Count);
+        Assert.Equal(expected.Sum(h => h.Invoices.Count + h.Cases.Count + h.Activities.Count + h.OrderLines.Count),
+            remote.Sum(h => h.Invoices.Count + h.Cases.Count + h.Activities.Count + h.OrderLines.Count));
+        Assert.Equal(expected.Select(h => h.Cases.Count), remote.Select(h => h.Cases.Count));
+        Assert.DoesNotContain(server.Requests, r => r.Contains("$filter=", StringComparison.Ordinal));
+        Assert.True(server.Requests.Count < 60, $"{server.Requests.Count} requests for {ids.Count} contacts");
+    }
+
+    [Fact]
     public async Task Query_PageSizeSmallerThanResult_FollowsNextLinkUntilEveryRowIsRead()
     {
         var db = fixture.CopyOrg();

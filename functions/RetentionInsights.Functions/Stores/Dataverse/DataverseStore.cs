@@ -14,8 +14,11 @@ namespace RetentionInsights.Functions.Stores.Dataverse;
 /// </summary>
 public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionStore
 {
-    /// <summary>Contacts per query: keeps the $filter URL well under the 32 KB URL limit.</summary>
-    public const int IdsPerQuery = 40;
+    /// <summary>Contacts per query: ~50 characters each keeps the $filter URL near 8 KB, well under Dataverse's URL limit.</summary>
+    public const int IdsPerQuery = 150;
+
+    /// <summary>From this many contacts (training), whole tables are paged through instead of filtered slices.</summary>
+    public int FullScanThreshold { get; init; } = 20_000;
 
     private static readonly DataModel Model = DataModel.Current;
 
@@ -29,13 +32,23 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
     public async Task<IReadOnlyList<CustomerHistory>> LoadCustomersAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
     {
         var result = new List<CustomerHistory>(contactIds.Count);
+        if (contactIds.Count >= FullScanThreshold)
+        {
+            // Training reads nearly everyone: paging whole tables (5,000 rows a request) costs far fewer requests
+            // than hundreds of thousands of filtered slices.
+            var wanted = contactIds.ToHashSet();
+            result.AddRange((await LoadSliceAsync(null, cancellationToken)).Where(h => wanted.Contains(h.Contact.Id)));
+            return result;
+        }
         foreach (var slice in contactIds.Distinct().Chunk(IdsPerQuery))
             result.AddRange(await LoadSliceAsync(slice, cancellationToken));
         return result;
     }
 
-    private async Task<IReadOnlyList<CustomerHistory>> LoadSliceAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
+    /// <summary>Histories of <paramref name="ids"/>, or of every contact when null (whole-table paging).</summary>
+    private async Task<IReadOnlyList<CustomerHistory>> LoadSliceAsync(IReadOnlyList<Guid>? ids, CancellationToken ct)
     {
+        string? Any(string column, IEnumerable<Guid>? values) => values is null ? null : DataverseStore.Any(column, values);
         var contacts = await ListAsync("contact", "contactid,fullname,createdon,statecode,donotemail,donotphone,donotbulkemail,rtn_profilingoptout,birthdate,address1_city,address1_country",
             Any("contactid", ids), r => new ContactRecord(r.Id("contactid"), r.Text("fullname") ?? string.Empty, r.Date("createdon") ?? DateTime.MinValue,
                 r.Int("statecode") ?? 0, r.Bool("donotemail"), r.Bool("donotphone"), r.Bool("donotbulkemail"), r.Bool("rtn_profilingoptout"),
@@ -49,11 +62,11 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                     r.Date("createdon") ?? DateTime.MinValue)
                 : null, ct);
         var lines = new List<OrderLineRecord>();
-        foreach (var slice in orders.Select(o => o.Id).Chunk(IdsPerQuery))
+        foreach (var slice in ids is null ? [null] : orders.Select(o => o.Id).Chunk(IdsPerQuery).Select(c => (Guid[]?)c))
         {
             lines.AddRange(await ListAsync("salesorderdetail", "salesorderdetailid,_salesorderid_value,productdescription,quantity,priceperunit,extendedamount",
-                Any("_salesorderid_value", slice), r => new OrderLineRecord(r.Id("salesorderdetailid"), r.Lookup("salesorderid")!.Value,
-                    r.Text("productdescription") ?? string.Empty, r.Decimal("quantity") ?? 0m, r.Decimal("priceperunit") ?? 0m, r.Decimal("extendedamount") ?? 0m), ct));
+                Any("_salesorderid_value", slice), r => r.Lookup("salesorderid") is { } order ? new OrderLineRecord(r.Id("salesorderdetailid"), order,
+                    r.Text("productdescription") ?? string.Empty, r.Decimal("quantity") ?? 0m, r.Decimal("priceperunit") ?? 0m, r.Decimal("extendedamount") ?? 0m) : null, ct));
         }
         var invoices = await ListAsync("invoice", "invoiceid,_customerid_value,_salesorderid_value,totalamount,duedate,rtn_paidon,createdon",
             Any("_customerid_value", ids), r => r.LookupTable("customerid") == "contact"
@@ -77,22 +90,31 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                     : null, ct));
         }
         var usage = await ListAsync("rtn_usagereading", "_rtn_contactid_value,rtn_readingdate,rtn_electricitykwh,rtn_gasm3",
-            Any("_rtn_contactid_value", ids), r => new UsageRecord(r.Lookup("rtn_contactid")!.Value, r.Date("rtn_readingdate") ?? DateTime.MinValue,
+            Any("_rtn_contactid_value", ids), r => r.Lookup("rtn_contactid") is null ? null : new UsageRecord(r.Lookup("rtn_contactid")!.Value, r.Date("rtn_readingdate") ?? DateTime.MinValue,
                 r.Double("rtn_electricitykwh") ?? 0, r.Double("rtn_gasm3") ?? 0), ct);
-        var recommendations = await ListAsync("rtn_offerrecommendation", RecommendationColumns, Any("_rtn_contactid_value", ids), ReadRecommendation, ct);
-        var alerts = await ListAsync("rtn_retentionalert", AlertColumns, Any("_rtn_contactid_value", ids), ReadAlert, ct);
+        var recommendations = await ListAsync("rtn_offerrecommendation", RecommendationColumns, Any("_rtn_contactid_value", ids),
+            r => r.Lookup("rtn_contactid") is null ? null : ReadRecommendation(r), ct);
+        var alerts = await ListAsync("rtn_retentionalert", AlertColumns, Any("_rtn_contactid_value", ids), r => r.Lookup("rtn_contactid") is null ? null : ReadAlert(r), ct);
 
         var orderOwner = orders.ToDictionary(o => o.Id, o => o.ContactId);
+        var ordersBy = orders.ToLookup(o => o.ContactId);
+        var linesBy = lines.Where(l => orderOwner.ContainsKey(l.OrderId)).ToLookup(l => orderOwner[l.OrderId]);
+        var invoicesBy = invoices.ToLookup(i => i.ContactId);
+        var casesBy = cases.ToLookup(x => x.ContactId);
+        var activitiesBy = activities.ToLookup(a => a.ContactId);
+        var usageBy = usage.ToLookup(u => u.ContactId);
+        var recsBy = recommendations.ToLookup(r => r.ContactId);
+        var alertsBy = alerts.ToLookup(a => a.ContactId);
         return contacts.Select(c => new CustomerHistory(
             c,
-            orders.Where(o => o.ContactId == c.Id).OrderBy(o => o.CreatedOn).ToList(),
-            lines.Where(l => orderOwner.GetValueOrDefault(l.OrderId) == c.Id).ToList(),
-            invoices.Where(i => i.ContactId == c.Id).OrderBy(i => i.DueDate).ToList(),
-            cases.Where(x => x.ContactId == c.Id).OrderBy(x => x.CreatedOn).ToList(),
-            activities.Where(a => a.ContactId == c.Id).OrderBy(a => a.On).ToList(),
-            usage.Where(u => u.ContactId == c.Id).OrderBy(u => u.Date).ToList(),
-            recommendations.Where(r => r.ContactId == c.Id).OrderBy(r => r.CreatedOn).ToList(),
-            alerts.Where(a => a.ContactId == c.Id).OrderBy(a => a.CreatedOn).ToList())).ToList();
+            ordersBy[c.Id].OrderBy(o => o.CreatedOn).ToList(),
+            linesBy[c.Id].ToList(),
+            invoicesBy[c.Id].OrderBy(i => i.DueDate).ToList(),
+            casesBy[c.Id].OrderBy(x => x.CreatedOn).ToList(),
+            activitiesBy[c.Id].OrderBy(a => a.On).ToList(),
+            usageBy[c.Id].OrderBy(u => u.Date).ToList(),
+            recsBy[c.Id].OrderBy(r => r.CreatedOn).ToList(),
+            alertsBy[c.Id].OrderBy(a => a.CreatedOn).ToList())).ToList();
     }
 
     public async Task<IReadOnlyList<OfferRecord>> LoadOfferCatalogueAsync(CancellationToken cancellationToken) =>
@@ -280,6 +302,8 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
     private async Task<List<T>> ListAsync<T>(string table, string select, string? filter, Func<ODataRow, T?> map, CancellationToken cancellationToken,
         string? orderBy = null, int pageSize = DataverseWebApiClient.DefaultPageSize)
     {
+        if (filter is null)
+            pageSize = Math.Max(pageSize, 5000); // whole-table reads: the largest page Dataverse serves
         var url = $"{Set(table)}?$select={select}";
         if (filter is not null)
             url += "&$filter=" + Uri.EscapeDataString(filter);
@@ -295,7 +319,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
     }
 
     /// <summary>"(col eq id1 or col eq id2 …)": the portable form of an IN filter on a key or lookup.</summary>
-    private static string Any(string column, IEnumerable<Guid> ids) =>
+    internal static string Any(string column, IEnumerable<Guid> ids) =>
         "(" + string.Join(" or ", ids.Select(id => $"{column} eq {id:D}")) + ")";
 
     private static string Set(string table) => Model.Table(table).EntitySetName;
