@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
@@ -60,14 +61,25 @@ public static class ServiceRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
 
-        services.AddOpenTelemetry().WithTracing(tracing => tracing
-            .AddSource(ServiceTelemetry.SourceName)
-            .AddAspNetCoreInstrumentation(o => o.RecordException = false)
-            .AddHttpClientInstrumentation());
-
         TokenCredential credential = options.ManagedIdentityClientId is { Length: > 0 } clientId
             ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
             : new DefaultAzureCredential();
+
+        services.AddOpenTelemetry().WithTracing(tracing =>
+        {
+            tracing.AddSource(ServiceTelemetry.SourceName)
+                .AddAspNetCoreInstrumentation(o => o.RecordException = false)
+                .AddHttpClientInstrumentation();
+            if (configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 } appInsights)
+            {
+                // Application Insights has local auth off (infra/main.bicep): traces are sent with the managed identity.
+                tracing.AddAzureMonitorTraceExporter(o =>
+                {
+                    o.ConnectionString = appInsights;
+                    o.Credential = credential;
+                });
+            }
+        });
 
         // Data store.
         if (options.DataverseUrl is { } dataverse)

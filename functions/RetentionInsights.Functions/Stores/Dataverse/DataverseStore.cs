@@ -123,6 +123,18 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 r.Text("rtn_description"), r.Decimal("rtn_cost") ?? 0m, r.Decimal("rtn_marginimpact") ?? 0m, r.Text("rtn_eligibilityrules"),
                 r.Int("rtn_maxper90days") ?? 0, r.Bool("rtn_active")), cancellationToken);
 
+    private (DateTime At, IReadOnlyDictionary<Guid, OfferRecord> Offers)? _offerCache;
+
+    /// <summary>Offer names for the insights; the catalogue changes a few times a year, so one read per 5 minutes is plenty.</summary>
+    private async Task<IReadOnlyDictionary<Guid, OfferRecord>> CachedOffersAsync(CancellationToken cancellationToken)
+    {
+        if (_offerCache is { } cache && DateTime.UtcNow - cache.At < TimeSpan.FromMinutes(5))
+            return cache.Offers;
+        var offers = (await LoadOfferCatalogueAsync(cancellationToken)).ToDictionary(o => o.Id);
+        _offerCache = (DateTime.UtcNow, offers);
+        return offers;
+    }
+
     public async Task<IReadOnlyList<Guid>> ListContactIdsAsync(bool activeOnly, CancellationToken cancellationToken)
     {
         var ids = await ListAsync("contact", "contactid", activeOnly ? "statecode eq 0" : null, r => r.Id("contactid"), cancellationToken, orderBy: "contactid", pageSize: 5000);
@@ -153,7 +165,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                     r.Text(Names.Contact.ChurnReasons), r.Int(Names.Contact.EarlyWarningLevel), r.Date(Names.Contact.ScoredOn), r.Text(Names.Contact.ModelVersion))), cancellationToken);
             if (contacts.Count == 0)
                 continue;
-            offers ??= (await LoadOfferCatalogueAsync(cancellationToken)).ToDictionary(o => o.Id);
+            offers ??= await CachedOffersAsync(cancellationToken);
             var recommendations = await ListAsync("rtn_offerrecommendation", RecommendationColumns,
                 $"({Any("_rtn_contactid_value", slice)}) and (rtn_status eq {Names.Choices.RecommendationProposed} or rtn_respondedon ne null)", ReadRecommendation, cancellationToken);
             var alerts = await ListAsync("rtn_retentionalert", AlertColumns,
