@@ -485,6 +485,27 @@ internal static class EngineBenchmark
         var scores = engine.ScoreBatch(data.Histories, asOf, sentiment);
         stages["scoreAllSeconds"] = Lap();
         counts["scored"] = scores.Count(s => s.Status == ScoreStatus.Scored);
+
+        // The per-event path of the service: read one customer with the single-customer reader, score it. Median of 200.
+        var reader = new LocalOrgReader();
+        var sample = Enumerable.Range(0, 200).Select(i => data.Histories[(int)((long)i * data.Histories.Count / 200)].Contact.Id).ToArray();
+        var readMs = new List<double>();
+        var scoreMs = new List<double>();
+        using (var connection = LocalOrgDatabase.OpenExisting(path, readOnly: true))
+        {
+            foreach (var id in sample)
+            {
+                var one = Stopwatch.StartNew();
+                var history = reader.ReadCustomer(connection, id)!;
+                readMs.Add(one.Elapsed.TotalMilliseconds);
+                one.Restart();
+                engine.Score(history, asOf, sentiment);
+                scoreMs.Add(one.Elapsed.TotalMilliseconds);
+            }
+        }
+        stages["eventReadOneCustomerMedianMs"] = Math.Round(Median(readMs), 2);
+        stages["eventScoreOneCustomerMedianMs"] = Math.Round(Median(scoreMs), 2);
+        Lap();
         using (var connection = LocalOrgDatabase.OpenExisting(path))
         {
             var writer = new ScoreWriter(connection, new WriteOptions { Now = asOf });
@@ -504,5 +525,11 @@ internal static class EngineBenchmark
             ["featureSecondsPerReadFloor"] = Math.Round(stages["featuresOneSnapshotSeconds"] / Math.Max(1e-9, stages["readRowsFloorSeconds"]), 3),
         };
         return new Result(stages, counts, metrics);
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
     }
 }
