@@ -46,6 +46,8 @@ public static class ServiceRegistration
             // Under the Functions host: listen where the host forwards to, on loopback only.
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         }
+        // Request-start logs include the query string, and Dataverse sends the key as ?code=: keep those at Warning.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddRetentionServices(options, builder.Configuration);
         return builder;
     }

@@ -91,8 +91,9 @@ public sealed class ModelTrainingService(IRetentionStore store, IModelStore mode
                 decision.CandidateVersion, histories.Count, decision.Promoted, decision.Reason);
             _status = new TrainingStatus("completed", started, time.GetUtcNow().UtcDateTime, decision.CandidateVersion, decision.Promoted, decision.Reason);
         }
-        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or ArgumentException or IOException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Any failure ends the run as "failed" with its message; a background run must never stay "running" forever.
             logger.LogError(e, "Training failed");
             _status = new TrainingStatus("failed", started, time.GetUtcNow().UtcDateTime, null, false, e.Message);
         }
