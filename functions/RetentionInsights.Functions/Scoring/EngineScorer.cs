@@ -65,12 +65,12 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
     private async Task<RetentionEngine?> EngineAsync(IReadOnlyList<OfferRecord> catalogue, CancellationToken cancellationToken)
     {
         await RefreshChampionAsync(cancellationToken);
-        if (_engine is not null && ReferenceEquals(_catalogue, catalogue) && _loadedFor == _champion)
+        if (_engine is not null && SameCatalogue(catalogue) && _loadedFor == _champion)
             return _engine;
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_engine is null || !ReferenceEquals(_catalogue, catalogue) || _loadedFor != _champion)
+            if (_engine is null || !SameCatalogue(catalogue) || _loadedFor != _champion)
             {
                 if (_champion is null)
                     return null;
@@ -93,6 +93,10 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
             _gate.Release();
         }
     }
+
+    /// <summary>The catalogue is re-read every few minutes; only a real change (records compare by value) rebuilds the engine.</summary>
+    private bool SameCatalogue(IReadOnlyList<OfferRecord> catalogue) =>
+        ReferenceEquals(_catalogue, catalogue) || (_catalogue is not null && _catalogue.SequenceEqual(catalogue));
 
     private async Task RefreshChampionAsync(CancellationToken cancellationToken)
     {

@@ -103,6 +103,32 @@ public sealed class DataverseEventTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Post_NoChampionYet_IsNotScoredAndTheRedeliveryAfterTrainingScoresIt()
+    {
+        var models = fixture.EmptyModels();
+        using var app = new TestApp(fixture, models: models);
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+        var incident = DataProducer.AnyIncidentOf(app.DbPath, contact);
+        var body = Webhook.IncidentUpdate(incident, contact, Guid.NewGuid(), Guid.NewGuid(), "x");
+        using var client = app.KeyedClient();
+
+        var before = await TestApp.ReadJsonAsync(await client.SendAsync(Webhook.Request(body)));
+        // A champion appears (e.g. `rtn train` on the same model folder) and the scorer notices it.
+        var source = new RetentionInsights.Scoring.Models.LocalFolderModelStore(fixture.ModelsPath);
+        var target = new RetentionInsights.Scoring.Models.LocalFolderModelStore(models);
+        var metadata = (await source.ListAsync()).Single(m => m.Version == fixture.ChampionVersion);
+        await using (var zip = await source.OpenModelAsync(metadata.Version))
+            await target.SaveCandidateAsync(metadata, zip);
+        await target.PromoteAsync(metadata.Version);
+        app.Services.GetRequiredService<RetentionInsights.Functions.Scoring.EngineScorer>().Invalidate();
+        var after = await TestApp.ReadJsonAsync(await client.SendAsync(Webhook.Request(body)));
+
+        Assert.Equal("not-scored", before.GetProperty("status").GetString());
+        Assert.Equal("scored", after.GetProperty("status").GetString());
+        Assert.NotNull(OrgSql.Scalar<double?>(app.DbPath, "SELECT rtn_churnprobability FROM contact WHERE contactid = $id", ("$id", contact.ToString("D"))));
+    }
+
+    [Fact]
     public async Task Post_ContactOptedOutOfProfiling_ClearsScoresAndWritesNoOffers()
     {
         using var app = new TestApp(fixture);
