@@ -131,7 +131,7 @@ public sealed class DataverseStoreTests(ServiceFixture fixture)
         Assert.Equal(OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM rtn_offer"), offers.Count);
         Assert.Equal([TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(7)], delay.Waits);
         Assert.Equal(3, server.Requests.Count);
-        Assert.Equal(2, provider.GetRequiredService<ServiceProtectionHandler>().ThrottledResponses);
+        Assert.Equal(2, provider.GetRequiredService<ServiceProtectionGate>().ThrottledResponses);
     }
 
     [Fact]

@@ -61,18 +61,30 @@ public sealed class DataverseLimits
 }
 
 /// <summary>
-/// Dataverse service protection (DESIGN/contracts §5.7): caps concurrent requests and, on 429, waits exactly the
-/// Retry-After the server asked for before retrying. The wait pauses every request of this client, not just the one
-/// that was throttled, because the limits are per user: hammering on with the others only lengthens the penalty.
+/// State shared by every request of the Dataverse client (one per service): the concurrency cap and the pause a 429
+/// imposes. Handlers are created per handler chain; the limits are per user, so their state must not be.
 /// </summary>
-public sealed class ServiceProtectionHandler(DataverseLimits limits, IRetryDelay delay, TimeProvider time) : DelegatingHandler
+public sealed class ServiceProtectionGate(DataverseLimits limits)
 {
-    private readonly SemaphoreSlim _concurrency = new(limits.MaxConcurrency, limits.MaxConcurrency);
-    private long _pausedUntilTicks;
-
-    public int ThrottledResponses => _throttled;
+    internal readonly SemaphoreSlim Concurrency = new(limits.MaxConcurrency, limits.MaxConcurrency);
+    internal long PausedUntilTicks;
     private int _throttled;
 
+    public DataverseLimits Limits => limits;
+
+    /// <summary>429 responses received so far.</summary>
+    public int ThrottledResponses => Volatile.Read(ref _throttled);
+
+    internal void CountThrottle() => Interlocked.Increment(ref _throttled);
+}
+
+/// <summary>
+/// Dataverse service protection (contracts §5.7): caps concurrent requests and, on 429, waits exactly the Retry-After the
+/// server asked for before retrying. The wait pauses every request of this client, not just the one that was throttled,
+/// because the limits are per user: hammering on with the others only lengthens the penalty.
+/// </summary>
+public sealed class ServiceProtectionHandler(ServiceProtectionGate gate, IRetryDelay delay, TimeProvider time) : DelegatingHandler
+{
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
@@ -80,24 +92,24 @@ public sealed class ServiceProtectionHandler(DataverseLimits limits, IRetryDelay
             if (attempt == 0)
                 await WaitForPauseAsync(cancellationToken);
             HttpResponseMessage response;
-            await _concurrency.WaitAsync(cancellationToken);
+            await gate.Concurrency.WaitAsync(cancellationToken);
             try
             {
                 response = await base.SendAsync(request, cancellationToken);
             }
             finally
             {
-                _concurrency.Release();
+                gate.Concurrency.Release();
             }
-            if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt >= limits.MaxThrottleRetries)
+            if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt >= gate.Limits.MaxThrottleRetries)
                 return response;
 
-            Interlocked.Increment(ref _throttled);
-            var wait = RetryAfter(response) ?? limits.DefaultRetryAfter;
+            gate.CountThrottle();
+            var wait = RetryAfter(response) ?? gate.Limits.DefaultRetryAfter;
             var until = time.GetUtcNow().UtcDateTime.Add(wait).Ticks;
             long current;
-            while ((current = Interlocked.Read(ref _pausedUntilTicks)) < until
-                   && Interlocked.CompareExchange(ref _pausedUntilTicks, until, current) != current)
+            while ((current = Interlocked.Read(ref gate.PausedUntilTicks)) < until
+                   && Interlocked.CompareExchange(ref gate.PausedUntilTicks, until, current) != current)
             {
             }
             response.Dispose();
@@ -108,7 +120,7 @@ public sealed class ServiceProtectionHandler(DataverseLimits limits, IRetryDelay
 
     private async Task WaitForPauseAsync(CancellationToken cancellationToken)
     {
-        var until = new DateTime(Interlocked.Read(ref _pausedUntilTicks), DateTimeKind.Utc);
+        var until = new DateTime(Interlocked.Read(ref gate.PausedUntilTicks), DateTimeKind.Utc);
         var now = time.GetUtcNow().UtcDateTime;
         if (until > now)
             await delay.WaitAsync(until - now, cancellationToken);

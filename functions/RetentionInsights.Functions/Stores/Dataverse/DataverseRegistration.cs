@@ -21,8 +21,9 @@ public static class DataverseRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IRetryDelay, TimeProviderRetryDelay>();
         services.TryAddSingleton(new DataverseLimits());
-        services.AddSingleton(sp => new ServiceProtectionHandler(sp.GetRequiredService<DataverseLimits>(), sp.GetRequiredService<IRetryDelay>(),
-            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ServiceProtectionGate(sp.GetRequiredService<DataverseLimits>()));
+        // Handlers belong to one handler chain each (transient); the gate they share is the singleton.
+        services.AddTransient<ServiceProtectionHandler>();
         var builder = services.AddHttpClient<DataverseWebApiClient>(ClientName, client =>
             {
                 client.BaseAddress = new Uri(environment, DataverseWebApiClient.ApiPath);
@@ -48,8 +49,10 @@ public static class DataverseRegistration
             pipeline.AddTimeout(TimeSpan.FromSeconds(60));
         });
         builder.AddHttpMessageHandler(() => new DataverseTokenHandler(credential, environment));
-        if (primaryHandler is not null)
-            builder.ConfigurePrimaryHttpMessageHandler(primaryHandler);
+        // The store keeps one client for its lifetime; connections are recycled by the socket handler instead, so DNS
+        // changes of the environment are still picked up.
+        builder.SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        builder.ConfigurePrimaryHttpMessageHandler(primaryHandler ?? (_ => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }));
         services.AddSingleton(sp => new DataverseStore(sp.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName) is var http
             ? new DataverseWebApiClient(http) : throw new InvalidOperationException()));
         return services;
