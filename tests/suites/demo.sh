@@ -16,7 +16,7 @@ check "demo packs the managed solution" "ls .demo/solution/RetentionInsights_*_m
 [ $code -ne 0 ] && tail -40 "$OUT/demo.log" >&2
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-KEY="suite-$RANDOM$RANDOM"
+KEY="suite-key-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d " \n")"
 RTN_API_KEY="$KEY" dotnet functions/RetentionInsights.Cli/bin/Release/net10.0/rtn.dll serve --db .demo/org.db --models .demo/models \
   --urls "http://127.0.0.1:$PORT" --demo > "$OUT/serve.log" 2>&1 &
 pid=$!
