@@ -40,8 +40,11 @@ public sealed class ServiceOptions
 
     public int ChunkSize { get; set; } = 500;
 
-    /// <summary>How often a chunk records its progress (contacts); a crash re-scores at most this many.</summary>
-    public int CheckpointEvery { get; set; } = 50;
+    /// <summary>
+    /// How often a chunk records its progress (contacts); a crash re-scores at most this many. It is also the unit of
+    /// reading, so it matches the Web API store's contacts per filtered query (one set of table queries per checkpoint).
+    /// </summary>
+    public int CheckpointEvery { get; set; } = 150;
 
     /// <summary>Fixed "today" for scoring (tests, demos on generated data); null = now (UTC).</summary>
     public DateTime? AsOf { get; set; }

@@ -211,6 +211,27 @@ public sealed class DataverseStoreTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Apply_MoreChangesThanOneBatchHolds_SplitsIntoBatchesOfAtMost100OperationsAndWritesAll()
+    {
+        var db = fixture.CopyOrg();
+        var (store, server, _, provider, _) = Create(db);
+        using var _ = provider;
+        var ids = OrgSql.Column(db, "SELECT contactid FROM contact ORDER BY contactid LIMIT 250").Select(Guid.Parse).ToList();
+        var changes = ids.Select(id =>
+        {
+            var change = new ChangeSet(id);
+            change.ContactColumns[Names.Contact.ChurnProbability] = 0.5;
+            return change;
+        }).ToList();
+
+        await store.ApplyAsync(changes, CancellationToken.None);
+
+        Assert.Equal(3, server.BatchRequests);
+        Assert.Equal(250, server.BatchOperations);
+        Assert.All(ids, id => Assert.NotNull(server.Row("contact", id)![Names.Contact.ChurnProbability]));
+    }
+
+    [Fact]
     public async Task Apply_NothingChanged_SendsNoRequestAtAll()
     {
         var db = fixture.CopyOrg();

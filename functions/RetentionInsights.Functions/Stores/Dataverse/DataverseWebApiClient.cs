@@ -86,28 +86,27 @@ public sealed class DataverseWebApiClient(HttpClient http)
     /// </summary>
     public async Task<int> ExecuteBatchAsync(IReadOnlyList<IReadOnlyList<BatchOperation>> groups, CancellationToken cancellationToken)
     {
-        var calls = 0;
-        var pending = new List<IReadOnlyList<BatchOperation>>();
+        var batches = new List<List<IReadOnlyList<BatchOperation>>>();
         var count = 0;
         foreach (var group in groups.Where(g => g.Count > 0))
         {
-            if (count + group.Count > MaxOperationsPerBatch && pending.Count > 0)
+            if (batches.Count == 0 || count + group.Count > MaxOperationsPerBatch)
             {
-                await SendBatchAsync(pending, cancellationToken);
-                calls++;
-                pending.Clear();
+                batches.Add([]);
                 count = 0;
             }
-            pending.Add(group);
+            batches[^1].Add(group);
             count += group.Count;
         }
-        if (pending.Count > 0)
-        {
-            await SendBatchAsync(pending, cancellationToken);
-            calls++;
-        }
-        return calls;
+        // A few batches in flight at once: throughput without crowding the per-user concurrency limit (the
+        // service-protection handler caps the total anyway).
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = ParallelBatches, CancellationToken = cancellationToken },
+            async (batch, ct) => await SendBatchAsync(batch, ct));
+        return batches.Count;
     }
+
+    /// <summary>$batch requests sent in parallel by one <see cref="ExecuteBatchAsync"/>.</summary>
+    public const int ParallelBatches = 4;
 
     public async Task PatchAsync(string entitySet, Guid id, object body, CancellationToken cancellationToken)
     {
