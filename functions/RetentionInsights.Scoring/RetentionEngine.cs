@@ -17,6 +17,9 @@ public enum ScoreStatus
 
     /// <summary>The contact is inactive (left): scores and open proposals are cleared.</summary>
     Inactive,
+
+    /// <summary>The contact was created after the as-of date: there is nothing to score yet, and nothing is written.</summary>
+    NotYetCustomer,
 }
 
 /// <summary>
@@ -97,7 +100,7 @@ public sealed class RetentionEngine
             Parallel.For(0, count, k =>
             {
                 var h = histories[start + k];
-                if (h.Contact.ProfilingOptOut || !h.Contact.IsActive)
+                if (h.Contact.ProfilingOptOut || !h.Contact.IsActive || h.Contact.CreatedOn >= asOf)
                     return;
                 raw[k] = FeatureBuilder.Build(h, asOf, sentiment);
             });
@@ -106,7 +109,9 @@ public sealed class RetentionEngine
                 var h = histories[start + k];
                 if (raw[k] is null)
                 {
-                    var status = h.Contact.ProfilingOptOut ? ScoreStatus.OptedOut : ScoreStatus.Inactive;
+                    var status = h.Contact.ProfilingOptOut ? ScoreStatus.OptedOut
+                        : !h.Contact.IsActive ? ScoreStatus.Inactive
+                        : ScoreStatus.NotYetCustomer;
                     results[start + k] = new CustomerScore(h.Contact.Id, status, Cleared(h.Contact.Id), [], []);
                     continue;
                 }

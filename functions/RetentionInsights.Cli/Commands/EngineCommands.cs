@@ -158,7 +158,7 @@ public sealed class EngineCommands : IVerbGroup
             clock.Restart();
             WriteCounts counts;
             using (var connection = LocalOrgDatabase.OpenExisting(path))
-                counts = new ScoreWriter(connection, new WriteOptions { Now = date }).Write(scores.Select(ToWrite));
+                counts = new ScoreWriter(connection, new WriteOptions { Now = date }).Write(scores.Where(s => s.Status != ScoreStatus.NotYetCustomer).Select(ToWrite));
             var writeSeconds = clock.Elapsed.TotalSeconds;
             if (r.GetValue(output) is { } csv)
                 WriteCsv(csv, scores);
@@ -171,6 +171,7 @@ public sealed class EngineCommands : IVerbGroup
                 scored = scored.Length,
                 optedOut = scores.Count(s => s.Status == ScoreStatus.OptedOut),
                 inactive = scores.Count(s => s.Status == ScoreStatus.Inactive),
+                notYetCustomers = scores.Count(s => s.Status == ScoreStatus.NotYetCustomer),
                 bands = scored.GroupBy(s => RiskBands.Label(s.Scores.ChurnRiskBand ?? 0)).ToDictionary(g => g.Key, g => g.Count()),
                 meanChurnProbability = scored.Length == 0 ? 0 : Math.Round(scored.Average(s => s.Scores.ChurnProbability ?? 0), 4),
                 clv12mTotal = scored.Sum(s => s.Scores.Clv12m ?? 0),

@@ -68,6 +68,16 @@ public sealed class RetentionEngineTests(GeneratedOrgFixture fixture)
     }
 
     [Fact]
+    public void Score_ContactCreatedAfterAsOf_NotScored()
+    {
+        var history = fixture.Org.Data.Histories.First(h => h.Contact.IsActive && !h.Contact.ProfilingOptOut);
+        var score = fixture.Engine.Score(history, history.Contact.CreatedOn.AddDays(-1), fixture.Sentiment);
+        Assert.Equal(ScoreStatus.NotYetCustomer, score.Status);
+        Assert.Null(score.Scores.ChurnProbability);
+        Assert.Empty(score.Offers);
+    }
+
+    [Fact]
     public void Score_SingleCustomer_EqualsBatchResult()
     {
         var histories = fixture.Org.Data.Histories;
