@@ -11,6 +11,15 @@ public sealed class InProcessQueueWorker(InProcessRescoreQueue queue, IServicePr
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // An in-process queue dies with the process; the checkpoints do not. Pick up what a previous run left unfinished.
+        await Task.Yield();
+        var coordinator = services.GetRequiredService<BatchRescoreCoordinator>();
+        foreach (var batch in await coordinator.UnfinishedBatchesAsync(stoppingToken))
+        {
+            var requeued = await coordinator.ResumeAsync(batch, stoppingToken);
+            logger.LogInformation("Resuming batch {BatchId}: {Chunks} unfinished chunk(s) re-queued", batch, requeued);
+        }
+
         await foreach (var message in queue.Reader.ReadAllAsync(stoppingToken))
         {
             for (var attempt = 1; attempt <= MaxDequeueCount && !stoppingToken.IsCancellationRequested; attempt++)

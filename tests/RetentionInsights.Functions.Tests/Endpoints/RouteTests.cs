@@ -280,6 +280,33 @@ public sealed class RouteTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Start_AfterAProcessLostItsInProcessQueue_ResumesTheUnfinishedBatchFromItsCheckpoints()
+    {
+        var db = fixture.CopyOrg();
+        // A previous run announced a batch and died before any chunk was processed: its queue (in memory) is gone.
+        var options = Microsoft.Extensions.Options.Options.Create(new RetentionInsights.Functions.Configuration.ServiceOptions { ChunkSize = 500 });
+        using (var store = new RetentionInsights.Functions.Stores.LocalOrg.LocalOrgStore(db))
+        {
+            var rescorer = new RetentionInsights.Functions.Scoring.CustomerRescorer(store, null!, options, TimeProvider.System,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<RetentionInsights.Functions.Scoring.CustomerRescorer>.Instance);
+            var lost = new RetentionInsights.Functions.Batch.BatchRescoreCoordinator(store, rescorer, new RetentionInsights.Functions.State.SqliteStateStore(db),
+                new RetentionInsights.Functions.Batch.InProcessRescoreQueue(), options, TimeProvider.System,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<RetentionInsights.Functions.Batch.BatchRescoreCoordinator>.Instance);
+            await lost.StartAsync(CancellationToken.None);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var active = OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM contact WHERE statecode = 0 AND rtn_profilingoptout = 0");
+
+        using var app = new TestApp(fixture, new() { ["Retention:LocalOrgPath"] = db });
+        using var client = app.KeyedClient();
+        (await client.GetAsync("/api/health")).EnsureSuccessStatusCode(); // starts the host and its queue worker
+        for (var i = 0; i < 600 && OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM contact WHERE statecode = 0 AND rtn_churnprobability IS NOT NULL") < active; i++)
+            await Task.Delay(100);
+
+        Assert.Equal(active, OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM contact WHERE statecode = 0 AND rtn_churnprobability IS NOT NULL"));
+    }
+
+    [Fact]
     public async Task Models_List_ShowsTheChampionWithItsHoldoutMetrics()
     {
         using var app = new TestApp(fixture);
