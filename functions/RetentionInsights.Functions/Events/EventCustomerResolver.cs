@@ -57,6 +57,8 @@ public static class EventCustomerResolver
                 return entity[column] switch
                 {
                     WebhookReference { LogicalName: "contact" } r => new ResolvedCustomer(r.Id, $"{source}.{column}"),
+                    // A mail or call about a case counts for the case's customer.
+                    WebhookReference { LogicalName: "incident" } r => await ViaIncidentAsync(r.Id, $"{source}.{column}", store, cancellationToken),
                     WebhookReference r => new ResolvedCustomer(null, $"{source}.{column} points to a {r.LogicalName}"),
                     Guid g => new ResolvedCustomer(g, $"{source}.{column}"),
                     _ => new ResolvedCustomer(null, $"{source}.{column} is empty"),
@@ -70,8 +72,17 @@ public static class EventCustomerResolver
         {
             null => new ResolvedCustomer(null, $"{evt.PrimaryEntityName} record not found on re-read"),
             { Table: "contact" } => new ResolvedCustomer(link.Id, $"re-read {evt.PrimaryEntityName}.{column}"),
+            { Table: "incident" } => await ViaIncidentAsync(link.Id, $"re-read {evt.PrimaryEntityName}.{column}", store, cancellationToken),
             _ => new ResolvedCustomer(null, $"re-read {evt.PrimaryEntityName}.{column} points to a {link.Table}"),
         };
+    }
+
+    private static async Task<ResolvedCustomer> ViaIncidentAsync(Guid incidentId, string source, IRetentionStore store, CancellationToken cancellationToken)
+    {
+        var link = await store.ReadCustomerOfRecordAsync("incident", incidentId, cancellationToken);
+        return link is { Table: "contact" }
+            ? new ResolvedCustomer(link.Id, $"{source} -> incident.customerid")
+            : new ResolvedCustomer(null, $"{source} -> incident without a contact customer");
     }
 
     private static IEnumerable<(string Source, WebhookEntity Entity)> Candidates(DataverseEvent evt)

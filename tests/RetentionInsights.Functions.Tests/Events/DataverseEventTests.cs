@@ -86,6 +86,28 @@ public sealed class DataverseEventTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Post_EmailCreatedAboutACase_ScoresTheCasesCustomer()
+    {
+        using var app = new TestApp(fixture);
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+        var incident = DataProducer.AnyIncidentOf(app.DbPath, contact);
+        var email = Guid.NewGuid();
+        var body = $$$"""
+            {"MessageName":"Create","PrimaryEntityName":"email","PrimaryEntityId":"{{{email}}}","OperationId":"{{{Guid.NewGuid()}}}","Stage":40,"Mode":1,
+             "InputParameters":[{"key":"Target","value":{"__type":"Entity:http:\/\/schemas.microsoft.com\/xrm\/2011\/Contracts","Attributes":[
+               {"key":"subject","value":"Re: storing"},
+               {"key":"regardingobjectid","value":{"__type":"EntityReference:http:\/\/schemas.microsoft.com\/xrm\/2011\/Contracts","Id":"{{{incident}}}","KeyAttributes":[],"LogicalName":"incident","Name":null,"RowVersion":null}}],
+               "EntityState":null,"FormattedValues":[],"Id":"{{{email}}}","KeyAttributes":[],"LogicalName":"email","RelatedEntities":[],"RowVersion":null}}],
+             "PostEntityImages":[],"PreEntityImages":[],"SharedVariables":[]}
+            """;
+
+        var outcome = await TestApp.ReadJsonAsync(await app.KeyedClient().SendAsync(Webhook.Request(body, entity: "email")));
+
+        Assert.Equal(contact, outcome.GetProperty("contactId").GetGuid());
+        Assert.Contains("incident.customerid", outcome.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Post_SharedVariableFromPlugin_WinsOverTheRecordsOwnLookup()
     {
         using var app = new TestApp(fixture);
