@@ -340,10 +340,12 @@ public sealed class CustomerSimulator
                 + (priceIncreaseNow ? 0.6 + priceSensitivity : 0);
 
             // --- usage reading (monthly; drops when the customer is moving out)
-            var season = 1 + 0.35 * Math.Cos((monthStart.Month - 1) / 12.0 * 2 * Math.PI);
+            // Electricity varies mildly with the season (lighting), gas strongly (heating). The planted usage-drop signal
+            // looks at electricity only, so ordinary summers never read as a customer moving out.
+            var angle = (monthStart.Month - 1) / 12.0 * 2 * Math.PI;
             var moving = monthStart >= movingFrom;
-            var kwh = annualKwh / 12 * season * (moving ? 0.35 : 1) * (1 + rng.Normal(0, 0.08));
-            var gas = annualGas / 12 * (season * season) * (moving ? 0.3 : 1) * (1 + rng.Normal(0, 0.1));
+            var kwh = annualKwh / 12 * (1 + 0.12 * Math.Cos(angle)) * (moving ? 0.35 : 1) * (1 + rng.Normal(0, 0.08));
+            var gas = annualGas / 12 * Math.Pow(1 + 0.35 * Math.Cos(angle), 2) * (moving ? 0.3 : 1) * (1 + rng.Normal(0, 0.1));
             usage.Add(kwh);
             if (emit && (churnedOn is null || churnedOn > monthStart.AddDays(27)))
             {

@@ -16,7 +16,7 @@ public sealed record GeneratorOptions
     /// Intercept of the planted monthly churn hazard (logit). The default gives roughly 12–18% churn a year, typical for a
     /// Dutch energy supplier; tests assert the realised rate stays in that band.
     /// </summary>
-    public double HazardIntercept { get; init; } = -5.6;
+    public double HazardIntercept { get; init; } = -5.3;
 
     /// <summary>When set, the true churn probability per contact at this date is reported (see <see cref="TruthRow"/>).</summary>
     public DateTime? TruthAsOf { get; init; }

@@ -111,12 +111,12 @@ public sealed class OrgGeneratorTests : IClassFixture<OrgGeneratorTests.Generate
     public void Hazard_EachRiskSignal_RaisesTheHazard()
     {
         var baseline = new CustomerSimulator.HazardInputs(0, 0, 0, false, false, false, 4, false, false);
-        var h0 = CustomerSimulator.Hazard(baseline, -5.6, 0);
-        Assert.True(CustomerSimulator.Hazard(baseline with { Complaints90 = 3 }, -5.6, 0) > h0);
-        Assert.True(CustomerSimulator.Hazard(baseline with { LatePayments365 = 3 }, -5.6, 0) > h0);
-        Assert.True(CustomerSimulator.Hazard(baseline with { ContractEndWithin60 = true }, -5.6, 0) > h0);
-        Assert.True(CustomerSimulator.Hazard(baseline with { UsageDrop = true }, -5.6, 0) > h0);
-        Assert.True(CustomerSimulator.Hazard(baseline with { AcceptedOffer180 = true }, -5.6, 0) < h0);
+        var h0 = CustomerSimulator.Hazard(baseline, -5.3, 0);
+        Assert.True(CustomerSimulator.Hazard(baseline with { Complaints90 = 3 }, -5.3, 0) > h0);
+        Assert.True(CustomerSimulator.Hazard(baseline with { LatePayments365 = 3 }, -5.3, 0) > h0);
+        Assert.True(CustomerSimulator.Hazard(baseline with { ContractEndWithin60 = true }, -5.3, 0) > h0);
+        Assert.True(CustomerSimulator.Hazard(baseline with { UsageDrop = true }, -5.3, 0) > h0);
+        Assert.True(CustomerSimulator.Hazard(baseline with { AcceptedOffer180 = true }, -5.3, 0) < h0);
     }
 
     [Fact]

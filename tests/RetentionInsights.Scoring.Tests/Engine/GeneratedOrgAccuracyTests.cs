@@ -30,9 +30,10 @@ public sealed class GeneratedOrgAccuracyTests(GeneratedOrgFixture fixture, ITest
         output.WriteLine("importance: " + string.Join(", ", result.Model.Importance.Select((v, i) => (v, i)).OrderByDescending(x => x.v).Take(12)
             .Select(x => $"{result.Model.Features[x.i]} {x.v:0.0}")));
         Assert.Equal(holdout.Length, result.Holdout.Rows);
-        // The target is 0.02 below Bayes-optimal; this org (6,000 contacts, a churn spike in the holdout quarter, a
-        // per-customer random effect no model can see) gets ~0.045 below. The bound guards against regressions from there.
-        Assert.True(result.Holdout.Auc >= bayes - 0.06, $"model AUC {result.Holdout.Auc:0.0000} is more than 0.06 below the Bayes-optimal {bayes:0.0000}");
+        // The target is 0.02 below Bayes-optimal. The true probabilities include a per-customer random effect no
+        // model can see, and the holdout has ~270 churners (AUC standard error ~0.015): measured 0.803 vs 0.827 (gap 0.023).
+        // The bound is set just above that so a regression of one standard error fails.
+        Assert.True(result.Holdout.Auc >= bayes - 0.035, $"model AUC {result.Holdout.Auc:0.0000} is more than 0.035 below the Bayes-optimal {bayes:0.0000}");
         Assert.True(result.Holdout.Auc >= result.Baseline.Auc - 0.01, $"LightGBM {result.Holdout.Auc:0.0000} is worse than the logistic baseline {result.Baseline.Auc:0.0000}");
         Assert.True(result.Holdout.Ece <= 0.03, $"ECE {result.Holdout.Ece:0.0000} > 0.03");
     }
