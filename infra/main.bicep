@@ -59,6 +59,7 @@ var httpFunctions = [
   'CustomerInsights'
   'OfferResponse'
   'Rescore'
+  'RescoreStatus'
   'ModelsTrain'
   'ModelsList'
   'Health'

@@ -32,6 +32,7 @@ public static class RetentionEndpoints
         api.MapGet("/customers/{id}/insights", CustomerInsights).WithName("CustomerInsights");
         api.MapPost("/customers/{id}/offers/{offerId}/response", OfferResponse).WithName("OfferResponse");
         api.MapPost("/rescore", Rescore).WithName("Rescore");
+        api.MapGet("/rescore/{batchId}", RescoreStatus).WithName("RescoreStatus");
         api.MapPost("/models/train", ModelsTrain).WithName("ModelsTrain");
         api.MapGet("/models", ModelsList).WithName("ModelsList");
         api.MapGet("/health", Health).WithName("Health");
@@ -102,6 +103,15 @@ public static class RetentionEndpoints
     {
         var started = await coordinator.StartAsync(ct);
         return Results.Accepted(value: started);
+    }
+
+    private static async Task<IResult> RescoreStatus(string batchId, BatchRescoreCoordinator coordinator, CancellationToken ct)
+    {
+        if (batchId.Length > 64 || batchId.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '-'))
+            throw RequestProblemException.BadRequest("Route value 'batchId' must be the id returned by POST /api/rescore (letters, digits and '-').");
+        var status = await coordinator.StatusAsync(batchId, ct)
+            ?? throw RequestProblemException.NotFound($"No rescoring batch '{batchId}'.");
+        return Results.Ok(new { status.BatchId, status.Contacts, status.Chunks, status.CompletedChunks, status.ScoredContacts, status.Writes, status.Completed });
     }
 
     private static IResult ModelsTrain(ModelTrainingService training)

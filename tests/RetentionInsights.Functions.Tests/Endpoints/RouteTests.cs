@@ -16,6 +16,7 @@ public sealed class RouteTests(ServiceFixture fixture)
         { "GET", $"/api/customers/{Guid.NewGuid()}/insights" },
         { "POST", $"/api/customers/{Guid.NewGuid()}/offers/{Guid.NewGuid()}/response" },
         { "POST", "/api/rescore" },
+        { "GET", "/api/rescore/20261101T020000-abc" },
         { "POST", "/api/models/train" },
         { "GET", "/api/models" },
         { "GET", "/api/health" },
@@ -277,6 +278,29 @@ public sealed class RouteTests(ServiceFixture fixture)
         for (var i = 0; i < 600 && OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM contact WHERE statecode = 0 AND rtn_churnprobability IS NOT NULL") < active; i++)
             await Task.Delay(100);
         Assert.Equal(active, OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM contact WHERE statecode = 0 AND rtn_churnprobability IS NOT NULL"));
+        var batch = started.GetProperty("batchId").GetString();
+        var status = await TestApp.ReadJsonAsync(await client.GetAsync($"/api/rescore/{batch}"));
+        for (var i = 0; i < 100 && !status.GetProperty("completed").GetBoolean(); i++)
+        {
+            await Task.Delay(100);
+            status = await TestApp.ReadJsonAsync(await client.GetAsync($"/api/rescore/{batch}"));
+        }
+        Assert.True(status.GetProperty("completed").GetBoolean());
+        Assert.Equal(started.GetProperty("chunks").GetInt32(), status.GetProperty("completedChunks").GetInt32());
+        Assert.Equal(started.GetProperty("contacts").GetInt32(), status.GetProperty("scoredContacts").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("no-such-batch", HttpStatusCode.NotFound)]
+    [InlineData("bad%20id!", HttpStatusCode.BadRequest)]
+    public async Task RescoreStatus_UnknownOrMalformedBatch_Returns4xx(string batch, HttpStatusCode expected)
+    {
+        using var app = new TestApp(fixture);
+
+        var response = await app.KeyedClient().GetAsync($"/api/rescore/{batch}");
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
