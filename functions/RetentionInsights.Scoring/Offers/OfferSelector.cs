@@ -158,15 +158,17 @@ public sealed class OfferSelector
     private static bool HasGas(CustomerHistory history, OrderRecord contract) =>
         history.OrderLines.Any(l => l.OrderId == contract.Id && l.Product.Contains("gas", StringComparison.OrdinalIgnoreCase) && l.Quantity > 0);
 
-    private static readonly (string En, string Nl)[] DriverPhrases =
+    // One phrase per acceptance-model input; inputs that can be negative (tone, price change) say which way they point,
+    // so a customer with angry messages is never told "recent messages are positive".
+    private static readonly (string En, string Nl, string EnNegative, string NlNegative)[] DriverPhrases =
     [
-        ("has paid late recently", "heeft recent te laat betaald"),
-        ("contract ends within 60 days", "contract loopt binnen 60 dagen af"),
-        ("is on a variable price", "heeft een variabele prijs"),
-        ("has complained recently", "heeft recent geklaagd"),
-        ("long-standing customer", "al lang klant"),
-        ("recent messages are positive", "recente berichten zijn positief"),
-        ("instalment went up recently", "termijnbedrag is recent gestegen"),
+        ("has paid late recently", "heeft recent te laat betaald", "", ""),
+        ("contract ends within 60 days", "contract loopt binnen 60 dagen af", "", ""),
+        ("is on a variable price", "heeft een variabele prijs", "", ""),
+        ("has complained recently", "heeft recent geklaagd", "", ""),
+        ("long-standing customer", "al lang klant", "", ""),
+        ("recent messages are positive", "recente berichten zijn positief", "recent messages are negative", "recente berichten zijn negatief"),
+        ("instalment went up recently", "termijnbedrag is recent gestegen", "instalment went down recently", "termijnbedrag is recent gedaald"),
     ];
 
     private (string En, string Nl) Reason(OfferRecord offer, double p, OfferContext context)
@@ -176,7 +178,9 @@ public sealed class OfferSelector
         var risk = context.ChurnProbability.ToString("0%", CultureInfo.InvariantCulture);
         if (driver >= 0)
         {
-            var (en, nl) = DriverPhrases[driver];
+            var phrase = DriverPhrases[driver];
+            var negative = OfferPropensity.Inputs(context.Features)[driver] < 0;
+            var (en, nl) = negative ? (phrase.EnNegative, phrase.NlNegative) : (phrase.En, phrase.Nl);
             return ($"{pct} likely to accept: customer {en}; churn risk {risk}.", $"{pct} kans op acceptatie: klant {nl}; opzegrisico {risk}.");
         }
         return ($"{pct} likely to accept, based on similar customers; churn risk {risk}.", $"{pct} kans op acceptatie, op basis van vergelijkbare klanten; opzegrisico {risk}.");

@@ -104,6 +104,32 @@ public sealed class OfferSelectorPropertyTests
     }
 
     [Fact]
+    public void Select_AcceptanceDrivenByNegativeTone_ReasonSaysMessagesAreNegative()
+    {
+        // Angry customers take offers more often here (negative weight on tone): the reason must name the tone the agent
+        // sees in the alert banner, not its opposite.
+        var history = new HistoryProducer(T.AddYears(-3)).Order(T.AddMonths(-6), null, annual: 2000, gas: true).Build();
+        var features = FeatureBuilder.Build(history, T);
+        features[FeatureSchema.IndexOf("sentiment_mean_60")] = -0.8f;
+        var sentiment = Array.IndexOf(OfferPropensity.InputFeatures, "sentiment_mean_60");
+        var weights = Enumerable.Range(0, OfferPropensity.InputFeatures.Length).Select(k => k == sentiment ? -3.0 : 0.0).ToArray();
+        var model = new OfferModelState(0.2,
+            Catalogue.Select(o => new OfferPrior(o.Id, o.OfferType, 0.3, 10, 3)).ToArray(),
+            Catalogue.Select(o => o.OfferType).Distinct().Select(t => new OfferTypeWeights(t, weights, 10)).ToArray());
+        var running = FeatureBuilder.RunningContract(history, T)!;
+        var context = new OfferContext(history, T, features, 0.4, 2000, 300m, running);
+
+        var offers = new OfferSelector(Catalogue, model, new OfferPolicy()).Select(context);
+
+        Assert.NotEmpty(offers);
+        Assert.All(offers, o =>
+        {
+            Assert.Contains("recent messages are negative", o.Reason);
+            Assert.Contains("recente berichten zijn negatief", o.ReasonDutch);
+        });
+    }
+
+    [Fact]
     public void IsEligible_RulesFromCatalogue_AppliedToContractAndHistory()
     {
         var variableNoGas = new HistoryProducer(T.AddMonths(-3)).Order(T.AddMonths(-3), null, gas: false).Build();
