@@ -37,7 +37,7 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         var engine = await EngineAsync(catalogue, cancellationToken);
         if (engine is null)
             return histories.Select(_ => (ScoringOutcome?)null).ToList();
-        var messages = await MessageSentiment.ComputeAsync(sentiment, histories, cancellationToken: cancellationToken);
+        var messages = await SentimentOfAsync(histories, cancellationToken);
         var scores = engine.ScoreBatch(histories, asOf, messages);
         var outcomes = new List<ScoringOutcome?>(scores.Count);
         for (var i = 0; i < scores.Count; i++)
@@ -58,6 +58,39 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         }
         return outcomes;
     }
+
+    /// <summary>Sentiment per message, remembered across events: a sent message never changes, and with Azure AI Language
+    /// configured every analysis is a billed call. Only messages not seen before are analysed.</summary>
+    private async Task<MessageSentiment> SentimentOfAsync(IReadOnlyList<CustomerHistory> histories, CancellationToken cancellationToken)
+    {
+        var inbound = histories.SelectMany(h => h.Activities).Where(a => !a.Outgoing && !string.IsNullOrWhiteSpace(a.Text)).ToList();
+        var missing = inbound.Where(a => !_sentiment.ContainsKey(a.Id)).DistinctBy(a => a.Id).ToList();
+        if (missing.Count > 0)
+        {
+            if (_sentiment.Count + missing.Count > MaxCachedMessages)
+                _sentiment.Clear(); // bounded memory; the next events simply analyse their messages again
+            foreach (var batch in missing.Chunk(500))
+            {
+                var results = await sentiment.AnalyzeAsync(batch.Select(a => new SentimentDocument(a.Id.ToString("N"), a.Text!)).ToList(), cancellationToken);
+                foreach (var result in results)
+                    _sentiment[Guid.ParseExact(result.Id, "N")] = Math.Clamp(result.Score, -1, 1);
+            }
+        }
+        var scores = new Dictionary<Guid, double>(inbound.Count);
+        foreach (var activity in inbound)
+        {
+            if (_sentiment.TryGetValue(activity.Id, out var score))
+                scores[activity.Id] = score;
+        }
+        return new MessageSentiment(scores);
+    }
+
+    public const int MaxCachedMessages = 500_000;
+
+    /// <summary>Messages analysed by the sentiment analyzer since start (for tests and diagnostics).</summary>
+    public int CachedMessages => _sentiment.Count;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, double> _sentiment = new();
 
     /// <summary>Forgets the loaded engine so the next call loads the (new) champion; called after a promotion.</summary>
     public void Invalidate() => _checkedAt = DateTime.MinValue;

@@ -86,6 +86,37 @@ public sealed class DataverseEventTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Post_TwoEventsForTheSameCustomer_AnalyseEachMessageOnlyOnce()
+    {
+        var analyzer = new CountingAnalyzer();
+        using var app = new TestApp(fixture, services: s => s.AddSingleton<RetentionInsights.Scoring.Sentiment.ISentimentAnalyzer>(analyzer));
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+        DataProducer.InboundEmail(app.DbPath, contact, ServiceFixture.AsOf.AddDays(-2), "Vraag", "Ik ben ontevreden over de service.");
+        var incident = DataProducer.AnyIncidentOf(app.DbPath, contact);
+        using var client = app.KeyedClient();
+
+        (await client.SendAsync(Webhook.Request(Webhook.IncidentUpdate(incident, contact, Guid.NewGuid(), Guid.NewGuid(), "a")))).EnsureSuccessStatusCode();
+        var afterFirst = analyzer.Documents;
+        (await client.SendAsync(Webhook.Request(Webhook.IncidentUpdate(incident, contact, Guid.NewGuid(), Guid.NewGuid(), "b")))).EnsureSuccessStatusCode();
+
+        Assert.True(afterFirst > 0);
+        Assert.Equal(afterFirst, analyzer.Documents);
+    }
+
+    private sealed class CountingAnalyzer : RetentionInsights.Scoring.Sentiment.ISentimentAnalyzer
+    {
+        private readonly RetentionInsights.Scoring.Sentiment.LexiconSentimentAnalyzer _inner = new();
+        public int Documents;
+
+        public ValueTask<IReadOnlyList<RetentionInsights.Scoring.Sentiment.SentimentResult>> AnalyzeAsync(
+            IReadOnlyList<RetentionInsights.Scoring.Sentiment.SentimentDocument> documents, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Add(ref Documents, documents.Count);
+            return _inner.AnalyzeAsync(documents, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Post_EmailCreatedAboutACase_ScoresTheCasesCustomer()
     {
         using var app = new TestApp(fixture);
