@@ -4,6 +4,7 @@ import type { RetentionAlert } from "../model/types";
 import type { StringKey, Translate } from "../model/strings";
 import { formatDateTime, formatSentiment, type Formatter } from "../formatting/format";
 import { alertIntent, alertLevelColor } from "../mapping/visuals";
+import { signalsInLanguage } from "../mapping/webApiRows";
 import { usePanelStyles } from "./styles";
 
 export interface AlertBannerProps {
@@ -19,6 +20,7 @@ export const AlertBanner: React.FC<AlertBannerProps> = ({ alert, formatter, t })
         return null;
     }
     const levelLabel = t(`Level_${alert.level}` as StringKey);
+    const signals = signalsInLanguage(alert.signals, t("Alert_SignalsLanguage"));
     return (
         <MessageBar intent={intent} layout="multiline" data-testid="alert-banner">
             <MessageBarBody>
@@ -30,9 +32,9 @@ export const AlertBanner: React.FC<AlertBannerProps> = ({ alert, formatter, t })
                 </MessageBarTitle>
                 {alert.dueBy && <span data-testid="alert-due">{t("Alert_DueBy", formatDateTime(formatter, alert.dueBy))}</span>}
                 {alert.sentiment !== null && <span> · {t("Alert_Sentiment", formatSentiment(formatter, alert.sentiment))}</span>}
-                {alert.signals.length > 0 && (
+                {signals.length > 0 && (
                     <ul className={styles.signals} data-testid="alert-signals">
-                        {alert.signals.map((signal, index) => (
+                        {signals.map((signal, index) => (
                             <li key={index}>{signal}</li>
                         ))}
                     </ul>

@@ -75,3 +75,19 @@ function asNumber(value: unknown): number | null {
 function asObject(value: unknown): WebApiRow | null {
     return typeof value === "object" && value !== null ? (value as WebApiRow) : null;
 }
+
+/** The line that separates the English from the Dutch signal lines in rtn_signals. */
+export const SIGNALS_LANGUAGE_SEPARATOR = "\u2014";
+
+/**
+ * rtn_signals holds every signal in English, a separator line, then in Dutch, because the service does not know who will
+ * read it. The agent sees only the half in the language of the control's own resources ("en" or "nl").
+ */
+export function signalsInLanguage(lines: readonly string[], language: string): string[] {
+    const separator = lines.indexOf(SIGNALS_LANGUAGE_SEPARATOR);
+    if (separator < 0) {
+        return [...lines];
+    }
+    const half = language.toLowerCase().startsWith("nl") ? lines.slice(separator + 1) : lines.slice(0, separator);
+    return half.length > 0 ? half : lines.filter((line) => line !== SIGNALS_LANGUAGE_SEPARATOR);
+}

@@ -47,6 +47,7 @@ export const StringKeys = [
     "Band_471500001",
     "Band_471500002",
     "Band_471500003",
+    "Alert_SignalsLanguage",
     "Level_471500000",
     "Level_471500001",
     "Level_471500002",

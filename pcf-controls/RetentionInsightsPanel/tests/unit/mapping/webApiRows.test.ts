@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapAlertRow, mapOfferRows } from "../../../RetentionInsightsPanel/mapping/webApiRows";
+import { mapAlertRow, mapOfferRows, signalsInLanguage } from "../../../RetentionInsightsPanel/mapping/webApiRows";
 import { alertRow, offerRow } from "../../mocks/mockContext";
 
 describe("mapOfferRows", () => {
@@ -62,5 +62,26 @@ describe("mapAlertRow", () => {
 
     it("MapAlertRow_UnparseableDueBy_KeepsTheAlertWithoutDueBy", () => {
         expect(mapAlertRow(alertRow({ rtn_dueby: "tomorrow" }))?.dueBy).toBeNull();
+    });
+});
+
+describe("signalsInLanguage", () => {
+    const stored = ["A strongly negative message (-0.87) in the last 14 days.", "\u2014", "Een sterk negatief bericht (-0,87) in de afgelopen 14 dagen."];
+
+    it("SignalsInLanguage_EnglishResources_ShowsOnlyTheEnglishHalf", () => {
+        expect(signalsInLanguage(stored, "en")).toEqual(["A strongly negative message (-0.87) in the last 14 days."]);
+    });
+
+    it("SignalsInLanguage_DutchResources_ShowsOnlyTheDutchHalf", () => {
+        expect(signalsInLanguage(stored, "nl")).toEqual(["Een sterk negatief bericht (-0,87) in de afgelopen 14 dagen."]);
+    });
+
+    it("SignalsInLanguage_NoSeparator_ShowsEveryLine", () => {
+        expect(signalsInLanguage(["one", "two"], "nl")).toEqual(["one", "two"]);
+    });
+
+    it("SignalsInLanguage_StoredTextFromTheService_SplitsAfterParsing", () => {
+        const row = { rtn_retentionalertid: "a", rtn_level: 471500001, rtn_signals: "• First\n• Second\n\u2014\n• Eerste\n• Tweede" };
+        expect(signalsInLanguage(mapAlertRow(row)!.signals, "nl")).toEqual(["Eerste", "Tweede"]);
     });
 });
