@@ -12,7 +12,8 @@ public sealed record CustomerListEntry(Guid ContactId, string FullName, double? 
 public sealed record OfferView(Guid RecommendationId, Guid OfferId, string Name, int OfferType, int Rank, double AcceptanceProbability,
     decimal ExpectedValue, string Reason, int Status);
 
-public sealed record AlertView(Guid AlertId, int Level, IReadOnlyList<string> Signals, double? Sentiment, DateTime? DueBy, int Status);
+/// <summary>An open alert; <see cref="Signals"/> in English and <see cref="SignalsNl"/> in Dutch (rtn_signals holds both halves).</summary>
+public sealed record AlertView(Guid AlertId, int Level, IReadOnlyList<string> Signals, IReadOnlyList<string> SignalsNl, double? Sentiment, DateTime? DueBy, int Status);
 
 public sealed record InsightsResponse(
     Guid ContactId,
@@ -56,11 +57,20 @@ public static class InsightsView
                 r.Record.AcceptanceProbability ?? 0, r.Record.ExpectedValue ?? 0m, r.Record.Reason ?? string.Empty, r.Record.Status))
             .ToList();
         var alert = state.OpenAlert is { } a
-            ? new AlertView(a.Id, a.Level, SplitLines(a.Signals).Where(l => l != "—").Select(l => l.TrimStart('•', ' ')).ToList(), a.Sentiment, a.DueBy, a.Status)
+            ? new AlertView(a.Id, a.Level, SignalHalf(a.Signals, dutch: false), SignalHalf(a.Signals, dutch: true), a.Sentiment, a.DueBy, a.Status)
             : null;
         return new InsightsResponse(state.ContactId, state.FullName, state.ProfilingOptOut, s.ChurnProbability is not null,
             s.ChurnProbability, s.PreviousChurnProbability, s.ChurnRiskBand, s.Clv12m, s.Clv36m, s.PAlive, s.ValueSegment, "EUR",
             SplitLines(s.ChurnReasons), s.EarlyWarningLevel, s.ScoredOn, s.ModelVersion, live, alert);
+    }
+
+    /// <summary>One language half of rtn_signals (English lines, a line "—", Dutch lines); text without the separator is both.</summary>
+    public static IReadOnlyList<string> SignalHalf(string? text, bool dutch)
+    {
+        var lines = SplitLines(text).ToList();
+        var separator = lines.IndexOf("—");
+        var half = separator < 0 ? lines : dutch ? lines[(separator + 1)..] : lines[..separator];
+        return half.Select(l => l.TrimStart('•', ' ')).ToList();
     }
 
     public static IReadOnlyList<string> SplitLines(string? text) =>

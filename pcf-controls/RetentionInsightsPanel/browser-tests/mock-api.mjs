@@ -51,6 +51,7 @@ export function createFixtures() {
             alert: {
                 alertId: "c2e5a7b9-0000-4000-8000-000000000001", level: 471500003,
                 signals: ["Two complaints about the annual bill in 14 days", "Negative tone in the last three emails", "Asked about the notice period"],
+                signalsNl: ["Twee klachten over de jaarafrekening in 14 dagen", "Negatieve toon in de laatste drie e-mails", "Vroeg naar de opzegtermijn"],
                 sentiment: -0.62, dueBy: iso(1 * DAY), status: 471500000,
             },
         },

@@ -241,6 +241,8 @@ await test("Panel_DutchUser_ShowsDutchTextAndNumberFormats", async () => {
     assertEqual(await text("clv-12m"), "€ 1.241", "Dutch currency format");
     assert((await page.locator("#rtn-risk-heading").innerText()).includes("Opzegrisico"), "Dutch heading");
     assert((await text("alert-banner")).includes("Vroegsignaal Rood"), "Dutch alert title");
+    const signals = await text("alert-signals");
+    assert(signals.includes("Twee klachten over de jaarafrekening") && !signals.includes("Two complaints"), "only the Dutch signals");
 });
 
 await fetch(`${server.origin}/__mock/reset`);

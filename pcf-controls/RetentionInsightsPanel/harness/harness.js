@@ -127,7 +127,8 @@
         return {
             rtn_retentionalertid: alert.alertId,
             rtn_level: alert.level,
-            rtn_signals: (alert.signals || []).join("\n"),
+            // rtn_signals as Dataverse stores it: English lines, an em-dash line, Dutch lines.
+            rtn_signals: (alert.signals || []).concat(alert.signalsNl && alert.signalsNl.length ? ["\u2014"].concat(alert.signalsNl) : []).join("\n"),
             rtn_sentiment: alert.sentiment,
             rtn_dueby: utcText(alert.dueBy),
             rtn_status: alert.status,
