@@ -28,7 +28,7 @@ public sealed class DataCommands : IVerbGroup
         var months = new Option<int>("--history-months") { Description = "Months of history before --until.", DefaultValueFactory = _ => 15 };
         var truthAsOf = new Option<string?>("--truth-as-of") { Description = "Report the planted churn probability at this date (first of a month)." };
         var truthHorizon = new Option<int>("--truth-horizon-days") { Description = "Horizon of the truth probability.", DefaultValueFactory = _ => 90 };
-        var truthOut = new Option<string?>("--truth-out") { Description = "CSV file for the truth (contactid,true_probability,churned_within_horizon)." };
+        var truthOut = new Option<string?>("--truth-out") { Description = "CSV file for the truth (contactid,true_probability,churned_within_horizon,observable_probability)." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout." };
         var command = new Command("generate", "Create a synthetic energy-supplier local org with a planted, known churn process.")
         {

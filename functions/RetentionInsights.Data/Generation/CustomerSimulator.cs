@@ -131,6 +131,9 @@ public sealed class CustomerSimulator
     /// <summary>Forks per customer used to estimate the true churn probability (see <see cref="SimulatedRows.Truth"/>).</summary>
     public const int TruthForks = 32;
 
+    /// <summary>Spread of the per-customer random effect on the churn log-odds: a trait no record reveals.</summary>
+    public const double RandomEffectSd = 0.30;
+
     public SimulatedRows Simulate(int index) => Run(index, fork: null);
 
     /// <summary>
@@ -139,7 +142,12 @@ public sealed class CustomerSimulator
     /// probability of churning within the horizon along that path. Averaging forks gives P(churn | everything the simulator
     /// knows at T), hidden state included: the Bayes-optimal score.
     /// </summary>
-    private SimulatedRows Run(int index, int? fork)
+    /// <remarks>
+    /// With <paramref name="hideRandomEffect"/> a fork replaces the customer's hidden random effect by a fresh draw from its
+    /// distribution: averaging such forks gives the churn probability given everything except that trait, the best any
+    /// model reading the records could hope for (the "observable" truth).
+    /// </remarks>
+    private SimulatedRows Run(int index, int? fork, bool hideRandomEffect = false)
     {
         // Dynamics (everything the churn process depends on) and cosmetics (names, texts, ids) use separate streams, so a
         // fork that skips the cosmetics replays exactly the same dynamics.
@@ -167,7 +175,7 @@ public sealed class CustomerSimulator
         var proneness = Math.Exp(rng.Normal(-0.3, 0.6));
         var priceSensitivity = rng.NextDouble();
         var greenAffinity = rng.NextDouble();
-        var randomEffect = rng.Normal(0, 0.30);
+        var randomEffect = rng.Normal(0, RandomEffectSd);
         var annualKwh = 1400 + rng.NextDouble() * 3800;
         var annualGas = rng.Chance(0.18) ? 0 : 500 + rng.NextDouble() * 1500;
         var optOut = rng.Chance(0.015);
@@ -293,6 +301,11 @@ public sealed class CustomerSimulator
             {
                 rng = Rng.For(_options.Seed, index, stream: 100UL + (ulong)fork.Value);
                 forkMonthsLeft = _options.TruthHorizonDays / 30.4375;
+                if (hideRandomEffect)
+                {
+                    randomEffect = Rng.For(_options.Seed, index, stream: 500UL + (ulong)fork.Value).Normal(0, RandomEffectSd);
+                    hazard = Hazard(inputs, _options.HazardIntercept, randomEffect);
+                }
             }
             if (forkMonthsLeft > 0)
             {
@@ -318,10 +331,13 @@ public sealed class CustomerSimulator
             {
                 if (fork is null)
                 {
-                    var sum = 0.0;
+                    double sum = 0, observable = 0;
                     for (var k = 0; k < TruthForks; k++)
+                    {
                         sum += Run(index, k).ForkChurnProbability;
-                    output.Truth = new TruthRow(contactId, sum / TruthForks, false);
+                        observable += Run(index, k, hideRandomEffect: true).ForkChurnProbability;
+                    }
+                    output.Truth = new TruthRow(contactId, sum / TruthForks, false, observable / TruthForks);
                 }
             }
 

@@ -43,7 +43,9 @@ public sealed record GeneratorOptions
 }
 
 /// <summary>
-/// The planted truth for one contact active at the truth date: the probability of churning within the horizon implied by the
-/// hazard the simulator used at that date (held constant over the horizon), and whether the contact actually churned.
+/// The planted truth for one contact active at the truth date. <see cref="TrueProbability"/>: P(churn within the horizon |
+/// the simulator's whole state at T), hidden per-customer trait included (32 forked futures). <see cref="ObservableProbability"/>:
+/// the same with that hidden trait drawn afresh per fork, i.e. what the records can reveal at best. And whether the contact
+/// actually churned.
 /// </summary>
-public sealed record TruthRow(Guid ContactId, double TrueProbability, bool ChurnedWithinHorizon);
+public sealed record TruthRow(Guid ContactId, double TrueProbability, bool ChurnedWithinHorizon, double ObservableProbability);

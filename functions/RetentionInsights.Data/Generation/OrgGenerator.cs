@@ -94,8 +94,8 @@ public static class OrgGenerator
     public static void WriteTruth(string path, IReadOnlyList<TruthRow> truth)
     {
         using var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false));
-        writer.WriteLine("contactid,true_probability,churned_within_horizon");
+        writer.WriteLine("contactid,true_probability,churned_within_horizon,observable_probability");
         foreach (var row in truth)
-            writer.WriteLine($"{StorageFormat.Guid(row.ContactId)},{row.TrueProbability.ToString("0.######", CultureInfo.InvariantCulture)},{(row.ChurnedWithinHorizon ? "true" : "false")}");
+            writer.WriteLine($"{StorageFormat.Guid(row.ContactId)},{row.TrueProbability.ToString("0.######", CultureInfo.InvariantCulture)},{(row.ChurnedWithinHorizon ? "true" : "false")},{row.ObservableProbability.ToString("0.######", CultureInfo.InvariantCulture)}");
     }
 }

@@ -142,6 +142,10 @@ public sealed class OrgGeneratorTests : IClassFixture<OrgGeneratorTests.Generate
         Assert.InRange(observed, meanP - 3 * se, meanP + 3 * se);
         var auc = Auc(truth.Select(r => (r.TrueProbability, r.ChurnedWithinHorizon)).ToList());
         Assert.InRange(auc, 0.68, 0.90);
+        // Hiding the per-customer trait keeps the average but loses ranking power: the observable truth ranks worse.
+        Assert.InRange(truth.Average(r => r.ObservableProbability), meanP * 0.9, meanP * 1.1);
+        var observableAuc = Auc(truth.Select(r => (r.ObservableProbability, r.ChurnedWithinHorizon)).ToList());
+        Assert.True(observableAuc < auc, $"observable AUC {observableAuc} should be below the full-state AUC {auc}");
     }
 
     [Fact]
@@ -150,12 +154,13 @@ public sealed class OrgGeneratorTests : IClassFixture<OrgGeneratorTests.Generate
         using var dir = new TempDirectory();
         OrgGenerator.WriteTruth(dir.File("truth.csv"), _org.Result.Truth);
         var lines = File.ReadAllLines(dir.File("truth.csv"));
-        Assert.Equal("contactid,true_probability,churned_within_horizon", lines[0]);
+        Assert.Equal("contactid,true_probability,churned_within_horizon,observable_probability", lines[0]);
         Assert.Equal(_org.Result.Truth.Count + 1, lines.Length);
         var fields = lines[1].Split(',');
         Assert.True(Guid.TryParse(fields[0], out _));
         Assert.InRange(double.Parse(fields[1], CultureInfo.InvariantCulture), 0, 1);
         Assert.Contains(fields[2], new[] { "true", "false" });
+        Assert.InRange(double.Parse(fields[3], CultureInfo.InvariantCulture), 0, 1);
     }
 
     [Fact]

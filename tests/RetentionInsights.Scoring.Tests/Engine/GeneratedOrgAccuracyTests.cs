@@ -25,15 +25,17 @@ public sealed class GeneratedOrgAccuracyTests(GeneratedOrgFixture fixture, ITest
         var trueP = holdout.Select(h => truth[h.Contact.Id].TrueProbability).ToArray();
         var labels = holdout.Select(h => ChurnLabels.ChurnsWithin(h, result.Plan.Holdout, GeneratedOrg.Horizon)).ToArray();
         var bayes = BinaryMetrics.RocAuc(trueP, labels);
+        var observable = BinaryMetrics.RocAuc(holdout.Select(h => truth[h.Contact.Id].ObservableProbability).ToArray(), labels);
         output.WriteLine($"holdout rows {result.Holdout.Rows}, positives {result.Holdout.Positives}, model AUC {result.Holdout.Auc:0.0000}, " +
-            $"Bayes-optimal AUC {bayes:0.0000}, baseline AUC {result.Baseline.Auc:0.0000}, ECE {result.Holdout.Ece:0.0000}, Brier {result.Holdout.Brier:0.00000}");
+            $"Bayes-optimal AUC {bayes:0.0000}, observable-truth AUC {observable:0.0000}, baseline AUC {result.Baseline.Auc:0.0000}, ECE {result.Holdout.Ece:0.0000}, Brier {result.Holdout.Brier:0.00000}");
         output.WriteLine("importance: " + string.Join(", ", result.Model.Importance.Select((v, i) => (v, i)).OrderByDescending(x => x.v).Take(12)
             .Select(x => $"{result.Model.Features[x.i]} {x.v:0.0}")));
         Assert.Equal(holdout.Length, result.Holdout.Rows);
-        // The target is 0.02 below Bayes-optimal. The true probabilities include a per-customer random effect no
-        // model can see, and the holdout has ~270 churners (AUC standard error ~0.015): measured 0.803 vs 0.827 (gap 0.023).
-        // The bound is set just above that so a regression of one standard error fails.
-        Assert.True(result.Holdout.Auc >= bayes - 0.035, $"model AUC {result.Holdout.Auc:0.0000} is more than 0.035 below the Bayes-optimal {bayes:0.0000}");
+        // Bayes-optimal for a model that reads records is the observable truth: the planted probability with the hidden
+        // per-customer trait integrated out (it never shows in any record). Target: within 0.02 of it. The full-state truth,
+        // trait included, is an upper bound no model can reach; the model stays within 0.035 of that too.
+        Assert.True(result.Holdout.Auc >= observable - 0.02, $"model AUC {result.Holdout.Auc:0.0000} is more than 0.02 below the observable-truth AUC {observable:0.0000}");
+        Assert.True(result.Holdout.Auc >= bayes - 0.035, $"model AUC {result.Holdout.Auc:0.0000} is more than 0.035 below the full-state truth AUC {bayes:0.0000}");
         Assert.True(result.Holdout.Auc >= result.Baseline.Auc - 0.01, $"LightGBM {result.Holdout.Auc:0.0000} is worse than the logistic baseline {result.Baseline.Auc:0.0000}");
         Assert.True(result.Holdout.Ece <= 0.03, $"ECE {result.Holdout.Ece:0.0000} > 0.03");
     }
