@@ -4,6 +4,8 @@ set -euo pipefail
 need=()
 command -v python3 >/dev/null || need+=(python3)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
+command -v curl >/dev/null || need+=(curl)
+command -v unshare >/dev/null || need+=(util-linux)
 [ -e /usr/lib/x86_64-linux-gnu/libgomp.so.1 ] || ldconfig -p 2>/dev/null | grep -q libgomp.so.1 || need+=(libgomp1)
 command -v chromium >/dev/null || need+=(chromium fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
