@@ -45,7 +45,7 @@ public static class CsvImporter
         // Tables are validated parents first so lookups can point at rows imported in the same run.
         var ordered = files
             .Select(f => (Path: f, Table: model.Tables.FirstOrDefault(t => t.LogicalName == Path.GetFileNameWithoutExtension(f))))
-            .OrderBy(f => f.Table is null ? int.MaxValue : ParentOrder(f.Table.LogicalName))
+            .OrderBy(f => f.Table is null ? int.MaxValue : LookupDepth(model, f.Table))
             .ToList();
         foreach (var (path, table) in ordered)
         {
@@ -93,14 +93,15 @@ public static class CsvImporter
         return new ImportReport(parsed.Select(p => p.Report).OrderBy(r => r.File, StringComparer.Ordinal).ToList());
     }
 
-    private static int ParentOrder(string table) => table switch
-    {
-        "contact" => 0,
-        "rtn_offer" => 1,
-        "salesorder" => 2,
-        "incident" => 3,
-        _ => 4,
-    };
+    /// <summary>0 for a table whose lookups point at no other local table, else one more than its deepest target.</summary>
+    private static int LookupDepth(DataModel model, TableDefinition table) =>
+        table.Columns
+            .Where(c => c.Type is ColumnType.Lookup or ColumnType.Customer)
+            .SelectMany(c => c.Targets!)
+            .Where(t => t != table.LogicalName && model.Tables.Any(x => x.LogicalName == t))
+            .Select(t => 1 + LookupDepth(model, model.Table(t)))
+            .DefaultIfEmpty(0)
+            .Max();
 
     private static int IndexOf(IReadOnlyList<string> columns, string name)
     {

@@ -207,8 +207,6 @@ public sealed class CustomerSimulator
         var usage = new List<double>();
         DateTime? lastPriceIncrease = null;
         DateTime? lastAcceptedOffer = null;
-        DateTime? lastOfferDecline = null;
-        var offersLast = new List<DateTime>();
         var caseIds = new List<Guid>();
         var orderNo = 0;
         var invoiceNo = 0;
@@ -292,7 +290,6 @@ public sealed class CustomerSimulator
         for (; monthStart < until; monthStart = monthStart.AddMonths(1))
         {
             var monthEnd = monthStart.AddMonths(1);
-            var tenureYears = (monthStart - joined).TotalDays / 365.25;
 
             // --- observable state at the month start -> planted hazard
             var inputs = InputsAt(monthStart);
@@ -481,11 +478,6 @@ public sealed class CustomerSimulator
                         lastAcceptedOffer = responded;
                         mood -= 0.4;
                     }
-                    else if (status == Names.Choices.RecommendationDeclined)
-                    {
-                        lastOfferDecline = responded;
-                    }
-                    offersLast.Add(on);
                     if (emit)
                         output.Add("rtn_offerrecommendation", _layouts.Row("rtn_offerrecommendation")
                         .Set("rtn_offerrecommendationid", StorageFormat.Guid(text.NextGuid()))
@@ -525,7 +517,6 @@ public sealed class CustomerSimulator
                 contract = renewed;
             }
         }
-        _ = lastOfferDecline;
         return output;
 
         HazardInputs InputsAt(DateTime at) => new(

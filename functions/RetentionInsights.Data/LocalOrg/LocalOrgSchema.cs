@@ -26,7 +26,7 @@ public static class LocalOrgSchema
         return names;
     }
 
-    public static string CreateTable(TableDefinition table)
+    public static string CreateTable(TableDefinition table, bool withIndexes = true)
     {
         var sql = new StringBuilder();
         sql.Append("CREATE TABLE IF NOT EXISTS ").Append(table.LogicalName).Append(" (\n");
@@ -43,7 +43,8 @@ public static class LocalOrgSchema
                 parts.Add($"  {typeColumn} TEXT" + (column.Required ? " NOT NULL" : string.Empty));
         }
         sql.Append(string.Join(",\n", parts)).Append("\n);\n");
-        sql.Append(CreateIndexes(table));
+        if (withIndexes)
+            sql.Append(CreateIndexes(table));
         return sql.ToString();
     }
 
@@ -63,10 +64,7 @@ public static class LocalOrgSchema
     {
         var sql = new StringBuilder();
         foreach (var table in model.Tables)
-        {
-            var create = CreateTable(table);
-            sql.Append(withIndexes ? create : create[..create.IndexOf(");\n", StringComparison.Ordinal)] + ");\n");
-        }
+            sql.Append(CreateTable(table, withIndexes));
         // Bookkeeping outside the Dataverse model: which generator/seed made this org, when it was last scored.
         sql.Append("CREATE TABLE IF NOT EXISTS rtn_localorg_info (key TEXT PRIMARY KEY NOT NULL, value TEXT);\n");
         return sql.ToString();

@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using RetentionInsights.Data.Tests;
+
 namespace RetentionInsights.Cli.Tests.Commands;
 
 [Collection(CliCollection.Name)]
