@@ -48,7 +48,7 @@ public sealed class ServiceCommands : IVerbGroup
             settings["Retention:AsOf"] = CliSupport.ParseDate(asOf, "--as-of").ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         if (demo)
         {
-            var root = ServiceHost.FindRepositoryRoot(AppContext.BaseDirectory) ?? ServiceHost.FindRepositoryRoot(Environment.CurrentDirectory);
+            var root = LocalServiceHost.FindRepositoryRoot(AppContext.BaseDirectory) ?? LocalServiceHost.FindRepositoryRoot(Environment.CurrentDirectory);
             var folder = root is null ? null : Path.Combine(root, HarnessFolder);
             if (folder is null || !Directory.Exists(folder))
                 return Fail($"--demo: the preview harness is not built ({HarnessFolder}); build the PCF control first (see README).");
@@ -56,7 +56,7 @@ public sealed class ServiceCommands : IVerbGroup
         }
         try
         {
-            await using var app = ServiceHost.Build(settings, urls);
+            await using var app = LocalServiceHost.Build(settings, urls);
             await app.StartAsync(ct);
             Console.Error.WriteLine($"Retention Insights service listening on {urls}");
             Console.Error.WriteLine($"  API:    {urls.TrimEnd('/')}/api/health   (send the key as x-functions-key or ?code=)");

@@ -11,7 +11,7 @@ namespace RetentionInsights.Functions.Batch;
 
 public sealed record BatchStarted(string BatchId, int Contacts, int Chunks, string Queue);
 
-public sealed record BatchStatus(string BatchId, int Contacts, int Chunks, int CompletedChunks, int ScoredContacts, int Writes)
+public sealed record BatchStatus(string BatchId, int Contacts, int Chunks, int CompletedChunks, int ScoredContacts, int Writes, DateTime? AsOf)
 {
     public bool Completed => CompletedChunks == Chunks;
 }
@@ -37,10 +37,14 @@ public sealed class BatchRescoreCoordinator(
     private const string Prefix = "batches/";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<BatchStarted> StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a batch over the active contacts, or — with <paramref name="asOf"/>, a backfill or replay as of a past date — over
+    /// every contact: who was a customer then is decided by the engine from the dated records, not by today's status.
+    /// </summary>
+    public async Task<BatchStarted> StartAsync(DateTime? asOf, CancellationToken cancellationToken)
     {
         using var activity = ServiceTelemetry.Source.StartActivity("batch.start");
-        var ids = await store.ListContactIdsAsync(activeOnly: true, cancellationToken);
+        var ids = await store.ListContactIdsAsync(activeOnly: asOf is null, cancellationToken);
         var size = Math.Max(1, options.Value.ChunkSize);
         var batchId = $"{time.GetUtcNow().UtcDateTime:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..24];
         var chunks = ids.Chunk(size).ToList();
@@ -49,12 +53,50 @@ public sealed class BatchRescoreCoordinator(
         for (var i = 0; i < chunks.Count; i++)
             await state.TryCreateAsync(ChunkKey(batchId, i), JsonSerializer.Serialize(new ChunkState(chunks[i], 0, 0, false), Json), cancellationToken);
         await state.TryCreateAsync(ManifestKey(batchId),
-            JsonSerializer.Serialize(new Manifest(batchId, ids.Count, chunks.Count, time.GetUtcNow().UtcDateTime), Json), cancellationToken);
+            JsonSerializer.Serialize(new Manifest(batchId, ids.Count, chunks.Count, time.GetUtcNow().UtcDateTime, asOf), Json), cancellationToken);
         for (var i = 0; i < chunks.Count; i++)
             await queue.EnqueueAsync(new ChunkMessage(batchId, i), cancellationToken);
         activity?.SetTag("rtn.contacts", ids.Count);
         logger.LogInformation("Batch {BatchId}: {Contacts} active contacts in {Chunks} chunks on the {Queue} queue", batchId, ids.Count, chunks.Count, queue.Kind);
         return new BatchStarted(batchId, ids.Count, chunks.Count, queue.Kind);
+    }
+
+    /// <summary>The nightly timer: re-announce what earlier batches left unfinished, then start tonight's batch.</summary>
+    public async Task<BatchStarted> RunNightlyAsync(CancellationToken cancellationToken)
+    {
+        foreach (var unfinished in await UnfinishedBatchesAsync(cancellationToken))
+        {
+            var requeued = await ResumeAsync(unfinished, cancellationToken);
+            logger.LogInformation("Resuming batch {BatchId}: {Chunks} unfinished chunk(s) re-queued", unfinished, requeued);
+        }
+        return await StartAsync(null, cancellationToken);
+    }
+
+    /// <summary>
+    /// A queue message as it arrives. A malformed message or one of an unknown batch is logged and dropped: retrying it can
+    /// never succeed. Anything else that fails is thrown, so the queue redelivers it and the checkpoint resumes the chunk.
+    /// </summary>
+    public async Task<ChunkResult?> HandleMessageAsync(string message, CancellationToken cancellationToken)
+    {
+        ChunkMessage chunk;
+        try
+        {
+            chunk = ChunkMessage.Parse(message);
+        }
+        catch (FormatException e)
+        {
+            logger.LogWarning("Dropped a rescore message that is not a chunk message: {Reason}", e.Message);
+            return null;
+        }
+        try
+        {
+            return await ProcessChunkAsync(chunk, cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            logger.LogWarning("Dropped chunk {Chunk} of batch {BatchId}: {Reason}", chunk.Chunk, chunk.BatchId, e.Message);
+            return null;
+        }
     }
 
     public async Task<ChunkResult> ProcessChunkAsync(ChunkMessage message, CancellationToken cancellationToken)
@@ -69,6 +111,7 @@ public sealed class BatchRescoreCoordinator(
         if (chunk.Completed)
             return new ChunkResult(message.BatchId, message.Chunk, 0, 0, true);
 
+        var asOf = (await ManifestAsync(message.BatchId, cancellationToken))?.AsOf;
         var every = Math.Max(1, options.Value.CheckpointEvery);
         var rescored = 0;
         var writes = 0;
@@ -79,7 +122,7 @@ public sealed class BatchRescoreCoordinator(
         while (done < chunk.ContactIds.Count)
         {
             var slice = chunk.ContactIds.Skip(done).Take(every).ToList();
-            var results = await rescorer.RescoreManyAsync(slice, cancellationToken);
+            var results = await rescorer.RescoreManyAsync(slice, asOf, cancellationToken);
             rescored += slice.Count;
             writes += results.Sum(r => r.Writes);
             done += slice.Count;
@@ -115,10 +158,8 @@ public sealed class BatchRescoreCoordinator(
 
     public async Task<BatchStatus?> StatusAsync(string batchId, CancellationToken cancellationToken)
     {
-        var manifestEntry = await state.GetAsync(ManifestKey(batchId), cancellationToken);
-        if (manifestEntry is null)
+        if (await ManifestAsync(batchId, cancellationToken) is not { } manifest)
             return null;
-        var manifest = JsonSerializer.Deserialize<Manifest>(manifestEntry.Value, Json)!;
         int completed = 0, scored = 0, writes = 0;
         for (var i = 0; i < manifest.Chunks; i++)
         {
@@ -130,7 +171,7 @@ public sealed class BatchRescoreCoordinator(
             scored += chunk.Done;
             writes += chunk.Writes;
         }
-        return new BatchStatus(batchId, manifest.Contacts, manifest.Chunks, completed, scored, writes);
+        return new BatchStatus(batchId, manifest.Contacts, manifest.Chunks, completed, scored, writes, manifest.AsOf);
     }
 
     /// <summary>Batches whose chunks are not all done, newest first (the nightly timer resumes them).</summary>
@@ -147,11 +188,14 @@ public sealed class BatchRescoreCoordinator(
         return unfinished;
     }
 
+    private async Task<Manifest?> ManifestAsync(string batchId, CancellationToken cancellationToken) =>
+        await state.GetAsync(ManifestKey(batchId), cancellationToken) is { } entry ? JsonSerializer.Deserialize<Manifest>(entry.Value, Json) : null;
+
     private static string ManifestKey(string batchId) => $"{Prefix}{batchId}/manifest";
 
     private static string ChunkKey(string batchId, int chunk) => $"{Prefix}{batchId}/chunk-{chunk:D6}";
 
-    private sealed record Manifest(string BatchId, int Contacts, int Chunks, DateTime CreatedOn);
+    private sealed record Manifest(string BatchId, int Contacts, int Chunks, DateTime CreatedOn, DateTime? AsOf);
 
     private sealed record ChunkState(IReadOnlyList<Guid> ContactIds, int Done, int Writes, bool Completed);
 }

@@ -6,6 +6,12 @@ namespace RetentionInsights.Functions.Batch;
 
 /// <summary>One queue message: which chunk of which batch to rescore. The contact ids live in the checkpoint, not the
 /// message, so a message stays tiny and a redelivered message resumes from the chunk's recorded progress.</summary>
+/// <summary>The storage queue of batch chunks (the queue trigger of RescoreChunk and the coordinator's sender agree on it).</summary>
+public static class RescoreQueues
+{
+    public const string Name = "rtn-rescore-chunks";
+}
+
 public sealed record ChunkMessage(string BatchId, int Chunk)
 {
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);

@@ -50,7 +50,7 @@ public static class ServiceBenchmark
             ["Retention:ModelsPath"] = modelsPath,
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        await using var app = ServiceHost.Build(settings, "http://127.0.0.1:0", services =>
+        await using var app = LocalServiceHost.Build(settings, "http://127.0.0.1:0", services =>
         {
             // Writes go to the local org and, in parallel, through the Web API store onto a counting handler.
             services.AddSingleton<IRetentionStore>(sp => new TeeStore(sp.GetRequiredService<LocalOrgStore>(),
@@ -98,10 +98,10 @@ public static class ServiceBenchmark
             var rescorer = services.GetRequiredService<CustomerRescorer>();
             var sample = (await store.ListContactIdsAsync(activeOnly: true, cancellationToken)).Take(1000).ToList();
             counting.Reset();
-            var first = await rescorer.RescoreManyAsync(sample, cancellationToken);
+            var first = await rescorer.RescoreManyAsync(sample, null, cancellationToken);
             var firstCalls = counting.WriteRequests;
             counting.Reset();
-            var second = await rescorer.RescoreManyAsync(sample, cancellationToken);
+            var second = await rescorer.RescoreManyAsync(sample, null, cancellationToken);
             var per1000 = sample.Count == 0 ? 0 : counting.WriteRequests * 1000 / sample.Count;
             var localPer1000 = sample.Count == 0 ? 0 : second.Sum(r => (long)r.Writes) * 1000 / sample.Count;
 

@@ -57,8 +57,8 @@ public sealed class ServiceOptions
     /// <summary>Serve the PCF preview harness folder at "/" (rtn serve --demo).</summary>
     public string? DemoFolder { get; set; }
 
-    /// <summary>True when running under the Azure Functions host (FUNCTIONS_CUSTOMHANDLER_PORT is set).</summary>
-    public bool UnderFunctionsHost { get; set; }
+    /// <summary>Language of the reason texts written to the score columns: en (default) or nl.</summary>
+    public string Language { get; set; } = "en";
 
     public bool UsesDataverse => DataverseUrl is not null;
 }

@@ -26,11 +26,11 @@ public static class OfferResponses
         {
             "accepted" => Names.Choices.RecommendationAccepted,
             "declined" => Names.Choices.RecommendationDeclined,
-            _ => throw RequestProblemException.BadRequest($"Field 'response' must be \"accepted\" or \"declined\"; got \"{RetentionEndpoints.Shorten(response)}\"."),
+            _ => throw RequestProblemException.BadRequest($"Field 'response' must be \"accepted\" or \"declined\"; got \"{RetentionApi.Shorten(response)}\"."),
         };
         var channelText = Text(body, "channel") ?? "phone";
         if (!Channels.TryGetValue(channelText, out var channel))
-            throw RequestProblemException.BadRequest($"Field 'channel' must be one of {string.Join(", ", Channels.Keys)}; got \"{RetentionEndpoints.Shorten(channelText)}\".");
+            throw RequestProblemException.BadRequest($"Field 'channel' must be one of {string.Join(", ", Channels.Keys)}; got \"{RetentionApi.Shorten(channelText)}\".");
         return (status, channel);
     }
 

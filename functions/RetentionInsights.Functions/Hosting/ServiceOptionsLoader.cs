@@ -32,7 +32,9 @@ public static class ServiceOptionsLoader
             options.CheckpointEvery = every;
         foreach (var org in (section["AllowedOrganizations"] ?? string.Empty).Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             options.AllowedOrganizations.Add(org);
-        options.UnderFunctionsHost = !string.IsNullOrEmpty(configuration["FUNCTIONS_CUSTOMHANDLER_PORT"]);
+        if (section["Language"] is { Length: > 0 } language)
+            options.Language = language is "en" or "nl" ? language
+                : throw new InvalidOperationException($"Retention:Language must be en or nl; got '{language}'.");
     }
 
     private static Uri? Uri(string? value, string name)

@@ -30,26 +30,21 @@ using RetentionInsights.Scoring.Models;
 
 namespace RetentionInsights.Functions.Hosting;
 
-/// <summary>Composition of the service. Local (SQLite, folder, in-process queue) unless Azure/Dataverse settings are present.</summary>
+/// <summary>
+/// Composition of the service, shared by the Functions worker and the local host. Local (SQLite, folder, in-process queue)
+/// unless Azure/Dataverse settings are present.
+/// </summary>
 public static class ServiceRegistration
 {
     public const string ModelsContainer = "models";
     public const string StateContainer = "state";
-    public const string RescoreQueueName = "rtn-rescore-chunks";
 
-    public static WebApplicationBuilder AddRetentionService(this WebApplicationBuilder builder)
+    /// <summary>Everything both hosts share, configured from the "Retention" section and the RTN_* variables.</summary>
+    public static IServiceCollection AddRetentionServices(this IServiceCollection services, IConfiguration configuration)
     {
         var options = new ServiceOptions();
-        ServiceOptionsLoader.Load(builder.Configuration, options);
-        if (builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"] is { Length: > 0 } port)
-        {
-            // Under the Functions host: listen where the host forwards to, on loopback only.
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        }
-        // Request-start logs include the query string, and Dataverse sends the key as ?code=: keep those at Warning.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        builder.Services.AddRetentionServices(options, builder.Configuration);
-        return builder;
+        ServiceOptionsLoader.Load(configuration, options);
+        return services.AddRetentionServices(options, configuration);
     }
 
     public static IServiceCollection AddRetentionServices(this IServiceCollection services, ServiceOptions options, IConfiguration configuration)
@@ -138,27 +133,8 @@ public static class ServiceRegistration
         services.AddSingleton<DataverseEventProcessor>();
         services.AddSingleton<BatchRescoreCoordinator>();
         services.AddSingleton<ModelTrainingService>();
+        services.AddSingleton<RetentionApi>();
         return services;
-    }
-
-    public static WebApplication UseRetentionService(this WebApplication app)
-    {
-        var options = app.Services.GetRequiredService<IOptions<ServiceOptions>>().Value;
-        app.UseMiddleware<ProblemMiddleware>();
-        if (options.DemoFolder is { } folder && Directory.Exists(folder))
-        {
-            // rtn serve --demo: the contact-form preview with the real PCF bundle at "/".
-            var files = new PhysicalFileProvider(Path.GetFullPath(folder));
-            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
-        }
-        app.UseRouting();
-        app.UseMiddleware<ApiKeyMiddleware>();
-        app.MapRetentionEndpoints();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RetentionInsights.Functions");
-        logger.LogInformation("Scoring service using store {Store}, queue {Queue}", app.Services.GetRequiredService<IRetentionStore>().Kind,
-            app.Services.GetRequiredService<IRescoreQueue>().Kind);
-        return app;
     }
 
     private static BlobContainerClient? BlobContainer(ServiceOptions options, Uri? uri, string name, TokenCredential credential)
@@ -173,7 +149,7 @@ public static class ServiceRegistration
         if (options.RescoreQueueUri is { } uri)
             return new QueueClient(uri, credential, StorageRescoreQueue.ClientOptions());
         return options.StorageConnectionString is { Length: > 0 } connection
-            ? new QueueClient(connection, RescoreQueueName, StorageRescoreQueue.ClientOptions())
+            ? new QueueClient(connection, RescoreQueues.Name, StorageRescoreQueue.ClientOptions())
             : null;
     }
 }

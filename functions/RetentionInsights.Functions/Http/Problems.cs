@@ -34,7 +34,4 @@ public static class Problems
         };
         await JsonSerializer.SerializeAsync(context.Response.Body, body, cancellationToken: context.RequestAborted);
     }
-
-    public static IResult Result(int status, string title, string detail) =>
-        Results.Problem(detail: detail, statusCode: status, title: title, type: $"https://httpstatuses.io/{status}");
 }

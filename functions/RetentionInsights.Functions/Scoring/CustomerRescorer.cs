@@ -5,14 +5,16 @@ using RetentionInsights.Data.Records;
 using RetentionInsights.Functions.Configuration;
 using RetentionInsights.Functions.Stores;
 using RetentionInsights.Functions.Telemetry;
+using RetentionInsights.Scoring;
 
 namespace RetentionInsights.Functions.Scoring;
 
-public sealed record RescoreResult(Guid ContactId, bool Found, bool Scored, int Writes, string? ModelVersion);
+/// <summary>What one rescore did for one contact; <see cref="Outcome"/> is the engine's answer (null when not scored).</summary>
+public sealed record RescoreResult(Guid ContactId, bool Found, bool Scored, int Writes, string? ModelVersion, ScoringOutcome? Outcome = null);
 
 /// <summary>
-/// Load → score with the champion → write only what changed. Shared by webhook events, batch chunks and offer
-/// responses, so every path writes the same way.
+/// The one scoring pipeline: load → score with the champion → decide offers and alerts → write only what changed. Webhook
+/// events, batch chunks, offer responses, live refreshes and <c>rtn score</c> all call it, on the local org or Dataverse.
 /// </summary>
 public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scorer, IOptions<ServiceOptions> options, TimeProvider time,
     ILogger<CustomerRescorer> logger)
@@ -25,20 +27,21 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
     public DateTime AsOf => options.Value.AsOf ?? time.GetUtcNow().UtcDateTime;
 
     public async Task<RescoreResult> RescoreAsync(Guid contactId, CancellationToken cancellationToken) =>
-        (await RescoreManyAsync([contactId], cancellationToken)).Single();
+        (await RescoreManyAsync([contactId], null, cancellationToken)).Single();
 
-    public async Task<IReadOnlyList<RescoreResult>> RescoreManyAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    /// <summary>Rescores <paramref name="contactIds"/> as of <paramref name="asOf"/> (default: <see cref="AsOf"/>).</summary>
+    public async Task<IReadOnlyList<RescoreResult>> RescoreManyAsync(IReadOnlyList<Guid> contactIds, DateTime? asOf, CancellationToken cancellationToken)
     {
         using var activity = ServiceTelemetry.Source.StartActivity("rescore");
         activity?.SetTag("rtn.contacts", contactIds.Count);
         var histories = (await store.LoadCustomersAsync(contactIds, cancellationToken)).ToDictionary(h => h.Contact.Id);
         var states = (await store.ReadContactStatesAsync(contactIds, cancellationToken)).ToDictionary(s => s.ContactId);
         var catalogue = await CatalogueAsync(cancellationToken);
-        var asOf = AsOf;
+        var scoredAsOf = asOf ?? AsOf;
         var now = time.GetUtcNow().UtcDateTime;
 
         var scorable = contactIds.Where(id => histories.ContainsKey(id) && states.TryGetValue(id, out var s) && !s.ProfilingOptOut).ToList();
-        var outcomes = await scorer.ScoreAsync(scorable.Select(id => histories[id]).ToList(), catalogue, asOf, cancellationToken);
+        var outcomes = await scorer.ScoreAsync(scorable.Select(id => histories[id]).ToList(), catalogue, scoredAsOf, cancellationToken);
         var outcomeOf = new Dictionary<Guid, ScoringOutcome?>(scorable.Count);
         for (var i = 0; i < scorable.Count; i++)
             outcomeOf[scorable[i]] = outcomes[i];
@@ -55,7 +58,7 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
             var outcome = outcomeOf.GetValueOrDefault(id);
             var change = ChangeDetector.Diff(state, outcome, now);
             changes.Add(change);
-            results.Add(new RescoreResult(id, true, outcome is not null, change.WriteCount, outcome?.Scores.ModelVersion));
+            results.Add(new RescoreResult(id, true, outcome?.Status == ScoreStatus.Scored, change.WriteCount, outcome?.Scores.ModelVersion, outcome));
         }
 
         var writes = await store.ApplyAsync(changes, cancellationToken);

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RetentionInsights.Functions.Configuration;
 using RetentionInsights.Data.Records;
 using RetentionInsights.Scoring;
 using RetentionInsights.Scoring.EarlyWarning;
@@ -14,7 +16,7 @@ namespace RetentionInsights.Functions.Scoring;
 /// whether another version was promoted. If a new champion fails to load, the engine falls back to the last good one.
 /// </summary>
 public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentiment, EarlyWarningEvaluator? earlyWarning, TimeProvider time,
-    ILogger<EngineScorer> logger) : ICustomerScorer
+    IOptions<ServiceOptions> options, ILogger<EngineScorer> logger) : ICustomerScorer
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
 
@@ -46,7 +48,7 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
             var offers = s.Offers.Select(o => new ProposedOffer(o.OfferId, o.Rank, o.AcceptanceProbability, o.ExpectedValue, o.Reason, o.Channel)).ToList();
             if (earlyWarning is null || s.Status != ScoreStatus.Scored)
             {
-                outcomes.Add(new ScoringOutcome(s.Scores, offers, null));
+                outcomes.Add(new ScoringOutcome(s.Scores, offers, null, Status: s.Status));
                 continue;
             }
             var assessment = earlyWarning.Evaluate(
@@ -109,7 +111,8 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
                     return null;
                 // Remembered even when the load falls back, so a damaged newest model is not re-read on every event.
                 _loadedFor = _champion;
-                var (engine, skipped) = await RetentionEngine.LoadAsync(models, catalogue, cancellationToken: cancellationToken);
+                var (engine, skipped) = await RetentionEngine.LoadAsync(models, catalogue,
+                    new EngineOptions { Language = options.Value.Language }, cancellationToken);
                 foreach (var reason in skipped)
                     logger.LogWarning("Model version skipped while loading the champion: {Reason}", reason);
                 if (engine is not null)

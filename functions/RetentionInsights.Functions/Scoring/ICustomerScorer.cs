@@ -1,4 +1,5 @@
 using RetentionInsights.Data.Records;
+using RetentionInsights.Scoring;
 
 namespace RetentionInsights.Functions.Scoring;
 
@@ -6,7 +7,8 @@ namespace RetentionInsights.Functions.Scoring;
 /// What the engine says about one customer, in the shape the service writes back. <see cref="AlertEvaluated"/> is false
 /// when no early-warning evaluation ran: then the stored early-warning level is left as it is.
 /// </summary>
-public sealed record ScoringOutcome(ContactScores Scores, IReadOnlyList<ProposedOffer> Offers, ProposedAlert? Alert, bool AlertEvaluated = false);
+public sealed record ScoringOutcome(ContactScores Scores, IReadOnlyList<ProposedOffer> Offers, ProposedAlert? Alert, bool AlertEvaluated = false,
+    ScoreStatus Status = ScoreStatus.Scored);
 
 public sealed record ProposedOffer(Guid OfferId, int Rank, double AcceptanceProbability, decimal ExpectedValue, string Reason, int? Channel);
 

@@ -1,54 +1,42 @@
 using Microsoft.AspNetCore.Http;
-using RetentionInsights.Functions.Configuration;
 using RetentionInsights.Functions.Http;
-using Microsoft.Extensions.Options;
 
 namespace RetentionInsights.Functions.Security;
 
-/// <summary>Marks the custom-handler invocation routes (timer/queue) that the Functions host calls on loopback.</summary>
-public sealed class HostInvocationMetadata;
-
 /// <summary>
 /// Every API route needs the key as the header x-functions-key or the query parameter code (what a Dataverse WebhookKey
-/// endpoint appends). The Functions host also checks its own key in Azure; this check keeps the app safe without it.
+/// endpoint appends). The local host has no Functions host in front of it, so this check is its only gate.
 /// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator validator, IOptions<ServiceOptions> options)
+public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyValidator validator)
 {
     public const string HeaderName = "x-functions-key";
     public const string QueryName = "code";
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var endpoint = context.GetEndpoint();
-        if (endpoint is null)
+        if (context.GetEndpoint() is null)
         {
             // Static preview files and unknown paths: nothing to protect; unknown paths become 404 problem details.
             await next(context);
             return;
         }
-
-        if (endpoint.Metadata.GetMetadata<HostInvocationMetadata>() is not null && options.Value.UnderFunctionsHost
-            && IsLoopback(context))
+        if (Rejection(context.Request, validator) is { } problem)
         {
-            // Under the Functions host, timers and queue messages arrive from the host process itself on 127.0.0.1
-            // without any key; the custom handler port is never exposed outside the instance.
-            await next(context);
+            await Problems.Write(context, problem.Status, problem.Title, problem.Detail);
             return;
         }
-
-        var presented = context.Request.Headers[HeaderName].FirstOrDefault() ?? context.Request.Query[QueryName].FirstOrDefault();
-        if (!validator.IsValid(presented))
-        {
-            await Problems.Write(context, StatusCodes.Status401Unauthorized, "Missing or wrong API key",
-                presented is null
-                    ? $"Send the service key in the '{HeaderName}' header or the '{QueryName}' query parameter."
-                    : "The key sent in the request is not accepted by this service. Check the configured key (RTN_API_KEY / rtn_ScoringApiKey).");
-            return;
-        }
-
         await next(context);
     }
 
-    private static bool IsLoopback(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip);
+    /// <summary>The 401 answer for a request without an accepted key, or null when the key is accepted.</summary>
+    public static ProblemAnswer? Rejection(HttpRequest request, ApiKeyValidator validator)
+    {
+        var presented = request.Headers[HeaderName].FirstOrDefault() ?? request.Query[QueryName].FirstOrDefault();
+        if (validator.IsValid(presented))
+            return null;
+        return new ProblemAnswer(StatusCodes.Status401Unauthorized, "Missing or wrong API key",
+            presented is null
+                ? $"Send the service key in the '{HeaderName}' header or the '{QueryName}' query parameter."
+                : "The key sent in the request is not accepted by this service. Check the configured key (RTN_API_KEY / rtn_ScoringApiKey).");
+    }
 }

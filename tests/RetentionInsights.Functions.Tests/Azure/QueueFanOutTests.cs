@@ -85,7 +85,7 @@ public sealed class QueueFanOutTests(ServiceFixture fixture)
         var (coordinator, queue, store) = Create(db, scorer, new BlobStateStore(Azurite.Container("state")));
         using var _ = store;
 
-        var started = await coordinator.StartAsync(CancellationToken.None);
+        var started = await coordinator.StartAsync(null, CancellationToken.None);
         var processed = await DrainAsync(queue, coordinator, TimeSpan.FromSeconds(30));
 
         var active = OrgSql.Column(db, "SELECT contactid FROM contact WHERE statecode = 0 AND rtn_profilingoptout = 0").Select(Guid.Parse).Order().ToList();
@@ -103,7 +103,7 @@ public sealed class QueueFanOutTests(ServiceFixture fixture)
         var scorer = new RecordingScorer(crashAfter: 260); // dies inside the second chunk (200 per chunk, checkpoint every 25)
         var (coordinator, queue, store) = Create(db, scorer, new BlobStateStore(Azurite.Container("state")));
         using var _ = store;
-        var started = await coordinator.StartAsync(CancellationToken.None);
+        var started = await coordinator.StartAsync(null, CancellationToken.None);
 
         // First worker: processes messages until it crashes; the message it was working on is not deleted.
         var crashed = false;
@@ -136,7 +136,7 @@ public sealed class QueueFanOutTests(ServiceFixture fixture)
         var scorer = new RecordingScorer();
         var (coordinator, queue, store) = Create(db, scorer, new SqliteStateStore(db));
         using var _ = store;
-        var started = await coordinator.StartAsync(CancellationToken.None);
+        var started = await coordinator.StartAsync(null, CancellationToken.None);
         await DrainAsync(queue, coordinator, TimeSpan.FromSeconds(30));
         var scored = scorer.Scored.Count;
 
@@ -153,7 +153,7 @@ public sealed class QueueFanOutTests(ServiceFixture fixture)
         var scorer = new RecordingScorer();
         var (coordinator, queue, store) = Create(db, scorer, new BlobStateStore(Azurite.Container("state")));
         using var _ = store;
-        var started = await coordinator.StartAsync(CancellationToken.None);
+        var started = await coordinator.StartAsync(null, CancellationToken.None);
         // Process chunk 0, then lose every other message (e.g. poisoned and moved away).
         await coordinator.ProcessChunkAsync(new ChunkMessage(started.BatchId, 0), CancellationToken.None);
         await queue.ClearMessagesAsync();

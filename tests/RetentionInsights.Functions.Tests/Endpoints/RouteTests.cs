@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using RetentionInsights.Data.Metadata;
 using RetentionInsights.Functions.Tests.Support;
 
@@ -20,9 +21,6 @@ public sealed class RouteTests(ServiceFixture fixture)
         { "POST", "/api/models/train" },
         { "GET", "/api/models" },
         { "GET", "/api/health" },
-        { "POST", "/NightlyRescore" },
-        { "POST", "/WeeklyTrain" },
-        { "POST", "/RescoreChunk" },
     };
 
     [Theory]
@@ -316,7 +314,7 @@ public sealed class RouteTests(ServiceFixture fixture)
             var lost = new RetentionInsights.Functions.Batch.BatchRescoreCoordinator(store, rescorer, new RetentionInsights.Functions.State.SqliteStateStore(db),
                 new RetentionInsights.Functions.Batch.InProcessRescoreQueue(), options, TimeProvider.System,
                 Microsoft.Extensions.Logging.Abstractions.NullLogger<RetentionInsights.Functions.Batch.BatchRescoreCoordinator>.Instance);
-            await lost.StartAsync(CancellationToken.None);
+            await lost.StartAsync(null, CancellationToken.None);
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var active = OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM contact WHERE statecode = 0 AND rtn_profilingoptout = 0");
@@ -358,7 +356,9 @@ public sealed class RouteTests(ServiceFixture fixture)
         // Let the background run finish so it does not outlive the test's files.
         for (var i = 0; i < 1200; i++)
         {
-            var state = (await TestApp.ReadJsonAsync(await client.GetAsync("/api/models"))).GetProperty("training").GetProperty("state").GetString();
+            var listing = await client.GetAsync("/api/models");
+            Assert.True(listing.IsSuccessStatusCode, await listing.Content.ReadAsStringAsync());
+            var state = (await TestApp.ReadJsonAsync(listing)).GetProperty("training").GetProperty("state").GetString();
             if (state != "running")
             {
                 Assert.Equal("completed", state);
@@ -371,41 +371,43 @@ public sealed class RouteTests(ServiceFixture fixture)
     }
 
     [Fact]
-    public async Task WeeklyTrainInvocation_WithoutChampion_TrainsAndPromotesInTheCustomHandlerResponseShape()
+    public async Task WeeklyTrainFunction_WithoutChampion_TrainsAndPromotes()
     {
         using var app = new TestApp(fixture, models: fixture.EmptyModels());
+        var function = ActivatorUtilities.CreateInstance<RetentionInsights.Functions.Functions.WeeklyTrain>(app.Services);
 
-        var response = await app.KeyedClient().PostAsync("/WeeklyTrain", Invocation("{\"timer\":{\"IsPastDue\":false}}"));
+        await function.Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await TestApp.ReadJsonAsync(response);
-        Assert.True(body.TryGetProperty("Outputs", out _));
-        Assert.NotEmpty(body.GetProperty("Logs").EnumerateArray());
-        Assert.True(body.GetProperty("ReturnValue").GetProperty("promoted").GetBoolean());
+        var models = await TestApp.ReadJsonAsync(await app.KeyedClient().GetAsync("/api/models"));
+        Assert.Equal("completed", models.GetProperty("training").GetProperty("state").GetString());
+        Assert.False(string.IsNullOrEmpty(models.GetProperty("champion").GetString()));
     }
 
     [Fact]
-    public async Task RescoreChunkInvocation_MessageNotAChunk_Returns400()
+    public async Task RescoreChunkFunction_MessageNotAChunk_IsDroppedWithoutRetry()
     {
         using var app = new TestApp(fixture);
+        var coordinator = app.Services.GetRequiredService<RetentionInsights.Functions.Batch.BatchRescoreCoordinator>();
 
-        var response = await app.KeyedClient().PostAsync("/RescoreChunk", Invocation("{\"chunk\":\"hello\"}"));
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("chunk message", (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
+        // A poison message can never succeed: it is dropped (no exception, so the queue does not redeliver it five times).
+        Assert.Null(await coordinator.HandleMessageAsync("hello", CancellationToken.None));
+        Assert.Null(await coordinator.HandleMessageAsync("{\"batchId\":\"nope\",\"chunk\":0}", CancellationToken.None));
     }
 
     [Fact]
-    public async Task NightlyRescoreInvocation_QueuesTheWholeOrgAndReportsItInLogs()
+    public async Task NightlyRescoreFunction_QueuesTheWholeOrgAndScoresIt()
     {
-        using var app = new TestApp(fixture);
+        var db = fixture.CopyOrg();
+        using var app = new TestApp(fixture, new() { ["Retention:LocalOrgPath"] = db });
+        var coordinator = app.Services.GetRequiredService<RetentionInsights.Functions.Batch.BatchRescoreCoordinator>();
 
-        var response = await app.KeyedClient().PostAsync("/NightlyRescore", Invocation("{\"timer\":{}}"));
+        var started = await coordinator.RunNightlyAsync(CancellationToken.None);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await TestApp.ReadJsonAsync(response);
-        Assert.Contains(body.GetProperty("Logs").EnumerateArray(), l => l.GetString()!.StartsWith("started batch", StringComparison.Ordinal));
-        Assert.True(body.GetProperty("ReturnValue").GetProperty("contacts").GetInt32() > 0);
+        Assert.True(started.Contacts > 0);
+        for (var i = 0; i < 600 && (await coordinator.StatusAsync(started.BatchId, CancellationToken.None))!.Completed is false; i++)
+            await Task.Delay(100);
+        Assert.True((await coordinator.StatusAsync(started.BatchId, CancellationToken.None))!.Completed);
+        Assert.True(OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM contact WHERE rtn_churnprobability IS NOT NULL") > 0);
     }
 
     [Fact]
@@ -439,9 +441,6 @@ public sealed class RouteTests(ServiceFixture fixture)
     }
 
     /// <summary>The body the Functions host posts to a custom handler for a non-HTTP trigger.</summary>
-    private static StringContent Invocation(string data) =>
-        new("{\"Data\":" + data + ",\"Metadata\":{\"sys\":{\"MethodName\":\"x\"}}}", Encoding.UTF8, "application/json");
-
     internal static async Task<(Guid Contact, System.Text.Json.JsonElement Offer)> ContactWithOfferAsync(TestApp app, HttpClient client)
     {
         foreach (var id in OrgSql.Column(app.DbPath, "SELECT contactid FROM contact WHERE statecode = 0 AND rtn_profilingoptout = 0 ORDER BY contactid LIMIT 200"))

@@ -1,19 +1,20 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using RetentionInsights.Functions.Hosting;
 
 namespace RetentionInsights.Functions.Tests.Support;
 
-/// <summary>The real service in memory (WebApplicationFactory) on a private copy of the generated org.</summary>
-public sealed class TestApp : WebApplicationFactory<Program>
+/// <summary>The real service in memory — the local host of the app's functions on a test server — on a private copy of the generated org.</summary>
+public sealed class TestApp : IDisposable
 {
     public const string Key = "test-key-0123456789abcdef";
 
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
+    private WebApplication? _app;
 
     public TestApp(ServiceFixture fixture, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? models = null)
     {
@@ -34,12 +35,31 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    /// <summary>The running app, built on first use (so a test can still change settings before it starts).</summary>
+    private WebApplication App
     {
-        foreach (var (k, v) in _settings)
-            builder.UseSetting(k, v);
-        if (_services is not null)
-            builder.ConfigureTestServices(_services);
+        get
+        {
+            if (_app is null)
+            {
+                _app = LocalServiceHost.Build(_settings, configureServices: _services, configureWebHost: web => web.UseTestServer());
+                _app.StartAsync().GetAwaiter().GetResult();
+            }
+            return _app;
+        }
+    }
+
+    public IServiceProvider Services => App.Services;
+
+    public HttpClient CreateClient() => App.GetTestClient();
+
+    public void Dispose()
+    {
+        if (_app is not null)
+        {
+            _app.StopAsync().GetAwaiter().GetResult();
+            ((IDisposable)_app).Dispose();
+        }
     }
 
     /// <summary>A client that sends the key in the x-functions-key header.</summary>

@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RetentionInsights.Data.Metadata;
+using RetentionInsights.Functions.Batch;
+using RetentionInsights.Functions.Configuration;
+using RetentionInsights.Functions.Events;
+using RetentionInsights.Functions.Http;
+using RetentionInsights.Functions.Models;
+using RetentionInsights.Functions.Scoring;
+using RetentionInsights.Functions.Stores;
+using RetentionInsights.Functions.Webhooks;
+
+namespace RetentionInsights.Functions.Endpoints;
+
+/// <summary>
+/// The handlers behind the HTTP functions of DESIGN.md §7. The [Function] classes (folder Functions/) and the local host
+/// both call these, so Azure and <c>rtn serve</c> answer alike. Each handler turns HTTP into a service call and back; the
+/// one exception rule is <see cref="HandlerGuard"/>.
+/// </summary>
+public sealed class RetentionApi(
+    IRetentionStore store,
+    CustomerRescorer rescorer,
+    DataverseEventProcessor events,
+    BatchRescoreCoordinator batches,
+    ModelTrainingService training,
+    IRescoreQueue queue,
+    ICustomerScorer scorer,
+    IOptions<ServiceOptions> options,
+    TimeProvider time,
+    ILogger<RetentionApi> logger)
+{
+    public const int MaxTop = 1000;
+
+    public Task<IActionResult> DataverseEventsAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
+    {
+        using var body = await BodyReader.ReadJsonAsync(request, options.Value.MaxEventBodyBytes, ct);
+        var outcome = await events.ProcessAsync(body.RootElement, DataverseHeaders.From(request.Headers), ct);
+        return JsonAnswer.Ok(outcome);
+    });
+
+    public Task<IActionResult> CustomerListAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
+    {
+        var top = 100;
+        if (request.Query.TryGetValue("top", out var values))
+        {
+            if (!int.TryParse(values.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1 || top > MaxTop)
+                throw RequestProblemException.BadRequest($"Query parameter 'top' must be a whole number from 1 to {MaxTop}; got '{values}'.");
+        }
+        var list = await store.ListCustomersAsync(top, ct);
+        return JsonAnswer.Ok(new CustomerListResponse(list.Select(c => new CustomerListEntry(c.ContactId, c.FullName, c.ChurnProbability, c.RiskBand)).ToList()));
+    });
+
+    public Task<IActionResult> CustomerInsightsAsync(HttpRequest request, string id, CancellationToken ct) => Guard(request, async () =>
+    {
+        var contactId = ParseId(id, "id", "contact");
+        // A live refresh (the Custom API's purpose): rescore first, unless the caller only wants what is stored.
+        var refresh = !string.Equals(request.Query["refresh"], "false", StringComparison.OrdinalIgnoreCase);
+        if (refresh)
+            await rescorer.RescoreAsync(contactId, ct);
+        var state = await store.ReadContactStateAsync(contactId, ct)
+            ?? throw RequestProblemException.NotFound($"No contact with id {contactId}.");
+        return JsonAnswer.Ok(InsightsView.From(state, time.GetUtcNow().UtcDateTime));
+    });
+
+    public Task<IActionResult> OfferResponseAsync(HttpRequest request, string id, string offerId, CancellationToken ct) => Guard(request, async () =>
+    {
+        var contactId = ParseId(id, "id", "contact");
+        var offer = ParseId(offerId, "offerId", "offer");
+        using var body = await BodyReader.ReadJsonAsync(request, options.Value.MaxJsonBodyBytes, ct);
+        var (status, channel) = OfferResponses.Parse(body.RootElement);
+
+        var state = await store.ReadContactStateAsync(contactId, ct)
+            ?? throw RequestProblemException.NotFound($"No contact with id {contactId}.");
+        var recommendation = OfferResponses.Find(state, offer)
+            ?? throw RequestProblemException.NotFound($"Contact {contactId} has no recommendation of offer {offer}.");
+        if (recommendation.Status == Names.Choices.RecommendationExpired)
+            throw new RequestProblemException(StatusCodes.Status409Conflict, "Offer no longer proposed",
+                "This recommendation expired (a newer score replaced it). Reload the insights and respond to a current offer.");
+        if (recommendation.Status != status)
+        {
+            await store.ApplyResponseAsync(new ResponseUpdate(recommendation.Id, status, channel, time.GetUtcNow().UtcDateTime), ct);
+            // A decline starts the cooldown and an acceptance changes eligibility: refresh the top 3 now.
+            await rescorer.RescoreAsync(contactId, ct);
+        }
+        return JsonAnswer.Ok(new OfferResponseResult(recommendation.Id, status));
+    });
+
+    public Task<IActionResult> RescoreAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
+    {
+        var asOf = await RescoreRequest.ReadAsOfAsync(request, options.Value.MaxJsonBodyBytes, ct);
+        return JsonAnswer.Accepted(await batches.StartAsync(asOf, ct));
+    });
+
+    public Task<IActionResult> RescoreStatusAsync(HttpRequest request, string batchId, CancellationToken ct) => Guard(request, async () =>
+    {
+        if (batchId.Length > 64 || batchId.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '-'))
+            throw RequestProblemException.BadRequest("Route value 'batchId' must be the id returned by POST /api/rescore (letters, digits and '-').");
+        var status = await batches.StatusAsync(batchId, ct)
+            ?? throw RequestProblemException.NotFound($"No rescoring batch '{batchId}'.");
+        return JsonAnswer.Ok(new { status.BatchId, status.Contacts, status.Chunks, status.CompletedChunks, status.ScoredContacts, status.Writes, status.Completed, status.AsOf });
+    });
+
+    public Task<IActionResult> ModelsTrainAsync(HttpRequest request) => Guard(request, () =>
+    {
+        var job = training.Start();
+        IActionResult answer = job.Started
+            ? JsonAnswer.Accepted(job.Status)
+            : new ProblemAnswer(StatusCodes.Status409Conflict, "Training already running", "A training run is in progress; GET /api/models shows its state.");
+        return Task.FromResult(answer);
+    });
+
+    public Task<IActionResult> ModelsListAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
+        JsonAnswer.Ok(await training.DescribeAsync(ct)));
+
+    public Task<IActionResult> HealthAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
+        JsonAnswer.Ok(new
+        {
+            status = "ok",
+            store = store.Kind,
+            queue = queue.Kind,
+            championModel = await scorer.GetChampionVersionAsync(ct),
+            version = typeof(RetentionApi).Assembly.GetName().Version?.ToString(),
+        }));
+
+    private Task<IActionResult> Guard(HttpRequest request, Func<Task<IActionResult>> handler) => HandlerGuard.RunAsync(request, logger, handler);
+
+    private static Guid ParseId(string text, string name, string what) =>
+        Guid.TryParse(text, out var id) && id != Guid.Empty
+            ? id
+            : throw RequestProblemException.BadRequest($"Route value '{name}' must be the {what}'s GUID (e.g. 3f2504e0-4f89-11d3-9a0c-0305e82c3301); got '{Shorten(text)}'.");
+
+    internal static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
+}
+
+/// <summary>The optional body of POST /api/rescore: {"asOf": "yyyy-MM-dd"} rescoring as of a past date (backfills, replays).</summary>
+public static class RescoreRequest
+{
+    public static async Task<DateTime?> ReadAsOfAsync(HttpRequest request, int limit, CancellationToken ct)
+    {
+        BodyReader.RequireJson(request);
+        var bytes = await BodyReader.ReadBoundedAsync(request, limit, ct);
+        if (bytes.Length == 0)
+            return null;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes);
+        }
+        catch (JsonException e)
+        {
+            throw RequestProblemException.BadRequest($"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw RequestProblemException.BadRequest("The body must be empty or a JSON object like {\"asOf\": \"2026-11-01\"}.");
+            if (!root.TryGetProperty("asOf", out var value) || value.ValueKind == JsonValueKind.Null)
+                return null;
+            if (value.ValueKind == JsonValueKind.String
+                && DateTime.TryParseExact(value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var asOf)
+                && asOf.Year is >= 2000 and <= 2100)
+                return asOf;
+            throw RequestProblemException.BadRequest("Field 'asOf' must be a date written yyyy-MM-dd (e.g. \"2026-11-01\").");
+        }
+    }
+}
