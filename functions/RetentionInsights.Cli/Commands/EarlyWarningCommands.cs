@@ -9,6 +9,7 @@ using RetentionInsights.Language;
 using RetentionInsights.Scoring.EarlyWarning;
 using RetentionInsights.Scoring.Sentiment;
 using Spectre.Console;
+using RetentionInsights.Functions.EarlyWarning;
 
 namespace RetentionInsights.Cli.Commands;
 

@@ -2,11 +2,15 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using RetentionInsights.Data.Generation;
 using RetentionInsights.Data.LocalOrg;
 using RetentionInsights.Data.Reading;
 using RetentionInsights.Data.Records;
-using RetentionInsights.Data.Writing;
+using RetentionInsights.Functions.Hosting;
+using RetentionInsights.Functions.Models;
+using RetentionInsights.Functions.Scoring;
+using RetentionInsights.Functions.Stores;
 using RetentionInsights.Scoring;
 using RetentionInsights.Scoring.Churn;
 using RetentionInsights.Scoring.Clv;
@@ -71,22 +75,15 @@ public sealed class EngineCommands : IVerbGroup
             var (data, date) = Load(r.GetValue(db)!, r.GetValue(asOf));
             var sentiment = await MessageSentiment.ComputeAsync(new LexiconSentimentAnalyzer(), data.Histories, cancellationToken: ct);
             var store = new LocalFolderModelStore(r.GetValue(models)!);
-            var champion = await ModelRegistry.LoadChampionAsync(store, (meta, stream) => ChurnPredictor.Load(stream, meta.Features, meta.Seed), ct);
             Log($"training as of {date:yyyy-MM-dd} on {data.Histories.Count:N0} contacts ({data.Report.TotalRows:N0} rows read in {data.Report.Seconds:N1} s)");
-            var result = EngineTrainer.Train(data.Histories, data.Offers, new TrainingOptions
+            var (result, decision) = await ModelTraining.TrainAndPromoteAsync(store, data.Histories, data.Offers, new TrainingOptions
             {
                 AsOf = date,
                 HorizonDays = r.GetValue(horizon),
                 RiskBands = riskBands,
                 Learner = new ChurnLearnerOptions { Seed = r.GetValue(seed) },
-            }, sentiment, champion?.Model);
-            using var buffer = new MemoryStream();
-            result.Model.Save(buffer);
-            buffer.Position = 0;
-            var decision = await ModelRegistry.SaveAndPromoteAsync(store, result.Metadata, buffer, ct);
-            var html = TrainingReport.Render(result, (decision.Promoted ? "promoted: " : "not promoted: ") + decision.Reason);
-            await store.SaveAttachmentAsync(result.Metadata.Version, "report.html", new MemoryStream(Encoding.UTF8.GetBytes(html)), ct);
-            var reportPath = Path.Combine(store.VersionDirectory(result.Metadata.Version), "report.html");
+            }, sentiment, ct);
+            var reportPath = Path.Combine(store.VersionDirectory(result.Metadata.Version), ModelTraining.ReportName);
             var output = new
             {
                 version = result.Metadata.Version,
@@ -143,43 +140,44 @@ public sealed class EngineCommands : IVerbGroup
                 throw new CliInputException($"--language must be en or nl (got '{lang}').");
             var clock = Stopwatch.StartNew();
             var path = r.GetValue(db)!;
-            var (data, date) = Load(path, r.GetValue(asOf));
-            var store = new LocalFolderModelStore(r.GetValue(models)!);
-            var (engine, skipped) = await RetentionEngine.LoadAsync(store, data.Offers, new EngineOptions { Language = lang }, ct);
-            foreach (var s in skipped)
-                Log($"skipped model {s}");
-            if (engine is null)
-                throw new CliInputException($"No loadable model in {store.Root}; run `rtn train --db {path} --models {store.Root}` first.");
-            var sentiment = await MessageSentiment.ComputeAsync(new LexiconSentimentAnalyzer(), data.Histories, cancellationToken: ct);
-            var readSeconds = clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            var scores = engine.ScoreBatch(data.Histories, date, sentiment);
-            var scoreSeconds = clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            WriteCounts counts;
-            using (var connection = LocalOrgDatabase.OpenExisting(path))
-                counts = new ScoreWriter(connection, new WriteOptions { Now = date }).Write(scores.Where(s => s.Status != ScoreStatus.NotYetCustomer).Select(ToWrite));
-            var writeSeconds = clock.Elapsed.TotalSeconds;
+            var date = AsOfDate(path, r.GetValue(asOf));
+            var modelsPath = r.GetValue(models)!;
+            // The service's pipeline on the local org: the same reads, scoring, offers, alerts and change-only writes.
+            await using var pipeline = ServiceRegistration.BuildPipeline(new Dictionary<string, string?>
+            {
+                ["Retention:LocalOrgPath"] = path,
+                ["Retention:ModelsPath"] = modelsPath,
+                ["Retention:AsOf"] = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["Retention:Language"] = lang,
+            });
+            var model = await pipeline.GetRequiredService<ICustomerScorer>().GetChampionVersionAsync(ct)
+                ?? throw new CliInputException($"No loadable model in {modelsPath}; run `rtn train --db {path} --models {modelsPath}` first.");
+            var results = await pipeline.GetRequiredService<CustomerRescorer>().RescoreAllAsync(date, null, ct);
+            var outcomes = results.Where(x => x.Outcome is not null).Select(x => x.Outcome!).ToList();
             if (r.GetValue(output) is { } csv)
-                WriteCsv(csv, scores);
-            var scored = scores.Where(s => s.Status == ScoreStatus.Scored).ToArray();
+            {
+                var offerNames = (await pipeline.GetRequiredService<IRetentionStore>().LoadOfferCatalogueAsync(ct)).ToDictionary(o => o.Id, o => o.Name);
+                WriteCsv(csv, results, offerNames);
+            }
+            var scored = outcomes.Where(o => o.Status == ScoreStatus.Scored).ToArray();
             var summary = new
             {
-                model = engine.ModelVersion,
+                model,
                 asOf = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                contacts = scores.Count,
+                contacts = results.Count,
                 scored = scored.Length,
-                optedOut = scores.Count(s => s.Status == ScoreStatus.OptedOut),
-                inactive = scores.Count(s => s.Status == ScoreStatus.Inactive),
-                notYetCustomers = scores.Count(s => s.Status == ScoreStatus.NotYetCustomer),
+                optedOut = results.Count(x => x.Found && x.Outcome is null),
+                inactive = outcomes.Count(o => o.Status == ScoreStatus.Inactive),
+                notYetCustomers = outcomes.Count(o => o.Status == ScoreStatus.NotYetCustomer),
                 bands = scored.GroupBy(s => RiskBands.Label(s.Scores.ChurnRiskBand ?? 0)).ToDictionary(g => g.Key, g => g.Count()),
                 meanChurnProbability = scored.Length == 0 ? 0 : Math.Round(scored.Average(s => s.Scores.ChurnProbability ?? 0), 4),
                 clv12mTotal = scored.Sum(s => s.Scores.Clv12m ?? 0),
                 clv36mTotal = scored.Sum(s => s.Scores.Clv36m ?? 0),
                 offersProposed = scored.Sum(s => s.Offers.Count),
                 customersWithOffers = scored.Count(s => s.Offers.Count > 0),
-                writes = counts,
-                seconds = new { read = Math.Round(readSeconds, 2), score = Math.Round(scoreSeconds, 2), write = Math.Round(writeSeconds, 2) },
+                alerts = scored.Count(s => s.Alert is not null),
+                writes = new { contactsChanged = results.Count(x => x.Writes > 0), writeCalls = results.Sum(x => x.Writes) },
+                seconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
             };
             if (r.GetValue(json))
             {
@@ -190,8 +188,8 @@ public sealed class EngineCommands : IVerbGroup
                 var console = CliSupport.Stdout();
                 console.MarkupLineInterpolated($"scored [bold]{summary.scored:N0}[/] of {summary.contacts:N0} contacts as of {summary.asOf} with model {summary.model} ({summary.optedOut:N0} opted out, {summary.inactive:N0} inactive)");
                 console.MarkupLineInterpolated($"risk bands: {string.Join(", ", summary.bands.Select(b => $"{b.Key} {b.Value:N0}"))}; mean churn probability {summary.meanChurnProbability:P1}");
-                console.MarkupLineInterpolated($"CLV 12m total €{summary.clv12mTotal:N0}, 36m total €{summary.clv36mTotal:N0}; {summary.offersProposed:N0} offers for {summary.customersWithOffers:N0} customers");
-                console.MarkupLineInterpolated($"writes: {counts.ContactsChanged:N0} contacts changed, {counts.ContactsUnchanged:N0} unchanged; offers +{counts.RecommendationsInserted:N0} ~{counts.RecommendationsUpdated:N0} expired {counts.RecommendationsExpired:N0}");
+                console.MarkupLineInterpolated($"CLV 12m total €{summary.clv12mTotal:N0}, 36m total €{summary.clv36mTotal:N0}; {summary.offersProposed:N0} offers for {summary.customersWithOffers:N0} customers; {summary.alerts:N0} alerts");
+                console.MarkupLineInterpolated($"writes: {summary.writes.contactsChanged:N0} contacts changed ({summary.writes.writeCalls:N0} writes)");
             }
             return 0;
         }));
@@ -368,11 +366,18 @@ public sealed class EngineCommands : IVerbGroup
 
     internal static (OrgData Data, DateTime AsOf) Load(string path, string? asOf)
     {
-        if (!File.Exists(path))
-            throw new CliInputException($"--db: no local org at '{path}'. Create one with: rtn generate --db {path}");
+        var date = AsOfDate(path, asOf);
         var data = new LocalOrgReader().ReadAll(path);
         if (data.Histories.Count == 0)
             throw new CliInputException($"--db: '{path}' holds no contacts.");
+        return (data, date);
+    }
+
+    /// <summary>--as-of, else the org's generation date, else today (UTC).</summary>
+    internal static DateTime AsOfDate(string path, string? asOf)
+    {
+        if (!File.Exists(path))
+            throw new CliInputException($"--db: no local org at '{path}'. Create one with: rtn generate --db {path}");
         DateTime date;
         if (asOf is not null)
         {
@@ -385,26 +390,24 @@ public sealed class EngineCommands : IVerbGroup
                 ? CliSupport.ParseDate(until, "generator.until")
                 : DateTime.UtcNow.Date;
         }
-        return (data, DateTime.SpecifyKind(date, DateTimeKind.Utc));
+        return DateTime.SpecifyKind(date, DateTimeKind.Utc);
     }
 
-    internal static ContactScoreWrite ToWrite(CustomerScore score) =>
-        new(score.Scores, score.Offers.Select(o => new OfferRecommendationWrite(o.OfferId, o.OfferName, o.Rank, o.AcceptanceProbability, o.ExpectedValue, o.Reason, o.Channel)).ToArray());
-
-    private static void WriteCsv(string path, IReadOnlyList<CustomerScore> scores)
+    private static void WriteCsv(string path, IReadOnlyList<RescoreResult> results, IReadOnlyDictionary<Guid, string> offerNames)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
         writer.WriteLine("contactid,status,churn_probability,risk_band,clv_12m,clv_36m,p_alive,offer_1,offer_2,offer_3");
-        foreach (var s in scores)
+        foreach (var result in results.Where(x => x.Found))
         {
-            var offers = Enumerable.Range(0, 3).Select(i => i < s.Offers.Count ? Quote(s.Offers[i].OfferName) : "");
+            var s = result.Outcome;
+            var offers = Enumerable.Range(0, 3).Select(i => s is not null && i < s.Offers.Count ? Quote(offerNames.GetValueOrDefault(s.Offers[i].OfferId, "")) : "");
             writer.WriteLine(string.Join(",", [
-                s.ContactId.ToString("D"), s.Status.ToString(),
-                s.Scores.ChurnProbability?.ToString("0.####", CultureInfo.InvariantCulture) ?? "",
-                s.Scores.ChurnRiskBand is { } band ? RiskBands.Label(band) : "",
-                s.Scores.Clv12m?.ToString("0.00", CultureInfo.InvariantCulture) ?? "",
-                s.Scores.Clv36m?.ToString("0.00", CultureInfo.InvariantCulture) ?? "",
-                s.Scores.PAlive?.ToString("0.####", CultureInfo.InvariantCulture) ?? "",
+                result.ContactId.ToString("D"), s?.Status.ToString() ?? ScoreStatus.OptedOut.ToString(),
+                s?.Scores.ChurnProbability?.ToString("0.####", CultureInfo.InvariantCulture) ?? "",
+                s?.Scores.ChurnRiskBand is { } band ? RiskBands.Label(band) : "",
+                s?.Scores.Clv12m?.ToString("0.00", CultureInfo.InvariantCulture) ?? "",
+                s?.Scores.Clv36m?.ToString("0.00", CultureInfo.InvariantCulture) ?? "",
+                s?.Scores.PAlive?.ToString("0.####", CultureInfo.InvariantCulture) ?? "",
                 .. offers,
             ]));
         }
@@ -507,16 +510,36 @@ internal static class EngineBenchmark
         stages["eventReadOneCustomerMedianMs"] = Math.Round(Median(readMs), 2);
         stages["eventScoreOneCustomerMedianMs"] = Math.Round(Median(scoreMs), 2);
         Lap();
-        using (var connection = LocalOrgDatabase.OpenExisting(path))
+        // The pipeline the service and `rtn score` run (read, score, offers, alerts, change-only writes), twice: the second
+        // run shows what an unchanged rescore costs.
+        var modelsPath = Path.Combine(Path.GetTempPath(), "rtn-bench-models-" + Guid.NewGuid().ToString("N"));
+        try
         {
-            var writer = new ScoreWriter(connection, new WriteOptions { Now = asOf });
-            var first = writer.Write(scores.Select(EngineCommands.ToWrite));
-            stages["writeFirstSeconds"] = Lap();
-            var second = writer.Write(scores.Select(EngineCommands.ToWrite));
-            stages["writeUnchangedSeconds"] = Lap();
-            counts["firstWriteRows"] = first.RowsWritten;
-            counts["unchangedWriteRows"] = second.RowsWritten;
-            counts["unchangedWritesPer1000Contacts"] = Math.Round(second.RowsWritten * 1000.0 / scores.Count, 3);
+            using (var zip = new MemoryStream())
+            {
+                training.Model.Save(zip);
+                zip.Position = 0;
+                await ModelRegistry.SaveAndPromoteAsync(new LocalFolderModelStore(modelsPath), training.Metadata, zip, cancellationToken);
+            }
+            await using var pipeline = ServiceRegistration.BuildPipeline(new Dictionary<string, string?>
+            {
+                ["Retention:LocalOrgPath"] = path,
+                ["Retention:ModelsPath"] = modelsPath,
+            });
+            var rescorer = pipeline.GetRequiredService<CustomerRescorer>();
+            Lap();
+            var first = await rescorer.RescoreAllAsync(asOf, null, cancellationToken);
+            stages["pipelineFirstRunSeconds"] = Lap();
+            var second = await rescorer.RescoreAllAsync(asOf, null, cancellationToken);
+            stages["pipelineUnchangedRunSeconds"] = Lap();
+            counts["firstRunWrites"] = first.Sum(r => r.Writes);
+            counts["unchangedRunWrites"] = second.Sum(r => r.Writes);
+            counts["unchangedWritesPer1000Contacts"] = Math.Round(second.Sum(r => r.Writes) * 1000.0 / Math.Max(1, second.Count), 3);
+        }
+        finally
+        {
+            if (Directory.Exists(modelsPath))
+                Directory.Delete(modelsPath, recursive: true);
         }
         var metrics = new Dictionary<string, double>
         {

@@ -47,7 +47,6 @@ public sealed class AlertStore
         public const string CreatedOn = "createdon";
     }
 
-    private const int SignalsMaxLength = 4000;
     private readonly SqliteConnection _connection;
 
     public AlertStore(SqliteConnection connection) => _connection = connection ?? throw new ArgumentNullException(nameof(connection));
@@ -157,13 +156,13 @@ public sealed class AlertStore
     public (AlertWriteOutcome Outcome, Guid AlertId) Raise(NewAlert alert, Dictionary<Guid, AlertRecord>? openAlerts = null, SqliteTransaction? transaction = null)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var signals = alert.Signals.Length > SignalsMaxLength ? alert.Signals[..(SignalsMaxLength - 1)] + "…" : alert.Signals;
+        var signals = AlertRule.FitSignals(alert.Signals);
         var existing = openAlerts is not null
             ? openAlerts.GetValueOrDefault(alert.ContactId)
             : Query(transaction, $"WHERE {Names.RetentionAlert.Contact} = $c AND {Columns.Status} <> $resolved",
                 ("$c", StorageFormat.Guid(alert.ContactId)), ("$resolved", Names.Choices.AlertResolved)).MaxBy(a => a.Level);
-        if (existing is not null && existing.Level >= alert.Level)
-            return (AlertWriteOutcome.AlreadyOpen, existing.Id);
+        if (AlertRule.Decide(existing, alert.Level) == AlertDecision.Leave)
+            return (AlertWriteOutcome.AlreadyOpen, existing!.Id);
 
         Guid id;
         AlertWriteOutcome outcome;

@@ -77,20 +77,51 @@ public sealed class LocalOrgReader
         return ReadAll(connection);
     }
 
-    public OrgData ReadAll(SqliteConnection connection) => Read(connection, contactId: null);
+    public OrgData ReadAll(SqliteConnection connection) => Read(connection, ids: null);
 
-    /// <summary>One customer's history (the service's per-event read), or null when the contact does not exist.</summary>
-    public CustomerHistory? ReadCustomer(SqliteConnection connection, Guid contactId)
+    /// <summary>One customer's history, or null when the contact does not exist.</summary>
+    public CustomerHistory? ReadCustomer(SqliteConnection connection, Guid contactId) => ReadCustomers(connection, [contactId]).FirstOrDefault();
+
+    /// <summary>
+    /// Histories of <paramref name="contactIds"/> (the service's events and batch chunks), read with the same rules as
+    /// <see cref="ReadAll(SqliteConnection)"/>; unknown ids are left out. Keep slices to a few hundred ids.
+    /// </summary>
+    public IReadOnlyList<CustomerHistory> ReadCustomers(SqliteConnection connection, IReadOnlyList<Guid> contactIds) =>
+        contactIds.Count == 0 ? [] : Read(connection, contactIds).Histories;
+
+    /// <summary>The recommendations and alerts of <paramref name="contactIds"/> only (what the stored state of a contact needs).</summary>
+    public (ILookup<Guid, RecommendationRecord> Recommendations, ILookup<Guid, AlertRecord> Alerts) ReadRecommendationsAndAlerts(
+        SqliteConnection connection, IReadOnlyList<Guid> contactIds)
     {
-        var data = Read(connection, contactId);
-        return data.Histories.Count == 0 ? null : data.Histories[0];
+        var recommendations = new List<RecommendationRecord>();
+        var alerts = new List<AlertRecord>();
+        var filter = IdFilter("rtn_contactid", contactIds);
+        using (var command = Command(connection, Sql(Names.OfferRecommendation.Table, filter), contactIds))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                if (GN(r, 1) is { } contact)
+                    recommendations.Add(Recommendation(r, contact));
+            }
+        }
+        using (var command = Command(connection, Sql(Names.RetentionAlert.Table, filter), contactIds))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                if (GN(r, 1) is { } contact)
+                    alerts.Add(Alert(r, contact));
+            }
+        }
+        return (recommendations.OrderBy(x => x.CreatedOn).ToLookup(x => x.ContactId), alerts.OrderBy(x => x.CreatedOn).ToLookup(x => x.ContactId));
     }
 
     public IReadOnlyList<OfferRecord> ReadOffers(SqliteConnection connection)
     {
         var offers = new List<OfferRecord>();
         using var command = connection.CreateCommand();
-        command.CommandText = Sql(Names.Offer.Table);
+        command.CommandText = Sql(Names.Offer.Table) + " ORDER BY rtn_code, " + Names.Offer.Id;
         using var r = command.ExecuteReader();
         while (r.Read())
         {
@@ -136,18 +167,21 @@ public sealed class LocalOrgReader
         public readonly List<RecommendationRecord> Recommendations = [];
         public readonly List<AlertRecord> Alerts = [];
 
-        public CustomerHistory Build() => new(Contact, Orders, Lines, Invoices, Cases, Activities, Usage, Recommendations, Alerts);
+        /// <summary>Every list in time order, whatever order the rows were stored in (imports do not preserve it).</summary>
+        public CustomerHistory Build() => new(Contact, [.. Orders.OrderBy(o => o.CreatedOn)], Lines, [.. Invoices.OrderBy(i => i.DueDate)],
+            [.. Cases.OrderBy(c => c.CreatedOn)], [.. Activities.OrderBy(a => a.On)], [.. Usage.OrderBy(u => u.Date)],
+            [.. Recommendations.OrderBy(r => r.CreatedOn)], [.. Alerts.OrderBy(a => a.CreatedOn)]);
     }
 
-    private OrgData Read(SqliteConnection connection, Guid? contactId)
+    private OrgData Read(SqliteConnection connection, IReadOnlyList<Guid>? ids)
     {
         var clock = Stopwatch.StartNew();
         var report = new ReadReport();
-        var id = contactId is { } cid ? StorageFormat.Guid(cid) : null;
+        var id = ids;
         var builders = new List<Builder>();
         var byId = new Dictionary<Guid, Builder>();
 
-        using (var command = Command(connection, Sql(Names.Contact.Table, id is null ? null : $"{Names.Contact.Id} = $id"), id))
+        using (var command = Command(connection, Sql(Names.Contact.Table, IdFilter(Names.Contact.Id, id)), id))
         using (var r = command.ExecuteReader())
         {
             while (r.Read())
@@ -160,7 +194,7 @@ public sealed class LocalOrgReader
             }
         }
         if (builders.Count == 0)
-            return new OrgData([], contactId is null ? ReadOffers(connection) : [], report);
+            return new OrgData([], ids is null ? ReadOffers(connection) : [], report);
 
         Builder? Owner(string table, Guid? owner, string? ownerType)
         {
@@ -179,12 +213,12 @@ public sealed class LocalOrgReader
                 report.Read(table);
                 return b;
             }
-            if (contactId is null)
+            if (ids is null)
                 report.Drop(table, "contact not found");
             return null;
         }
 
-        var customerFilter = id is null ? null : "customerid = $id";
+        var customerFilter = IdFilter("customerid", id);
         var orderOwner = new Dictionary<Guid, Builder>();
         using (var command = Command(connection, Sql("salesorder", customerFilter), id))
         using (var r = command.ExecuteReader())
@@ -198,7 +232,7 @@ public sealed class LocalOrgReader
                 orderOwner[order.Id] = b;
             }
         }
-        var lineFilter = id is null ? null : "salesorderid IN (SELECT salesorderid FROM salesorder WHERE customerid = $id)";
+        var lineFilter = id is null ? null : $"salesorderid IN (SELECT salesorderid FROM salesorder WHERE {IdFilter("customerid", id)})";
         using (var command = Command(connection, Sql("salesorderdetail", lineFilter), id))
         using (var r = command.ExecuteReader())
         {
@@ -249,7 +283,8 @@ public sealed class LocalOrgReader
         }
         foreach (var (table, kind) in new[] { ("email", ActivityKind.Email), ("phonecall", ActivityKind.PhoneCall) })
         {
-            var filter = id is null ? null : "regardingobjectid = $id OR regardingobjectid IN (SELECT incidentid FROM incident WHERE customerid = $id)";
+            // Messages regarding the contact and messages regarding the contact's cases.
+            var filter = id is null ? null : $"{IdFilter("regardingobjectid", id)} OR regardingobjectid IN (SELECT incidentid FROM incident WHERE {IdFilter("customerid", id)})";
             using var command = Command(connection, Sql(table, filter), id);
             using var r = command.ExecuteReader();
             while (r.Read())
@@ -274,7 +309,7 @@ public sealed class LocalOrgReader
                 b.Activities.Add(new ActivityRecord(G(r, 0), b.Contact.Id, kind, !r.IsDBNull(3) && r.GetInt64(3) != 0, S(r, 4), S(r, 5), on, kind == ActivityKind.PhoneCall ? I(r, 8) : null));
             }
         }
-        var lookupFilter = id is null ? null : "rtn_contactid = $id";
+        var lookupFilter = IdFilter("rtn_contactid", id);
         using (var command = Command(connection, Sql("rtn_usagereading", lookupFilter), id))
         using (var r = command.ExecuteReader())
         {
@@ -292,8 +327,7 @@ public sealed class LocalOrgReader
             {
                 if (Owner(Names.OfferRecommendation.Table, GN(r, 1), null) is not { } b)
                     continue;
-                b.Recommendations.Add(new RecommendationRecord(G(r, 0), b.Contact.Id, GN(r, 2) ?? Guid.Empty, r.IsDBNull(3) ? 0 : r.GetInt32(3),
-                    r.IsDBNull(4) ? null : r.GetDouble(4), M(r, 5), S(r, 6), r.IsDBNull(7) ? 0 : r.GetInt32(7), T(r, 8) ?? DateTime.MinValue, T(r, 9), I(r, 10), S(r, 11)));
+                b.Recommendations.Add(Recommendation(r, b.Contact.Id));
             }
         }
         using (var command = Command(connection, Sql(Names.RetentionAlert.Table, lookupFilter), id))
@@ -303,22 +337,37 @@ public sealed class LocalOrgReader
             {
                 if (Owner(Names.RetentionAlert.Table, GN(r, 1), null) is not { } b)
                     continue;
-                b.Alerts.Add(new AlertRecord(G(r, 0), b.Contact.Id, r.IsDBNull(2) ? 0 : r.GetInt32(2), S(r, 3), r.IsDBNull(4) ? null : r.GetDouble(4), T(r, 5),
-                    r.IsDBNull(6) ? 0 : r.GetInt32(6), I(r, 7), T(r, 8) ?? DateTime.MinValue, T(r, 9)));
+                b.Alerts.Add(Alert(r, b.Contact.Id));
             }
         }
 
-        var offers = contactId is null ? ReadOffers(connection) : [];
+        var offers = ids is null ? ReadOffers(connection) : [];
         report.Seconds = clock.Elapsed.TotalSeconds;
         return new OrgData(builders.Select(b => b.Build()).ToArray(), offers, report);
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, string? id)
+    private static RecommendationRecord Recommendation(SqliteDataReader r, Guid contactId) =>
+        new(G(r, 0), contactId, GN(r, 2) ?? Guid.Empty, r.IsDBNull(3) ? 0 : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetDouble(4), M(r, 5), S(r, 6),
+            r.IsDBNull(7) ? 0 : r.GetInt32(7), T(r, 8) ?? DateTime.MinValue, T(r, 9), I(r, 10), S(r, 11));
+
+    private static AlertRecord Alert(SqliteDataReader r, Guid contactId) =>
+        new(G(r, 0), contactId, r.IsDBNull(2) ? 0 : r.GetInt32(2), S(r, 3), r.IsDBNull(4) ? null : r.GetDouble(4), T(r, 5),
+            r.IsDBNull(6) ? 0 : r.GetInt32(6), I(r, 7), T(r, 8) ?? DateTime.MinValue, T(r, 9));
+
+    /// <summary>"column IN ($id0, $id1, …)" for a list of contact ids (parameters added by <see cref="Command"/>), or null for all.</summary>
+    private static string? IdFilter(string column, IReadOnlyList<Guid>? ids) =>
+        ids is null ? null : $"{column} IN ({string.Join(",", Enumerable.Range(0, ids.Count).Select(i => "$id" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, IReadOnlyList<Guid>? ids)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        if (id is not null)
-            command.Parameters.AddWithValue("$id", id);
+        for (var i = 0; ids is not null && i < ids.Count; i++)
+        {
+            var name = "$id" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (sql.Contains(name, StringComparison.Ordinal))
+                command.Parameters.AddWithValue(name, StorageFormat.Guid(ids[i]));
+        }
         return command;
     }
 

@@ -76,7 +76,15 @@ public sealed record ActivityRecord(
     string? Subject,
     string? Text,
     DateTime On,
-    int? DurationMinutes);
+    int? DurationMinutes)
+{
+    /// <summary>
+    /// What sentiment and red flags read, in training, the service and the early-warning scan alike: subject and body as one
+    /// text (a subject like "URGENT: meter reading" carries signal too).
+    /// </summary>
+    public string? MessageText =>
+        string.IsNullOrWhiteSpace(Subject) ? Text : string.IsNullOrWhiteSpace(Text) ? Subject : Subject + ".\n" + Text;
+}
 
 public sealed record UsageRecord(Guid ContactId, DateTime Date, double ElectricityKwh, double GasM3);
 

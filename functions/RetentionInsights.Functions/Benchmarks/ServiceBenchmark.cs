@@ -123,7 +123,7 @@ public static class ServiceBenchmark
             RetentionInsights.Data.Generation.OrgGenerator.Generate(dbPath, new RetentionInsights.Data.Generation.GeneratorOptions { Contacts = contacts, Seed = seed },
                 cancellationToken: cancellationToken);
         }
-        var models = new RetentionInsights.Scoring.Models.LocalFolderModelStore(modelsPath);
+        var models = new RetentionInsights.Functions.Models.LocalFolderModelStore(modelsPath);
         if (await RetentionInsights.Scoring.Models.ModelStoreExtensions.GetChampionVersionAsync(models, cancellationToken) is not null)
             return;
         progress?.Report($"training a champion into {modelsPath}");

@@ -44,24 +44,13 @@ public static class ServiceRegistration
     {
         var options = new ServiceOptions();
         ServiceOptionsLoader.Load(configuration, options);
-        return services.AddRetentionServices(options, configuration);
-    }
-
-    public static IServiceCollection AddRetentionServices(this IServiceCollection services, ServiceOptions options, IConfiguration configuration)
-    {
         // Refuse to start without a usable key (DESIGN.md §7): constructing the validator checks it.
         foreach (var key in options.ApiKeys.Where(k => k.Length < ApiKeyValidator.MinimumKeyLength))
             throw new InvalidOperationException($"An API key is shorter than {ApiKeyValidator.MinimumKeyLength} characters; use a long random value (e.g. openssl rand -hex 32).");
-        var validator = new ApiKeyValidator(options.ApiKeys);
-        services.AddSingleton(validator);
-        services.AddSingleton(Options.Create(options));
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(new ApiKeyValidator(options.ApiKeys));
         services.AddProblemDetails();
-
-        TokenCredential credential = options.ManagedIdentityClientId is { Length: > 0 } clientId
-            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
-            : new DefaultAzureCredential();
-
+        services.AddSingleton<RetentionApi>();
+        var credential = Credential(options);
         services.AddOpenTelemetry().WithTracing(tracing =>
         {
             tracing.AddSource(ServiceTelemetry.SourceName)
@@ -77,6 +66,19 @@ public static class ServiceRegistration
                 });
             }
         });
+        return services.AddRetentionPipeline(options, configuration, credential);
+    }
+
+    /// <summary>
+    /// The scoring pipeline without HTTP: stores, model store, scorer, rescorer, batches and training. The hosts add it
+    /// through <see cref="AddRetentionServices"/>; <c>rtn score</c> uses it directly (<see cref="BuildPipeline"/>).
+    /// </summary>
+    public static IServiceCollection AddRetentionPipeline(this IServiceCollection services, ServiceOptions options, IConfiguration configuration,
+        TokenCredential? credential = null)
+    {
+        credential ??= Credential(options);
+        services.AddSingleton(Options.Create(options));
+        services.TryAddSingleton(TimeProvider.System);
 
         // Data store.
         if (options.DataverseUrl is { } dataverse)
@@ -133,9 +135,26 @@ public static class ServiceRegistration
         services.AddSingleton<DataverseEventProcessor>();
         services.AddSingleton<BatchRescoreCoordinator>();
         services.AddSingleton<ModelTrainingService>();
-        services.AddSingleton<RetentionApi>();
         return services;
     }
+
+    /// <summary>The pipeline alone (no HTTP, no key) from settings, for the command line; dispose it when done.</summary>
+    public static ServiceProvider BuildPipeline(IReadOnlyDictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var options = new ServiceOptions();
+        ServiceOptionsLoader.Load(configuration, options);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddRetentionPipeline(options, configuration);
+        return services.BuildServiceProvider();
+    }
+
+    private static TokenCredential Credential(ServiceOptions options) =>
+        options.ManagedIdentityClientId is { Length: > 0 } clientId
+            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : new DefaultAzureCredential();
 
     private static BlobContainerClient? BlobContainer(ServiceOptions options, Uri? uri, string name, TokenCredential credential)
     {

@@ -16,8 +16,8 @@ public sealed record ModelVersionView(string Version, DateTime TrainedOn, DateTi
 public sealed record ModelsResponse(string? Champion, IReadOnlyList<ModelVersionView> Versions, TrainingStatus Training);
 
 /// <summary>
-/// Weekly training (timer) and on-demand training (POST /api/models/train): reads every customer, trains a challenger with
-/// the engine's trainer and lets the registry promote it only when it is at least as good as the champion. One run at a time.
+/// Weekly training (timer) and on-demand training (POST /api/models/train): reads every customer and runs the one training
+/// path (<see cref="ModelTraining"/>: challenger against the champion on the same holdout). One run at a time.
 /// </summary>
 public sealed class ModelTrainingService(IRetentionStore store, IModelStore models, ISentimentAnalyzer sentiment, CustomerRescorer rescorer,
     EngineScorer? engineScorer, TimeProvider time, ILogger<ModelTrainingService> logger)
@@ -80,11 +80,8 @@ public sealed class ModelTrainingService(IRetentionStore store, IModelStore mode
             var histories = await store.LoadCustomersAsync(ids, cancellationToken);
             var catalogue = await store.LoadOfferCatalogueAsync(cancellationToken);
             var messages = await MessageSentiment.ComputeAsync(sentiment, histories, cancellationToken: cancellationToken);
-            var result = EngineTrainer.Train(histories, catalogue, new TrainingOptions { AsOf = rescorer.AsOf }, messages);
-            using var zip = new MemoryStream();
-            result.Model.Save(zip);
-            zip.Position = 0;
-            var decision = await ModelRegistry.SaveAndPromoteAsync(models, result.Metadata, zip, cancellationToken);
+            var (_, decision) = await ModelTraining.TrainAndPromoteAsync(models, histories, catalogue, new TrainingOptions { AsOf = rescorer.AsOf },
+                messages, cancellationToken);
             if (decision.Promoted)
                 engineScorer?.Invalidate();
             logger.LogInformation("Trained {ModelVersion} on {Customers} customers: promoted {Promoted} ({Reason})",

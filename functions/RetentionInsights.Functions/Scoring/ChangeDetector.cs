@@ -1,3 +1,4 @@
+using RetentionInsights.Data.Alerts;
 using RetentionInsights.Data.Metadata;
 using RetentionInsights.Data.Records;
 using RetentionInsights.Functions.Stores;
@@ -54,7 +55,9 @@ public static class ChangeDetector
             c[Names.Contact.ChurnReasons] = fresh.ChurnReasons;
         if (outcome.AlertEvaluated || fresh.EarlyWarningLevel is not null)
         {
-            var level = outcome.Alert?.Level ?? fresh.EarlyWarningLevel ?? Names.Choices.WarningNone;
+            // The contact shows the level of the alert the agent sees: an open alert that a calmer rescore leaves alone keeps it.
+            var level = Math.Max(outcome.Alert?.Level ?? fresh.EarlyWarningLevel ?? Names.Choices.WarningNone,
+                current.OpenAlert?.Level ?? Names.Choices.WarningNone);
             if (stored.EarlyWarningLevel != level)
                 c[Names.Contact.EarlyWarningLevel] = level;
         }
@@ -110,28 +113,21 @@ public static class ChangeDetector
 
     private static void DiffAlert(ChangeSet changes, ContactState current, ProposedAlert? alert, DateTime now)
     {
-        // Alerts are closed by people (resolved / false alarm), never by a rescore; a rescore only raises or escalates.
         if (alert is null || alert.Level == Names.Choices.WarningNone)
             return;
-        var signals = alert.Signals;
         var open = current.OpenAlert;
-        if (open is null)
+        var signals = AlertRule.FitSignals(alert.Signals);
+        var sentiment = alert.Sentiment is { } s ? Math.Round(s, 4) : (double?)null;
+        switch (AlertRule.Decide(open, alert.Level))
         {
-            changes.CreateAlert = new AlertRecord(Guid.NewGuid(), current.ContactId, alert.Level, signals,
-                alert.Sentiment is { } s ? Math.Round(s, 4) : null, Truncate(alert.DueBy), Names.Choices.AlertOpen, null, Truncate(now), null);
-            return;
-        }
-        if (open.Level != alert.Level || !string.Equals(Normalize(open.Signals), Normalize(signals), StringComparison.Ordinal))
-        {
-            var escalated = alert.Level > open.Level;
-            changes.UpdateAlert = open with
-            {
-                Level = Math.Max(open.Level, alert.Level),
-                Signals = signals,
-                Sentiment = alert.Sentiment is { } s ? Math.Round(s, 4) : open.Sentiment,
-                // An escalation tightens the deadline; a calmer rescore never loosens one already promised.
-                DueBy = escalated ? Truncate(alert.DueBy) : open.DueBy,
-            };
+            case AlertDecision.Create:
+                changes.CreateAlert = new AlertRecord(Guid.NewGuid(), current.ContactId, alert.Level, signals, sentiment, Truncate(alert.DueBy),
+                    Names.Choices.AlertOpen, null, Truncate(now), null);
+                break;
+            case AlertDecision.Escalate:
+                // An escalation tightens the deadline and says what changed.
+                changes.UpdateAlert = open! with { Level = alert.Level, Signals = signals, Sentiment = sentiment ?? open.Sentiment, DueBy = Truncate(alert.DueBy) };
+                break;
         }
     }
 

@@ -68,6 +68,22 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
         return results;
     }
 
+    /// <summary>
+    /// Every contact of the store, in chunks (<c>rtn score</c>, and the parity check against a service batch). As of a past
+    /// date every contact is passed: who was a customer then is the engine's decision from dated records, not today's status.
+    /// </summary>
+    public async Task<IReadOnlyList<RescoreResult>> RescoreAllAsync(DateTime? asOf, Action<int, int>? progress, CancellationToken cancellationToken)
+    {
+        var ids = await store.ListContactIdsAsync(activeOnly: false, cancellationToken);
+        var results = new List<RescoreResult>(ids.Count);
+        foreach (var chunk in ids.Chunk(Math.Max(1, options.Value.ChunkSize)))
+        {
+            results.AddRange(await RescoreManyAsync(chunk, asOf, cancellationToken));
+            progress?.Invoke(results.Count, ids.Count);
+        }
+        return results;
+    }
+
     private async Task<IReadOnlyList<OfferRecord>> CatalogueAsync(CancellationToken cancellationToken)
     {
         // The catalogue changes a few times a year; reading it for every event would double the reads of a webhook.

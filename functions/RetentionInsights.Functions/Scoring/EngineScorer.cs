@@ -65,7 +65,7 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
     /// configured every analysis is a billed call. Only messages not seen before are analysed.</summary>
     private async Task<MessageSentiment> SentimentOfAsync(IReadOnlyList<CustomerHistory> histories, CancellationToken cancellationToken)
     {
-        var inbound = histories.SelectMany(h => h.Activities).Where(a => !a.Outgoing && !string.IsNullOrWhiteSpace(a.Text)).ToList();
+        var inbound = histories.SelectMany(h => h.Activities).Where(a => !a.Outgoing && !string.IsNullOrWhiteSpace(a.MessageText)).ToList();
         var missing = inbound.Where(a => !_sentiment.ContainsKey(a.Id)).DistinctBy(a => a.Id).ToList();
         if (missing.Count > 0)
         {
@@ -73,7 +73,7 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
                 _sentiment.Clear(); // bounded memory; the next events simply analyse their messages again
             foreach (var batch in missing.Chunk(500))
             {
-                var results = await sentiment.AnalyzeAsync(batch.Select(a => new SentimentDocument(a.Id.ToString("N"), a.Text!)).ToList(), cancellationToken);
+                var results = await sentiment.AnalyzeAsync(batch.Select(a => new SentimentDocument(a.Id.ToString("N"), a.MessageText!)).ToList(), cancellationToken);
                 foreach (var result in results)
                     _sentiment[Guid.ParseExact(result.Id, "N")] = Math.Clamp(result.Score, -1, 1);
             }

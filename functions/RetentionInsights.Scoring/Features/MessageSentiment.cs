@@ -24,9 +24,9 @@ public sealed class MessageSentiment
     {
         var scores = new Dictionary<Guid, double>();
         var batch = new List<SentimentDocument>(batchSize);
-        foreach (var activity in histories.SelectMany(h => h.Activities).Where(a => !a.Outgoing && !string.IsNullOrWhiteSpace(a.Text)))
+        foreach (var activity in histories.SelectMany(h => h.Activities).Where(a => !a.Outgoing && !string.IsNullOrWhiteSpace(a.MessageText)))
         {
-            batch.Add(new SentimentDocument(activity.Id.ToString("N"), activity.Text!));
+            batch.Add(new SentimentDocument(activity.Id.ToString("N"), activity.MessageText!));
             if (batch.Count == batchSize)
                 await Flush();
         }

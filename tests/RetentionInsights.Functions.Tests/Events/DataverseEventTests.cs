@@ -167,8 +167,8 @@ public sealed class DataverseEventTests(ServiceFixture fixture)
 
         var before = await TestApp.ReadJsonAsync(await client.SendAsync(Webhook.Request(body)));
         // A champion appears (e.g. `rtn train` on the same model folder) and the scorer notices it.
-        var source = new RetentionInsights.Scoring.Models.LocalFolderModelStore(fixture.ModelsPath);
-        var target = new RetentionInsights.Scoring.Models.LocalFolderModelStore(models);
+        var source = new RetentionInsights.Functions.Models.LocalFolderModelStore(fixture.ModelsPath);
+        var target = new RetentionInsights.Functions.Models.LocalFolderModelStore(models);
         var metadata = (await source.ListAsync()).Single(m => m.Version == fixture.ChampionVersion);
         await using (var zip = await source.OpenModelAsync(metadata.Version))
             await target.SaveCandidateAsync(metadata, zip);

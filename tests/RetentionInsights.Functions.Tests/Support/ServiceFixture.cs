@@ -5,6 +5,7 @@ using RetentionInsights.Scoring.Engine;
 using RetentionInsights.Scoring.Features;
 using RetentionInsights.Scoring.Models;
 using RetentionInsights.Scoring.Sentiment;
+using RetentionInsights.Functions.Models;
 
 namespace RetentionInsights.Functions.Tests.Support;
 

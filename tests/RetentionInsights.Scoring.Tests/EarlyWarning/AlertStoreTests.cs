@@ -3,6 +3,7 @@ using RetentionInsights.Data.LocalOrg;
 using RetentionInsights.Data.Metadata;
 using RetentionInsights.Scoring.EarlyWarning;
 using RetentionInsights.Scoring.Sentiment;
+using RetentionInsights.Functions.EarlyWarning;
 
 namespace RetentionInsights.Scoring.Tests.EarlyWarning;
 

@@ -5,6 +5,7 @@ using RetentionInsights.Data.LocalOrg;
 using RetentionInsights.Scoring.EarlyWarning;
 using RetentionInsights.Scoring.Sentiment;
 using Xunit.Abstractions;
+using RetentionInsights.Functions.EarlyWarning;
 
 namespace RetentionInsights.Scoring.Tests.EarlyWarning;
 

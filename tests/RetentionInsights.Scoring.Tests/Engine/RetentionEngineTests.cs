@@ -3,6 +3,7 @@ using RetentionInsights.Scoring.Churn;
 using RetentionInsights.Scoring.Features;
 using RetentionInsights.Scoring.Models;
 using RetentionInsights.Scoring.Tests.Support;
+using RetentionInsights.Functions.Models;
 
 namespace RetentionInsights.Scoring.Tests.Engine;
 

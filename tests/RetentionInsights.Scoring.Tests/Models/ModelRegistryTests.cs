@@ -1,6 +1,7 @@
 using RetentionInsights.Scoring.Churn;
 using RetentionInsights.Scoring.Features;
 using RetentionInsights.Scoring.Models;
+using RetentionInsights.Functions.Models;
 
 namespace RetentionInsights.Scoring.Tests.Models;
 

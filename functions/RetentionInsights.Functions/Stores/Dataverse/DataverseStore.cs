@@ -79,15 +79,31 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                     r.Int("casetypecode") ?? 0, r.Int("prioritycode"), r.Int("caseorigincode"), r.Int("customersatisfactioncode"), r.Lookup("parentcaseid"),
                     r.Date("createdon") ?? DateTime.MinValue, r.Int("statecode") == Names.Standard.IncidentResolved ? r.Date("modifiedon") : null, r.Int("statecode") ?? 0)
                 : null, ct);
+        // Messages regarding the contact, and messages regarding one of the contact's cases (linked to the case's customer),
+        // as the local-org reader does: the model is trained on both.
+        var caseOwner = cases.ToDictionary(c => c.Id, c => c.ContactId);
+        var contactIds = contacts.Select(c => c.Id).ToHashSet();
         var activities = new List<ActivityRecord>();
         foreach (var (table, kind) in new[] { ("email", ActivityKind.Email), ("phonecall", ActivityKind.PhoneCall) })
         {
-            var duration = kind == ActivityKind.PhoneCall ? ",actualdurationminutes" : string.Empty;
-            activities.AddRange(await ListAsync(table, $"activityid,_regardingobjectid_value,directioncode,subject,description,actualend,createdon{duration}",
-                Any("_regardingobjectid_value", ids), r => r.LookupTable("regardingobjectid") == "contact"
-                    ? new ActivityRecord(r.Id("activityid"), r.Lookup("regardingobjectid")!.Value, kind, r.Bool("directioncode"), r.Text("subject"),
-                        r.Text("description"), r.Date("actualend") ?? r.Date("createdon") ?? DateTime.MinValue, r.Int("actualdurationminutes"))
-                    : null, ct));
+            var columns = $"activityid,_regardingobjectid_value,directioncode,subject,description,actualend,createdon{(kind == ActivityKind.PhoneCall ? ",actualdurationminutes" : string.Empty)}";
+            ActivityRecord? Map(ODataRow r)
+            {
+                var owner = r.LookupTable("regardingobjectid") switch
+                {
+                    "contact" when r.Lookup("regardingobjectid") is { } id && contactIds.Contains(id) => id,
+                    "incident" when r.Lookup("regardingobjectid") is { } caseId && caseOwner.TryGetValue(caseId, out var customer) => customer,
+                    _ => (Guid?)null,
+                };
+                return owner is null ? null : new ActivityRecord(r.Id("activityid"), owner.Value, kind, r.Bool("directioncode"), r.Text("subject"),
+                    r.Text("description"), r.Date("actualend") ?? r.Date("createdon") ?? DateTime.MinValue, r.Int("actualdurationminutes"));
+            }
+            activities.AddRange(await ListAsync(table, columns, Any("_regardingobjectid_value", ids), Map, ct));
+            if (ids is not null)
+            {
+                foreach (var slice in caseOwner.Keys.Chunk(IdsPerQuery))
+                    activities.AddRange(await ListAsync(table, columns, Any("_regardingobjectid_value", slice), Map, ct));
+            }
         }
         var usage = await ListAsync("rtn_usagereading", "_rtn_contactid_value,rtn_readingdate,rtn_electricitykwh,rtn_gasm3",
             Any("_rtn_contactid_value", ids), r => r.Lookup("rtn_contactid") is null ? null : new UsageRecord(r.Lookup("rtn_contactid")!.Value, r.Date("rtn_readingdate") ?? DateTime.MinValue,

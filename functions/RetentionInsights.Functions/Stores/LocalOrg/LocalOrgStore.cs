@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using RetentionInsights.Data.LocalOrg;
 using RetentionInsights.Data.Metadata;
+using RetentionInsights.Data.Reading;
 using RetentionInsights.Data.Records;
 
 namespace RetentionInsights.Functions.Stores.LocalOrg;
@@ -12,6 +13,7 @@ namespace RetentionInsights.Functions.Stores.LocalOrg;
 public sealed class LocalOrgStore : IRetentionStore, IDisposable
 {
     private const int MaxIdsPerQuery = 500;
+    private static readonly LocalOrgReader Reader = new();
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
@@ -64,7 +66,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            result.AddRange(LocalOrgHistoryReader.Read(connection, slice));
+            result.AddRange(Reader.ReadCustomers(connection, slice));
         }
         return Task.FromResult<IReadOnlyList<CustomerHistory>>(result);
     }
@@ -72,7 +74,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     public Task<IReadOnlyList<OfferRecord>> LoadOfferCatalogueAsync(CancellationToken cancellationToken)
     {
         using var connection = OpenConnection();
-        return Task.FromResult(LocalOrgHistoryReader.Offers(connection));
+        return Task.FromResult(Reader.ReadOffers(connection));
     }
 
     public Task<IReadOnlyList<Guid>> ListContactIdsAsync(bool activeOnly, CancellationToken cancellationToken)
@@ -108,14 +110,45 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     public Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
     {
         using var connection = OpenConnection();
-        var offers = LocalOrgHistoryReader.Offers(connection).ToDictionary(o => o.Id);
+        var offers = Reader.ReadOffers(connection).ToDictionary(o => o.Id);
         var states = new List<ContactState>(contactIds.Count);
-        foreach (var id in contactIds)
+        foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
         {
-            if (LocalOrgHistoryReader.State(connection, id, offers) is { } state)
-                states.Add(state);
+            cancellationToken.ThrowIfCancellationRequested();
+            var (recommendations, alerts) = Reader.ReadRecommendationsAndAlerts(connection, slice);
+            foreach (var (id, fullName, optOut, scores) in ReadScores(connection, slice))
+            {
+                var live = recommendations[id]
+                    .Where(r => r.Status == Names.Choices.RecommendationProposed || r.RespondedOn is not null)
+                    .OrderByDescending(r => r.CreatedOn)
+                    .Select(r => new StoredRecommendation(r, offers.TryGetValue(r.OfferId, out var o) ? o.Name : string.Empty, offers.TryGetValue(r.OfferId, out var t) ? t.OfferType : 0))
+                    .ToList();
+                var open = alerts[id].Where(a => a.Status != Names.Choices.AlertResolved).OrderByDescending(a => a.CreatedOn).FirstOrDefault();
+                states.Add(new ContactState(id, fullName, optOut, scores, live, open));
+            }
         }
         return Task.FromResult<IReadOnlyList<ContactState>>(states);
+    }
+
+    /// <summary>The score columns as stored (the "before" that a rescore is compared with).</summary>
+    private static List<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> ReadScores(SqliteConnection connection, IReadOnlyList<Guid> ids)
+    {
+        using var command = connection.CreateCommand();
+        SqliteRows.AddIds(command, ids, out var list);
+        command.CommandText = $"""
+            SELECT contactid, fullname, rtn_profilingoptout, rtn_churnprobability, rtn_previouschurnprobability, rtn_churnriskband,
+                   rtn_clv12m, rtn_clv36m, rtn_palive, rtn_valuesegment, rtn_churnreasons, rtn_earlywarninglevel, rtn_scoredon, rtn_modelversion
+            FROM contact WHERE contactid IN ({list})
+            """;
+        using var r = command.ExecuteReader();
+        var rows = new List<(Guid, string, bool, ContactScores)>();
+        while (r.Read())
+        {
+            rows.Add((r.Guid(0), r.Text(1) ?? string.Empty, r.Bool(2), new ContactScores(r.Guid(0), r.Double(3), r.Double(4), r.Int(5), r.Money(6),
+                r.Money(7), r.Double(8), r.Int(9), r.Text(10), r.Int(11), r.Date(12), r.Text(13))));
+        }
+        var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+        return rows.OrderBy(x => order[x.Item1]).ToList();
     }
 
     public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken)

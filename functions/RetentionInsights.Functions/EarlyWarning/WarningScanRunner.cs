@@ -1,6 +1,8 @@
 using RetentionInsights.Data.Alerts;
 
-namespace RetentionInsights.Scoring.EarlyWarning;
+using RetentionInsights.Scoring.EarlyWarning;
+
+namespace RetentionInsights.Functions.EarlyWarning;
 
 public sealed record LevelCounts(int Yellow, int Orange, int Red)
 {

@@ -1,4 +1,6 @@
-namespace RetentionInsights.Scoring.Models;
+using RetentionInsights.Scoring.Models;
+
+namespace RetentionInsights.Functions.Models;
 
 /// <summary>
 /// A model store in a local folder (the `--models DIR` of the CLI and the local service):
