@@ -110,4 +110,54 @@ public sealed class ChangeDetectorTests
 
         Assert.False(change.ContactColumns.ContainsKey(Names.Contact.EarlyWarningLevel));
     }
+
+    private static AlertRecord OpenAlert(int level, string signals) =>
+        new(Guid.NewGuid(), Contact, level, signals, -0.4, Now.AddHours(20), Names.Choices.AlertOpen, null, Now.AddDays(-2), null);
+
+    private static ScoringOutcome WithAlert(int level, string signals) =>
+        Outcome(0.2) with { Alert = new ProposedAlert(level, signals, -0.6, Now.AddHours(4)), AlertEvaluated = true };
+
+    [Fact]
+    public void Diff_OpenAlertAtTheSameLevel_IsLeftAsTheAgentKnowsIt()
+    {
+        var state = State(Scores(0.2)) with { OpenAlert = OpenAlert(Names.Choices.WarningOrange, "old signals") };
+
+        var change = ChangeDetector.Diff(state, WithAlert(Names.Choices.WarningOrange, "new, different signals"), Now);
+
+        Assert.Null(change.UpdateAlert);
+        Assert.Null(change.CreateAlert);
+    }
+
+    [Fact]
+    public void Diff_OpenAlertOfAHigherLevel_KeepsTheContactsWarningLevelAtTheOpenAlert()
+    {
+        var state = State(Scores(0.2)) with { OpenAlert = OpenAlert(Names.Choices.WarningRed, "red signals") };
+
+        var change = ChangeDetector.Diff(state, WithAlert(Names.Choices.WarningYellow, "yellow"), Now);
+
+        Assert.Null(change.UpdateAlert);
+        Assert.Equal(Names.Choices.WarningRed, change.ContactColumns[Names.Contact.EarlyWarningLevel]);
+    }
+
+    [Fact]
+    public void Diff_HigherLevelThanTheOpenAlert_EscalatesIt()
+    {
+        var open = OpenAlert(Names.Choices.WarningYellow, "yellow");
+        var state = State(Scores(0.2)) with { OpenAlert = open };
+
+        var change = ChangeDetector.Diff(state, WithAlert(Names.Choices.WarningRed, "red"), Now);
+
+        Assert.Equal(open.Id, change.UpdateAlert!.Id);
+        Assert.Equal(Names.Choices.WarningRed, change.UpdateAlert.Level);
+        Assert.Equal("red", change.UpdateAlert.Signals);
+    }
+
+    [Fact]
+    public void Diff_SignalsLongerThanTheColumn_AreCutToItsLength()
+    {
+        var change = ChangeDetector.Diff(State(Scores(0.2)), WithAlert(Names.Choices.WarningOrange, new string('x', 5000)), Now);
+
+        Assert.Equal(4000, change.CreateAlert!.Signals!.Length);
+        Assert.EndsWith("…", change.CreateAlert.Signals, StringComparison.Ordinal);
+    }
 }

@@ -80,6 +80,29 @@ public sealed class DataverseStoreTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task LoadCustomers_MessageRegardingACase_IsReadForTheCasesCustomerByBothStores()
+    {
+        var db = fixture.CopyOrg();
+        var caseId = OrgSql.Scalar<string>(db, "SELECT incidentid FROM incident WHERE customeridtype = 'contact' ORDER BY incidentid LIMIT 1")!;
+        var contactId = Guid.Parse(OrgSql.Scalar<string>(db, "SELECT customerid FROM incident WHERE incidentid = $id", ("$id", caseId))!);
+        var emailId = Guid.NewGuid();
+        // An e-mail filed against the customer's case, not against the contact: what a ticketing system usually does.
+        OrgSql.Execute(db, """
+            INSERT INTO email (activityid, regardingobjectid, regardingobjectidtype, directioncode, subject, description, actualend, createdon, statecode)
+            VALUES ($id, $case, 'incident', 0, 'Still no answer', 'I am still waiting for the refund.', '2026-10-20T09:00:00Z', '2026-10-20T09:00:00Z', 1)
+            """, ("$id", emailId.ToString("D")), ("$case", caseId));
+        var (store, _, _, provider, _) = Create(db);
+        using var _ = provider;
+        using var local = new LocalOrgStore(db);
+
+        var fromLocal = await local.LoadCustomerAsync(contactId, CancellationToken.None);
+        var fromDataverse = await store.LoadCustomerAsync(contactId, CancellationToken.None);
+
+        Assert.Contains(fromLocal!.Activities, a => a.Id == emailId && a.ContactId == contactId);
+        Assert.Contains(fromDataverse!.Activities, a => a.Id == emailId && a.ContactId == contactId);
+    }
+
+    [Fact]
     public async Task LoadCustomers_ManyContacts_PagesWholeTablesInsteadOfSlicesAndStillMatchesTheLocalOrg()
     {
         var db = fixture.CopyOrg();
