@@ -10,7 +10,7 @@ OUT="$ROOT/.test-output"
 rm -rf "$OUT"; mkdir -p "$OUT/trx"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export PP_TOOLS_TELEMETRY_OPTOUT=true
-# LightGBM/OpenMP spin-waits make fit times erratic on 2 cores (../shared/TOOLCHAIN.md).
+# LightGBM/OpenMP spin-waits make fit times erratic on small machines.
 export OMP_WAIT_POLICY=PASSIVE
 # The shared data sets (tests only) live beside the repository.
 export RTN_SHARED_DIR="${RTN_SHARED_DIR:-$(cd "$ROOT/../shared" 2>/dev/null && pwd || true)}"

@@ -1,4 +1,4 @@
-// Retention Insights — Azure side: the scoring service as an Azure Functions custom handler on Linux, with a user-assigned
+// Retention Insights — Azure side: the scoring service as an Azure Functions app on the .NET isolated worker (Linux), with a user-assigned
 // managed identity for everything (storage, Key Vault, Application Insights), storage with shared-key access off, the API
 // key in Key Vault, and Application Insights on a Log Analytics workspace with local auth off.
 targetScope = 'resourceGroup'
@@ -317,8 +317,8 @@ resource functionApp 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
-      // The custom handler is a self-contained linux-x64 executable; no language stack is needed.
-      linuxFxVersion: ''
+      // The published dotnet-isolated worker (net10.0), deployed as a zip package (WEBSITE_RUN_FROM_PACKAGE below).
+      linuxFxVersion: 'DOTNET-ISOLATED|10.0'
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
@@ -326,7 +326,9 @@ resource functionApp 'Microsoft.Web/sites@2023-12-01' = {
       minimumElasticInstanceCount: 1
       appSettings: [
         { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
+        // Warm placeholder workers for dotnet-isolated apps (faster cold starts on the Premium plan).
+        { name: 'WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED', value: '1' }
         // Host storage through the managed identity (no connection string, shared keys are off).
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }

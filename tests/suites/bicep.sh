@@ -56,7 +56,8 @@ site = by_type["Microsoft.Web/sites"][0]
 if site["identity"]["type"] != "UserAssigned": problems.append("function app: user-assigned identity expected")
 if "linux" not in site["kind"]: problems.append("function app: Linux expected")
 settings = {s["name"]: s["value"] for s in site["properties"]["siteConfig"]["appSettings"]}
-if settings.get("FUNCTIONS_WORKER_RUNTIME") != "custom": problems.append("function app: FUNCTIONS_WORKER_RUNTIME must be custom")
+if settings.get("FUNCTIONS_WORKER_RUNTIME") != "dotnet-isolated": problems.append("function app: FUNCTIONS_WORKER_RUNTIME must be dotnet-isolated")
+if not str(site["properties"]["siteConfig"].get("linuxFxVersion", "")).startswith("DOTNET-ISOLATED|"): problems.append("function app: linuxFxVersion must be DOTNET-ISOLATED|<version>")
 if "KeyVault" not in settings.get("RTN_API_KEY", ""): problems.append("RTN_API_KEY must be a Key Vault reference")
 if any("AccountKey=" in str(v) for v in settings.values()): problems.append("no storage keys in app settings")
 if not by_type.get("Microsoft.KeyVault/vaults"): problems.append("Key Vault missing")

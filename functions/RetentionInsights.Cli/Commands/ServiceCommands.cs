@@ -25,7 +25,7 @@ public sealed class ServiceCommands : IVerbGroup
         var urls = new Option<string>("--urls") { Description = "Where to listen, e.g. http://127.0.0.1:7071.", DefaultValueFactory = _ => "http://127.0.0.1:7071" };
         var demo = new Option<bool>("--demo") { Description = $"Also serve the contact-form preview ({HarnessFolder}) at \"/\"." };
         var asOf = new Option<string?>("--as-of") { Description = "Score as of this date (yyyy-MM-dd); default: the generated org's end date, else today." };
-        var command = new Command("serve", "Run the scoring service (same app as the Azure Functions custom handler). Needs RTN_API_KEY.") { db, models, urls, demo, asOf };
+        var command = new Command("serve", "Run the scoring service locally: the same functions as the Azure Functions app, on Kestrel. Needs RTN_API_KEY.") { db, models, urls, demo, asOf };
         command.SetAction((r, ct) => ServeAsync(r.GetValue(db)!, r.GetValue(models)!, r.GetValue(urls)!, r.GetValue(demo), r.GetValue(asOf), ct));
         return command;
     }

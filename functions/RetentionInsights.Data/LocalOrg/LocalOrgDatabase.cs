@@ -3,7 +3,7 @@ using RetentionInsights.Data.Metadata;
 
 namespace RetentionInsights.Data.LocalOrg;
 
-/// <summary>The embedded default "org": a SQLite file with Dataverse logical names (DESIGN.md §8).</summary>
+/// <summary>The embedded default "org": a SQLite file with Dataverse logical names.</summary>
 public static class LocalOrgDatabase
 {
     public static string ConnectionString(string path, bool readOnly = false) => new SqliteConnectionStringBuilder

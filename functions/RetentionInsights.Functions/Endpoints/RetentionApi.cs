@@ -17,7 +17,7 @@ using RetentionInsights.Functions.Webhooks;
 namespace RetentionInsights.Functions.Endpoints;
 
 /// <summary>
-/// The handlers behind the HTTP functions of DESIGN.md §7. The [Function] classes (folder Functions/) and the local host
+/// The handlers behind the HTTP functions (routes in the service README). The [Function] classes (folder Functions/) and the local host
 /// both call these, so Azure and <c>rtn serve</c> answer alike. Each handler turns HTTP into a service call and back; the
 /// one exception rule is <see cref="HandlerGuard"/>.
 /// </summary>

@@ -44,7 +44,7 @@ public static class ServiceRegistration
     {
         var options = new ServiceOptions();
         ServiceOptionsLoader.Load(configuration, options);
-        // Refuse to start without a usable key (DESIGN.md §7): constructing the validator checks it.
+        // Refuse to start without a usable key: constructing the validator checks it.
         foreach (var key in options.ApiKeys.Where(k => k.Length < ApiKeyValidator.MinimumKeyLength))
             throw new InvalidOperationException($"An API key is shorter than {ApiKeyValidator.MinimumKeyLength} characters; use a long random value (e.g. openssl rand -hex 32).");
         services.AddSingleton(new ApiKeyValidator(options.ApiKeys));

@@ -27,7 +27,7 @@ internal sealed class LearnerRow
 
 /// <summary>
 /// The churn learner: ML.NET LightGBM with Platt-calibrated probabilities, single-threaded so a fixed seed gives the same
-/// model on every run (on 2 cores OpenMP threads also make fit times erratic; see TOOLCHAIN.md), plus the logistic
+/// model on every run (on 2 cores OpenMP threads also make fit times erratic), plus the logistic
 /// regression baseline reported beside it.
 /// </summary>
 public static class ChurnLearner

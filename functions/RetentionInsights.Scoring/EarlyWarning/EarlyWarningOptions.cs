@@ -9,7 +9,7 @@ public sealed class LevelResponse
 }
 
 /// <summary>
-/// Thresholds and windows of the communication early warning (DESIGN.md §6). Bound from the configuration section
+/// Thresholds and windows of the communication early warning. Bound from the configuration section
 /// <see cref="SectionName"/>; every default is the product default from the issue, so an empty section behaves as documented.
 /// </summary>
 public sealed class EarlyWarningOptions

@@ -440,7 +440,7 @@ public sealed class RouteTests(ServiceFixture fixture)
         Assert.Contains("16 characters", error.Message);
     }
 
-    /// <summary>The body the Functions host posts to a custom handler for a non-HTTP trigger.</summary>
+    /// <summary>A contact that the engine offers something, and its first offer (from the live insights).</summary>
     internal static async Task<(Guid Contact, System.Text.Json.JsonElement Offer)> ContactWithOfferAsync(TestApp app, HttpClient client)
     {
         foreach (var id in OrgSql.Column(app.DbPath, "SELECT contactid FROM contact WHERE statecode = 0 AND rtn_profilingoptout = 0 ORDER BY contactid LIMIT 200"))

@@ -10,7 +10,7 @@ public static class SharedData
         var root = Root();
         var full = System.IO.Path.Combine([root, "data", .. parts]);
         if (!File.Exists(full))
-            throw new FileNotFoundException($"Shared test data missing: {full}");
+            throw new FileNotFoundException($"Reference data set missing: {full} (public data sets the tests read; see the README, 'Reference data used by the tests').");
         return full;
     }
 
