@@ -54,8 +54,8 @@ public sealed class AlertStoreTests : IDisposable
         Assert.Equal(Names.Choices.AlertOpen, alert.Status);
         Assert.Equal(AsOf.AddHours(1), alert.DueBy);
         Assert.True(alert.Sentiment < -0.5);
-        Assert.Contains("Red flags", alert.Signals);
-        Assert.Contains("Rode vlaggen", alert.Signals);
+        Assert.Contains("threatened to escalate or leave", alert.Signals);
+        Assert.Contains("dreigde de klant met escaleren of vertrekken", alert.Signals);
         Assert.Equal(Names.Choices.WarningRed, LevelOfContact(angry));
     }
 
