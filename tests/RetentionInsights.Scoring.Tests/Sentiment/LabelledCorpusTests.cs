@@ -5,7 +5,7 @@ namespace RetentionInsights.Scoring.Tests.Sentiment;
 
 /// <summary>
 /// The offline analyzer's corpus (functions/RetentionInsights.Scoring/Sentiment/Corpus/messages-train.csv, embedded in the
-/// engine) and its frozen held-out part (Data/messages-frozen-heldout.csv): one set of 1,537 nl/en messages split at random
+/// engine) and its frozen held-out part (Data/messages-frozen-heldout.csv): one set of 1,535 nl/en messages split at random
 /// per language and label, never looked at while choosing features or settings, scored once. The older files below are
 /// kept as extra evaluation sets written by other authors.
 ///
