@@ -64,7 +64,7 @@ public sealed class AzureLanguageSentimentAnalyzer : ISentimentAnalyzer
         if (string.IsNullOrWhiteSpace(options.ApiKey) && credential is null)
             throw new ArgumentException($"{SentimentOptions.SectionName}: set ApiKey or provide an Entra ID credential.", nameof(options));
         _credential = string.IsNullOrWhiteSpace(options.ApiKey) ? credential : null;
-        _fallback = options.FallbackToOffline ? new LexiconSentimentAnalyzer() : null;
+        _fallback = options.FallbackToOffline ? new OfflineSentimentAnalyzer() : null;
         _logger = logger ?? NullLogger.Instance;
         _delay = delay ?? Task.Delay;
         var endpoint = options.Endpoint!.TrimEnd('/');

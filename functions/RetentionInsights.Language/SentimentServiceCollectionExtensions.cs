@@ -25,7 +25,7 @@ public static class SentimentServiceCollectionExtensions
         services.AddSingleton(options);
         if (!options.IsAzure)
         {
-            services.AddSingleton<ISentimentAnalyzer>(new LexiconSentimentAnalyzer());
+            services.AddSingleton<ISentimentAnalyzer>(new OfflineSentimentAnalyzer());
             return services;
         }
         // Retries live in the analyzer (it honours Retry-After per batch); the client only bounds the whole exchange.
@@ -72,7 +72,7 @@ public static class SentimentServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         return options.IsAzure
             ? new AzureLanguageSentimentAnalyzer(http ?? new HttpClient(), options, CredentialFor(options))
-            : new LexiconSentimentAnalyzer();
+            : new OfflineSentimentAnalyzer();
     }
 
     /// <summary>No key configured means Entra ID: a managed identity in Azure, the developer's sign-in on a laptop.</summary>

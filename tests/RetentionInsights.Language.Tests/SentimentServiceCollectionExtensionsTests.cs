@@ -18,7 +18,7 @@ public class SentimentServiceCollectionExtensionsTests
     public void AddSentimentAnalysis_NoSettings_UsesTheOfflineAnalyzer()
     {
         using var provider = Provider(Json("{}"));
-        Assert.IsType<LexiconSentimentAnalyzer>(provider.GetRequiredService<ISentimentAnalyzer>());
+        Assert.IsType<OfflineSentimentAnalyzer>(provider.GetRequiredService<ISentimentAnalyzer>());
         Assert.NotNull(provider.GetRequiredService<EarlyWarningScanner>());
     }
 

@@ -15,6 +15,9 @@ json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval
 $RTN sentiment evaluate --messages "$DATA/messages-heldout.csv" --json > "$OUT/sentiment.json" 2> "$OUT/sentiment.err"
 check "sentiment evaluate exits 0" "[ $? -eq 0 ]"
 check "held-out macro-F1 >= 0.75" "python3 -c \"import json; assert json.load(open('$OUT/sentiment.json'))['report']['macroF1'] >= 0.75\""
+$RTN sentiment evaluate --messages "$DATA/messages-frozen-heldout.csv" --json > "$OUT/frozen.json" 2> /dev/null
+check "frozen held-out: macro-F1 >= 0.85 and negative recall >= 0.80 per language" \
+  "python3 -c \"import json; r=json.load(open('$OUT/frozen.json'))['report']; assert all(l['macroF1'] >= 0.85 and [c for c in l['classes'] if c['label']=='negative'][0]['recall'] >= 0.80 for l in r['languages'].values()), r['languages']\""
 printf 'text,language,label\n"Goed geholpen",nl,great\n' > "$OUT/bad.csv"
 $RTN sentiment evaluate --messages "$OUT/bad.csv" > /dev/null 2> "$OUT/bad.err"
 check "a bad label exits 2" "[ $? -eq 2 ]"
@@ -46,6 +49,13 @@ check "Orange+ alerts beat the base rate" \
   "python3 -c \"import json; r=json.load(open('$OUT/evaluate.json'))['report']['overall']; o=[l for l in r['levels'] if l['minimumLevel']=='Orange+'][0]; assert o['lift'] > 1.5, o\""
 $RTN warnings evaluate --db "$DB" --as-of 2026-10-01 --horizon-days 60 > /dev/null 2> "$OUT/evaluate-late.err"
 check "a horizon past the history exits 2" "[ $? -eq 2 ] && grep -q 'not observed' '$OUT/evaluate-late.err'"
+
+$RTN warnings precision --db "$DB" --as-of 2026-04-01 2026-05-01 2026-06-01 2026-07-01 2026-08-01 --horizon-days 60 --json > "$OUT/precision.json" 2> /dev/null
+check "precision exits 0" "[ $? -eq 0 ]"
+check "Orange+ alerts are followed by a real problem more often than chance" \
+  "python3 -c \"import json; r=json.load(open('$OUT/precision.json'))['report']['before']; o=[l for l in r['levels'] if l['level']=='Orange+'][0]; assert o['precision'] > 2 * r['baseRate'], (o, r['baseRate'])\""
+$RTN warnings precision --db "$DB" --as-of 2026-08-01 > /dev/null 2> "$OUT/precision-one.err"
+check "precision with one date exits 2" "[ $? -eq 2 ] && grep -q 'at least two' '$OUT/precision-one.err'"
 
 echo "RESULT early-warning $passed $failed 0"
 [ "$failed" -eq 0 ]

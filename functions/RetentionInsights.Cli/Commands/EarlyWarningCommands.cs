@@ -30,6 +30,7 @@ public sealed class EarlyWarningCommands : IVerbGroup
         warnings.Subcommands.Add(Evaluate());
         warnings.Subcommands.Add(Kpi());
         warnings.Subcommands.Add(Feedback());
+        warnings.Subcommands.Add(Precision());
         yield return warnings;
     }
 
@@ -69,6 +70,11 @@ public sealed class EarlyWarningCommands : IVerbGroup
             foreach (var c in report.Classes)
                 table.AddRow(c.Label, c.Support.ToString(), $"{c.Precision:0.000}", $"{c.Recall:0.000}", $"{c.F1:0.000}");
             console.Write(table);
+            foreach (var (language, part) in report.Languages)
+            {
+                console.MarkupLine($"[bold]{language}[/] ({part.Messages}): macro-F1 {part.MacroF1:0.000}, recall " +
+                    string.Join(", ", part.Classes.Select(c => $"{c.Label} {c.Recall:0.000}")));
+            }
             return 0;
         }));
         return command;
@@ -205,6 +211,51 @@ public sealed class EarlyWarningCommands : IVerbGroup
             if (!new AlertStore(connection).RecordFeedback(id, feedback, when))
                 throw new CliInputException($"--alert: no alert {id} in {r.GetValue(db)}.");
             Console.Error.WriteLine($"Alert {id} resolved as {r.GetValue(verdict)}.");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Precision()
+    {
+        var db = new Option<string>("--db") { Description = "Local org database.", Required = true };
+        var asOf = new Option<string[]>("--as-of") { Description = "Two or more as-of dates (yyyy-MM-dd); the first only gathers feedback.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var horizon = new Option<int>("--horizon-days") { Description = "A real problem must follow within this many days.", DefaultValueFactory = _ => 60 };
+        var coverage = new Option<double>("--feedback-coverage") { Description = "Share of alerts the simulated agents judge.", DefaultValueFactory = _ => 0.8 };
+        var error = new Option<double>("--agent-error") { Description = "Share of verdicts the simulated agents get wrong.", DefaultValueFactory = _ => 0.1 };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON on stdout." };
+        var config = ConfigOption();
+        var command = new Command("precision",
+            "Precision per level against real problems (churn or cancellation, escalated complaint, ombudsman, Valid feedback) before and after a simulated agent-feedback run (read-only).")
+        {
+            db, asOf, horizon, coverage, error, json, config,
+        };
+        command.SetAction((r, ct) => RunAsync(async () =>
+        {
+            var dates = r.GetValue(asOf)!.Select(d => CliSupport.ParseDate(d, "--as-of")).ToList();
+            var days = r.GetValue(horizon);
+            if (days < 1)
+                throw new CliInputException("--horizon-days must be at least 1.");
+            var settings = LoadConfiguration(r.GetValue(config));
+            var analyzer = SentimentServiceCollectionExtensions.CreateAnalyzer(SentimentServiceCollectionExtensions.BindSentimentOptions(settings));
+            var evaluator = new EarlyWarningEvaluator(SentimentServiceCollectionExtensions.BindEarlyWarningOptions(settings));
+            Console.Error.WriteLine($"Reading {r.GetValue(db)} and scoring messages...");
+            var histories = new RetentionInsights.Data.Reading.LocalOrgReader().ReadAll(r.GetValue(db)!).Histories;
+            var sentiment = await RetentionInsights.Scoring.Features.MessageSentiment.ComputeAsync(analyzer, histories, cancellationToken: ct);
+            var report = new AlertPrecisionStudy(evaluator).Run(histories, id => sentiment.TryGet(id, out var s) ? s : null, dates, days,
+                new FeedbackSimulation(r.GetValue(coverage), AgentErrorRate: r.GetValue(error)));
+            if (r.GetValue(json))
+            {
+                CliSupport.WriteJson(new { database = r.GetValue(db), report });
+                return 0;
+            }
+            var console = CliSupport.Stdout();
+            console.MarkupLine($"{report.Before.Assessments:N0} assessments at {report.EvaluatedDates.Count} dates; {report.Before.WithProblem:N0} followed by a real problem " +
+                               $"within {days} days (base rate {report.Before.BaseRate:P1}). Simulated agents judged {report.JudgedAlerts:N0} alerts.");
+            var table = new Table().AddColumns("level", "alerts before", "precision before", "alerts after feedback", "precision after feedback");
+            foreach (var (before, after) in report.Before.Levels.Zip(report.After.Levels))
+                table.AddRow(before.Level, $"{before.Alerts:N0}", $"{before.Precision:P1}", $"{after.Alerts:N0}", $"{after.Precision:P1}");
+            console.Write(table);
             return 0;
         }));
         return command;

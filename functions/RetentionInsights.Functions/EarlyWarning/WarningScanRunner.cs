@@ -56,7 +56,8 @@ public sealed class WarningScanRunner(EarlyWarningScanner scanner)
         var lifecycles = store.LoadLifecycles();
         var rows = store.LoadCommunication(asOf.AddDays(-_scanner.Evaluator.Options.LookbackDays), asOf);
         var sentiment = await _scanner.ScoreMessagesAsync(rows, cancellationToken: cancellationToken);
-        var assessments = _scanner.Assess(rows, sentiment, asOf, id => lifecycles.TryGetValue(id, out var l) && l.IsCustomerAt(asOf));
+        var feedback = new AlertFeedbackCalibration(AlertFeedbackCalibration.FromAlerts(store.All()), _scanner.Evaluator.Options);
+        var assessments = _scanner.Assess(rows, sentiment, asOf, id => lifecycles.TryGetValue(id, out var l) && l.IsCustomerAt(asOf), feedback);
         var raised = assessments.Where(a => a.RaisesAlert).ToList();
         var outcomes = store.RaiseAll(raised.Select(a => new NewAlert(a.ContactId, a.Level.ToChoice(), a.SignalsText(), a.MeanSentiment, a.DueBy!.Value, asOf)));
         var levelOf = raised.ToDictionary(a => a.ContactId, a => a.Level);
@@ -82,13 +83,14 @@ public sealed class WarningScanRunner(EarlyWarningScanner scanner)
         var lifecycles = store.LoadLifecycles();
         var rows = store.LoadCommunication(dates[0].AddDays(-_scanner.Evaluator.Options.LookbackDays), dates[^1]);
         var sentiment = await _scanner.ScoreMessagesAsync(rows, cancellationToken: cancellationToken);
+        var feedback = new AlertFeedbackCalibration(AlertFeedbackCalibration.FromAlerts(store.All()), _scanner.Evaluator.Options);
         var all = new List<WarningOutcome>();
         var perAsOf = new List<WarningOutcomeReport>();
         var levels = new List<LevelCounts>();
         foreach (var asOf in dates)
         {
             var customers = lifecycles.Values.Where(l => l.IsCustomerAt(asOf)).ToDictionary(l => l.ContactId);
-            var assessed = _scanner.Assess(rows, sentiment, asOf, customers.ContainsKey).ToDictionary(a => a.ContactId);
+            var assessed = _scanner.Assess(rows, sentiment, asOf, customers.ContainsKey, feedback).ToDictionary(a => a.ContactId);
             var outcomes = customers.Values
                 .Select(l => assessed.TryGetValue(l.ContactId, out var a)
                     ? new WarningOutcome(l.ContactId, asOf, a.Level, l.ChurnedOn, a.MessagesInWindow > 0)

@@ -44,16 +44,24 @@ public sealed class EarlyWarningEvaluator
     public static string? Join(string? subject, string? body) =>
         string.IsNullOrWhiteSpace(subject) ? body : string.IsNullOrWhiteSpace(body) ? subject : subject + ".\n" + body;
 
-    public EarlyWarningAssessment Evaluate(CustomerCommunication customer, DateTime asOf)
+    /// <summary>
+    /// The level for one customer at <paramref name="asOf"/>. <paramref name="calibration"/> (from agents' feedback on this
+    /// customer's earlier alerts, see <see cref="AlertFeedbackCalibration"/>) moves the sentiment thresholds to the customer's
+    /// own usual tone and asks more or less evidence per level; null means the product defaults.
+    /// </summary>
+    public EarlyWarningAssessment Evaluate(CustomerCommunication customer, DateTime asOf, CustomerCalibration? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(customer);
+        calibration ??= CustomerCalibration.None;
         var signals = new List<EarlyWarningSignal>();
         var windowStart = asOf.AddDays(-_options.SentimentWindowDays);
         var window = customer.Messages.Where(m => m.On > windowStart && m.On <= asOf).OrderBy(m => m.On).ToList();
         double? mean = window.Count >= _options.MinMessagesForMean ? Math.Round(window.Average(m => m.Sentiment), 3) : null;
 
-        if (SentimentSignal(customer, window, mean, asOf) is { } sentiment)
+        if (SentimentSignal(customer, window, mean, asOf, calibration.SentimentShift) is { } sentiment)
             signals.Add(sentiment);
+        if (PersistentSignal(customer, window, asOf, calibration.SentimentShift) is { } persistent)
+            signals.Add(persistent);
         if (RedFlagSignal(window) is { } flags)
             signals.Add(flags);
         var moments = Moments(customer, asOf);
@@ -66,9 +74,11 @@ public sealed class EarlyWarningEvaluator
 
         var points = signals.Sum(s => s.Points);
         var kinds = signals.Select(s => s.Kind).Distinct().Count();
-        var level = points >= _options.RedPoints && kinds >= _options.RedMinSignalKinds ? EarlyWarningLevel.Red
-            : points >= _options.OrangePoints ? EarlyWarningLevel.Orange
-            : points >= 1 ? EarlyWarningLevel.Yellow
+        // Evidence the customer's feedback history asks for on top of the defaults (never below one point for Yellow).
+        var extra = calibration.ExtraPoints;
+        var level = points >= _options.RedPoints + extra + calibration.RedExtraPoints && kinds >= _options.RedMinSignalKinds ? EarlyWarningLevel.Red
+            : points >= Math.Max(1, _options.OrangePoints + extra + calibration.OrangeExtraPoints) ? EarlyWarningLevel.Orange
+            : points >= Math.Max(1, 1 + extra) ? EarlyWarningLevel.Yellow
             : EarlyWarningLevel.None;
         var response = level == EarlyWarningLevel.None ? null : _options.Response(level);
         return new EarlyWarningAssessment(customer.ContactId, asOf, level, points, signals,
@@ -76,36 +86,53 @@ public sealed class EarlyWarningEvaluator
             response is null ? null : asOf.AddHours(response.ResponseHours), response?.Owner);
     }
 
-    private EarlyWarningSignal? SentimentSignal(CustomerCommunication customer, List<InboundMessage> window, double? mean, DateTime asOf)
+    private EarlyWarningSignal? SentimentSignal(CustomerCommunication customer, List<InboundMessage> window, double? mean, DateTime asOf, double shift)
     {
         var days = _options.SentimentWindowDays;
-        if (mean is { } m && m < _options.SentimentAlarmThreshold)
+        var alarm = _options.SentimentAlarmThreshold + shift;
+        var warn = _options.SentimentWarnThreshold + shift;
+        if (mean is { } m && m < alarm)
         {
             return new EarlyWarningSignal(SignalKind.NegativeSentiment, 2,
-                $"Mean sentiment of {window.Count} inbound messages in the last {days} days is {En(m)}, below the alarm level {En(_options.SentimentAlarmThreshold)}.",
-                $"Gemiddeld sentiment van {window.Count} inkomende berichten in de afgelopen {days} dagen is {Nl(m)}, onder de alarmgrens {Nl(_options.SentimentAlarmThreshold)}.");
+                $"The customer's last {Messages(window.Count)} (past {days} days) read as very negative.",
+                $"De laatste {Berichten(window.Count)} van de klant (afgelopen {days} dagen) klinken zeer negatief.");
         }
-        if (mean is { } w && w < _options.SentimentWarnThreshold)
+        if (mean is { } w && w < warn)
         {
             return new EarlyWarningSignal(SignalKind.NegativeSentiment, 1,
-                $"Mean sentiment of {window.Count} inbound messages in the last {days} days is {En(w)}, below the warning level {En(_options.SentimentWarnThreshold)}.",
-                $"Gemiddeld sentiment van {window.Count} inkomende berichten in de afgelopen {days} dagen is {Nl(w)}, onder de waarschuwingsgrens {Nl(_options.SentimentWarnThreshold)}.");
+                $"The customer's last {Messages(window.Count)} (past {days} days) read as negative on the whole.",
+                $"De laatste {Berichten(window.Count)} van de klant (afgelopen {days} dagen) klinken overwegend negatief.");
         }
         var recentStart = asOf.AddDays(-_options.RepeatedNegativeDays);
-        var negatives = customer.Messages.Count(x => x.On > recentStart && x.On <= asOf && x.Sentiment <= _options.NegativeMessageThreshold);
+        var negatives = customer.Messages.Count(x => x.On > recentStart && x.On <= asOf && x.Sentiment <= _options.NegativeMessageThreshold + shift);
         if (negatives >= _options.RepeatedNegativeCount)
         {
             return new EarlyWarningSignal(SignalKind.NegativeSentiment, 1,
-                $"{negatives} negative messages within {_options.RepeatedNegativeDays} days.",
-                $"{negatives} negatieve berichten binnen {_options.RepeatedNegativeDays} dagen.");
+                $"The customer sent {negatives} negative messages within {_options.RepeatedNegativeDays} days.",
+                $"De klant stuurde {negatives} negatieve berichten binnen {_options.RepeatedNegativeDays} dagen.");
         }
-        if (window.Count > 0 && window.Count < _options.MinMessagesForMean && window.Min(x => x.Sentiment) is var worst && worst < _options.SentimentAlarmThreshold)
+        if (window.Count > 0 && window.Count < _options.MinMessagesForMean && window.Min(x => x.Sentiment) is var worst && worst < alarm)
         {
             return new EarlyWarningSignal(SignalKind.NegativeSentiment, 1,
-                $"A strongly negative message ({En(worst)}) in the last {days} days.",
-                $"Een sterk negatief bericht ({Nl(worst)}) in de afgelopen {days} dagen.");
+                $"The customer sent a very negative message in the past {days} days.",
+                $"De klant stuurde de afgelopen {days} dagen een zeer negatief bericht.");
         }
         return null;
+    }
+
+    private EarlyWarningSignal? PersistentSignal(CustomerCommunication customer, List<InboundMessage> window, DateTime asOf, double shift)
+    {
+        var alarm = _options.SentimentAlarmThreshold + shift;
+        if (!window.Any(m => m.Sentiment < alarm))
+            return null;
+        var start = asOf.AddDays(-_options.PersistentDays);
+        var count = customer.Messages.Count(m => m.On > start && m.On <= asOf && m.Sentiment < alarm);
+        if (count < _options.PersistentNegativeCount)
+            return null;
+        var months = (int)Math.Round(_options.PersistentDays / 30.0);
+        return new EarlyWarningSignal(SignalKind.PersistentDiscontent, count > _options.PersistentNegativeCount ? 2 : 1,
+            $"This is not a one-off: the customer sent {count} very negative messages over the past {months} months.",
+            $"Dit is geen incident: de klant stuurde de afgelopen {months} maanden {count} zeer negatieve berichten.");
     }
 
     private EarlyWarningSignal? RedFlagSignal(List<InboundMessage> window)
@@ -126,11 +153,12 @@ public sealed class EarlyWarningEvaluator
         var escalationRepeated = repeated.Contains(RedFlagFamily.Escalation);
         var points = perFamily.Count >= 3 || (escalationRepeated && perFamily.Count >= 2) ? 2 : 1;
         var ordered = perFamily.OrderBy(kv => kv.Key).ToList();
-        string Describe(Func<RedFlagFamily, string> name) => string.Join("; ", ordered.Select(kv =>
-            $"{name(kv.Key)} ({kv.Value.Messages}×: {string.Join(", ", kv.Value.Terms.Take(3).Select(t => $"\"{t}\""))})"));
+        string Terms(List<string> terms) => string.Join(", ", terms.Take(3).Select(t => $"\"{t}\""));
+        var en = ordered.Select(kv => $"{FamilyEn(kv.Key)} in {Messages(kv.Value.Messages)} ({Terms(kv.Value.Terms)})");
+        var nl = ordered.Select(kv => $"{FamilyNl(kv.Key)} in {Berichten(kv.Value.Messages)} ({Terms(kv.Value.Terms)})");
         return new EarlyWarningSignal(SignalKind.RedFlags, points,
-            $"Red flags in the last {_options.SentimentWindowDays} days: {Describe(FamilyEn)}.",
-            $"Rode vlaggen in de afgelopen {_options.SentimentWindowDays} dagen: {Describe(FamilyNl)}.");
+            $"In the past {_options.SentimentWindowDays} days the customer {JoinEn(en)}.",
+            $"In de afgelopen {_options.SentimentWindowDays} dagen {JoinNl(nl)}.");
     }
 
     /// <summary>Contact moments up to <paramref name="asOf"/>: inbound messages and cases, merged when close together.</summary>
@@ -161,8 +189,8 @@ public sealed class EarlyWarningEvaluator
         if (recentPerWeek < _options.SurgeFactor * usualPerWeek)
             return null;
         return new EarlyWarningSignal(SignalKind.ContactSurge, 1,
-            $"{recent} contact moments in the last {_options.FrequencyRecentDays} days (usually {En(usualPerWeek)} a week over the previous {_options.FrequencyBaselineDays} days).",
-            $"{recent} contactmomenten in de afgelopen {_options.FrequencyRecentDays} dagen (normaal {Nl(usualPerWeek)} per week in de {_options.FrequencyBaselineDays} dagen daarvoor).");
+            $"The customer got in touch {recent} times in the past {_options.FrequencyRecentDays} days, where {WeeklyEn(usualPerWeek)} is usual for them.",
+            $"De klant nam de afgelopen {_options.FrequencyRecentDays} dagen {recent} keer contact op, terwijl {WeeklyNl(usualPerWeek)} normaal is.");
     }
 
     private EarlyWarningSignal? SilenceSignal(List<DateTime> moments, DateTime asOf)
@@ -179,8 +207,8 @@ public sealed class EarlyWarningEvaluator
             return null;
         var days = (int)Math.Floor(silentDays);
         return new EarlyWarningSignal(SignalKind.Silence, 1,
-            $"Silent for {days} days after usually {En(perWeek)} contact moments a week.",
-            $"Al {days} dagen stil, terwijl de klant normaal {Nl(perWeek)} keer per week contact had.");
+            $"The customer has gone quiet for {days} days after getting in touch {WeeklyEn(perWeek)}.",
+            $"De klant is al {days} dagen stil, na eerder {WeeklyNl(perWeek)} contact.");
     }
 
     private EarlyWarningSignal? TicketBurstSignal(CustomerCommunication customer, DateTime asOf)
@@ -190,26 +218,48 @@ public sealed class EarlyWarningEvaluator
         if (cases < _options.TicketBurstCount)
             return null;
         return new EarlyWarningSignal(SignalKind.TicketBurst, 2,
-            $"{cases} cases opened in the last {_options.TicketBurstDays} days.",
-            $"{cases} zaken geopend in de afgelopen {_options.TicketBurstDays} dagen.");
+            $"{cases} cases were opened for the customer in the past {_options.TicketBurstDays} days.",
+            $"Er zijn de afgelopen {_options.TicketBurstDays} dagen {cases} zaken voor de klant geopend.");
     }
 
     private static string FamilyEn(RedFlagFamily family) => family switch
     {
-        RedFlagFamily.Escalation => "escalation",
-        RedFlagFamily.Urgency => "urgency",
-        _ => "uncertainty",
+        RedFlagFamily.Escalation => "threatened to escalate or leave",
+        RedFlagFamily.Urgency => "pressed for urgent action",
+        _ => "sounded unsure or confused",
     };
 
     private static string FamilyNl(RedFlagFamily family) => family switch
     {
-        RedFlagFamily.Escalation => "escalatie",
-        RedFlagFamily.Urgency => "urgentie",
-        _ => "onzekerheid",
+        RedFlagFamily.Escalation => "dreigde de klant met escaleren of vertrekken",
+        RedFlagFamily.Urgency => "drong de klant aan op spoed",
+        _ => "klonk de klant onzeker of in verwarring",
     };
 
-    private static string En(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+    private static string Messages(int count) => count == 1 ? "one message" : $"{count} messages";
 
-    // Dutch readers expect a decimal comma; the process runs with invariant globalization, so it is set by hand.
-    private static string Nl(double value) => En(value).Replace('.', ',');
+    private static string Berichten(int count) => count == 1 ? "één bericht" : $"{count} berichten";
+
+    private static string JoinEn(IEnumerable<string> parts) => JoinWith(parts.ToList(), " and ");
+
+    private static string JoinNl(IEnumerable<string> parts) => JoinWith(parts.ToList(), " en ");
+
+    private static string JoinWith(List<string> parts, string last) =>
+        parts.Count <= 1 ? string.Concat(parts) : string.Join(", ", parts.Take(parts.Count - 1)) + last + parts[^1];
+
+    /// <summary>A contact rate as people say it: "about twice a week", "less than once a week".</summary>
+    private static string WeeklyEn(double perWeek) => Math.Round(perWeek) switch
+    {
+        < 1 => "less than once a week",
+        1 => "about once a week",
+        2 => "about twice a week",
+        var n => $"about {n.ToString(CultureInfo.InvariantCulture)} times a week",
+    };
+
+    private static string WeeklyNl(double perWeek) => Math.Round(perWeek) switch
+    {
+        < 1 => "minder dan eens per week",
+        1 => "ongeveer eens per week",
+        var n => $"ongeveer {n.ToString(CultureInfo.InvariantCulture)} keer per week",
+    };
 }

@@ -17,6 +17,8 @@ public enum SignalKind
     ContactSurge,
     Silence,
     TicketBurst,
+    /// <summary>Strongly negative messages recurring over months, not just in the current window.</summary>
+    PersistentDiscontent,
 }
 
 /// <summary>One reason behind an alert, readable by an agent in English and Dutch. <see cref="Points"/>: 1 warns, 2 alarms.</summary>

@@ -65,6 +65,14 @@ public sealed class EarlyWarningOptions
     /// <summary>…and has now been silent longer than this, is flagged.</summary>
     public int SilenceDays { get; set; } = 10;
 
+    /// <summary>
+    /// Discontent that persists: this many messages below the alarm level within <see cref="PersistentDays"/>, one of them in
+    /// the current window, earn a point; one more earns two. On generated orgs repetition over months doubles to triples the
+    /// chance that a real problem follows, where a single angry message does not.
+    /// </summary>
+    public int PersistentNegativeCount { get; set; } = 3;
+    public int PersistentDays { get; set; } = 90;
+
     /// <summary>This many cases opened within <see cref="TicketBurstDays"/> is a burst (two points).</summary>
     public int TicketBurstCount { get; set; } = 5;
     public int TicketBurstDays { get; set; } = 7;
@@ -93,7 +101,7 @@ public sealed class EarlyWarningOptions
 
     /// <summary>Longest look-back any rule needs, so a reader loads enough history and no more.</summary>
     public int LookbackDays => Math.Max(
-        Math.Max(SentimentWindowDays, RepeatedNegativeDays),
+        Math.Max(Math.Max(SentimentWindowDays, RepeatedNegativeDays), PersistentDays),
         Math.Max(FrequencyRecentDays + FrequencyBaselineDays, Math.Max(SilenceDays + SilenceBaselineDays, TicketBurstDays)) + 1);
 
     /// <summary>Problems a person can fix, one message each; empty when the options are usable.</summary>
@@ -115,6 +123,7 @@ public sealed class EarlyWarningOptions
         Require(FrequencyRecentDays >= 1 && FrequencyBaselineDays > FrequencyRecentDays, "FrequencyBaselineDays must exceed FrequencyRecentDays (>= 1).");
         Require(SurgeFactor > 1 && SurgeMinContacts >= 2 && SurgeMinBaselineContacts >= 1, "SurgeFactor must exceed 1, SurgeMinContacts be at least 2 and SurgeMinBaselineContacts at least 1.");
         Require(SilenceMinWeeklyContacts > 0 && SilenceBaselineDays >= 7 && SilenceDays >= 1, "Silence settings must be positive (SilenceBaselineDays >= 7).");
+        Require(PersistentNegativeCount >= 2 && PersistentDays >= SentimentWindowDays, "PersistentNegativeCount must be at least 2 and PersistentDays at least SentimentWindowDays.");
         Require(TicketBurstCount >= 2 && TicketBurstDays >= 1, "TicketBurstCount must be at least 2 and TicketBurstDays at least 1.");
         Require(OrangePoints >= 2 && RedPoints > OrangePoints, "Points must satisfy 2 <= OrangePoints < RedPoints.");
         Require(RedMinSignalKinds >= 2, "RedMinSignalKinds must be at least 2: Red needs a combination of signals.");

@@ -48,12 +48,16 @@ public sealed class EarlyWarningScanner
         }
     }
 
-    /// <summary>Evaluates every customer in <paramref name="customers"/> accepted by <paramref name="include"/> at <paramref name="asOf"/>.</summary>
+    /// <summary>
+    /// Evaluates every customer in <paramref name="customers"/> accepted by <paramref name="include"/> at <paramref name="asOf"/>,
+    /// each calibrated by the agents' feedback known at that date when <paramref name="feedback"/> is given.
+    /// </summary>
     public IReadOnlyList<EarlyWarningAssessment> Assess(
         IReadOnlyList<ContactCommunicationRows> customers,
         IReadOnlyDictionary<Guid, double> sentiment,
         DateTime asOf,
-        Func<Guid, bool>? include = null)
+        Func<Guid, bool>? include = null,
+        AlertFeedbackCalibration? feedback = null)
     {
         ArgumentNullException.ThrowIfNull(customers);
         ArgumentNullException.ThrowIfNull(sentiment);
@@ -66,7 +70,7 @@ public sealed class EarlyWarningScanner
                 .Select(a => new InboundMessage(a.Id, a.On, EarlyWarningEvaluator.Join(a.Subject, a.Text), sentiment.TryGetValue(a.Id, out var s) ? s : 0))
                 .ToList();
             var cases = customer.Cases.Select(c => c.CreatedOn).Where(t => t <= asOf).ToList();
-            assessments.Add(_evaluator.Evaluate(new CustomerCommunication(customer.ContactId, messages, cases), asOf));
+            assessments.Add(_evaluator.Evaluate(new CustomerCommunication(customer.ContactId, messages, cases), asOf, feedback?.For(customer.ContactId, asOf)));
         }
         return assessments;
     }

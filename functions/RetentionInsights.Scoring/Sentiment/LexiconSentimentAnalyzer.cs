@@ -66,40 +66,53 @@ public sealed class LexiconSentimentAnalyzer : ISentimentAnalyzer
     {
         var tokens = TextTokenizer.Tokenize(text);
         var lang = LanguageDetector.Normalize(language) ?? LanguageDetector.Detect(tokens);
-        var lexicon = SentimentLexicon.For(lang);
-        var raw = RawValence(tokens, lexicon);
+        return (Evidence(tokens, lang).Score, lang);
+    }
+
+    /// <summary>
+    /// The lexicon's reading of already tokenised text: the score and, separately, the positive and negative valence it
+    /// summed (after negation, intensifiers and contrast weighting). Mixed evidence — praise and complaint in one message —
+    /// is what sarcasm and politeness masking a complaint look like, so the learned analyzer takes both sums as features.
+    /// </summary>
+    internal LexiconEvidence Evidence(List<Token> tokens, string language)
+    {
+        var lexicon = SentimentLexicon.For(language);
+        var (positive, negative) = Valences(tokens, lexicon);
+        var raw = positive + negative;
         if (raw != 0)
         {
             var exclamations = Math.Min(3, tokens.Count(t => t.Kind == TokenKind.SentenceBreak && t.Text == "!"));
             raw += Math.Sign(raw) * exclamations * Settings.ExclamationBoost;
         }
         var score = raw / Math.Sqrt(raw * raw + Settings.NormalizationAlpha);
-        return (Math.Round(Math.Clamp(score, -1, 1), 4), lang);
+        return new LexiconEvidence(Math.Round(Math.Clamp(score, -1, 1), 4), positive, -negative);
     }
 
-    private double RawValence(List<Token> tokens, SentimentLexicon lexicon)
+    private (double Positive, double Negative) Valences(List<Token> tokens, SentimentLexicon lexicon)
     {
         // Shouting only means something when the rest of the text is not in capitals too.
         var words = tokens.Count(t => t.Kind == TokenKind.Word);
         var shouted = tokens.Count(t => t.Kind == TokenKind.Word && t.Shouted);
         var shoutingIsEmphasis = shouted > 0 && shouted < words * 0.5;
 
-        var total = 0.0;
+        var positive = 0.0;
+        var negative = 0.0;
         var sentenceStart = 0;
         for (var i = 0; i <= tokens.Count; i++)
         {
             if (i < tokens.Count && tokens[i].Kind != TokenKind.SentenceBreak)
                 continue;
-            total += SentenceValence(tokens, sentenceStart, i, lexicon, shoutingIsEmphasis);
+            var (p, n) = SentenceValence(tokens, sentenceStart, i, lexicon, shoutingIsEmphasis);
+            positive += p;
+            negative += n;
             sentenceStart = i + 1;
         }
-        return total;
+        return (positive, negative);
     }
 
-    private double SentenceValence(List<Token> tokens, int start, int end, SentimentLexicon lexicon, bool shoutingIsEmphasis)
+    private (double Positive, double Negative) SentenceValence(List<Token> tokens, int start, int end, SentimentLexicon lexicon, bool shoutingIsEmphasis)
     {
-        var before = 0.0;
-        var after = 0.0;
+        double beforePos = 0, beforeNeg = 0, afterPos = 0, afterNeg = 0;
         var contrastSeen = false;
         var i = start;
         while (i < end)
@@ -123,13 +136,20 @@ public sealed class LexiconSentimentAnalyzer : ISentimentAnalyzer
                 if (shoutingIsEmphasis && tokens[i].Shouted)
                     valence *= Settings.ShoutFactor;
                 if (contrastSeen)
-                    after += valence;
+                {
+                    if (valence > 0) afterPos += valence; else afterNeg += valence;
+                }
                 else
-                    before += valence;
+                {
+                    if (valence > 0) beforePos += valence; else beforeNeg += valence;
+                }
             }
             i += length;
         }
-        return contrastSeen ? before * Settings.BeforeContrastWeight + after * Settings.AfterContrastWeight : before;
+        return contrastSeen
+            ? (beforePos * Settings.BeforeContrastWeight + afterPos * Settings.AfterContrastWeight,
+               beforeNeg * Settings.BeforeContrastWeight + afterNeg * Settings.AfterContrastWeight)
+            : (beforePos, beforeNeg);
     }
 
     /// <summary>Longest phrase starting at <paramref name="index"/> inside the sentence, else the single word.</summary>
@@ -178,6 +198,9 @@ public sealed class LexiconSentimentAnalyzer : ISentimentAnalyzer
         return negated ? factor * Settings.NegationFactor : factor;
     }
 }
+
+/// <summary>What the lexicon found in one text: its score and the positive and negative valence (both ≥ 0) it summed.</summary>
+internal readonly record struct LexiconEvidence(double Score, double Positive, double Negative);
 
 public static class SentimentLabels
 {

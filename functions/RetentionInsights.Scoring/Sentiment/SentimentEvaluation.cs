@@ -14,6 +14,14 @@ public sealed record SentimentEvaluationReport(
     IReadOnlyList<ClassMetrics> Classes,
     IReadOnlyDictionary<string, double> MacroF1ByLanguage,
     /// <summary>Confusion[gold][predicted] counts.</summary>
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Confusion,
+    /// <summary>The same figures per language ("nl", "en"): macro-F1, per-class recall and confusion.</summary>
+    IReadOnlyDictionary<string, LanguageEvaluation> Languages);
+
+public sealed record LanguageEvaluation(
+    int Messages,
+    double MacroF1,
+    IReadOnlyList<ClassMetrics> Classes,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Confusion);
 
 /// <summary>Accuracy and macro-F1 of predicted sentiment labels against gold labels.</summary>
@@ -27,11 +35,16 @@ public static class SentimentEvaluation
             throw new ArgumentException($"{messages.Count} messages but {predicted.Count} predictions.", nameof(predicted));
         var gold = messages.Select(m => m.Label).ToList();
         var (accuracy, macroF1, classes, confusion) = Score(gold, predicted);
-        var byLanguage = messages.Select((m, i) => (m.Language, Gold: m.Label, Predicted: predicted[i]))
+        var languages = messages.Select((m, i) => (m.Language, Gold: m.Label, Predicted: predicted[i]))
             .GroupBy(x => x.Language)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => Score(g.Select(x => x.Gold).ToList(), g.Select(x => x.Predicted).ToList()).MacroF1);
-        return new SentimentEvaluationReport(messages.Count, accuracy, macroF1, classes, byLanguage, confusion);
+            .ToDictionary(g => g.Key, g =>
+            {
+                var part = Score(g.Select(x => x.Gold).ToList(), g.Select(x => x.Predicted).ToList());
+                return new LanguageEvaluation(g.Count(), part.MacroF1, part.Classes, part.Confusion);
+            });
+        var byLanguage = languages.ToDictionary(kv => kv.Key, kv => kv.Value.MacroF1);
+        return new SentimentEvaluationReport(messages.Count, accuracy, macroF1, classes, byLanguage, confusion, languages);
     }
 
     /// <summary>Scores every message with <paramref name="analyzer"/> (language given) and evaluates the labels.</summary>

@@ -54,8 +54,8 @@ public sealed class AlertStoreTests : IDisposable
         Assert.Equal(Names.Choices.AlertOpen, alert.Status);
         Assert.Equal(AsOf.AddHours(1), alert.DueBy);
         Assert.True(alert.Sentiment < -0.5);
-        Assert.Contains("Red flags", alert.Signals);
-        Assert.Contains("Rode vlaggen", alert.Signals);
+        Assert.Contains("threatened to escalate or leave", alert.Signals);
+        Assert.Contains("dreigde de klant met escaleren of vertrekken", alert.Signals);
         Assert.Equal(Names.Choices.WarningRed, LevelOfContact(angry));
     }
 
@@ -94,6 +94,22 @@ public sealed class AlertStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_AfterFalseAlarmVerdict_AsksMoreEvidenceOfThatCustomer()
+    {
+        var id = AngryCustomer();
+        await _runner.ScanAsync(Store, AsOf);
+        var first = Store.All().Single();
+        Assert.True(Store.RecordFeedback(first.Id, Names.Choices.FeedbackFalseAlarm, AsOf.AddHours(2)));
+
+        var again = await _runner.ScanAsync(Store, AsOf.AddDays(1));
+
+        // The same messages, read against this customer's own tone: a lower level than before, or none.
+        Assert.Equal(0, again.Created.Red);
+        Assert.All(Store.All().Where(a => a.Id != first.Id), a => Assert.True(a.Level < first.Level, $"level {a.Level} after a false alarm"));
+        Assert.True(LevelOfContact(id) < first.Level);
+    }
+
+    [Fact]
     public async Task RecordFeedback_AfterScan_ResolvesAlertAllowsANewOneAndFeedsKpis()
     {
         var id = AngryCustomer();
@@ -127,10 +143,12 @@ public sealed class AlertStoreTests : IDisposable
         var old = Store.All().Single();
         Store.RecordFeedback(old.Id, Names.Choices.FeedbackFalseAlarm, AsOf.AddHours(2));
         await _runner.ScanAsync(Store, AsOf.AddDays(1));
+        var levelOfNewAlert = LevelOfContact(id);
+        Assert.True(levelOfNewAlert > Names.Choices.WarningNone);
 
         Store.RecordFeedback(old.Id, Names.Choices.FeedbackValid, AsOf.AddDays(2));
 
-        Assert.Equal(Names.Choices.WarningRed, LevelOfContact(id));
+        Assert.Equal(levelOfNewAlert, LevelOfContact(id));
         Assert.Equal(AsOf.AddHours(2), Store.Find(old.Id)!.ResolvedOn);
         Assert.Single(Store.OpenAlerts());
     }

@@ -83,8 +83,8 @@ public class EarlyWarningEvaluatorTests
 
         var signal = Assert.Single(result.Signals, s => s.Kind == SignalKind.RedFlags);
         Assert.Equal(1, signal.Points);
-        Assert.Contains("urgency (2×", signal.TextEn);
-        Assert.Contains("urgentie (2×", signal.TextNl);
+        Assert.Contains("pressed for urgent action in 2 messages", signal.TextEn);
+        Assert.Contains("drong de klant aan op spoed in 2 berichten", signal.TextNl);
         Assert.Contains("\"dringend\"", signal.TextEn);
         Assert.Equal(EarlyWarningLevel.Yellow, result.Level);
     }
@@ -109,7 +109,9 @@ public class EarlyWarningEvaluatorTests
 
         var signal = Assert.Single(result.Signals);
         Assert.Equal(SignalKind.ContactSurge, signal.Kind);
-        Assert.Contains("5 contact moments in the last 7 days", signal.TextEn);
+        Assert.Contains("got in touch 5 times in the past 7 days", signal.TextEn);
+        Assert.Contains("less than once a week is usual", signal.TextEn);
+        Assert.Contains("5 keer contact op", signal.TextNl);
         Assert.Equal(EarlyWarningLevel.Yellow, result.Level);
     }
 
@@ -155,7 +157,7 @@ public class EarlyWarningEvaluatorTests
 
         Assert.Equal(expected, result.Signals.Any(s => s.Kind == SignalKind.Silence));
         if (expected)
-            Assert.Contains($"Al {silentDays} dagen stil", result.Signals.Single().TextNl);
+            Assert.Contains($"De klant is al {silentDays} dagen stil", result.Signals.Single().TextNl);
     }
 
     [Theory]
@@ -188,9 +190,63 @@ public class EarlyWarningEvaluatorTests
         Assert.Contains(result.Signals, s => s.Kind == SignalKind.NegativeSentiment && s.Points == 2);
         Assert.Contains(result.Signals, s => s.Kind == SignalKind.RedFlags && s.Points == 2);
         var text = result.SignalsText();
-        Assert.Contains("Mean sentiment of 3 inbound messages", text);
-        Assert.Contains("Gemiddeld sentiment van 3 inkomende berichten", text);
-        Assert.Contains(",", result.Signals[0].TextNl.Split("is ")[1][..5]);
+        Assert.Contains("The customer's last 3 messages (past 14 days) read as very negative.", text);
+        Assert.Contains("De laatste 3 berichten van de klant (afgelopen 14 dagen) klinken zeer negatief.", text);
+    }
+
+    [Fact]
+    public void SignalsText_AnyAlert_ReadsAsPlainSpeechWithoutScoresOrThresholds()
+    {
+        var result = _evaluator.Evaluate(Customer([
+            Msg(10, "Ik heb al meerdere keren gebeld en ben zeer teleurgesteld. Dit moet dringend opgelost worden."),
+            Msg(5, "Nogmaals: dit is onacceptabel, ik wil per direct een oplossing."),
+            Msg(1, "Ik ben het spuugzat en stap over naar een andere leverancier."),
+        ]), AsOf);
+
+        var parts = result.SignalsText().Split("\n—\n");
+        Assert.Equal(2, parts.Length);
+        Assert.Contains("In the past 14 days the customer threatened to escalate or leave in", parts[0]);
+        Assert.Contains("In de afgelopen 14 dagen dreigde de klant met escaleren of vertrekken in", parts[1]);
+        foreach (var line in parts.SelectMany(p => p.Split('\n')))
+        {
+            Assert.StartsWith("• ", line);
+            Assert.DoesNotMatch(@"-?\d+[.,]\d\d", line);
+            Assert.DoesNotContain("sentiment", line, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("threshold", line, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public void Evaluate_StronglyNegativeMessagesOverMonths_AddsPersistentDiscontent()
+    {
+        var angry = new[]
+        {
+            Msg(70, "Dit is echt belachelijk, alweer een foute factuur."),
+            Msg(40, "Ik ben woedend, niemand belt terug."),
+            Msg(2, "Schandalig, het is nog steeds niet opgelost."),
+        };
+        Assert.All(angry, m => Assert.True(m.Sentiment < -0.5, $"{m.Text}: {m.Sentiment}"));
+
+        var result = _evaluator.Evaluate(Customer(angry), AsOf);
+        var withoutHistory = _evaluator.Evaluate(Customer([angry[2]]), AsOf);
+
+        var signal = Assert.Single(result.Signals, s => s.Kind == SignalKind.PersistentDiscontent);
+        Assert.Equal(1, signal.Points);
+        Assert.Contains("3 very negative messages over the past 3 months", signal.TextEn);
+        Assert.True(result.Level > withoutHistory.Level, $"{result.Level} with history, {withoutHistory.Level} without");
+    }
+
+    [Fact]
+    public void Evaluate_CalibrationAfterFalseAlarm_NeedsMoreEvidenceForTheSameCustomer()
+    {
+        var messages = new[] { Msg(9, "Ik ben zeer ontevreden, de factuur is alweer fout."), Msg(3, "Dit is echt belachelijk, niemand belt terug.") };
+        var customer = Customer(messages);
+        var plain = _evaluator.Evaluate(customer, AsOf);
+
+        var calibrated = _evaluator.Evaluate(customer, AsOf, new CustomerCalibration(-0.3, 1));
+
+        Assert.Equal(EarlyWarningLevel.Orange, plain.Level);
+        Assert.True(calibrated.Level < plain.Level, $"{calibrated.Level} after calibration");
     }
 
     [Fact]

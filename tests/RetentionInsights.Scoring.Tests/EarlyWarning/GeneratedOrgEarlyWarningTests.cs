@@ -43,7 +43,7 @@ public sealed class GeneratedOrgEarlyWarningTests(SmallGeneratedOrg org, ITestOu
         new(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc), new(2026, 5, 1, 0, 0, 0, DateTimeKind.Utc), new(2026, 8, 1, 0, 0, 0, DateTimeKind.Utc),
     ];
 
-    private static WarningScanRunner Runner() => new(new EarlyWarningScanner(new LexiconSentimentAnalyzer(), new EarlyWarningEvaluator()));
+    private static WarningScanRunner Runner() => new(new EarlyWarningScanner(new OfflineSentimentAnalyzer(), new EarlyWarningEvaluator()));
 
     [Fact]
     public async Task Evaluate_GeneratedOrg_HigherLevelsPointAtChurnMoreOftenThanChance()
