@@ -73,7 +73,7 @@ public sealed class EngineCommands : IVerbGroup
             riskBands.Validate();
             var clock = Stopwatch.StartNew();
             var (data, date) = Load(r.GetValue(db)!, r.GetValue(asOf));
-            var sentiment = await MessageSentiment.ComputeAsync(new LexiconSentimentAnalyzer(), data.Histories, cancellationToken: ct);
+            var sentiment = await MessageSentiment.ComputeAsync(new OfflineSentimentAnalyzer(), data.Histories, cancellationToken: ct);
             var store = new LocalFolderModelStore(r.GetValue(models)!);
             Log($"training as of {date:yyyy-MM-dd} on {data.Histories.Count:N0} contacts ({data.Report.TotalRows:N0} rows read in {data.Report.Seconds:N1} s)");
             var (result, decision) = await ModelTraining.TrainAndPromoteAsync(store, data.Histories, data.Offers, new TrainingOptions
@@ -472,7 +472,7 @@ internal static class EngineBenchmark
         stages["readRecordsSeconds"] = Lap();
         counts["contacts"] = data.Histories.Count;
         log("records read");
-        var sentiment = await MessageSentiment.ComputeAsync(new LexiconSentimentAnalyzer(), data.Histories, cancellationToken: cancellationToken);
+        var sentiment = await MessageSentiment.ComputeAsync(new OfflineSentimentAnalyzer(), data.Histories, cancellationToken: cancellationToken);
         stages["sentimentSeconds"] = Lap();
         counts["messagesAnalysed"] = sentiment.Count;
         var features = new float[data.Histories.Count][];

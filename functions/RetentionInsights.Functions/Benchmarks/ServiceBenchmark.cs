@@ -130,7 +130,7 @@ public static class ServiceBenchmark
         var data = new RetentionInsights.Data.Reading.LocalOrgReader().ReadAll(dbPath);
         using var store = new LocalOrgStore(dbPath);
         var asOf = store.GeneratedUntil ?? DateTime.UtcNow.Date;
-        var sentiment = await RetentionInsights.Scoring.Features.MessageSentiment.ComputeAsync(new RetentionInsights.Scoring.Sentiment.LexiconSentimentAnalyzer(),
+        var sentiment = await RetentionInsights.Scoring.Features.MessageSentiment.ComputeAsync(new RetentionInsights.Scoring.Sentiment.OfflineSentimentAnalyzer(),
             data.Histories, cancellationToken: cancellationToken);
         var result = RetentionInsights.Scoring.Engine.EngineTrainer.Train(data.Histories, data.Offers,
             new RetentionInsights.Scoring.Engine.TrainingOptions { AsOf = asOf }, sentiment);

@@ -26,7 +26,7 @@ public sealed class ServiceFixture : IDisposable
         OrgGenerator.Generate(TemplateDb, new GeneratorOptions { Contacts = Contacts, Seed = 23, Until = AsOf });
         ModelsPath = Path.Combine(Root, "models");
         var data = new LocalOrgReader().ReadAll(TemplateDb);
-        var sentiment = MessageSentiment.ComputeAsync(new LexiconSentimentAnalyzer(), data.Histories).GetAwaiter().GetResult();
+        var sentiment = MessageSentiment.ComputeAsync(new OfflineSentimentAnalyzer(), data.Histories).GetAwaiter().GetResult();
         var result = EngineTrainer.Train(data.Histories, data.Offers, new TrainingOptions { AsOf = AsOf, Version = "test-champion" }, sentiment);
         using var zip = new MemoryStream();
         result.Model.Save(zip);

@@ -53,7 +53,7 @@ public sealed class GeneratedOrgFixture : IDisposable
     public GeneratedOrgFixture()
     {
         Org = new GeneratedOrg();
-        Sentiment = MessageSentiment.ComputeAsync(new LexiconSentimentAnalyzer(), Org.Data.Histories).GetAwaiter().GetResult();
+        Sentiment = MessageSentiment.ComputeAsync(new OfflineSentimentAnalyzer(), Org.Data.Histories).GetAwaiter().GetResult();
         Training = EngineTrainer.Train(Org.Data.Histories, Org.Data.Offers, new TrainingOptions { AsOf = GeneratedOrg.TruthAsOf.AddDays(GeneratedOrg.Horizon) }, Sentiment);
     }
 
