@@ -220,6 +220,29 @@ public sealed class GetRetentionInsightsTests
         Assert.DoesNotContain(ApiKey, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Execute_ServiceRedirects_RefusesWithoutFollowingAndNamesTheEndpointVariable()
+    {
+        var transport = new FakeInsightsTransport(TransportResponse.Completed(302, string.Empty));
+
+        var error = Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(new GetRetentionInsights(transport)));
+
+        Assert.Contains("redirect (HTTP 302), which is refused", error.Message, StringComparison.Ordinal);
+        Assert.Single(transport.Calls);
+        Assert.False(_pipeline.Context.OutputParameters.Contains("Insights"));
+    }
+
+    [Fact]
+    public void Execute_AnswerOverOneMebibyte_ReportsTheSizeNotAnUnreachableService()
+    {
+        var error = Assert.Throws<InvalidPluginExecutionException>(() =>
+            _pipeline.Run(new GetRetentionInsights(new FakeInsightsTransport(TransportResponse.TooLarge(200)))));
+
+        Assert.Contains("more than 1 MiB", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not be reached", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PluginHttpStatusCode.BadGateway, error.HttpStatus);
+    }
+
     [Theory]
     [InlineData("<html><body>Service Unavailable</body></html>")]
     [InlineData("[1,2,3]")]
