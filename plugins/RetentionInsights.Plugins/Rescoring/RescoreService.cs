@@ -1,4 +1,5 @@
 using System;
+using System.Text.RegularExpressions;
 using Microsoft.Xrm.Sdk;
 using RetentionInsights.Plugins.Configuration;
 
@@ -89,16 +90,21 @@ namespace RetentionInsights.Plugins.Rescoring
             }
             catch (Exception ex) when (!(ex is InvalidPluginExecutionException))
             {
+                var reason = WithoutKey(ex.Message);
                 tracing.Trace(
                     "Post failed: service endpoint {0:D}, contact {1:D}, correlation {2:D}, system job {3:D}: {4}: {5}",
-                    endpoint.Id, contactId, context.CorrelationId, context.OperationId, ex.GetType().Name, ex.Message);
+                    endpoint.Id, contactId, context.CorrelationId, context.OperationId, ex.GetType().Name, reason);
                 throw new InvalidPluginExecutionException(
-                    $"RescoreTrigger could not post contact {contactId:D} to the scoring webhook (service endpoint {endpoint.Id:D}): {ex.Message} " +
+                    $"RescoreTrigger could not post contact {contactId:D} to the scoring webhook (service endpoint {endpoint.Id:D}): {reason} " +
                     $"Check the webhook's URL and key and that the scoring service is running; the contact is rescored at the next batch run. " +
                     $"Correlation id {context.CorrelationId:D}.",
                     ex);
             }
         }
+
+        /// <summary>A WebhookKey endpoint carries its key as ?code=…; a failure message that quotes the URL must not spread it.</summary>
+        private static string WithoutKey(string message) =>
+            Regex.Replace(message ?? string.Empty, "(?i)([?&]code=)[^&\\s\"']+", "$1***");
 
         /// <summary>Only an agent's Accepted/Declined is feedback; Proposed and Expired are written by the service itself.</summary>
         private static bool IsCustomerResponse(IPluginExecutionContext context)

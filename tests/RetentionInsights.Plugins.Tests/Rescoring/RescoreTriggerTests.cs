@@ -293,6 +293,20 @@ public sealed class RescoreTriggerTests
     }
 
     [Fact]
+    public void Execute_PostFailureQuotingTheWebhookUrl_NeverRepeatsTheKey()
+    {
+        var contact = _data.Contact();
+        _pipeline.Event("Update", "contact", contact.Id).Target(DataProducer.Slice(contact, "donotemail"));
+        _pipeline.Notifications.Failure = new InvalidOperationException("POST https://rtn.example.net/api/dataverse/events?code=s3cr3t-K3y&x=1 returned 502.");
+
+        var error = Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(_plugin));
+
+        Assert.DoesNotContain("s3cr3t-K3y", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-K3y", _pipeline.Tracing.Text, StringComparison.Ordinal);
+        Assert.Contains("?code=***&x=1 returned 502.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Execute_RegisteredSynchronously_RefusesBeforePostingSoNoSaveWaitsForTheWebhook()
     {
         var contact = _data.Contact();
