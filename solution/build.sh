@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Builds the managed and unmanaged Retention Insights solution zips into OUTDIR and validates both.
-#   solution/build.sh OUTDIR
+#   solution/build.sh OUTDIR [--with-cli]
 # Builds the net462 plug-in and the PCF production bundle first when their outputs are missing or older than their
 # sources, then packs solution/src with datamodel.json, registrations.json and those outputs (solution/README.md).
+# --with-cli also publishes the `rtn` command line (self-contained, single file) for Linux and Windows into
+# OUTDIR/rtn-linux-x64/rtn and OUTDIR/rtn-win-x64/rtn.exe, so an admin can run `rtn solution validate` without .NET.
+# It takes minutes (a full restore per platform), so it is not part of the default build.
 set -euo pipefail
-if [ $# -ne 1 ]; then
-  echo "usage: solution/build.sh OUTDIR" >&2
+WITH_CLI=0
+if [ $# -eq 2 ] && [ "$2" = "--with-cli" ]; then
+  WITH_CLI=1
+elif [ $# -ne 1 ]; then
+  echo "usage: solution/build.sh OUTDIR [--with-cli]" >&2
   exit 2
 fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,4 +63,15 @@ mapfile -t zips <<< "$packed"
 unmanaged=${zips[0]}; managed=${zips[1]}
 dotnet "$TOOL" validate "$unmanaged" --expect unmanaged --quiet >&2
 dotnet "$TOOL" validate "$managed" --expect managed --quiet >&2
+
+if [ "$WITH_CLI" = 1 ]; then
+  for rid in linux-x64 win-x64; do
+    log "publishing rtn for $rid"
+    dotnet publish "$ROOT/functions/RetentionInsights.Cli/RetentionInsights.Cli.csproj" -c Release -r "$rid" --self-contained \
+      -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -o "$OUT/rtn-$rid" -nologo -clp:ErrorsOnly >&2
+  done
+  # The Linux build runs here: prove it works by validating the zip it was built with.
+  "$OUT/rtn-linux-x64/rtn" solution validate "$managed" --expect managed >&2
+  log "rtn: $OUT/rtn-linux-x64/rtn, $OUT/rtn-win-x64/rtn.exe"
+fi
 printf '%s\n' "$unmanaged" "$managed"

@@ -7,7 +7,9 @@ namespace RetentionInsights.Plugins
 {
     /// <summary>
     /// Main-operation plug-in of the Custom API rtn_GetRetentionInsights (function bound to contact): returns the
-    /// contact's live insights JSON from the scoring service in the output parameter "Insights".
+    /// contact's live insights JSON from the scoring service in the output parameter "Insights". The Custom API's
+    /// execute privilege keeps out users without a retention role; the score-column check keeps out users whom column
+    /// security does not let see the scores, because the service itself answers anyone holding the shared key.
     /// </summary>
     public sealed class GetRetentionInsights : PluginBase
     {
@@ -27,6 +29,7 @@ namespace RetentionInsights.Plugins
         protected override void ExecuteCore(LocalPluginContext local)
         {
             var contactId = BoundContact(local.Context);
+            ScoreAccess.EnsureCallerCanRead(contactId, local.CallerService, () => local.SystemService, local.Tracing);
             var settings = EnvironmentVariableReader.ReadScoringSettings(local.SystemService, local.Tracing);
             var insights = new InsightsService(_transport, local.Tracing).Fetch(settings, contactId);
             local.Context.OutputParameters[PluginNames.InsightsOutputParameter] = insights;

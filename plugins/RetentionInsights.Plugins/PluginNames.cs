@@ -10,6 +10,9 @@ namespace RetentionInsights.Plugins
         {
             public const string Table = "contact";
             public const string Id = "contactid";
+
+            /// <summary>A column-secured score column: whoever may read it may see the contact's insights.</summary>
+            public const string ChurnProbability = "rtn_churnprobability";
         }
 
         public static class Incident
@@ -21,6 +24,12 @@ namespace RetentionInsights.Plugins
         public static class SalesOrder
         {
             public const string Table = "salesorder";
+            public const string Customer = "customerid";
+        }
+
+        public static class Invoice
+        {
+            public const string Table = "invoice";
             public const string Customer = "customerid";
         }
 
@@ -50,11 +59,18 @@ namespace RetentionInsights.Plugins
 
         public const string ServiceEndpointTable = "serviceendpoint";
 
+        /// <summary>The webhook service endpoint the solution ships (registrations.json); its id is the same in every environment.</summary>
+        public const string ScoringWebhookId = "6a1f3c2e-8b4d-4e7a-9c51-2d7e0f4b8a13";
+
         /// <summary>The scoring service reads the resolved customer from this SharedVariables key of the webhook body.</summary>
         public const string ContactIdSharedVariable = "rtn_contactid";
 
         public const string ScoringEndpointUrlVariable = "rtn_ScoringEndpointUrl";
         public const string ScoringApiKeyVariable = "rtn_ScoringApiKey";
+
+        /// <summary>The scoring service's identity for the loop guard: per environment, so environment variables rather than step configuration.</summary>
+        public const string ScoringServiceUserIdVariable = "rtn_ScoringServiceUserId";
+        public const string ScoringServiceApplicationIdVariable = "rtn_ScoringServiceApplicationId";
 
         public const string GetRetentionInsightsApi = "rtn_GetRetentionInsights";
         public const string InsightsOutputParameter = "Insights";
@@ -71,5 +87,7 @@ namespace RetentionInsights.Plugins
         }
 
         public const int PostOperationStage = 40;
+
+        public const int AsynchronousMode = 1;
     }
 }

@@ -1,137 +1,131 @@
 using System;
-using System.IO;
-using System.Runtime.Serialization;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using System.Runtime.Serialization.Json;
 using System.Text;
+using System.Xml;
+using System.Xml.Linq;
 
 namespace RetentionInsights.Plugins.Configuration
 {
     /// <summary>
-    /// The unsecure configuration of a RescoreTrigger step, e.g.
-    /// {"serviceEndpointId":"…","scoringServiceUserId":"…","scoringServiceApplicationId":"…","maxDepth":1}.
-    /// Parsed with the framework's DataContractJsonSerializer because the sandbox allows no third-party JSON library.
+    /// The unsecure configuration of a RescoreTrigger step: {"serviceEndpointId":"…","maxDepth":1}, both optional. It
+    /// holds nothing that differs between environments (the webhook's id ships with the solution); the scoring service's
+    /// identity comes from environment variables. Any other key is refused, so a typo cannot silently switch a setting off.
+    /// Read with the framework's JSON reader because the sandbox allows no third-party JSON library.
     /// </summary>
     public sealed class RescoreConfiguration
     {
         public const int DefaultMaxDepth = 1;
 
-        private RescoreConfiguration(Guid serviceEndpointId, Guid scoringServiceUserId, Guid scoringServiceApplicationId, int maxDepth)
+        public const string ServiceEndpointIdKey = "serviceEndpointId";
+        public const string MaxDepthKey = "maxDepth";
+
+        public static readonly Guid DefaultServiceEndpointId = new Guid(PluginNames.ScoringWebhookId);
+
+        /// <summary>Keys earlier versions read from the step; now environment variables, named in the error.</summary>
+        private static readonly IReadOnlyDictionary<string, string> MovedKeys = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["scoringServiceUserId"] = PluginNames.ScoringServiceUserIdVariable,
+            ["scoringServiceApplicationId"] = PluginNames.ScoringServiceApplicationIdVariable,
+        };
+
+        private RescoreConfiguration(Guid serviceEndpointId, int maxDepth)
         {
             ServiceEndpointId = serviceEndpointId;
-            ScoringServiceUserId = scoringServiceUserId;
-            ScoringServiceApplicationId = scoringServiceApplicationId;
             MaxDepth = maxDepth;
         }
+
+        public static RescoreConfiguration Default { get; } = new RescoreConfiguration(DefaultServiceEndpointId, DefaultMaxDepth);
 
         /// <summary>The webhook service endpoint (serviceendpoint row) that receives the execution context.</summary>
         public Guid ServiceEndpointId { get; }
 
-        /// <summary>systemuser id of the scoring service's application user; Guid.Empty when not configured.</summary>
-        public Guid ScoringServiceUserId { get; }
-
-        /// <summary>Entra application (client) id of the scoring service; Guid.Empty when not configured.</summary>
-        public Guid ScoringServiceApplicationId { get; }
-
         /// <summary>Events deeper than this come from other plug-ins or workflows reacting to a change already rescored.</summary>
         public int MaxDepth { get; }
 
-        public bool HasServiceIdentity => ScoringServiceUserId != Guid.Empty || ScoringServiceApplicationId != Guid.Empty;
-
-        /// <summary>Parses the step configuration; the error names the field so an administrator can fix the step.</summary>
+        /// <summary>Parses the step configuration; the error names the key so an administrator can fix the step.</summary>
         public static bool TryParse(string? json, out RescoreConfiguration? configuration, out string error)
         {
             configuration = null;
             if (string.IsNullOrWhiteSpace(json))
             {
-                error = "The step has no unsecure configuration; it needs {\"serviceEndpointId\":\"<guid>\", \"scoringServiceUserId\":\"<guid>\"}.";
-                return false;
+                configuration = Default;
+                error = string.Empty;
+                return true;
             }
 
-            Document? document;
+            XElement root;
             try
             {
-                using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(json)))
+                using (var reader = JsonReaderWriterFactory.CreateJsonReader(Encoding.UTF8.GetBytes(json), XmlDictionaryReaderQuotas.Max))
                 {
-                    document = (Document?)new DataContractJsonSerializer(typeof(Document)).ReadObject(stream);
+                    root = XElement.Load(reader);
                 }
             }
-            catch (Exception ex) when (ex is SerializationException || ex is System.Xml.XmlException)
+            catch (XmlException ex)
             {
                 error = "The step's unsecure configuration is not valid JSON: " + ex.Message;
                 return false;
             }
 
-            if (document == null)
+            if ((string?)root.Attribute("type") != "object")
             {
-                error = "The step's unsecure configuration is empty JSON.";
+                error = "The step's unsecure configuration must be a JSON object such as {\"maxDepth\":1}.";
                 return false;
             }
 
-            if (!TryGuid(document.ServiceEndpointId, "serviceEndpointId", required: true, out var endpointId, out error)
-                || !TryGuid(document.ScoringServiceUserId, "scoringServiceUserId", required: false, out var userId, out error)
-                || !TryGuid(document.ScoringServiceApplicationId, "scoringServiceApplicationId", required: false, out var applicationId, out error))
+            // KeyValuePair, not a tuple: net462 has no System.ValueTuple without a package.
+            var members = root.Elements().Select(e => new KeyValuePair<string, XElement>(KeyOf(e), e)).ToList();
+            foreach (var member in members)
             {
-                return false;
-            }
-
-            var maxDepth = document.MaxDepth ?? DefaultMaxDepth;
-            if (maxDepth < 1)
-            {
-                error = $"maxDepth in the step's unsecure configuration must be 1 or more, not {maxDepth}.";
-                return false;
-            }
-
-            configuration = new RescoreConfiguration(endpointId, userId, applicationId, maxDepth);
-            error = string.Empty;
-            return true;
-        }
-
-        private static bool TryGuid(string? text, string field, bool required, out Guid value, out string error)
-        {
-            value = Guid.Empty;
-            error = string.Empty;
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                if (required)
+                if (MovedKeys.TryGetValue(member.Key, out var variable))
                 {
-                    error = $"{field} is missing from the step's unsecure configuration.";
+                    error = $"\"{member.Key}\" is no longer read from the step configuration: remove it and set the environment variable {variable} instead.";
                     return false;
                 }
 
-                return true;
+                if (member.Key != ServiceEndpointIdKey && member.Key != MaxDepthKey)
+                {
+                    error = $"The step's unsecure configuration has an unknown key \"{member.Key}\"; only \"{ServiceEndpointIdKey}\" and \"{MaxDepthKey}\" are allowed.";
+                    return false;
+                }
+
+                if (members.Count(m => m.Key == member.Key) > 1)
+                {
+                    error = $"The step's unsecure configuration names \"{member.Key}\" more than once.";
+                    return false;
+                }
             }
 
-            if (!Guid.TryParse(text, out value))
+            var endpointId = DefaultServiceEndpointId;
+            var endpoint = members.FirstOrDefault(m => m.Key == ServiceEndpointIdKey).Value;
+            if (endpoint != null && (!IsString(endpoint) || !Guid.TryParse(endpoint.Value, out endpointId) || endpointId == Guid.Empty))
             {
-                error = $"{field} in the step's unsecure configuration is not a GUID: '{text}'.";
+                error = $"{ServiceEndpointIdKey} in the step's unsecure configuration must be the id of the webhook service endpoint (a GUID string), not '{endpoint.Value}'.";
                 return false;
             }
 
-            if (required && value == Guid.Empty)
+            var maxDepth = DefaultMaxDepth;
+            var depth = members.FirstOrDefault(m => m.Key == MaxDepthKey).Value;
+            if (depth != null && (!IsType(depth, "number") || !int.TryParse(depth.Value, NumberStyles.None, CultureInfo.InvariantCulture, out maxDepth) || maxDepth < 1))
             {
-                error = $"{field} in the step's unsecure configuration is the empty GUID; set the id of the webhook service endpoint.";
+                error = $"{MaxDepthKey} in the step's unsecure configuration must be a whole number of 1 or more, not '{depth.Value}'.";
                 return false;
             }
 
+            configuration = new RescoreConfiguration(endpointId, maxDepth);
+            error = string.Empty;
             return true;
         }
 
-        /// <summary>Wire shape of the configuration. Public because the sandbox runs in partial trust, where
-        /// DataContractJsonSerializer cannot reach non-public types.</summary>
-        [DataContract]
-        public sealed class Document
-        {
-            [DataMember(Name = "serviceEndpointId")]
-            public string? ServiceEndpointId { get; set; }
+        /// <summary>The JSON-to-XML mapping names an element after its key, or "item" with the key in an attribute when
+        /// the key is no valid XML name.</summary>
+        private static string KeyOf(XElement element) => (string?)element.Attribute("item") ?? element.Name.LocalName;
 
-            [DataMember(Name = "scoringServiceUserId")]
-            public string? ScoringServiceUserId { get; set; }
+        private static bool IsType(XElement element, string type) => (string?)element.Attribute("type") == type;
 
-            [DataMember(Name = "scoringServiceApplicationId")]
-            public string? ScoringServiceApplicationId { get; set; }
-
-            [DataMember(Name = "maxDepth")]
-            public int? MaxDepth { get; set; }
-        }
+        private static bool IsString(XElement element) => element.Attribute("type") == null || IsType(element, "string");
     }
 }

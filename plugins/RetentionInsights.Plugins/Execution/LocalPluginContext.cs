@@ -27,6 +27,10 @@ namespace RetentionInsights.Plugins.Execution
         public IOrganizationService SystemService =>
             _systemService ??= Require<IOrganizationServiceFactory>().CreateOrganizationService(null);
 
+        /// <summary>Runs as the user who made the call: what it cannot read, column security hid from that user.</summary>
+        public IOrganizationService CallerService =>
+            Require<IOrganizationServiceFactory>().CreateOrganizationService(Context.InitiatingUserId);
+
         public IServiceEndpointNotificationService NotificationService => Require<IServiceEndpointNotificationService>();
 
         public void Trace(string format, params object[] args) => Tracing.Trace(format, args);

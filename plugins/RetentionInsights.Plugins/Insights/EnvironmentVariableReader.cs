@@ -40,6 +40,26 @@ namespace RetentionInsights.Plugins.Insights
         }
 
         /// <summary>
+        /// A variable that may be left empty: null when it has no value, or when it cannot be read at all (the reason is
+        /// traced). Whitespace around the value is removed.
+        /// </summary>
+        public static string? ReadOptionalValue(IOrganizationService service, ITracingService tracing, string schemaName)
+        {
+            string? value;
+            try
+            {
+                value = Execute(service, ValueMessage, ValueParameter, schemaName, ValueResult);
+            }
+            catch (Exception ex) when (!(ex is InvalidPluginExecutionException))
+            {
+                tracing.Trace("{0} could not be read ({1}); treated as not set", schemaName, ex.Message);
+                return null;
+            }
+
+            return string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
+        }
+
+        /// <summary>
         /// A Key Vault secret first. A plain-text variable of the same name is accepted as a fallback so a development
         /// environment without Key Vault still works; the trace says which one was used, never the value.
         /// </summary>

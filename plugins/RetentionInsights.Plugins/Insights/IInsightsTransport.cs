@@ -18,6 +18,9 @@ namespace RetentionInsights.Plugins.Insights
 
         /// <summary>No response at all: DNS, TLS, connection refused.</summary>
         Failed,
+
+        /// <summary>An answer arrived but its body is larger than the transport accepts; it was not read to the end.</summary>
+        TooLarge,
     }
 
     public sealed class TransportResponse
@@ -37,7 +40,7 @@ namespace RetentionInsights.Plugins.Insights
 
         public string Body { get; }
 
-        /// <summary>The server's Retry-After (429/503), when it sent one.</summary>
+        /// <summary>The server's Retry-After (429/503), when it sent one: passed on to the agent, never waited for.</summary>
         public TimeSpan? RetryAfter { get; }
 
         /// <summary>Why the call failed, safe to show (never contains the key).</summary>
@@ -48,6 +51,9 @@ namespace RetentionInsights.Plugins.Insights
 
         public static TransportResponse TimedOut() =>
             new TransportResponse(TransportOutcome.TimedOut, 0, string.Empty, null, "timed out");
+
+        public static TransportResponse TooLarge(int statusCode) =>
+            new TransportResponse(TransportOutcome.TooLarge, statusCode, string.Empty, null, "answer too large");
 
         public static TransportResponse Failed(string failure) =>
             new TransportResponse(TransportOutcome.Failed, 0, string.Empty, null, failure);

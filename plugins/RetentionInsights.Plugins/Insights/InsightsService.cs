@@ -7,54 +7,37 @@ namespace RetentionInsights.Plugins.Insights
 {
     /// <summary>
     /// Fetches a contact's live insights from the scoring service and turns every failure into one clear message
-    /// for the agent. The call is bounded: one attempt of at most <see cref="Timeout"/>, plus one retry only when
-    /// the service asks for a short pause (429/503 with a small Retry-After), so the Custom API always answers well
-    /// inside Dataverse's two-minute limit.
+    /// for the agent. The call is bounded: one attempt of at most <see cref="Timeout"/>, never a wait inside the
+    /// sandbox. A busy service's Retry-After is passed on to the agent instead of being slept out during the form's call.
     /// </summary>
     public sealed class InsightsService
     {
         public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-        /// <summary>Longest Retry-After worth waiting for inside a form's synchronous call.</summary>
-        public static readonly TimeSpan MaxRetryWait = TimeSpan.FromSeconds(2);
-
         private readonly IInsightsTransport _transport;
         private readonly ITracingService _tracing;
-        private readonly Action<TimeSpan> _wait;
 
-        public InsightsService(IInsightsTransport transport, ITracingService tracing, Action<TimeSpan>? wait = null)
+        public InsightsService(IInsightsTransport transport, ITracingService tracing)
         {
             _transport = transport ?? throw new ArgumentNullException(nameof(transport));
             _tracing = tracing ?? throw new ArgumentNullException(nameof(tracing));
-            _wait = wait ?? (delay => System.Threading.Thread.Sleep(delay));
         }
 
         public string Fetch(ScoringSettings settings, Guid contactId)
         {
             var uri = ScoringEndpoint.InsightsUri(settings.EndpointUrl, contactId);
-            var response = Call(uri, settings.ApiKey, attempt: 1);
-            if (IsBusy(response) && response.RetryAfter.HasValue && response.RetryAfter.Value <= MaxRetryWait)
-            {
-                _tracing.Trace("Scoring service busy (HTTP {0}); retrying after {1} ms", response.StatusCode, (int)response.RetryAfter.Value.TotalMilliseconds);
-                _wait(response.RetryAfter.Value);
-                response = Call(uri, settings.ApiKey, attempt: 2);
-            }
-
-            return Interpret(response);
+            return Interpret(Call(uri, settings.ApiKey));
         }
 
-        private TransportResponse Call(Uri uri, string apiKey, int attempt)
+        private TransportResponse Call(Uri uri, string apiKey)
         {
             var watch = Stopwatch.StartNew();
             var response = _transport.Get(uri, apiKey, Timeout);
             _tracing.Trace(
-                "GET {0}{1} attempt {2}: {3} {4} in {5} ms",
-                uri.Host, uri.AbsolutePath, attempt, response.Outcome, response.StatusCode, watch.ElapsedMilliseconds);
+                "GET {0}{1}: {2} {3} in {4} ms",
+                uri.Host, uri.AbsolutePath, response.Outcome, response.StatusCode, watch.ElapsedMilliseconds);
             return response;
         }
-
-        private static bool IsBusy(TransportResponse response) =>
-            response.Outcome == TransportOutcome.Completed && (response.StatusCode == 429 || response.StatusCode == 503);
 
         private static string Interpret(TransportResponse response)
         {
@@ -68,9 +51,21 @@ namespace RetentionInsights.Plugins.Insights
                     throw Fail(
                         $"The retention scoring service could not be reached ({response.Failure}). Ask your administrator to check {PluginNames.ScoringEndpointUrlVariable}.",
                         PluginHttpStatusCode.BadGateway);
+                case TransportOutcome.TooLarge:
+                    throw Fail(
+                        $"The retention scoring service answered with more than {HttpInsightsTransport.MaxResponseBytes / (1024 * 1024)} MiB of insights for this contact, far more than the panel shows. Ask your administrator to check the service version and its logs.",
+                        PluginHttpStatusCode.BadGateway);
             }
 
             var status = response.StatusCode;
+            if (status >= 300 && status < 400)
+            {
+                // Following a redirect would send the key to whatever host the answer names.
+                throw Fail(
+                    $"The retention scoring service answered with a redirect (HTTP {status}), which is refused so the key never goes to another address. Ask your administrator to set {PluginNames.ScoringEndpointUrlVariable} to the service's own https address.",
+                    PluginHttpStatusCode.BadGateway);
+            }
+
             if (status >= 200 && status < 300)
             {
                 if (!JsonShape.IsObject(response.Body))

@@ -10,20 +10,20 @@ namespace RetentionInsights.Plugins.Rescoring
     /// </summary>
     public static class LoopGuard
     {
-        public static RescoreOutcome? Check(IPluginExecutionContext context, RescoreConfiguration configuration)
+        public static RescoreOutcome? Check(IPluginExecutionContext context, RescoreConfiguration configuration, ScoringServiceIdentity identity)
         {
             if (context.Depth > configuration.MaxDepth)
             {
                 return RescoreOutcome.SkippedDepth;
             }
 
-            var serviceUser = configuration.ScoringServiceUserId;
+            var serviceUser = identity.UserId;
             if (serviceUser != System.Guid.Empty && (context.InitiatingUserId == serviceUser || context.UserId == serviceUser))
             {
                 return RescoreOutcome.SkippedOwnWrite;
             }
 
-            var serviceApplication = configuration.ScoringServiceApplicationId;
+            var serviceApplication = identity.ApplicationId;
             if (serviceApplication != System.Guid.Empty
                 && context is IPluginExecutionContext2 newer
                 && newer.InitiatingUserApplicationId == serviceApplication)

@@ -1,4 +1,5 @@
 using System;
+using System.Text.RegularExpressions;
 using Microsoft.Xrm.Sdk;
 using RetentionInsights.Plugins.Configuration;
 
@@ -13,6 +14,7 @@ namespace RetentionInsights.Plugins.Rescoring
         public static RescoreOutcome Run(
             IPluginExecutionContext context,
             RescoreConfiguration configuration,
+            Func<ScoringServiceIdentity> identity,
             Func<IOrganizationService> systemService,
             Func<IServiceEndpointNotificationService> notifications,
             ITracingService tracing)
@@ -32,12 +34,22 @@ namespace RetentionInsights.Plugins.Rescoring
                     "the scoring service has to see the committed change.");
             }
 
-            if (!configuration.HasServiceIdentity)
+            if (context.Mode != PluginNames.AsynchronousMode)
             {
-                tracing.Trace("Warning: no scoringServiceUserId or scoringServiceApplicationId configured; only depth and filtering attributes guard against loops.");
+                throw new InvalidPluginExecutionException(
+                    $"RescoreTrigger must run asynchronously (mode 1), not in mode {context.Mode}: a synchronous step would put the " +
+                    "webhook round trip inside the user's save. Register the step as asynchronous (see registrations.json).");
             }
 
-            var skipped = LoopGuard.Check(context, configuration);
+            var service = identity();
+            if (!service.IsKnown)
+            {
+                tracing.Trace(
+                    "Warning: neither {0} nor {1} is set; only depth, filtering attributes and the offer-status rule guard against loops.",
+                    PluginNames.ScoringServiceUserIdVariable, PluginNames.ScoringServiceApplicationIdVariable);
+            }
+
+            var skipped = LoopGuard.Check(context, configuration, service);
             if (skipped != null)
             {
                 tracing.Trace("Skipped ({0}): depth {1}", skipped.Value, context.Depth);
@@ -59,10 +71,40 @@ namespace RetentionInsights.Plugins.Rescoring
 
             context.SharedVariables[PluginNames.ContactIdSharedVariable] = customer.ContactId.Value.ToString("D");
             var endpoint = new EntityReference(PluginNames.ServiceEndpointTable, configuration.ServiceEndpointId);
-            notifications().Execute(endpoint, context);
+            Post(notifications(), endpoint, context, customer.ContactId.Value, tracing);
             tracing.Trace("Posted contact {0:D} (from {1}) to service endpoint {2:D}", customer.ContactId.Value, customer.Source, configuration.ServiceEndpointId);
             return RescoreOutcome.Posted;
         }
+
+        /// <summary>
+        /// A failed post fails this system job, and the job is where an administrator looks (Settings → System jobs,
+        /// and the plug-in trace log): the message says what failed, for which contact, and carries the correlation id
+        /// and system job id to search the service's logs with. The next batch run rescores the contact anyway.
+        /// </summary>
+        private static void Post(
+            IServiceEndpointNotificationService notifications, EntityReference endpoint, IPluginExecutionContext context, Guid contactId, ITracingService tracing)
+        {
+            try
+            {
+                notifications.Execute(endpoint, context);
+            }
+            catch (Exception ex) when (!(ex is InvalidPluginExecutionException))
+            {
+                var reason = WithoutKey(ex.Message);
+                tracing.Trace(
+                    "Post failed: service endpoint {0:D}, contact {1:D}, correlation {2:D}, system job {3:D}: {4}: {5}",
+                    endpoint.Id, contactId, context.CorrelationId, context.OperationId, ex.GetType().Name, reason);
+                throw new InvalidPluginExecutionException(
+                    $"RescoreTrigger could not post contact {contactId:D} to the scoring webhook (service endpoint {endpoint.Id:D}): {reason} " +
+                    $"Check the webhook's URL and key and that the scoring service is running; the contact is rescored at the next batch run. " +
+                    $"Correlation id {context.CorrelationId:D}.",
+                    ex);
+            }
+        }
+
+        /// <summary>A WebhookKey endpoint carries its key as ?code=…; a failure message that quotes the URL must not spread it.</summary>
+        private static string WithoutKey(string message) =>
+            Regex.Replace(message ?? string.Empty, "(?i)([?&]code=)[^&\\s\"']+", "$1***");
 
         /// <summary>Only an agent's Accepted/Declined is feedback; Proposed and Expired are written by the service itself.</summary>
         private static bool IsCustomerResponse(IPluginExecutionContext context)

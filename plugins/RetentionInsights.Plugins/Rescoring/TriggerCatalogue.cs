@@ -18,6 +18,9 @@ namespace RetentionInsights.Plugins.Rescoring
                 PluginNames.Messages.Create, PluginNames.Messages.Update, PluginNames.Messages.Delete),
             [PluginNames.SalesOrder.Table] = new TableTrigger(PluginNames.SalesOrder.Table, PluginNames.SalesOrder.Customer,
                 PluginNames.Messages.Create, PluginNames.Messages.Update, PluginNames.Messages.Delete),
+            // Invoices feed the payment-behaviour features (late and unpaid invoices).
+            [PluginNames.Invoice.Table] = new TableTrigger(PluginNames.Invoice.Table, PluginNames.Invoice.Customer,
+                PluginNames.Messages.Create, PluginNames.Messages.Update, PluginNames.Messages.Delete),
             [PluginNames.OfferRecommendation.Table] = new TableTrigger(PluginNames.OfferRecommendation.Table, PluginNames.OfferRecommendation.Contact,
                 PluginNames.Messages.Update),
 

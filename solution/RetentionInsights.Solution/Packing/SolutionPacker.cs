@@ -3,6 +3,7 @@ using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using RetentionInsights.Data.Metadata;
+using RetentionInsights.Solution.Validation;
 
 namespace RetentionInsights.Solution.Packing;
 
@@ -121,6 +122,12 @@ public sealed class SolutionPacker(PackInputs inputs, DataModel model)
                 roots.Add(Root(380, schemaName: Path.GetFileName(definition)));
         }
 
+        // The model-driven app and its site map, hand-written (src/AppModules, src/AppModuleSiteMaps).
+        var siteMaps = SourceElements(Path.Combine(src, "AppModuleSiteMaps"), "AppModuleSiteMap.xml");
+        roots.AddRange(siteMaps.Select(m => Root(62, schemaName: RequiredValue(m, "SiteMapUniqueName"))));
+        var appModules = SourceElements(Path.Combine(src, "AppModules"), "AppModule.xml");
+        roots.AddRange(appModules.Select(a => Root(80, schemaName: RequiredValue(a, "UniqueName"))));
+
         var customizations = new XDocument(
             new XElement("ImportExportXml", new XAttribute(XNamespace.Xmlns + "xsi", "http://www.w3.org/2001/XMLSchema-instance"),
                 new XElement("Entities", entityElements),
@@ -136,6 +143,8 @@ public sealed class SolutionPacker(PackInputs inputs, DataModel model)
                 new XElement("SolutionPluginAssemblies", assembly),
                 new XElement("SdkMessageProcessingSteps", steps.Select(s => s.Step)),
                 new XElement("ServiceEndpoints", endpoints),
+                new XElement("AppModuleSiteMaps", siteMaps),
+                new XElement("AppModules", appModules),
                 new XElement("EntityDataProviders"),
                 new XElement("Languages", new XElement("Language", Labels.English), new XElement("Language", Labels.Dutch))));
         files["customizations.xml"] = Encode(customizations, declaration: false);
@@ -144,15 +153,47 @@ public sealed class SolutionPacker(PackInputs inputs, DataModel model)
         manifest.SetElementValue("Version", version.ToString(4));
         // Exports order the manifest UniqueName ... Managed, Publisher, RootComponents, MissingDependencies.
         var rootComponents = new XElement("RootComponents", roots);
-        if (manifest.Element("RootComponents") is { } existing)
-            existing.ReplaceWith(rootComponents);
-        else if (manifest.Element("MissingDependencies") is { } missing)
-            missing.AddBeforeSelf(rootComponents);
-        else
-            manifest.Add(rootComponents);
+        manifest.Elements("RootComponents").Remove();
+        manifest.Elements("MissingDependencies").Remove();
+        manifest.Add(rootComponents, MissingDependencies(entities.ExtendedStandardTables, steps));
         solutionDoc.DescendantNodes().OfType<XComment>().Remove();
         return new PackageContent(files, solutionDoc);
     }
+
+    /// <summary>
+    /// The Dynamics 365 apps the solution needs (Sales for orders and invoices, Customer Service for cases), declared the
+    /// way exports declare them: one Required component per dependent one. An import then names the missing app first.
+    /// </summary>
+    private static XElement MissingDependencies(IEnumerable<TableDefinition> shells, IReadOnlyList<(Guid Id, XElement Step)> steps)
+    {
+        var dependencies = new List<XElement>();
+        void Add(string table, XElement dependent)
+        {
+            if (FirstPartyTables.TryFind(table, out var displayName, out var app))
+            {
+                dependencies.Add(new XElement("MissingDependency",
+                    new XElement("Required", new XAttribute("type", 1), new XAttribute("schemaName", table), new XAttribute("displayName", displayName), new XAttribute("solution", app.Solution)),
+                    dependent));
+            }
+        }
+
+        foreach (var table in shells)
+            Add(table.LogicalName, new XElement("Dependent", new XAttribute("type", 1), new XAttribute("schemaName", table.LogicalName)));
+        foreach (var (id, step) in steps)
+            Add(step.Element("PrimaryEntity")!.Value, new XElement("Dependent", new XAttribute("type", 92), new XAttribute("id", "{" + id + "}"), new XAttribute("displayName", (string)step.Attribute("Name")!)));
+        return new XElement("MissingDependencies", dependencies);
+    }
+
+    /// <summary>One element per sub-folder: &lt;folder&gt;/&lt;name&gt;/&lt;file&gt;, the unpacked layout of app modules and site maps.</summary>
+    private static List<XElement> SourceElements(string folder, string file) =>
+        Directory.Exists(folder)
+            ? Directory.GetDirectories(folder).Order(StringComparer.Ordinal).Select(d => Path.Combine(d, file)).Where(File.Exists).Select(f => LoadXml(f).Root!).ToList()
+            : [];
+
+    private static string RequiredValue(XElement element, string child) =>
+        element.Element(child)?.Value.Trim() is { Length: > 0 } value
+            ? value
+            : throw new InvalidDataException($"<{element.Name.LocalName}> in solution/src has no <{child}>.");
 
     private void CheckPublisher(XDocument solution)
     {

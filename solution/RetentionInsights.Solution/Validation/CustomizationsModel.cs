@@ -40,6 +40,8 @@ internal sealed class CustomizationsModel
     public List<StepInfo> Steps { get; } = [];
     public List<(string? Id, string Name, string? Contract, string? Url)> ServiceEndpoints { get; } = [];
     public List<(string Name, string Referencing, string Referenced, string Attribute, string? Location)> Relationships { get; } = [];
+    public List<AppModuleInfo> AppModules { get; } = [];
+    public List<SiteMapInfo> SiteMaps { get; } = [];
 
     public EntityInfo? Entity(string logicalName) =>
         Entities.FirstOrDefault(e => string.Equals(e.SchemaName, logicalName, StringComparison.OrdinalIgnoreCase));
@@ -140,6 +142,7 @@ internal sealed class CustomizationsModel
                 endpoint.Element("Contract")?.Value.Trim(), endpoint.Element("Url")?.Value.Trim()));
         }
 
+        AppChecks.Read(root, model);
         return model;
     }
 

@@ -85,6 +85,8 @@ public sealed partial class SolutionValidator
         CheckServiceEndpoints(model, report);
         CheckCustomApis(package, model, report);
         CheckEnvironmentVariables(package, report);
+        AppChecks.CheckApps(model, manifest.Prefix, report);
+        AppChecks.CheckDependencies(solution, model, report);
         return report;
     }
 
@@ -227,6 +229,10 @@ public sealed partial class SolutionValidator
             report.Error("root-component", $"plug-in step '{step.Name}' has no <RootComponent type=\"92\">");
         foreach (var endpoint in model.ServiceEndpoints.Where(e => !Has(95, id: e.Id)))
             report.Error("root-component", $"service endpoint '{endpoint.Name}' has no <RootComponent type=\"95\">");
+        foreach (var map in model.SiteMaps.Where(m => !Has(62, name: m.UniqueName)))
+            report.Error("root-component", $"site map '{map.UniqueName}' has no <RootComponent type=\"62\">");
+        foreach (var app in model.AppModules.Where(a => !Has(80, name: a.UniqueName)))
+            report.Error("root-component", $"app '{app.UniqueName}' has no <RootComponent type=\"80\">");
 
         // The other direction: a root component of a kind customizations.xml carries must be defined there.
         foreach (var root in manifest.Roots)
@@ -241,6 +247,8 @@ public sealed partial class SolutionValidator
                 91 => model.PluginAssemblies.Any(a => SameId(a.Id, root.Id)),
                 92 => model.Steps.Any(s => SameId(s.Id, root.Id)),
                 95 => model.ServiceEndpoints.Any(e => SameId(e.Id, root.Id)),
+                62 => root.SchemaName is null || model.SiteMaps.Any(m => string.Equals(m.UniqueName, root.SchemaName, StringComparison.OrdinalIgnoreCase)),
+                80 => root.SchemaName is null || model.AppModules.Any(a => string.Equals(a.UniqueName, root.SchemaName, StringComparison.OrdinalIgnoreCase)),
                 60 => model.Entities.SelectMany(e => e.Forms).Any(f => SameId(f.Id, root.Id)),
                 26 => model.Entities.SelectMany(e => e.Views).Any(v => SameId(v.Id, root.Id)),
                 _ => true,

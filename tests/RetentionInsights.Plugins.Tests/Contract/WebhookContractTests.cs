@@ -67,6 +67,7 @@ public sealed class WebhookContractTests
             "contact" => contact,
             "incident" => data.Incident(contact),
             "salesorder" => data.SalesOrder(contact),
+            "invoice" => data.Invoice(contact),
             "rtn_offerrecommendation" => data.OfferRecommendation(contact, Names.Choices.RecommendationDeclined),
             "email" or "phonecall" => data.Activity(step.PrimaryEntity, contact),
             _ => throw new InvalidOperationException($"No producer for {step.PrimaryEntity}."),

@@ -69,6 +69,7 @@ public sealed class StatelessnessTests
     {
         var pipeline = new FakePipeline();
         var contact = new DataProducer(pipeline.Service).Contact();
+        contact["rtn_churnprobability"] = 0.4m;
         pipeline.Service.EnvironmentVariables["rtn_ScoringEndpointUrl"] = "https://rtn-scoring.example.net";
         pipeline.Service.SecretEnvironmentVariables["rtn_ScoringApiKey"] = "key";
         pipeline.Event("rtn_GetRetentionInsights", "contact", contact.Id).Target(contact.ToEntityReference());

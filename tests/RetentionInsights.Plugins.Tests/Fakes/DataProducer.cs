@@ -46,6 +46,13 @@ public sealed class DataProducer(FakeOrganizationService service)
             ("statecode", new OptionSetValue(Names.Standard.OrderActive))));
     }
 
+    public Entity Invoice(Entity customer)
+    {
+        return Store(Row("invoice", Guid.NewGuid(),
+            ("name", "Jaarafrekening 2025"), ("customerid", customer.ToEntityReference()),
+            ("totalamount", new Money(312.40m)), ("duedate", new DateTime(2026, 2, 14, 0, 0, 0, DateTimeKind.Utc))));
+    }
+
     public Entity OfferRecommendation(Entity contact, int status)
     {
         return Store(Row(Names.OfferRecommendation.Table, Guid.NewGuid(),

@@ -128,16 +128,68 @@ public sealed class FakeOrganizationService : IOrganizationService
     public EntityCollection RetrieveMultiple(QueryBase query) => throw new NotSupportedException();
 }
 
-public sealed class FakeOrganizationServiceFactory(IOrganizationService service) : IOrganizationServiceFactory
+/// <summary>
+/// Hands out SYSTEM (null user) the shared service, and any user a view of it through that user's column security:
+/// secured columns the user may not read come back without a value, and a user without read access to the table gets
+/// the platform's access-denied fault.
+/// </summary>
+public sealed class FakeOrganizationServiceFactory(FakeOrganizationService service) : IOrganizationServiceFactory
 {
     private readonly ConcurrentQueue<Guid?> _requestedUsers = new();
 
     public IReadOnlyList<Guid?> RequestedUsers => _requestedUsers.ToArray();
 
+    /// <summary>Column-secured columns, as "table.column".</summary>
+    public HashSet<string> SecuredColumns { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Users whose column security profile lets them read the secured columns.</summary>
+    public HashSet<Guid> SecuredColumnReaders { get; } = [];
+
+    /// <summary>Users whose security roles do not let them read the row at all.</summary>
+    public HashSet<Guid> UsersWithoutRowAccess { get; } = [];
+
     public IOrganizationService CreateOrganizationService(Guid? userId)
     {
         _requestedUsers.Enqueue(userId);
-        return service;
+        return userId is { } user ? new UserView(service, this, user) : service;
+    }
+
+    private sealed class UserView(FakeOrganizationService inner, FakeOrganizationServiceFactory security, Guid user) : IOrganizationService
+    {
+        public Entity Retrieve(string entityName, Guid id, ColumnSet columnSet)
+        {
+            if (security.UsersWithoutRowAccess.Contains(user))
+            {
+                throw new FakeFaultException($"Principal user (Id={user:D}, type=8) is missing prvRead{entityName} privilege.");
+            }
+
+            var row = inner.Retrieve(entityName, id, columnSet);
+            var reader = security.SecuredColumnReaders.Contains(user);
+            var visible = new Entity(entityName, id);
+            foreach (var column in row.Attributes.Keys.Where(c => reader || !security.SecuredColumns.Contains(entityName + "." + c)))
+            {
+                visible[column] = row[column];
+            }
+
+            return visible;
+        }
+
+        public Guid Create(Entity entity) => throw new NotSupportedException("The plug-ins never write as the user.");
+
+        public void Update(Entity entity) => throw new NotSupportedException("The plug-ins never write as the user.");
+
+        public void Delete(string entityName, Guid id) => throw new NotSupportedException("The plug-ins never delete.");
+
+        public OrganizationResponse Execute(OrganizationRequest request) =>
+            throw new NotSupportedException($"{request.RequestName} as the calling user: configuration is read as SYSTEM.");
+
+        public void Associate(string entityName, Guid entityId, Relationship relationship, EntityReferenceCollection relatedEntities) =>
+            throw new NotSupportedException();
+
+        public void Disassociate(string entityName, Guid entityId, Relationship relationship, EntityReferenceCollection relatedEntities) =>
+            throw new NotSupportedException();
+
+        public EntityCollection RetrieveMultiple(QueryBase query) => throw new NotSupportedException();
     }
 }
 

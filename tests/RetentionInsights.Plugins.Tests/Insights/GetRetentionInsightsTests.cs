@@ -17,6 +17,9 @@ public sealed class GetRetentionInsightsTests
     public GetRetentionInsightsTests()
     {
         _contact = new DataProducer(_pipeline.Service).Contact();
+        _contact["rtn_churnprobability"] = 0.62m;
+        _pipeline.Factory.SecuredColumns.Add("contact.rtn_churnprobability");
+        _pipeline.Factory.SecuredColumnReaders.Add(_pipeline.Context.InitiatingUserId);
         _pipeline.Service.EnvironmentVariables["rtn_ScoringEndpointUrl"] = BaseUrl;
         _pipeline.Service.SecretEnvironmentVariables["rtn_ScoringApiKey"] = ApiKey;
         _pipeline.Event("rtn_GetRetentionInsights", "contact", _contact.Id).Target(_contact.ToEntityReference());
@@ -46,7 +49,79 @@ public sealed class GetRetentionInsightsTests
         var requests = _pipeline.Service.ExecutedRequests.ToArray();
         Assert.Contains(requests, r => r.RequestName == "RetrieveEnvironmentVariableValue" && (string)r["DefinitionSchemaName"] == "rtn_ScoringEndpointUrl");
         Assert.Contains(requests, r => r.RequestName == "RetrieveEnvironmentVariableSecretValue" && (string)r["EnvironmentVariableName"] == "rtn_ScoringApiKey");
-        Assert.All(_pipeline.Factory.RequestedUsers, user => Assert.Null(user));
+        Assert.Contains(null, _pipeline.Factory.RequestedUsers);
+    }
+
+    [Fact]
+    public void Execute_CallerCanReadTheScoreColumn_ChecksAsTheCallingUserThenAnswers()
+    {
+        var transport = new FakeInsightsTransport(TransportResponse.Completed(200, InsightsJson));
+
+        _pipeline.Run(new GetRetentionInsights(transport));
+
+        Assert.Contains(_pipeline.Context.InitiatingUserId, _pipeline.Factory.RequestedUsers);
+        Assert.Single(transport.Calls);
+    }
+
+    [Fact]
+    public void Execute_ColumnSecurityHidesTheScoresFromTheCaller_RefusesWithoutCallingTheService()
+    {
+        _pipeline.Factory.SecuredColumnReaders.Clear();
+        var transport = new FakeInsightsTransport(TransportResponse.Completed(200, InsightsJson));
+
+        var error = Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(new GetRetentionInsights(transport)));
+
+        Assert.StartsWith("You do not have access to retention scores", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PluginHttpStatusCode.Forbidden, error.HttpStatus);
+        Assert.Empty(transport.Calls);
+        Assert.False(_pipeline.Context.OutputParameters.Contains("Insights"));
+    }
+
+    [Fact]
+    public void Execute_ScoresReadableOnlyByAnotherUser_RefusesTheCaller()
+    {
+        _pipeline.Factory.SecuredColumnReaders.Clear();
+        _pipeline.Factory.SecuredColumnReaders.Add(_pipeline.Context.UserId);
+        var transport = new FakeInsightsTransport(TransportResponse.Completed(200, InsightsJson));
+
+        var error = Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(new GetRetentionInsights(transport)));
+
+        Assert.StartsWith("You do not have access to retention scores", error.Message, StringComparison.Ordinal);
+        Assert.Empty(transport.Calls);
+    }
+
+    [Fact]
+    public void Execute_CallerCannotReadTheContactAtAll_RefusesWithoutCallingTheService()
+    {
+        _pipeline.Factory.UsersWithoutRowAccess.Add(_pipeline.Context.InitiatingUserId);
+        var transport = new FakeInsightsTransport(TransportResponse.Completed(200, InsightsJson));
+
+        var error = Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(new GetRetentionInsights(transport)));
+
+        Assert.StartsWith("You do not have access to retention scores", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PluginHttpStatusCode.Forbidden, error.HttpStatus);
+        Assert.Empty(transport.Calls);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Execute_ContactNotScoredYet_SaysSoWithoutCallingTheService(bool callerIsReader)
+    {
+        var unscored = new DataProducer(_pipeline.Service).Contact();
+        _pipeline.Event("rtn_GetRetentionInsights", "contact", unscored.Id).Target(unscored.ToEntityReference());
+        if (!callerIsReader)
+        {
+            _pipeline.Factory.SecuredColumnReaders.Clear();
+        }
+
+        var transport = new FakeInsightsTransport(TransportResponse.Completed(200, InsightsJson));
+
+        var error = Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(new GetRetentionInsights(transport)));
+
+        Assert.Contains("no insights for this contact yet", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PluginHttpStatusCode.NotFound, error.HttpStatus);
+        Assert.Empty(transport.Calls);
     }
 
     [Fact]
@@ -143,6 +218,29 @@ public sealed class GetRetentionInsightsTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.Equal(expectedStatus, error.HttpStatus);
         Assert.DoesNotContain(ApiKey, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Execute_ServiceRedirects_RefusesWithoutFollowingAndNamesTheEndpointVariable()
+    {
+        var transport = new FakeInsightsTransport(TransportResponse.Completed(302, string.Empty));
+
+        var error = Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(new GetRetentionInsights(transport)));
+
+        Assert.Contains("redirect (HTTP 302), which is refused", error.Message, StringComparison.Ordinal);
+        Assert.Single(transport.Calls);
+        Assert.False(_pipeline.Context.OutputParameters.Contains("Insights"));
+    }
+
+    [Fact]
+    public void Execute_AnswerOverOneMebibyte_ReportsTheSizeNotAnUnreachableService()
+    {
+        var error = Assert.Throws<InvalidPluginExecutionException>(() =>
+            _pipeline.Run(new GetRetentionInsights(new FakeInsightsTransport(TransportResponse.TooLarge(200)))));
+
+        Assert.Contains("more than 1 MiB", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not be reached", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PluginHttpStatusCode.BadGateway, error.HttpStatus);
     }
 
     [Theory]

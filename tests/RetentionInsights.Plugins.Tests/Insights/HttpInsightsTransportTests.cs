@@ -6,7 +6,7 @@ using RetentionInsights.Plugins.Insights;
 namespace RetentionInsights.Plugins.Tests.Insights;
 
 /// <summary>
-/// The real HttpClient transport against a loopback HTTP server written on a raw socket, so the request's exact
+/// The real HttpWebRequest transport against a loopback HTTP server written on a raw socket, so the request's exact
 /// headers can be seen and the server can be made slow or rude.
 /// </summary>
 public sealed class HttpInsightsTransportTests
@@ -60,15 +60,47 @@ public sealed class HttpInsightsTransportTests
         Assert.False(string.IsNullOrWhiteSpace(response.Failure));
     }
 
-    [Fact]
-    public async Task Get_BodyLargerThanTheLimit_ReturnsFailedInsteadOfBufferingIt()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Get_BodyLargerThanTheLimit_ReturnsTooLargeInsteadOfBufferingIt(bool withContentLength)
     {
-        var huge = new string('x', HttpInsightsTransport.MaxResponseBytes + 10);
-        await using var server = LoopbackServer.Start("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n", huge);
+        var huge = "{\"x\":\"" + new string('x', HttpInsightsTransport.MaxResponseBytes) + "\"}";
+        await using var server = LoopbackServer.Start("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n", huge, withContentLength);
 
         var response = HttpInsightsTransport.Instance.Get(server.Uri("/"), "k", TimeSpan.FromSeconds(10));
 
-        Assert.Equal(TransportOutcome.Failed, response.Outcome);
+        Assert.Equal(TransportOutcome.TooLarge, response.Outcome);
+        Assert.Equal(string.Empty, response.Body);
+    }
+
+    [Fact]
+    public async Task Get_BodyExactlyAtTheLimit_IsReadWhole()
+    {
+        var body = "{\"x\":\"" + new string('x', HttpInsightsTransport.MaxResponseBytes - 8) + "\"}";
+        await using var server = LoopbackServer.Start("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n", body, withContentLength: false);
+
+        var response = HttpInsightsTransport.Instance.Get(server.Uri("/"), "k", TimeSpan.FromSeconds(10));
+
+        Assert.Equal(TransportOutcome.Completed, response.Outcome);
+        Assert.Equal(HttpInsightsTransport.MaxResponseBytes, response.Body.Length);
+    }
+
+    [Theory]
+    [InlineData("301 Moved Permanently")]
+    [InlineData("302 Found")]
+    [InlineData("307 Temporary Redirect")]
+    public async Task Get_ServerRedirectsElsewhere_ReturnsTheRedirectAndNeverSendsTheKeyThere(string status)
+    {
+        await using var elsewhere = LoopbackServer.Start("HTTP/1.1 200 OK\r\n", "{\"stolen\":true}");
+        await using var server = LoopbackServer.Start($"HTTP/1.1 {status}\r\nLocation: {elsewhere.Uri("/collect")}\r\n", string.Empty);
+
+        var response = HttpInsightsTransport.Instance.Get(server.Uri("/api/customers/1/insights"), "secret-key", TimeSpan.FromSeconds(10));
+
+        Assert.Equal(TransportOutcome.Completed, response.Outcome);
+        Assert.Equal(int.Parse(status[..3], System.Globalization.CultureInfo.InvariantCulture), response.StatusCode);
+        Assert.Contains("x-functions-key: secret-key", await server.Request, StringComparison.OrdinalIgnoreCase);
+        Assert.False(elsewhere.Request.IsCompleted, "The redirect target was called.");
     }
 
     /// <summary>Accepts one connection, records the request head, then answers (or stays silent when told to).</summary>
@@ -78,16 +110,16 @@ public sealed class HttpInsightsTransportTests
         private readonly CancellationTokenSource _stop = new();
         private readonly Task<string> _request;
 
-        private LoopbackServer(string? statusAndHeaders, string? body)
+        private LoopbackServer(string? statusAndHeaders, string? body, bool withContentLength)
         {
             _listener = new TcpListener(IPAddress.Loopback, 0);
             _listener.Start();
-            _request = Serve(statusAndHeaders, body);
+            _request = Serve(statusAndHeaders, body, withContentLength);
         }
 
         public Task<string> Request => _request;
 
-        public static LoopbackServer Start(string? statusAndHeaders, string? body) => new(statusAndHeaders, body);
+        public static LoopbackServer Start(string? statusAndHeaders, string? body, bool withContentLength = true) => new(statusAndHeaders, body, withContentLength);
 
         public static int FreePort()
         {
@@ -116,7 +148,7 @@ public sealed class HttpInsightsTransportTests
             _stop.Dispose();
         }
 
-        private async Task<string> Serve(string? statusAndHeaders, string? body)
+        private async Task<string> Serve(string? statusAndHeaders, string? body, bool withContentLength)
         {
             using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
             var stream = client.GetStream();
@@ -139,7 +171,9 @@ public sealed class HttpInsightsTransportTests
             }
 
             var payload = Encoding.UTF8.GetBytes(body ?? string.Empty);
-            var header = Encoding.ASCII.GetBytes($"{statusAndHeaders}Content-Length: {payload.Length}\r\nConnection: close\r\n\r\n");
+            // Without Content-Length the body ends where the server closes the connection.
+            var length = withContentLength ? $"Content-Length: {payload.Length}\r\n" : string.Empty;
+            var header = Encoding.ASCII.GetBytes($"{statusAndHeaders}{length}Connection: close\r\n\r\n");
             await stream.WriteAsync(header, _stop.Token);
             await stream.WriteAsync(payload, _stop.Token);
             return head.ToString();

@@ -105,6 +105,26 @@ public sealed class Net462AssemblyTests : IDisposable
     }
 
     [Fact]
+    public void PluginDll_Net462Build_NeverBlocksOnATaskNorSleepsInTheSandbox()
+    {
+        var types = _metadata.TypeReferences.Select(h => _metadata.GetTypeReference(h))
+            .Select(t => _metadata.GetString(t.Namespace) + "." + _metadata.GetString(t.Name)).ToList();
+        var members = _metadata.MemberReferences.Select(h => _metadata.GetMemberReference(h))
+            .Where(m => m.Parent.Kind == HandleKind.TypeReference)
+            .Select(m =>
+            {
+                var parent = _metadata.GetTypeReference((TypeReferenceHandle)m.Parent);
+                return _metadata.GetString(parent.Namespace) + "." + _metadata.GetString(parent.Name) + "::" + _metadata.GetString(m.Name);
+            }).ToList();
+
+        Assert.Contains("System.Net.HttpWebRequest", types);
+        Assert.DoesNotContain(types, t => t.StartsWith("System.Threading.Tasks.", StringComparison.Ordinal));
+        Assert.DoesNotContain(types, t => t.StartsWith("System.Net.Http.", StringComparison.Ordinal));
+        Assert.DoesNotContain("System.Runtime.CompilerServices.TaskAwaiter", types);
+        Assert.DoesNotContain("System.Threading.Thread::Sleep", members);
+    }
+
+    [Fact]
     public void PluginOutput_Net462Build_DoesNotCarryTheStandInSdk()
     {
         var folder = Path.GetDirectoryName(TestPaths.Net462PluginAssembly)!;

@@ -11,6 +11,8 @@ public sealed class PluginNamesTests
     [InlineData(PluginNames.Contact.Table, PluginNames.Contact.Id)]
     [InlineData(PluginNames.Incident.Table, PluginNames.Incident.Customer)]
     [InlineData(PluginNames.SalesOrder.Table, PluginNames.SalesOrder.Customer)]
+    [InlineData(PluginNames.Invoice.Table, PluginNames.Invoice.Customer)]
+    [InlineData(PluginNames.Contact.Table, PluginNames.Contact.ChurnProbability)]
     [InlineData(PluginNames.OfferRecommendation.Table, PluginNames.OfferRecommendation.Contact)]
     [InlineData(PluginNames.OfferRecommendation.Table, PluginNames.OfferRecommendation.Status)]
     [InlineData(PluginNames.Activity.Email, PluginNames.Activity.Regarding)]
@@ -18,6 +20,13 @@ public sealed class PluginNamesTests
     public void Constant_TableAndColumn_ExistInTheDataModel(string table, string column)
     {
         Assert.True(Model.Table(table).HasColumn(column), $"{table}.{column} is not in datamodel.json.");
+    }
+
+    [Fact]
+    public void Constant_AccessCheckColumn_IsAColumnSecuredScoreColumn()
+    {
+        // Column security covers exactly the score columns, so reading this one as the caller tells whether the caller may see scores.
+        Assert.True(Model.Table(PluginNames.Contact.Table).Column(PluginNames.Contact.ChurnProbability).Score);
     }
 
     [Fact]
@@ -29,6 +38,7 @@ public sealed class PluginNamesTests
     [Theory]
     [InlineData(PluginNames.Incident.Table, PluginNames.Incident.Customer)]
     [InlineData(PluginNames.SalesOrder.Table, PluginNames.SalesOrder.Customer)]
+    [InlineData(PluginNames.Invoice.Table, PluginNames.Invoice.Customer)]
     public void Constant_CustomerLookup_TargetsContactAndAccount(string table, string column)
     {
         var definition = Model.Table(table).Column(column);

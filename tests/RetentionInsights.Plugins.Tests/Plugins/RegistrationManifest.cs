@@ -33,6 +33,6 @@ public sealed record ImageDeclaration(string Alias, int ImageType, string Messag
 
 public sealed record CustomApiDeclaration(string UniqueName, string DisplayName, string Description, int BindingType,
     string BoundEntityLogicalName, bool IsFunction, int AllowedCustomProcessingStepType, string PluginTypeName,
-    IReadOnlyList<CustomApiParameter> RequestParameters, IReadOnlyList<CustomApiParameter> ResponseProperties);
+    IReadOnlyList<CustomApiParameter> RequestParameters, IReadOnlyList<CustomApiParameter> ResponseProperties, string? ExecutePrivilegeName);
 
 public sealed record CustomApiParameter(string UniqueName, string DisplayName, int Type);

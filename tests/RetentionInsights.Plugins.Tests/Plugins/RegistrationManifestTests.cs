@@ -168,4 +168,31 @@ public sealed class RegistrationManifestTests
         Assert.Equal(PluginNames.InsightsOutputParameter, output.UniqueName);
         Assert.Equal(10, output.Type);
     }
+
+    [Fact]
+    public void Manifest_CustomApi_IsGatedByAPrivilegeOfTheProductsOwnTables()
+    {
+        var api = Assert.Single(Manifest.CustomApis);
+
+        // Without executeprivilegename anyone who can sign in could call it; the roles holding it are checked on the packed solution.
+        Assert.Equal("prvReadrtn_offerrecommendation", api.ExecutePrivilegeName);
+        Assert.True(Model.Tables.Any(t => api.ExecutePrivilegeName == "prvRead" + t.LogicalName), "The privilege names no table of datamodel.json.");
+    }
+
+    [Fact]
+    public void Manifest_Webhook_IsTheEndpointTheTriggerPostsToByDefault()
+    {
+        var endpoint = Assert.Single(Manifest.ServiceEndpoints);
+
+        Assert.Equal(endpoint.ServiceEndpointId, RescoreConfiguration.Default.ServiceEndpointId);
+    }
+
+    [Theory]
+    [MemberData(nameof(StepNames))]
+    public void Manifest_StepConfiguration_HoldsNothingThatDiffersPerEnvironment(string stepName)
+    {
+        var step = Manifest.Steps.Single(s => s.Step.Name == stepName).Step;
+
+        Assert.DoesNotContain("scoringService", step.UnsecureConfiguration, StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -29,6 +29,7 @@ public sealed class RegisteredStepsTests
             "contact" => contact,
             "incident" => data.Incident(contact),
             "salesorder" => data.SalesOrder(contact),
+            "invoice" => data.Invoice(contact),
             "rtn_offerrecommendation" => data.OfferRecommendation(contact, Names.Choices.RecommendationAccepted),
             "email" or "phonecall" => data.Activity(step.PrimaryEntity, contact),
             _ => throw new InvalidOperationException($"No producer for {step.PrimaryEntity}."),

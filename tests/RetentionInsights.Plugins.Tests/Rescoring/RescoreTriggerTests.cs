@@ -264,7 +264,7 @@ public sealed class RescoreTriggerTests
     }
 
     [Fact]
-    public void Execute_NotificationServiceFails_WrapsWithPluginNameAndCorrelationId()
+    public void Execute_NotificationServiceFails_FailsTheJobWithContactEndpointAndCorrelationId()
     {
         var contact = _data.Contact();
         _pipeline.Event("Update", "contact", contact.Id).Target(DataProducer.Slice(contact, "donotemail"));
@@ -272,8 +272,77 @@ public sealed class RescoreTriggerTests
 
         var error = Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(_plugin));
 
-        Assert.StartsWith("RescoreTrigger failed: The webhook did not answer in 60 seconds.", error.Message, StringComparison.Ordinal);
-        Assert.Contains(_pipeline.Context.CorrelationId.ToString("D"), error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"RescoreTrigger could not post contact {contact.Id:D} to the scoring webhook (service endpoint {StepConfigurations.EndpointId:D})", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The webhook did not answer in 60 seconds.", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"Correlation id {_pipeline.Context.CorrelationId:D}", error.Message, StringComparison.Ordinal);
         Assert.IsType<TimeoutException>(error.InnerException);
+    }
+
+    [Fact]
+    public void Execute_NotificationServiceFails_TracesTheFailureWithCorrelationAndSystemJob()
+    {
+        var contact = _data.Contact();
+        _pipeline.Event("Update", "contact", contact.Id).Target(DataProducer.Slice(contact, "donotemail"));
+        _pipeline.Notifications.Failure = new InvalidOperationException("HTTP 500 from the webhook.");
+
+        Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(_plugin));
+
+        Assert.Contains(
+            $"Post failed: service endpoint {StepConfigurations.EndpointId:D}, contact {contact.Id:D}, correlation {_pipeline.Context.CorrelationId:D}, system job {_pipeline.Context.OperationId:D}: InvalidOperationException",
+            _pipeline.Tracing.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Execute_PostFailureQuotingTheWebhookUrl_NeverRepeatsTheKey()
+    {
+        var contact = _data.Contact();
+        _pipeline.Event("Update", "contact", contact.Id).Target(DataProducer.Slice(contact, "donotemail"));
+        _pipeline.Notifications.Failure = new InvalidOperationException("POST https://rtn.example.net/api/dataverse/events?code=s3cr3t-K3y&x=1 returned 502.");
+
+        var error = Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(_plugin));
+
+        Assert.DoesNotContain("s3cr3t-K3y", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-K3y", _pipeline.Tracing.Text, StringComparison.Ordinal);
+        Assert.Contains("?code=***&x=1 returned 502.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Execute_RegisteredSynchronously_RefusesBeforePostingSoNoSaveWaitsForTheWebhook()
+    {
+        var contact = _data.Contact();
+        _pipeline.Event("Update", "contact", contact.Id).Target(DataProducer.Slice(contact, "donotemail"));
+        _pipeline.Context.Mode = 0;
+
+        var error = Assert.Throws<InvalidPluginExecutionException>(() => _pipeline.Run(_plugin));
+
+        Assert.Contains("must run asynchronously (mode 1), not in mode 0", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_pipeline.Notifications.Posts);
+    }
+
+    [Theory]
+    [InlineData("Create")]
+    [InlineData("Update")]
+    public void Execute_InvoiceOfAContact_RescoresThatContact(string message)
+    {
+        var contact = _data.Contact();
+        var invoice = _data.Invoice(contact);
+        _pipeline.Event(message, "invoice", invoice.Id)
+            .Target(message == "Create" ? invoice : DataProducer.Slice(invoice, "totalamount"))
+            .PostImage(DataProducer.Slice(invoice, "customerid"));
+
+        _pipeline.Run(_plugin);
+
+        Assert.Equal(contact.Id.ToString("D"), Assert.Single(_pipeline.Notifications.Posts).SharedVariables["rtn_contactid"]);
+    }
+
+    [Fact]
+    public void Execute_EmptyStepConfiguration_PostsToTheShippedWebhook()
+    {
+        var contact = _data.Contact();
+        _pipeline.Event("Update", "contact", contact.Id).Target(DataProducer.Slice(contact, "donotemail"));
+
+        _pipeline.Run(new RescoreTrigger(string.Empty, string.Empty));
+
+        Assert.Equal(StepConfigurations.EndpointId, Assert.Single(_pipeline.Notifications.Posts).Endpoint.Id);
     }
 }

@@ -7,13 +7,13 @@ namespace RetentionInsights.Solution.Tests.Packing;
 [Collection(PackedSolutionCollection.Name)]
 public sealed class SecurityRoleTests(PackedSolution packed)
 {
-    private HashSet<string> Privileges(string role) => ZipEditor.Xml(packed.ManagedZip, "customizations.xml").Descendants("Role")
+    private HashSet<string> Privileges(string role) => ZipEditor.Xml(packed.ManagedZip, "customizations.xml").Root!.Element("Roles")!.Elements("Role")
         .Single(r => (string)r.Attribute("name")! == role).Descendants("RolePrivilege").Select(p => (string)p.Attribute("name")!).ToHashSet();
 
     [Fact]
     public void Roles_AllThreeShip_WithTheirRootComponents()
     {
-        var roles = ZipEditor.Xml(packed.ManagedZip, "customizations.xml").Descendants("Role").ToList();
+        var roles = ZipEditor.Xml(packed.ManagedZip, "customizations.xml").Root!.Element("Roles")!.Elements("Role").ToList();
         var roots = ZipEditor.Xml(packed.ManagedZip, "solution.xml").Descendants("RootComponent").Where(r => (string?)r.Attribute("type") == "20")
             .Select(r => Guid.Parse((string)r.Attribute("id")!)).ToHashSet();
 

@@ -305,4 +305,57 @@ public sealed class BrokenSolutionTests(PackedSolution packed)
 
         Assert.Contains(report.Errors, e => e.Code == "column" && e.Message.Contains("rtn_churnprobability", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Validate_SiteMapEntryForATableTheAppDoesNotInclude_ReportsTheEntry()
+    {
+        var report = Broken(doc => doc.Descendants("AppModuleComponent").Single(c => (string?)c.Attribute("schemaName") == "rtn_retentionalert").Remove());
+
+        Assert.Contains(report.Errors, e => e.Code == "app" && e.Message.Contains("'rtn_subarea_alerts' opens table 'rtn_retentionalert'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_CampaignEntryForAViewNotShipped_ReportsTheView()
+    {
+        var report = Broken(doc =>
+        {
+            var campaign = doc.Descendants("SubArea").Single(s => (string)s.Attribute("Id")! == "rtn_subarea_campaign");
+            campaign.SetAttributeValue("Url", ((string)campaign.Attribute("Url")!).Replace("32278b2b", "32278b2c", StringComparison.Ordinal));
+        });
+
+        Assert.Contains(report.Errors, e => e.Code == "app" && e.Message.Contains("view {32278b2c", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_AppWithoutSiteMap_ReportsThatNobodyCouldNavigate()
+    {
+        var report = Broken(doc => doc.Descendants("AppModuleComponent").Single(c => (string?)c.Attribute("type") == "62").Remove());
+
+        Assert.Contains(report.Errors, e => e.Code == "app" && e.Message.Contains("no site map", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_AppWithoutRootComponent_ReportsTheApp()
+    {
+        var report = Broken(doc => doc.Descendants("RootComponent").Single(r => (string?)r.Attribute("type") == "80").Remove(), "solution.xml");
+
+        Assert.Contains(report.Errors, e => e.Code == "root-component" && e.Message.Contains("app 'rtn_RetentionInsights'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_DependencyOnCasesRemoved_WarnsNamingTheApp()
+    {
+        var report = Broken(doc => doc.Descendants("MissingDependency").Where(d => (string?)d.Element("Required")!.Attribute("schemaName") == "incident").Remove(), "solution.xml");
+
+        Assert.Contains(report.Warnings, w => w.Code == "dependency" && w.Message.Contains("'incident'", StringComparison.Ordinal) && w.Message.Contains("Customer Service", StringComparison.Ordinal));
+        Assert.DoesNotContain(report.Warnings, w => w.Code == "dependency" && w.Message.Contains("'invoice'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_DependencyWithoutItsSolution_ReportsIt()
+    {
+        var report = Broken(doc => doc.Descendants("Required").First().Attribute("solution")!.Remove(), "solution.xml");
+
+        Assert.Contains(report.Errors, e => e.Code == "dependency" && e.Message.Contains("does not name the solution", StringComparison.Ordinal));
+    }
 }
