@@ -1,6 +1,7 @@
 using RetentionInsights.Data.Records;
 using RetentionInsights.Scoring.Churn;
 using RetentionInsights.Scoring.Engine;
+using RetentionInsights.Scoring.Explanations;
 using RetentionInsights.Scoring.Features;
 using RetentionInsights.Scoring.Models;
 using RetentionInsights.Scoring.Offers;
@@ -25,8 +26,16 @@ public enum ScoreStatus
 /// <summary>
 /// The engine's answer for one customer: the rtn_ score columns (nulls clear a column), the top offers, and the churn reasons
 /// in English and Dutch. <see cref="ContactScores.EarlyWarningLevel"/> is always null here: the early-warning module owns it.
+/// <see cref="ReasonCodes"/> (rtn_churnreasoncodes) and <see cref="ReasonDetails"/> (rtn_churnreasondetails) carry the reasons
+/// as catalogue codes for the panel to render in the reader's language; <see cref="TalkingPoints"/> holds one phrase per
+/// offer, in offer order (rtn_talkingpoint, see <see cref="Explanations.TalkingPoints.ToJson"/>).
 /// </summary>
-public sealed record CustomerScore(Guid ContactId, ScoreStatus Status, ContactScores Scores, IReadOnlyList<OfferProposal> Offers, IReadOnlyList<ChurnReason> Reasons);
+public sealed record CustomerScore(Guid ContactId, ScoreStatus Status, ContactScores Scores, IReadOnlyList<OfferProposal> Offers, IReadOnlyList<ChurnReason> Reasons)
+{
+    public string? ReasonCodes { get; init; }
+    public string? ReasonDetails { get; init; }
+    public IReadOnlyList<Phrase> TalkingPoints { get; init; } = [];
+}
 
 public sealed record EngineOptions
 {
@@ -64,6 +73,12 @@ public sealed class RetentionEngine
     public ModelMetadata Metadata { get; }
 
     public string ModelVersion => Metadata.Version;
+
+    /// <summary>Share of customers that leave within the horizon (training holdout): the "average customer" of the five-second read.</summary>
+    public double BaseRate => Metadata.Metrics.TryGetValue(MetricNames.HoldoutPositiveRate, out var rate) && rate > 0 ? rate : 0;
+
+    /// <summary>Customers with less history than this get a score, marked "too early to score": most features look back 90 days.</summary>
+    public const int TooEarlyDays = 60;
 
     /// <summary>
     /// Loads the champion from a model store, falling back to the previous champions when it fails to load. Returns null when
@@ -134,12 +149,13 @@ public sealed class RetentionEngine
     {
         var parameters = Metadata.Parameters;
         var value = CustomerValue.Compute(history, asOf, probability, Metadata.HorizonDays, parameters.Clv);
-        var reasons = ChurnReasons.Top(contributions, raw);
+        // Band from the stored (4 dp) value, so a marketer filtering on rtn_churnprobability sees the same cut as the band.
+        var stored = Math.Round(probability, 4);
+        var reasons = ChurnReasons.Top(contributions, raw, stored, BaseRate);
+        var tenureYears = raw[FeatureSchema.IndexOf("tenure_years")];
         var running = FeatureBuilder.RunningContract(history, asOf);
         var offers = _offers.Select(new OfferContext(history, asOf, raw, probability, value.Clv36m,
             (decimal)(value.MonthlyMargin * 12), running));
-        // Band from the stored (4 dp) value, so a marketer filtering on rtn_churnprobability sees the same cut as the band.
-        var stored = Math.Round(probability, 4);
         var scores = new ContactScores(
             history.Contact.Id,
             stored,
@@ -153,9 +169,20 @@ public sealed class RetentionEngine
             null,
             asOf,
             Metadata.Version);
-        if (_options.Language == "nl")
-            offers = offers.Select(o => o with { Reason = o.ReasonDutch }).ToArray();
-        return new CustomerScore(history.Contact.Id, ScoreStatus.Scored, scores, offers, reasons);
+        // The offer's reason is its talking point (why it fits this customer), not the acceptance chance the card already shows.
+        var phrases = reasons.Select(r => r.Phrase).ToArray();
+        var talkingPoints = offers.Select(o => TalkingPoints.Pick(o.OfferType, phrases, (int)Math.Floor(tenureYears))).ToArray();
+        offers = offers.Select((o, i) => o with
+        {
+            Reason = Phrases.Render(PhraseSection.TalkingPoints, talkingPoints[i], _options.Language),
+            ReasonDutch = Phrases.Render(PhraseSection.TalkingPoints, talkingPoints[i], "nl"),
+        }).ToArray();
+        return new CustomerScore(history.Contact.Id, ScoreStatus.Scored, scores, offers, reasons)
+        {
+            ReasonCodes = ChurnReasons.Codes(reasons),
+            ReasonDetails = ChurnReasons.Details(reasons, Metadata.HorizonDays, BaseRate, parameters.RiskBands, tenureYears * 365 < TooEarlyDays),
+            TalkingPoints = talkingPoints,
+        };
     }
 
     private static ContactScores Cleared(Guid id) => new(id, null, null, null, null, null, null, null, null, null, null, null);

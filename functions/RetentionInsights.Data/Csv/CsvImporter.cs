@@ -261,6 +261,14 @@ public static class ColumnValueParser
                     return Fail($"text is {raw.Length} characters; at most {max} allowed.", out reason);
                 value = raw;
                 return true;
+            case ColumnType.MultiChoice:
+                foreach (var part in raw.Split(','))
+                {
+                    if (!int.TryParse(part.Trim(), NumberStyles.None, inv, out var option) || !model.IsAllowedChoiceValue(column, option))
+                        return Fail($"'{part.Trim()}' is not a value of this choice; write the option values separated by commas (allowed: {string.Join(", ", AllowedValues(column, model))}).", out reason);
+                }
+                value = string.Join(",", raw.Split(',').Select(p => p.Trim()));
+                return true;
             case ColumnType.Int:
             case ColumnType.Choice:
             case ColumnType.State:

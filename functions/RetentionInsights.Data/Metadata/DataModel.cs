@@ -17,6 +17,8 @@ public enum ColumnType
     [JsonStringEnumMemberName("dateonly")] DateOnly,
     [JsonStringEnumMemberName("bool")] Bool,
     [JsonStringEnumMemberName("choice")] Choice,
+    /// <summary>Multi-select choice: the Web API, the local org and CSV carry it as comma-separated option values ("471500000,471500005").</summary>
+    [JsonStringEnumMemberName("multichoice")] MultiChoice,
     [JsonStringEnumMemberName("lookup")] Lookup,
     [JsonStringEnumMemberName("customer")] Customer,
     [JsonStringEnumMemberName("state")] State,
@@ -147,6 +149,8 @@ public sealed class DataModel
             {
                 if (column.Custom && !column.Name.StartsWith(prefix, StringComparison.Ordinal))
                     throw new InvalidDataException($"Custom column '{table.LogicalName}.{column.Name}' lacks the prefix '{prefix}'.");
+                if (column.Type == ColumnType.MultiChoice && column.Choice is null)
+                    throw new InvalidDataException($"Multi-select choice column '{table.LogicalName}.{column.Name}' names no choice.");
                 if (column.Type == ColumnType.Choice && column.Choice is null && column.StandardOptions is null)
                     throw new InvalidDataException($"Choice column '{table.LogicalName}.{column.Name}' names neither a choice nor standard options.");
                 if (column.Choice is not null && Choices.All(c => c.Name != column.Choice))

@@ -18,6 +18,11 @@ public static class Names
         public const string PAlive = "rtn_palive";
         public const string ValueSegment = "rtn_valuesegment";
         public const string ChurnReasons = "rtn_churnreasons";
+        public const string ChurnReasonCodes = "rtn_churnreasoncodes";
+        public const string ChurnReasonDetails = "rtn_churnreasondetails";
+        public const string PreviousRiskBand = "rtn_previousriskband";
+        public const string RiskBandChangedOn = "rtn_riskbandchangedon";
+        public const string ChurnTrend = "rtn_churntrend";
         public const string EarlyWarningLevel = "rtn_earlywarninglevel";
         public const string ScoredOn = "rtn_scoredon";
         public const string ModelVersion = "rtn_modelversion";
@@ -57,6 +62,7 @@ public static class Names
         public const int RecommendationProposed = 471500000, RecommendationAccepted = 471500001,
             RecommendationDeclined = 471500002, RecommendationExpired = 471500003;
         public const int ChannelPhone = 471500000, ChannelEmail = 471500001, ChannelWeb = 471500002;
+        public const int TrendRising = 471500000, TrendStable = 471500001, TrendFalling = 471500002;
         public const int AlertOpen = 471500000, AlertInProgress = 471500001, AlertResolved = 471500002;
         public const int FeedbackValid = 471500000, FeedbackFalseAlarm = 471500001;
     }

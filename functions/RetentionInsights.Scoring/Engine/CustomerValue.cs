@@ -26,7 +26,37 @@ public static class CustomerValue
         var pAlive = settings.OrderBgNbd is { } bg && OrderSummary(history, asOf) is { } rfm
             ? BgNbd.ProbabilityAlive(bg, rfm.Frequency, rfm.Recency, rfm.Age)
             : Math.Pow(1 - hazard, 12);
-        return new CustomerValueResult(clv12, clv36, pAlive, monthlyMargin, Segment(clv36, settings.SegmentCuts));
+        return new CustomerValueResult(clv12, clv36, pAlive, monthlyMargin, Segment(RetainedValue(monthlyMargin, settings), settings.SegmentCuts));
+    }
+
+    /// <summary>
+    /// What the customer is worth if retained: 36 months of the running contract's margin, discounted but NOT reduced by the
+    /// churn risk. Value segments use this, so "high risk, high value" finds the valuable customers at risk instead of
+    /// excluding them because their risk already discounted their value.
+    /// </summary>
+    public static double RetainedValue(double monthlyMargin, ClvSettings settings) =>
+        monthlyMargin <= 0 ? 0 : ClvCalculator.Contractual(monthlyMargin, 0, 36, settings.AnnualDiscountRate);
+
+    /// <summary>
+    /// Cut points on <see cref="RetainedValue"/> that split the active base into the configured shares (Low, Medium, High,
+    /// Top), so every segment has members whatever the price level of the market.
+    /// </summary>
+    public static double[] SegmentCutsByQuantile(IReadOnlyList<double> values, IReadOnlyList<double> shares)
+    {
+        if (shares.Count != 4 || shares.Any(s => s <= 0) || Math.Abs(shares.Sum() - 1) > 1e-6)
+            throw new ArgumentException($"Value segment shares must be four positive numbers (Low, Medium, High, Top) that add up to 1 (got {string.Join(", ", shares)}).", nameof(shares));
+        if (values.Count == 0)
+            throw new ArgumentException("Value segments need at least one active customer to set their cut points.", nameof(values));
+        var sorted = values.Order().ToArray();
+        var cuts = new double[3];
+        var cumulative = 0.0;
+        for (var i = 0; i < 3; i++)
+        {
+            cumulative += shares[i];
+            // The first value at or above the cumulative share: everyone below the cut is in the lower segments.
+            cuts[i] = sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(cumulative * sorted.Length))];
+        }
+        return cuts;
     }
 
     public static int Segment(double clv36, double[] cuts) =>

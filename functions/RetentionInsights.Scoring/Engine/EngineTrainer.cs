@@ -44,6 +44,16 @@ public sealed record TrainingResult(
 /// </summary>
 public static class EngineTrainer
 {
+    /// <summary>Value segment cut points at the configured shares of the customers active at <paramref name="asOf"/>.</summary>
+    public static double[] ValueSegmentCuts(IReadOnlyList<CustomerHistory> histories, DateTime asOf, ClvSettings clv)
+    {
+        var values = histories
+            .Where(h => h.Contact.IsActive && h.Contact.CreatedOn < asOf && !h.Contact.ProfilingOptOut)
+            .Select(h => FeatureBuilder.RunningContract(h, asOf) is { } running ? CustomerValue.RetainedValue((double)running.TotalAmount * clv.MarginRate / 12, clv) : 0)
+            .ToArray();
+        return values.Length == 0 ? clv.SegmentCuts : CustomerValue.SegmentCutsByQuantile(values, clv.SegmentShares);
+    }
+
     public static TrainingResult Train(IReadOnlyList<CustomerHistory> histories, IReadOnlyList<OfferRecord> catalogue, TrainingOptions options, MessageSentiment? sentiment = null, ChurnPredictor? champion = null)
     {
         sentiment ??= MessageSentiment.None;
@@ -113,6 +123,7 @@ public static class EngineTrainer
         clock.Restart();
         var (bg, gg) = FitOrderBtyd(histories, options.AsOf);
         var clv = options.Clv with { OrderBgNbd = bg?.Parameters, OrderGammaGamma = gg?.Parameters };
+        clv = clv with { SegmentCuts = ValueSegmentCuts(histories, options.AsOf, clv) };
         var byId = catalogue.ToDictionary(o => o.Id);
         var offers = OfferPropensity.Train(OfferPropensity.CollectResponses(histories, options.AsOf, byId, sentiment), catalogue);
         timings["train.clv_offers.seconds"] = clock.Elapsed.TotalSeconds;

@@ -29,6 +29,12 @@ public sealed record ClvSettings
 
     public GammaGammaParameters? OrderGammaGamma { get; init; }
 
-    /// <summary>Value segment cut points on CLV 36 months (€): Low below the first, Top from the last.</summary>
+    /// <summary>
+    /// Value segment cut points on the value if retained (€, 36 months): Low below the first, Top from the last. Set at
+    /// training from <see cref="SegmentShares"/> over the active base; the default only applies to models trained before.
+    /// </summary>
     public double[] SegmentCuts { get; init; } = [250, 600, 1200];
+
+    /// <summary>Configured share of the active base in each value segment: Low, Medium, High, Top (adds up to 1).</summary>
+    public double[] SegmentShares { get; init; } = [0.4, 0.3, 0.2, 0.1];
 }

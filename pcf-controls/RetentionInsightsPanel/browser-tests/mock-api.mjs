@@ -12,7 +12,11 @@ export const ids = {
     optOut: "6f1c2a40-8d1e-4f63-9a51-0c2b7d4e1a04",
     stale: "6f1c2a40-8d1e-4f63-9a51-0c2b7d4e1a05",
     critical: "6f1c2a40-8d1e-4f63-9a51-0c2b7d4e1a06",
+    controlGroup: "6f1c2a40-8d1e-4f63-9a51-0c2b7d4e1a07",
 };
+
+// rtn_churnreasondetails as the engine writes it: horizon, base rate, band cut points, reason codes with parameters.
+const details = (reasons, extra = {}) => JSON.stringify({ v: 1, h: 90, b: 0.08, bands: [0.05, 0.12, 0.25], ...extra, r: reasons });
 
 const offer = (n, contactNo, fields) => ({
     recommendationId: `a0c3e5f7-0000-4000-8000-00000000${contactNo}${n}00`,
@@ -37,21 +41,26 @@ export function createFixtures() {
             churnProbability: 0.7342, previousChurnProbability: 0.6118, riskBand: 471500002,
             clv12m: 1240.5, clv36m: 3180.25, pAlive: 0.82, valueSegment: 471500002, currency: "EUR",
             reasons: [
-                "Fixed-term contract ends in 26 days",
-                "2 complaints in the last 90 days (usual: none)",
-                "Last 3 invoices paid late",
+                "Contract ends in 26 days",
+                "1 complaint in the last 30 days",
+                "Paid late 3 times this year",
             ],
+            churnReasonDetails: details([
+                { c: "contract_ending", p: { days: 26 } },
+                { c: "complaints", p: { count: 1, days: 30 } },
+                { c: "late_payments", p: { count: 3 } },
+            ]),
             earlyWarningLevel: 471500003, scoredOn: iso(-2 * DAY), modelVersion: "churn-lgbm-2026.11.16",
             offers: [
-                offer(2, 1, { offerNo: 3, name: "Fixed price 3 years", offerType: 471500002, rank: 2, acceptanceProbability: 0.31, expectedValue: 214.4, reason: "Contract ends soon; price certainty matters to this customer" }),
-                offer(1, 1, { offerNo: 1, name: "Loyalty discount 10%", offerType: 471500000, rank: 1, acceptanceProbability: 0.46, expectedValue: 388.9, reason: "Price complaints and a high value: a discount keeps most margin" }),
-                offer(3, 1, { offerNo: 5, name: "Payment plan", offerType: 471500005, rank: 3, acceptanceProbability: 0.22, expectedValue: 96.0, reason: "Late payments suggest cash-flow trouble" }),
-                offer(4, 1, { offerNo: 4, name: "Green upgrade", offerType: 471500003, rank: 1, acceptanceProbability: 0.1, expectedValue: 12, reason: "Declined last month", status: 471500002 }),
+                offer(2, 1, { offerNo: 3, name: "Fixed price 3 years", offerType: 471500002, rank: 2, acceptanceProbability: 0.31, expectedValue: 214.4, reason: "The contract ends in 26 days: the moment to offer a new term", talkingPoint: '{"c":"renewal_moment","p":{"days":26}}', churnReduction: 0.09 }),
+                offer(1, 1, { offerNo: 1, name: "Loyalty discount 10%", offerType: 471500000, rank: 1, acceptanceProbability: 0.46, expectedValue: 388.9, reason: "A gesture to make up for the recent service problems", talkingPoint: '{"c":"discount_goodwill"}', churnReduction: 0.12 }),
+                offer(3, 1, { offerNo: 5, name: "Payment plan", offerType: 471500005, rank: 3, acceptanceProbability: 0.22, expectedValue: 96.0, reason: "Spreads what is owed over smaller instalments, so paying late stops", talkingPoint: '{"c":"payment_plan_spread"}', churnReduction: 0.05 }),
+                offer(4, 1, { offerNo: 4, name: "Green upgrade", offerType: 471500003, rank: 1, acceptanceProbability: 0.1, expectedValue: 12, reason: "Greener energy without switching supplier", status: 471500002, respondedOn: iso(-30 * DAY), channel: 471500000 }),
             ],
             alert: {
                 alertId: "c2e5a7b9-0000-4000-8000-000000000001", level: 471500003,
-                signals: ["Two complaints about the annual bill in 14 days", "Negative tone in the last three emails", "Asked about the notice period"],
-                signalsNl: ["Twee klachten over de jaarafrekening in 14 dagen", "Negatieve toon in de laatste drie e-mails", "Vroeg naar de opzegtermijn"],
+                signals: ["The customer's 3 messages in the last 14 days sound very unhappy on average", "Mentions leaving, a repeated problem or escalating in 2 messages", "2 cases opened in the last 14 days"],
+                signalsNl: ["De 3 berichten van de klant in de afgelopen 14 dagen klinken gemiddeld erg ontevreden", "Noemt opzeggen, een terugkerend probleem of escaleren in 2 berichten", "2 zaken geopend in de afgelopen 14 dagen"],
                 sentiment: -0.62, dueBy: iso(1 * DAY), status: 471500000,
             },
         },
@@ -59,7 +68,8 @@ export function createFixtures() {
             contactId: ids.lowRisk, fullName: "Jan Bakker", profilingOptOut: false, scored: true,
             churnProbability: 0.0812, previousChurnProbability: 0.0904, riskBand: 471500000,
             clv12m: 610, clv36m: 1702.1, pAlive: 0.97, valueSegment: 471500001, currency: "EUR",
-            reasons: ["Long tenure (9 years)", "Always pays on time"], earlyWarningLevel: 471500000,
+            reasons: ["New customer (joined this month)"], earlyWarningLevel: 471500000,
+            churnReasonDetails: details([{ c: "short_tenure", p: { months: 0 } }]),
             scoredOn: iso(-1 * DAY), modelVersion: "churn-lgbm-2026.11.16", offers: [], alert: null,
         },
         [ids.notScored]: unscored(ids.notScored, "Fatima El Amrani", false),
@@ -80,7 +90,17 @@ export function createFixtures() {
             reasons: ["Cancellation request case opened yesterday"], earlyWarningLevel: 471500002,
             scoredOn: iso(-3 * 3600 * 1000), modelVersion: "churn-lgbm-2026.11.16",
             offers: [offer(1, 6, { offerNo: 2, name: "Loyalty bonus €50", offerType: 471500001, rank: 1, acceptanceProbability: 0.12, expectedValue: 8.5, reason: "Little margin left: a small bonus is the only offer that pays" })],
-            alert: { alertId: "c2e5a7b9-0000-4000-8000-000000000006", level: 471500002, signals: ["Cancellation intent in a phone call note"], sentiment: -0.35, dueBy: iso(2 * DAY), status: 471500000 },
+            alert: { alertId: "c2e5a7b9-0000-4000-8000-000000000006", level: 471500002, signals: ["Cancellation intent in a phone call note"], sentiment: -0.35, dueBy: iso(-1 * DAY), status: 471500000 },
+        },
+        [ids.controlGroup]: {
+            contactId: ids.controlGroup, fullName: "Noor Hendriks", profilingOptOut: false, scored: true,
+            churnProbability: 0.42, previousChurnProbability: 0.28, riskBand: 471500003,
+            clv12m: 820, clv36m: 2210, pAlive: null, valueSegment: 471500003, currency: "EUR",
+            reasons: ["Instalment went up 9 % in the last 3 months"], earlyWarningLevel: 471500000,
+            churnReasonDetails: details([{ c: "price_increase", p: { percent: 9 } }]), retentionGroup: 471500001,
+            scoredOn: iso(-1 * DAY), modelVersion: "churn-lgbm-2026.11.16",
+            offers: [offer(1, 7, { offerNo: 3, name: "Fixed price 3 years", offerType: 471500002, rank: 1, acceptanceProbability: 0.3, expectedValue: 150, reason: "", talkingPoint: '{"c":"fixed_price_after_increase","p":{"percent":9}}', churnReduction: 0.1 })],
+            alert: null,
         },
     };
     return insights;

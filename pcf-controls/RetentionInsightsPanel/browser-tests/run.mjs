@@ -137,7 +137,7 @@ await test("Harness_OpenHighRiskContact_ShowsRiskValueReasonsAndTrend", async ()
         navigationToPanelReadyMs: Math.round(timing.ready),
         note: "controlMountMs = init + updateView + first React commit of the control; panel ready = cold page incl. platform React/Fluent scripts, bundle, resx, contact list, insights and the two webAPI reads",
     };
-    assertEqual(await page.locator("#contact-list button").count(), 6, "contacts listed");
+    assertEqual(await page.locator("#contact-list button").count(), 7, "contacts listed");
     assertEqual(await text("churn-percentage"), "73%", "churn percentage");
     assertEqual(await text("risk-band"), "High risk", "risk band");
     assert((await text("risk-trend")).includes("Up 12 pts since previous score"), `trend: ${await text("risk-trend")}`);
@@ -146,7 +146,11 @@ await test("Harness_OpenHighRiskContact_ShowsRiskValueReasonsAndTrend", async ()
     assertEqual(await text("p-alive"), "82%", "P(alive)");
     const reasons = await page.locator('[data-testid="reasons"] li').allInnerTexts();
     assertEqual(reasons.length, 3, "reason count");
-    assertEqual(reasons[0], "Fixed-term contract ends in 26 days", "first reason");
+    assertEqual(reasons.join(" | "), "Contract ends in 26 days | 1 complaint in the last 30 days | Paid late 3 times this year", "reasons from codes, singular for one");
+    assertEqual(await page.locator('[data-testid="reasons"]').getAttribute("lang"), "en", "reasons marked as English");
+    assertEqual(await text("chance-to-leave"), "chance to leave in the next 90 days", "time frame");
+    assertEqual(await text("times-average"), "9.2× the average customer", "against the base rate");
+    assertEqual(await text("value-segment"), "High value", "value segment badge");
     assert((await text("footer")).includes("churn-lgbm-2026.11.16"), "model version in footer");
 });
 
@@ -174,7 +178,8 @@ await test("Panel_AcceptOffer_PostsPhoneResponseAndShowsAccepted", async () => {
     const first = page.locator('[data-testid="offer-card"]').nth(0);
     await first.getByRole("button", { name: "Accept Loyalty discount 10%" }).click();
     await first.locator('[data-testid="offer-status"]').waitFor({ timeout: WAIT_MS });
-    assertEqual(await first.locator('[data-testid="offer-status"]').innerText(), "Accepted", "status after accept");
+    assert((await first.locator('[data-testid="offer-status"]').innerText()).startsWith("Accepted"), "status after accept");
+    assert(await first.locator('[data-testid="offer-status"]').evaluate((el) => el === document.activeElement), "focus kept on the answered offer, not the page body");
     const posted = server.log.responses.at(-1);
     assert(posted !== undefined, "no response POSTed");
     assertEqual(posted.contactId, ids.highRisk, "contact of the response");
@@ -195,7 +200,8 @@ await test("Panel_KeyboardDecline_ReachesButtonsInOrderAndDeclines", async () =>
     const before = server.log.responses.length;
     await page.keyboard.press("Enter");
     await page.locator('[data-testid="offer-status"]').waitFor({ timeout: WAIT_MS });
-    assertEqual(await text("offer-status"), "Declined", "status after decline");
+    assert((await text("offer-status")).startsWith("Declined"), "status after decline");
+    assert(await page.locator('[data-testid="offer-status"]').evaluate((el) => el === document.activeElement), "focus kept after decline");
     assertEqual(server.log.responses.length, before + 1, "one response posted");
     assertEqual(server.log.responses.at(-1).body.response, "declined", "declined response");
 });
@@ -237,12 +243,90 @@ await test("Panel_LoadFails_ShowsErrorAndRetryRecovers", async () => {
 
 await test("Panel_DutchUser_ShowsDutchTextAndNumberFormats", async () => {
     await openHarness("&lang=nl", ids.highRisk);
-    assertEqual(await text("risk-band"), "Risico Hoog", "Dutch band");
+    assertEqual(await text("risk-band"), "Hoog risico", "Dutch band");
     assertEqual(await text("clv-12m"), "€ 1.241", "Dutch currency format");
     assert((await page.locator("#rtn-risk-heading").innerText()).includes("Opzegrisico"), "Dutch heading");
     assert((await text("alert-banner")).includes("Vroegsignaal Rood"), "Dutch alert title");
     const signals = await text("alert-signals");
-    assert(signals.includes("Twee klachten over de jaarafrekening") && !signals.includes("Two complaints"), "only the Dutch signals");
+    assert(signals.includes("zaken geopend") && !signals.includes("cases opened"), "only the Dutch signals");
+});
+
+// Words that give away English text in a Dutch panel.
+const ENGLISH_WORDS = /\b(the|and|complaints?|days|customer|contract ends|paid|late|times|chance|leave|risk|messages?|cases?|opened|since|value|offer|new term|accepted|declined|phone)\b/i;
+
+await test("Panel_DutchUser_ReasonsTalkingPointsAndSignalsHaveNoEnglish", async () => {
+    const reasons = await text("reasons");
+    assertEqual(reasons.split("\n").join(" | "), "Contract loopt over 26 dagen af | 1 klacht in de afgelopen 30 dagen | 3 keer te laat betaald dit jaar", "Dutch reasons, singular for one");
+    assertEqual(await page.locator('[data-testid="reasons"]').getAttribute("lang"), "nl", "reasons marked as Dutch");
+    const points = (await page.locator('[data-testid="offer-reason"]').allInnerTexts()).join(" | ");
+    assert(points.includes("Het contract loopt over 26 dagen af"), `Dutch talking point: ${points}`);
+    const readout = [reasons, points, await text("alert-signals"), await text("chance-to-leave"), await text("times-average"), await text("past-responses")].join(" | ");
+    const english = ENGLISH_WORDS.exec(readout);
+    assert(english === null, `English word "${english?.[0]}" in the Dutch panel: ${readout}`);
+    assertEqual(await text("risk-band"), "Hoog risico", "Kritiek/Hoog risico word order");
+    await selectContact(ids.lowRisk);
+    assertEqual(await text("reasons"), "Nieuwe klant (deze maand gestart)", "zero months: new customer, not 0 years");
+});
+
+await fetch(`${server.origin}/__mock/reset`);
+
+await test("Panel_EnglishUser_TalkingPointsRiskIfAcceptedAndPastResponses", async () => {
+    await openHarness("", ids.highRisk);
+    const first = page.locator('[data-testid="offer-card"]').nth(0);
+    assertEqual(await first.locator('[data-testid="offer-reason"]').innerText(), "A gesture to make up for the recent service problems", "talking point, not the card's numbers");
+    assertEqual(await first.locator('[data-testid="offer-risk-if-accepted"]').innerText(), "Risk 73% → 61% if accepted", "risk now and if accepted");
+    assert((await text("past-responses")).includes("Green upgrade: Declined ·") && (await text("past-responses")).endsWith("· phone"), `past responses: ${await text("past-responses")}`);
+    await selectContact(ids.lowRisk);
+    assertEqual(await text("reasons"), "New customer (joined this month)", "zero months");
+});
+
+await test("Panel_ControlGroup_ShowsNoOfferThisPeriod", async () => {
+    await selectContact(ids.controlGroup);
+    assert((await text("control-group")).includes("Control group: no retention offer this period"), "control-group message");
+    assertEqual(await page.locator('[data-testid="offer-card"]').count(), 0, "no offers shown to the control group");
+    assertEqual(await page.locator('[data-testid="p-alive"]').count(), 0, "no P(alive) for a contract customer without one");
+    assertEqual(await text("value-segment"), "Top value", "value segment");
+});
+
+await test("Panel_AlertOverdue_FlaggedAndFalseAlarmWritesFeedback", async () => {
+    await selectContact(ids.critical);
+    assert((await text("alert-overdue")).startsWith("Overdue"), "overdue flagged");
+    await page.getByRole("button", { name: "False alarm" }).click();
+    await page.locator('[data-testid="alert-feedback"]').waitFor({ timeout: WAIT_MS });
+    const updates = await page.evaluate(() => window.__harnessAlertUpdates ?? []);
+    assertEqual(updates.length, 1, "one alert update");
+    assertEqual(updates[0].data.rtn_feedback, 471500001, "false-alarm feedback");
+    assertEqual(updates[0].data.rtn_status, 471500002, "alert resolved");
+});
+
+await test("Panel_ColumnSecurityHidesScores_SaysNoAccess", async () => {
+    await page.goto(`${server.origin}/?code=${API_KEY}&noaccess=1#${ids.highRisk}`);
+    await page.waitForSelector('[data-testid="retention-panel"][data-state="no-access"]', { timeout: WAIT_MS });
+    assert((await text("no-access")).includes("You do not have access to retention scores"), "no-access message");
+    assertEqual(await page.locator('[data-testid="not-scored"], [data-testid="offer-card"]').count(), 0, "not shown as not yet scored");
+});
+
+// A form shows about 800 px of a 400 px column below its header: the first offer must start within that.
+const FOLD_PX = 800;
+await test("Panel_400pxColumn_TopOfferAboveTheFold", async () => {
+    await page.setViewportSize({ width: 440, height: 900 });
+    for (const lang of ["", "&lang=nl"]) {
+        await openHarness(lang, ids.highRisk);
+        const offset = await page.evaluate(() => {
+            const panelTop = document.querySelector('[data-testid="retention-panel"]').getBoundingClientRect().top;
+            return document.querySelector('[data-testid="offer-card"]').getBoundingClientRect().top - panelTop;
+        });
+        const panelWidth = await panel().evaluate((el) => el.getBoundingClientRect().width);
+        assert(panelWidth <= 400, `panel is ${panelWidth}px wide`);
+        metrics[`topOfferOffset400${lang ? "_nl" : "_en"}`] = Math.round(offset);
+        assert(offset < FOLD_PX, `top offer starts ${Math.round(offset)}px into the panel, below the ${FOLD_PX}px fold`);
+        await panel().screenshot({ path: join(outputDir, `docs-${lang ? "nl" : "en"}-400.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    for (const lang of ["", "&lang=nl"]) {
+        await openHarness(lang, ids.highRisk);
+        await panel().screenshot({ path: join(outputDir, `docs-${lang ? "nl" : "en"}-wide.png`) });
+    }
 });
 
 await fetch(`${server.origin}/__mock/reset`);

@@ -13,6 +13,8 @@
     var apiKey = query.get("code") || "";
     var registry = {};
     var stringsByLanguage = {};
+    // ?noaccess=1 shows the panel as a user whom column security denies the score columns.
+    var noAccess = query.get("noaccess") === "1";
     var state = { contacts: [], selectedId: null, language: query.get("lang") === "nl" ? 1043 : 1033, theme: query.get("theme") === "dark" ? "dark" : "light", control: null, context: null };
 
     // The platform registers controls through this global before any bundle runs.
@@ -117,6 +119,10 @@
             rtn_acceptanceprobability: offer.acceptanceProbability,
             rtn_expectedvalue: offer.expectedValue,
             rtn_reason: offer.reason,
+            rtn_talkingpoint: offer.talkingPoint || null,
+            rtn_churnreduction: offer.churnReduction === undefined ? null : offer.churnReduction,
+            rtn_respondedon: utcText(offer.respondedOn || null),
+            rtn_channel: offer.channel === undefined ? null : offer.channel,
             rtn_status: offer.status,
             _rtn_offerid_value: offer.offerId,
             rtn_offerid: { rtn_offerid: offer.offerId, rtn_name: offer.name, rtn_offertype: offer.offerType },
@@ -148,6 +154,14 @@
             retrieveMultipleRecords: function (entityType, options) {
                 return Promise.resolve().then(function () {
                     var contactId = contactIdFrom(options);
+                    if (entityType === "rtn_offerrecommendation" && / or /.test(options)) {
+                        return insights(contactId).then(function (data) {
+                            var rows = (data.offers || [])
+                                .filter(function (o) { return o.status !== STATUS_PROPOSED && o.respondedOn; })
+                                .map(offerRow);
+                            return { entities: rows, nextLink: undefined };
+                        });
+                    }
                     if (entityType === "rtn_offerrecommendation") {
                         return insights(contactId).then(function (data) {
                             var rows = (data.offers || [])
@@ -169,6 +183,11 @@
             },
             updateRecord: function (entityType, id, data) {
                 return Promise.resolve().then(function () {
+                    if (entityType === "rtn_retentionalert") {
+                        // The service has no alert route: the preview keeps the change on the page (window.__harnessAlertUpdates).
+                        (window.__harnessAlertUpdates = window.__harnessAlertUpdates || []).push({ id: id, data: data });
+                        return { id: id, entityType: entityType };
+                    }
                     if (entityType !== "rtn_offerrecommendation") throw new Error("The harness does not update " + entityType);
                     var contactId = state.selectedId;
                     var offer = ((lastInsights[contactId] || {}).offers || []).filter(function (o) { return o.recommendationId === id; })[0];
@@ -183,14 +202,27 @@
                     });
                 });
             },
-            retrieveRecord: function () { return Promise.reject(new Error("Not used by the control")); },
+            // The contact row: the insights fields the bound properties do not carry, under their column names.
+            retrieveRecord: function (entityType, id) {
+                if (entityType !== "contact") return Promise.reject(new Error("The harness does not read " + entityType));
+                return insights(id.replace(/[{}]/g, "")).then(function (data) {
+                    return noAccess ? {} : {
+                        contactid: data.contactId,
+                        rtn_churnreasondetails: data.churnReasonDetails || null,
+                        rtn_valuesegment: data.valueSegment === undefined ? null : data.valueSegment,
+                        rtn_retentiongroup: data.retentionGroup === undefined ? null : data.retentionGroup,
+                        rtn_upliftsegment: data.upliftSegment === undefined ? null : data.upliftSegment,
+                    };
+                });
+            },
             createRecord: function () { return Promise.reject(new Error("Not used by the control")); },
             deleteRecord: function () { return Promise.reject(new Error("Not used by the control")); },
         };
     }
 
     function property(raw, type) {
-        return { raw: raw === undefined ? null : raw, formatted: raw === null || raw === undefined ? "" : String(raw), type: type, attributes: {} };
+        if (noAccess) return { raw: null, formatted: "", type: type, attributes: {}, security: { readable: false, editable: false, secured: true } };
+        return { raw: raw === undefined ? null : raw, formatted: raw === null || raw === undefined ? "" : String(raw), type: type, attributes: {}, security: { readable: true, editable: false, secured: true } };
     }
 
     function makeContext(insights) {

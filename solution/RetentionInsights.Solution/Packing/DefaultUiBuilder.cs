@@ -98,6 +98,7 @@ public static class DefaultUiBuilder
         ColumnType.Money => "{533B9E00-756B-4312-95A0-DC888637AC78}",
         ColumnType.DateTime or ColumnType.DateOnly => "{5B773807-9FB2-42DB-97C3-7A91EFF8ADFF}",
         ColumnType.Choice => "{3EF39988-22BB-4F0B-BBBE-64B5A3748AEE}",
+        ColumnType.MultiChoice => "{4AA28AB7-9C13-4F57-A73D-AD894D048B5F}",
         ColumnType.Bool => "{67FAC785-CD58-4F9F-ABB3-4B7DDC6ED5ED}",
         ColumnType.Lookup => "{270BD3DB-D9AF-4782-9025-509E298DEC0A}",
         _ => TextBox,

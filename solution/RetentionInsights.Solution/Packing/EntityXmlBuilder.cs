@@ -250,6 +250,9 @@ public sealed class EntityXmlBuilder(DataModel model)
             case ColumnType.Choice when column.Choice is not null:
                 yield return Make("picklist", new XElement("AppDefaultValue", -1), new XElement("OptionSetName", column.Choice));
                 break;
+            case ColumnType.MultiChoice when column.Choice is not null:
+                yield return Make("multiselectpicklist", new XElement("AppDefaultValue", -1), new XElement("OptionSetName", column.Choice));
+                break;
             case ColumnType.Lookup:
                 yield return Make("lookup", new XElement("LookupStyle", "single"), new XElement("LookupTypes"));
                 break;

@@ -74,6 +74,7 @@ public static class AttributeTypes
         ColumnType.DateTime or ColumnType.DateOnly => "datetime",
         ColumnType.Bool => "bit",
         ColumnType.Choice => "picklist",
+        ColumnType.MultiChoice => "multiselectpicklist",
         ColumnType.Lookup => "lookup",
         ColumnType.Customer => "customer",
         ColumnType.State => "state",

@@ -4,7 +4,7 @@ using RetentionInsights.Solution.Tests.Support;
 
 namespace RetentionInsights.Solution.Tests.Packing;
 
-/// <summary>The two hand-written views select what their names promise, in terms of the model's labels, not raw numbers.</summary>
+/// <summary>The hand-written views select what their names promise, in terms of the model's labels, not raw numbers.</summary>
 [Collection(PackedSolutionCollection.Name)]
 public sealed class ViewTests(PackedSolution packed)
 {
@@ -17,11 +17,11 @@ public sealed class ViewTests(PackedSolution packed)
             .Order(StringComparer.Ordinal);
 
     [Fact]
-    public void HighRiskHighValue_SelectsHighAndCriticalRiskInHighAndTopValue_MostValuableFirst()
+    public void AtRiskHighValue_SelectsMediumHighAndCriticalRiskInHighAndTopValue_MostValuableFirst()
     {
-        var view = View("High risk, high value");
+        var view = View("At risk, high value");
 
-        Assert.Equal(["Critical", "High"], Labels(view, Names.Contact.ChurnRiskBand, "rtn_churnriskband"));
+        Assert.Equal(["Critical", "High", "Medium"], Labels(view, Names.Contact.ChurnRiskBand, "rtn_churnriskband"));
         Assert.Equal(["High", "Top"], Labels(view, Names.Contact.ValueSegment, "rtn_valuesegment"));
         var order = view.Descendants("order").Single();
         Assert.Equal((Names.Contact.Clv36m, "true"), ((string)order.Attribute("attribute")!, (string)order.Attribute("descending")!));
@@ -37,5 +37,29 @@ public sealed class ViewTests(PackedSolution packed)
         var order = view.Descendants("order").Single();
         Assert.Equal(("rtn_dueby", "false"), ((string)order.Attribute("attribute")!, (string)order.Attribute("descending")!));
         Assert.Equal("rtn_retentionalert", (string)view.Descendants("entity").Single().Attribute("name")!);
+    }
+
+    [Fact]
+    public void OfferOutcomes_SelectsAcceptedAndDeclined_ByOfferDateAndChannel_NewestFirst()
+    {
+        var view = View("Offer outcomes");
+
+        Assert.Equal(["Accepted", "Declined"], Labels(view, "rtn_status", "rtn_recommendationstatus"));
+        Assert.Equal("rtn_offerrecommendation", (string)view.Descendants("entity").Single().Attribute("name")!);
+        var cells = view.Descendants("cell").Select(c => (string)c.Attribute("name")!).ToList();
+        Assert.Subset(cells.ToHashSet(), new HashSet<string> { "rtn_offerid", "rtn_status", "rtn_respondedon", "rtn_channel" });
+        var order = view.Descendants("order").Single();
+        Assert.Equal(("rtn_respondedon", "true"), ((string)order.Attribute("attribute")!, (string)order.Attribute("descending")!));
+    }
+
+    [Fact]
+    public void RisingChurnRisk_SelectsActiveContactsWithRisingTrend_HighestRiskFirst()
+    {
+        var view = View("Rising churn risk");
+
+        Assert.Equal(["Rising"], Labels(view, Names.Contact.ChurnTrend, "rtn_churntrend"));
+        Assert.Contains(view.Descendants("cell"), c => (string)c.Attribute("name")! == Names.Contact.PreviousRiskBand);
+        var order = view.Descendants("order").Single();
+        Assert.Equal((Names.Contact.ChurnProbability, "true"), ((string)order.Attribute("attribute")!, (string)order.Attribute("descending")!));
     }
 }

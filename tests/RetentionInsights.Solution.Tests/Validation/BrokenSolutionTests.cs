@@ -21,19 +21,19 @@ public sealed class BrokenSolutionTests(PackedSolution packed)
     {
         var report = Broken(doc =>
         {
-            var view = View(doc, "High risk, high value");
+            var view = View(doc, "At risk, high value");
             view.Descendants("cell").First(c => (string)c.Attribute("name")! == "rtn_clv36m").SetAttributeValue("name", "rtn_clv48m");
             view.Descendants("attribute").First(a => (string)a.Attribute("name")! == "rtn_clv36m").SetAttributeValue("name", "rtn_clv48m");
         });
 
         var errors = report.Errors.Where(e => e.Code == "reference").ToList();
-        Assert.Contains(errors, e => e.Message.Contains("'rtn_clv48m'", StringComparison.Ordinal) && e.Message.Contains("High risk, high value", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message.Contains("'rtn_clv48m'", StringComparison.Ordinal) && e.Message.Contains("At risk, high value", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Validate_LayoutColumnNotFetched_ReportsAnEmptyColumn()
     {
-        var report = Broken(doc => View(doc, "High risk, high value").Descendants("attribute").First(a => (string)a.Attribute("name")! == "rtn_scoredon").Remove());
+        var report = Broken(doc => View(doc, "At risk, high value").Descendants("attribute").First(a => (string)a.Attribute("name")! == "rtn_scoredon").Remove());
 
         Assert.Contains(report.Errors, e => e.Message.Contains("'rtn_scoredon' is not fetched", StringComparison.Ordinal));
     }
@@ -41,7 +41,7 @@ public sealed class BrokenSolutionTests(PackedSolution packed)
     [Fact]
     public void Validate_ViewFilterOnAChoiceValueThatIsNotAnOption_ReportsTheValue()
     {
-        var report = Broken(doc => View(doc, "High risk, high value").Descendants("value").First().Value = "471500009");
+        var report = Broken(doc => View(doc, "At risk, high value").Descendants("value").First().Value = "471500009");
 
         Assert.Contains(report.Errors, e => e.Message.Contains("471500009", StringComparison.Ordinal));
     }

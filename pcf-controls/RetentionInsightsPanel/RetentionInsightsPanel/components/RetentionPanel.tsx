@@ -10,12 +10,14 @@ import {
     type Theme,
 } from "@fluentui/react-components";
 import { RecommendationStatus } from "../model/names";
-import type { ContactScoreInput, OfferRecommendation, OfferResponse } from "../model/types";
+import type { AlertAction, ContactScoreInput, OfferRecommendation, OfferResponse } from "../model/types";
+import type { StringKey } from "../model/strings";
+import { phraseLanguage, renderPhrase } from "../model/phrases";
 import type { Translate } from "../model/strings";
 import { formatDateTime, type Formatter } from "../formatting/format";
 import { mapScoreState } from "../mapping/contactScore";
-import { loadRetentionData, respondToOffer, type RetentionData, type WebApiPort } from "../data/retentionDataService";
-import { AlertBanner } from "./AlertBanner";
+import { actOnAlert, loadRetentionData, respondToOffer, type RetentionData, type WebApiPort } from "../data/retentionDataService";
+import { AlertBanner, type AlertActionState } from "./AlertBanner";
 import { OfferCard, type ResponseState } from "./OfferCard";
 import { RiskSummary } from "./RiskSummary";
 import { usePanelStyles } from "./styles";
@@ -41,12 +43,16 @@ export const RetentionPanel: React.FC<RetentionPanelProps> = (props) => {
     const styles = usePanelStyles();
     const scoreState = mapScoreState(score, now());
     const optedOut = scoreState.kind === "optOut";
+    // Without access to the scores there is nothing to act on; the reads would only return hidden columns.
+    const noReads = optedOut || scoreState.kind === "noAccess";
+    const language = phraseLanguage(t("Alert_SignalsLanguage"));
+    const [alertAction, setAlertAction] = React.useState<AlertActionState>({ kind: "idle" });
     const [load, setLoad] = React.useState<LoadState>({ kind: "idle" });
     const [attempt, setAttempt] = React.useState(0);
     const [responses, setResponses] = React.useState<Record<string, ResponseState>>({});
 
     React.useEffect(() => {
-        if (optedOut || contactId === null) {
+        if (noReads || contactId === null) {
             setLoad({ kind: "idle" });
             return undefined;
         }
@@ -60,7 +66,18 @@ export const RetentionPanel: React.FC<RetentionPanelProps> = (props) => {
         return () => {
             current = false;
         };
-    }, [webApi, contactId, optedOut, attempt]);
+    }, [webApi, contactId, noReads, attempt]);
+
+    const actOn = React.useCallback(
+        (alertId: string, action: AlertAction) => {
+            setAlertAction({ kind: "saving" });
+            actOnAlert(webApi, alertId, action, now()).then(
+                () => setAlertAction({ kind: "saved", action }),
+                () => setAlertAction({ kind: "failed" }),
+            );
+        },
+        [webApi, now],
+    );
 
     const respond = React.useCallback(
         (offer: OfferRecommendation, response: OfferResponse) => {
@@ -73,14 +90,39 @@ export const RetentionPanel: React.FC<RetentionPanelProps> = (props) => {
         [webApi, now],
     );
 
-    const panelState = optedOut ? "opt-out" : load.kind === "loading" ? "loading" : load.kind === "failed" ? "error" : scoreState.kind === "notScored" ? "not-scored" : "ready";
+    const panelState = optedOut ? "opt-out" : scoreState.kind === "noAccess" ? "no-access" : load.kind === "loading" ? "loading" : load.kind === "failed" ? "error" : scoreState.kind === "notScored" ? "not-scored" : "ready";
     // Once one offer is accepted the others are off the table for this call.
     const anyAccepted = Object.values(responses).some((r) => r.kind === "saved" && r.status === RecommendationStatus.Accepted);
+    const loaded = load.kind === "loaded" ? load.data : null;
+    const details = loaded?.contact.details ?? null;
+    const controlGroup = loaded?.contact.controlGroup === true;
+    // Reasons as codes render in the agent's language; without them, the text column in the organisation's language.
+    const codedReasons = details ? details.reasons.map((r) => renderPhrase("reasons", r, language)).filter((r): r is string => r !== null) : [];
+    const reasons = codedReasons.length > 0 ? codedReasons : scoreState.kind === "scored" ? scoreState.reasons : [];
 
     return (
         <FluentProvider theme={theme}>
-            <section className={styles.root} aria-label={t("Panel_Label")} data-testid="retention-panel" data-state={panelState}>
-                {load.kind === "loaded" && load.data.alert && <AlertBanner alert={load.data.alert} formatter={formatter} t={t} />}
+            <section className={styles.root} aria-label={t("Panel_Label")} data-testid="retention-panel" data-state={panelState} lang={language}>
+                {loaded?.alert && (
+                    <AlertBanner
+                        alert={loaded.alert}
+                        now={now()}
+                        actionState={alertAction}
+                        readOnly={readOnly}
+                        onAction={(action) => loaded.alert && actOn(loaded.alert.alertId, action)}
+                        formatter={formatter}
+                        t={t}
+                    />
+                )}
+
+                {scoreState.kind === "noAccess" && (
+                    <MessageBar intent="warning" layout="multiline" data-testid="no-access">
+                        <MessageBarBody>
+                            <MessageBarTitle>{t("NoAccess_Title")}</MessageBarTitle>
+                            {t("NoAccess_Body")}
+                        </MessageBarBody>
+                    </MessageBar>
+                )}
 
                 {scoreState.kind === "optOut" && (
                     <MessageBar intent="info" layout="multiline" data-testid="opt-out">
@@ -110,25 +152,27 @@ export const RetentionPanel: React.FC<RetentionPanelProps> = (props) => {
                                 </MessageBarBody>
                             </MessageBar>
                         )}
-                        <RiskSummary score={scoreState} formatter={formatter} currencySymbol={currencySymbol} t={t} />
-                        <div className={styles.section} role="group" aria-labelledby="rtn-reasons-heading">
-                            <h3 id="rtn-reasons-heading" className={styles.heading}>
-                                {t("Reasons_Heading")}
-                            </h3>
-                            {scoreState.reasons.length > 0 ? (
-                                <ol className={styles.reasons} data-testid="reasons">
-                                    {scoreState.reasons.map((reason, index) => (
-                                        <li key={index}>{reason}</li>
-                                    ))}
-                                </ol>
-                            ) : (
-                                <span className={styles.muted}>{t("Reasons_None")}</span>
-                            )}
-                        </div>
+                        <RiskSummary
+                            score={scoreState}
+                            details={details}
+                            valueSegment={loaded?.contact.valueSegment ?? null}
+                            formatter={formatter}
+                            currencySymbol={currencySymbol}
+                            t={t}
+                        />
                     </>
                 )}
 
-                {!optedOut && contactId !== null && (
+                {controlGroup && (
+                    <MessageBar intent="info" layout="multiline" data-testid="control-group">
+                        <MessageBarBody>
+                            <MessageBarTitle>{t("ControlGroup_Title")}</MessageBarTitle>
+                            {t("ControlGroup_Body")}
+                        </MessageBarBody>
+                    </MessageBar>
+                )}
+
+                {!noReads && !controlGroup && contactId !== null && (
                     <div className={styles.section} role="group" aria-labelledby="rtn-offers-heading" aria-busy={load.kind === "loading"}>
                         <h3 id="rtn-offers-heading" className={styles.heading}>
                             {t("Offers_Heading")}
@@ -161,6 +205,8 @@ export const RetentionPanel: React.FC<RetentionPanelProps> = (props) => {
                                                 responseState={state}
                                                 disabled={readOnly || (anyAccepted && state.kind !== "saved")}
                                                 onRespond={respond}
+                                                churnProbability={scoreState.kind === "scored" ? scoreState.churnProbability : null}
+                                                language={language}
                                                 formatter={formatter}
                                                 currencySymbol={currencySymbol}
                                                 t={t}
@@ -169,6 +215,41 @@ export const RetentionPanel: React.FC<RetentionPanelProps> = (props) => {
                                     })}
                                 </ul>
                             ))}
+                    </div>
+                )}
+
+                {scoreState.kind === "scored" && (
+                    <div className={styles.section} role="group" aria-labelledby="rtn-reasons-heading">
+                        <h3 id="rtn-reasons-heading" className={styles.heading}>
+                            {t("Reasons_Heading")}
+                        </h3>
+                        {reasons.length > 0 ? (
+                            // Text from the column is in the organisation's language, which the control cannot know: no lang then.
+                            <ol className={styles.reasons} data-testid="reasons" lang={codedReasons.length > 0 ? language : undefined}>
+                                {reasons.map((reason, index) => (
+                                    <li key={index}>{reason}</li>
+                                ))}
+                            </ol>
+                        ) : (
+                            <span className={styles.muted}>{t("Reasons_None")}</span>
+                        )}
+                    </div>
+                )}
+
+                {loaded && loaded.pastResponses.length > 0 && (
+                    <div className={styles.section} role="group" aria-labelledby="rtn-past-heading">
+                        <h3 id="rtn-past-heading" className={styles.heading}>
+                            {t("Past_Heading")}
+                        </h3>
+                        <ul className={styles.pastList} data-testid="past-responses">
+                            {loaded.pastResponses.map((past) => (
+                                <li key={past.recommendationId}>
+                                    {past.name}: {past.status === RecommendationStatus.Accepted ? t("Offer_Accepted") : t("Offer_Declined")}
+                                    {past.respondedOn ? ` · ${formatter.formatDateShort(past.respondedOn, false)}` : ""}
+                                    {past.channel !== null ? ` · ${t(`Channel_${past.channel}` as StringKey)}` : ""}
+                                </li>
+                            ))}
+                        </ul>
                     </div>
                 )}
 

@@ -104,6 +104,32 @@ export const usePanelStyles = makeStyles({
     errorText: {
         color: tokens.colorPaletteRedForeground1,
     },
+    statusHolder: {
+        outlineOffset: "2px",
+    },
+    visuallyHidden: {
+        position: "absolute",
+        width: "1px",
+        height: "1px",
+        overflow: "hidden",
+        clip: "rect(0 0 0 0)",
+        whiteSpace: "nowrap",
+    },
+    pastList: {
+        margin: 0,
+        paddingInlineStart: tokens.spacingHorizontalL,
+        color: tokens.colorNeutralForeground2,
+    },
+    alertActions: {
+        display: "flex",
+        flexWrap: "wrap",
+        gap: tokens.spacingHorizontalS,
+        marginTop: tokens.spacingVerticalS,
+    },
+    overdue: {
+        color: tokens.colorPaletteRedForeground1,
+        fontWeight: tokens.fontWeightSemibold,
+    },
     signals: {
         margin: 0,
         paddingInlineStart: tokens.spacingHorizontalL,

@@ -1,4 +1,5 @@
 import {
+    AlertFeedback,
     AlertStatus,
     Channel,
     OfferColumns,
@@ -8,18 +9,21 @@ import {
     Tables,
     lookupValue,
 } from "../model/names";
-import type { OfferRecommendation, OfferResponse, RetentionAlert } from "../model/types";
-import { MAX_OFFERS, mapAlertRow, mapOfferRows, type WebApiRow } from "../mapping/webApiRows";
+import type { AlertAction, ContactDetails, OfferRecommendation, OfferResponse, RetentionAlert } from "../model/types";
+import { MAX_OFFERS, MAX_PAST_RESPONSES, mapAlertRow, mapContactDetails, mapOfferRows, mapPastResponses, type WebApiRow } from "../mapping/webApiRows";
 
 /** The part of context.webAPI the control uses; the harness and the tests provide their own. */
 export interface WebApiPort {
     retrieveMultipleRecords(entityType: string, options?: string, maxPageSize?: number): Promise<{ entities: WebApiRow[] }>;
     updateRecord(entityType: string, id: string, data: WebApiRow): Promise<unknown>;
+    retrieveRecord(entityType: string, id: string, options?: string): Promise<WebApiRow>;
 }
 
 export interface RetentionData {
     offers: OfferRecommendation[];
+    pastResponses: OfferRecommendation[];
     alert: RetentionAlert | null;
+    contact: ContactDetails;
 }
 
 /** Dataverse ids arrive as "{GUID}" from the form context and bare from the Web API; OData wants them bare. */
@@ -31,12 +35,20 @@ export function normaliseId(id: string): string {
     return bare;
 }
 
+// No $select on recommendations: the rows are few, and full rows carry the uplift model's churn reduction in
+// environments that have it without failing in those that do not yet.
 export function offersQuery(contactId: string): string {
-    const select = [Rec.id, Rec.rank, Rec.acceptanceProbability, Rec.expectedValue, Rec.reason, Rec.status, lookupValue(Rec.offer)].join(",");
     return (
-        `?$select=${select}` +
-        `&$filter=${lookupValue(Rec.contact)} eq ${normaliseId(contactId)} and ${Rec.status} eq ${RecommendationStatus.Proposed}` +
+        `?$filter=${lookupValue(Rec.contact)} eq ${normaliseId(contactId)} and ${Rec.status} eq ${RecommendationStatus.Proposed}` +
         `&$orderby=${Rec.rank} asc&$top=${MAX_OFFERS}` +
+        `&$expand=${Rec.offer}($select=${OfferColumns.name},${OfferColumns.offerType})`
+    );
+}
+
+export function pastResponsesQuery(contactId: string): string {
+    return (
+        `?$filter=${lookupValue(Rec.contact)} eq ${normaliseId(contactId)} and (${Rec.status} eq ${RecommendationStatus.Accepted} or ${Rec.status} eq ${RecommendationStatus.Declined})` +
+        `&$orderby=${Rec.respondedOn} desc&$top=${MAX_PAST_RESPONSES}` +
         `&$expand=${Rec.offer}($select=${OfferColumns.name},${OfferColumns.offerType})`
     );
 }
@@ -49,11 +61,40 @@ export function alertQuery(contactId: string): string {
 }
 
 export async function loadRetentionData(webApi: WebApiPort, contactId: string): Promise<RetentionData> {
-    const [offerResult, alertResult] = await Promise.all([
+    const [offerResult, pastResult, alertResult, contactRow] = await Promise.all([
         webApi.retrieveMultipleRecords(Tables.offerRecommendation, offersQuery(contactId)),
+        webApi.retrieveMultipleRecords(Tables.offerRecommendation, pastResponsesQuery(contactId)),
         webApi.retrieveMultipleRecords(Tables.retentionAlert, alertQuery(contactId)),
+        // Full row: column security returns hidden columns as null, and the uplift columns may not exist yet.
+        webApi.retrieveRecord(Tables.contact, normaliseId(contactId)),
     ]);
-    return { offers: mapOfferRows(offerResult.entities), alert: mapAlertRow(alertResult.entities[0]) };
+    return {
+        offers: mapOfferRows(offerResult.entities),
+        pastResponses: mapPastResponses(pastResult.entities),
+        alert: mapAlertRow(alertResult.entities[0]),
+        contact: mapContactDetails(contactRow),
+    };
+}
+
+/**
+ * What each alert action writes to rtn_retentionalert: acknowledging puts it in progress; valid / false-alarm feedback
+ * resolves it and is what the early-warning tuning counts.
+ */
+export function alertUpdate(action: AlertAction, now: Date): WebApiRow {
+    if (action === "acknowledge") {
+        return { [Alert.status]: AlertStatus.InProgress };
+    }
+    return {
+        [Alert.feedback]: action === "valid" ? AlertFeedback.Valid : AlertFeedback.FalseAlarm,
+        [Alert.status]: AlertStatus.Resolved,
+        [Alert.resolvedOn]: now.toISOString(),
+    };
+}
+
+export async function actOnAlert(webApi: WebApiPort, alertId: string, action: AlertAction, now: Date): Promise<WebApiRow> {
+    const update = alertUpdate(action, now);
+    await webApi.updateRecord(Tables.retentionAlert, normaliseId(alertId), update);
+    return update;
 }
 
 /** The status change fires the feedback plug-in, which stores the response for the next training run. */

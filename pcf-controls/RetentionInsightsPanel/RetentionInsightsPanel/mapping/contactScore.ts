@@ -11,6 +11,10 @@ export function mapScoreState(input: ContactScoreInput, now: Date): ScoreState {
     if (input.profilingOptOut) {
         return { kind: "optOut" };
     }
+    // Column security returns secured columns empty; without this state the agent would read "not yet scored".
+    if (!input.scoresReadable) {
+        return { kind: "noAccess" };
+    }
     if (input.churnProbability === null || !Number.isFinite(input.churnProbability)) {
         return { kind: "notScored" };
     }

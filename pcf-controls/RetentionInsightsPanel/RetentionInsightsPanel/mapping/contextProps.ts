@@ -7,6 +7,8 @@ import type { RetentionPanelProps } from "../components/RetentionPanel";
 /** A bound property as the platform passes it; only raw values are read, display text comes from our formatting. */
 export interface BoundProperty<T> {
     raw: T | null;
+    /** Column security of the bound column, as the form reports it. */
+    security?: { readable?: boolean };
 }
 
 export type BoundParameters = { [K in (typeof ContactColumns)[keyof typeof ContactColumns]]?: BoundProperty<unknown> };
@@ -35,6 +37,7 @@ export function mapScoreInput(parameters: BoundParameters): ContactScoreInput {
         scoredOn: asDate(parameters.rtn_scoredon?.raw),
         modelVersion: asText(parameters.rtn_modelversion?.raw),
         profilingOptOut: parameters.rtn_profilingoptout?.raw === true,
+        scoresReadable: parameters.rtn_churnprobability?.security?.readable !== false,
     };
 }
 

@@ -1,6 +1,18 @@
-import { OfferColumns, OfferRecommendationColumns as Rec, RecommendationStatus, RetentionAlertColumns as Alert, lookupValue } from "../model/names";
-import type { OfferRecommendation, RetentionAlert } from "../model/types";
+import {
+    ContactDetailColumns,
+    OfferColumns,
+    OfferRecommendationColumns as Rec,
+    RecommendationStatus,
+    RetentionAlertColumns as Alert,
+    RetentionGroup,
+    UpliftColumns,
+    lookupValue,
+} from "../model/names";
+import { parseJson, parseReasonDetails, phraseFromJson } from "../model/phrases";
+import type { ContactDetails, OfferRecommendation, RetentionAlert } from "../model/types";
 import { parseLines } from "./contactScore";
+
+export const MAX_PAST_RESPONSES = 5;
 
 /** A Web API row: columns by logical name, lookups as "_x_value", expanded navigation properties as nested objects. */
 export type WebApiRow = Record<string, unknown>;
@@ -14,6 +26,31 @@ export function mapOfferRows(rows: readonly WebApiRow[]): OfferRecommendation[] 
         .filter((offer): offer is OfferRecommendation => offer !== null && offer.status === RecommendationStatus.Proposed)
         .sort((a, b) => a.rank - b.rank)
         .slice(0, MAX_OFFERS);
+}
+
+/** Answered recommendations (accepted or declined), newest first: what this customer said to earlier offers. */
+export function mapPastResponses(rows: readonly WebApiRow[]): OfferRecommendation[] {
+    return rows
+        .map(mapOfferRow)
+        .filter(
+            (offer): offer is OfferRecommendation =>
+                offer !== null && offer.respondedOn !== null && (offer.status === RecommendationStatus.Accepted || offer.status === RecommendationStatus.Declined),
+        )
+        .sort((a, b) => (b.respondedOn?.getTime() ?? 0) - (a.respondedOn?.getTime() ?? 0))
+        .slice(0, MAX_PAST_RESPONSES);
+}
+
+/** The contact row read by the control: reason details, value segment and (once the uplift model runs) the retention group. */
+export function mapContactDetails(row: WebApiRow | null | undefined): ContactDetails {
+    if (!row) {
+        return { details: null, valueSegment: null, controlGroup: false };
+    }
+    const group = row[UpliftColumns.retentionGroup];
+    return {
+        details: parseReasonDetails(asString(row[ContactDetailColumns.churnReasonDetails])),
+        valueSegment: asNumber(row[ContactDetailColumns.valueSegment]),
+        controlGroup: group === RetentionGroup.Control || (typeof group === "string" && group.toLowerCase() === "control"),
+    };
 }
 
 export function mapOfferRow(row: WebApiRow): OfferRecommendation | null {
@@ -31,7 +68,11 @@ export function mapOfferRow(row: WebApiRow): OfferRecommendation | null {
         acceptanceProbability: asNumber(row[Rec.acceptanceProbability]),
         expectedValue: asNumber(row[Rec.expectedValue]),
         reason: asString(row[Rec.reason]) ?? "",
+        talkingPoint: phraseFromJson(parseJson(asString(row[Rec.talkingPoint]))),
+        churnReduction: asNumber(row[UpliftColumns.churnReduction]),
         status: asNumber(row[Rec.status]) ?? RecommendationStatus.Proposed,
+        respondedOn: asDate(row[Rec.respondedOn]),
+        channel: asNumber(row[Rec.channel]),
     };
 }
 
@@ -53,7 +94,13 @@ export function mapAlertRow(row: WebApiRow | undefined): RetentionAlert | null {
         sentiment: asNumber(row[Alert.sentiment]),
         dueBy: due && !Number.isNaN(due.getTime()) ? due : null,
         status: asNumber(row[Alert.status]) ?? 0,
+        feedback: asNumber(row[Alert.feedback]),
     };
+}
+
+function asDate(value: unknown): Date | null {
+    const date = typeof value === "string" && value.length > 0 ? new Date(value) : null;
+    return date && !Number.isNaN(date.getTime()) ? date : null;
 }
 
 function asString(value: unknown): string | null {

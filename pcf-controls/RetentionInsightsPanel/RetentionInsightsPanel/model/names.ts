@@ -34,6 +34,26 @@ export const ContactColumnManifestTypes: Readonly<Record<(typeof ContactColumns)
     rtn_profilingoptout: "TwoOptions",
 };
 
+/**
+ * Contact columns the control reads with one retrieveRecord (they are not bound on the form, so adding them needs no form
+ * change): the reason codes with parameters and the value segment.
+ */
+export const ContactDetailColumns = {
+    churnReasonDetails: "rtn_churnreasondetails",
+    valueSegment: "rtn_valuesegment",
+} as const;
+
+/**
+ * Columns the uplift model writes (contact retention group and uplift segment, per recommendation the churn reduction).
+ * They are read from full rows (no $select), so the control works before and after they exist in an environment.
+ */
+export const UpliftColumns = {
+    retentionGroup: "rtn_retentiongroup",
+    upliftSegment: "rtn_upliftsegment",
+    churnReduction: "rtn_churnreduction",
+} as const;
+export const RetentionGroup = { Treatment: 471500000, Control: 471500001 } as const;
+
 export const Tables = {
     contact: "contact",
     offer: "rtn_offer",
@@ -49,6 +69,7 @@ export const OfferRecommendationColumns = {
     acceptanceProbability: "rtn_acceptanceprobability",
     expectedValue: "rtn_expectedvalue",
     reason: "rtn_reason",
+    talkingPoint: "rtn_talkingpoint",
     status: "rtn_status",
     respondedOn: "rtn_respondedon",
     channel: "rtn_channel",
@@ -68,6 +89,8 @@ export const RetentionAlertColumns = {
     sentiment: "rtn_sentiment",
     dueBy: "rtn_dueby",
     status: "rtn_status",
+    feedback: "rtn_feedback",
+    resolvedOn: "rtn_resolvedon",
     createdOn: "createdon",
 } as const;
 
@@ -77,6 +100,8 @@ export const EarlyWarningLevel = { None: 471500000, Yellow: 471500001, Orange: 4
 export const RecommendationStatus = { Proposed: 471500000, Accepted: 471500001, Declined: 471500002, Expired: 471500003 } as const;
 export const Channel = { Phone: 471500000, Email: 471500001, Web: 471500002 } as const;
 export const AlertStatus = { Open: 471500000, InProgress: 471500001, Resolved: 471500002 } as const;
+export const AlertFeedback = { Valid: 471500000, FalseAlarm: 471500001 } as const;
+export const ValueSegment = { Low: 471500000, Medium: 471500001, High: 471500002, Top: 471500003 } as const;
 export const OfferType = {
     Discount: 471500000,
     LoyaltyBonus: 471500001,
@@ -92,6 +117,8 @@ export const ChoiceSets = {
     rtn_recommendationstatus: RecommendationStatus,
     rtn_channel: Channel,
     rtn_alertstatus: AlertStatus,
+    rtn_alertfeedback: AlertFeedback,
+    rtn_valuesegment: ValueSegment,
     rtn_offertype: OfferType,
 } as const;
 

@@ -1,5 +1,6 @@
 // Plain data the UI renders. Mapping functions build these from the PCF context and Web API rows so that the
 // components never touch a Dataverse type.
+import type { Phrase, ReasonDetails } from "./phrases";
 
 /** The contact's bound score columns as the form delivers them (null = empty column). */
 export interface ContactScoreInput {
@@ -14,6 +15,8 @@ export interface ContactScoreInput {
     scoredOn: Date | null;
     modelVersion: string | null;
     profilingOptOut: boolean;
+    /** False when column security hides the score columns from this user. */
+    scoresReadable: boolean;
 }
 
 export type TrendDirection = "up" | "down" | "flat" | "none";
@@ -26,6 +29,7 @@ export interface RiskTrend {
 
 export type ScoreState =
     | { kind: "optOut" }
+    | { kind: "noAccess" }
     | { kind: "notScored" }
     | {
           kind: "scored";
@@ -43,6 +47,14 @@ export type ScoreState =
           staleDays: number | null;
       };
 
+/** What the contact read adds: reasons as codes, the five-second-read context, value segment and uplift group. */
+export interface ContactDetails {
+    details: ReasonDetails | null;
+    valueSegment: number | null;
+    /** True when the customer is in this period's control group: no retention offer is made. */
+    controlGroup: boolean;
+}
+
 export interface OfferRecommendation {
     recommendationId: string;
     offerId: string | null;
@@ -52,7 +64,12 @@ export interface OfferRecommendation {
     acceptanceProbability: number | null;
     expectedValue: number | null;
     reason: string;
+    talkingPoint: Phrase | null;
+    /** Churn risk now minus churn risk if accepted (uplift model); null when not computed. */
+    churnReduction: number | null;
     status: number;
+    respondedOn: Date | null;
+    channel: number | null;
 }
 
 export interface RetentionAlert {
@@ -62,6 +79,8 @@ export interface RetentionAlert {
     sentiment: number | null;
     dueBy: Date | null;
     status: number;
+    feedback: number | null;
 }
 
 export type OfferResponse = "accepted" | "declined";
+export type AlertAction = "acknowledge" | "valid" | "falseAlarm";

@@ -31,6 +31,10 @@ export class MockWebApi implements WebApiPort {
     public readonly queries: { entityType: string; options?: string }[] = [];
     public readonly updates: RecordedUpdate[] = [];
     public rows: Record<string, WebApiRow[]> = { rtn_offerrecommendation: [], rtn_retentionalert: [] };
+    /** The contact row retrieveRecord returns (reason details, value segment, retention group). */
+    public contact: WebApiRow = {};
+    /** Answered recommendations, returned for the past-responses query. */
+    public pastRows: WebApiRow[] = [];
     public failReads = 0;
     public failUpdates = 0;
     public pending: (() => void)[] = [];
@@ -43,10 +47,16 @@ export class MockWebApi implements WebApiPort {
                 this.failReads -= 1;
                 return Promise.reject(new Error("503 Service Unavailable"));
             }
-            return Promise.resolve({ entities: this.rows[entityType] ?? [] });
+            const past = entityType === "rtn_offerrecommendation" && (options ?? "").includes(" or ");
+            return Promise.resolve({ entities: past ? this.pastRows : (this.rows[entityType] ?? []) });
         };
         if (!this.holdReads) return answer();
         return new Promise((resolve, reject) => this.pending.push(() => answer().then(resolve, reject)));
+    }
+
+    public retrieveRecord(entityType: string, id: string, options?: string): Promise<WebApiRow> {
+        this.queries.push({ entityType, options: `${id}${options ?? ""}` });
+        return Promise.resolve(this.contact);
     }
 
     public updateRecord(entityType: string, id: string, data: WebApiRow): Promise<unknown> {
@@ -71,6 +81,8 @@ export interface MockContextOptions {
     contactId?: string | null;
     disabled?: boolean;
     theme?: Theme | "dark";
+    /** Column security hides the score columns. */
+    scoresHidden?: boolean;
 }
 
 export const scoredValues: Partial<Record<keyof BoundParameters, unknown>> = {
@@ -93,7 +105,7 @@ export function createMockContext(options: MockContextOptions = {}): PanelContex
     const values = options.values ?? scoredValues;
     const parameters: BoundParameters = {};
     for (const [name, raw] of Object.entries(values)) {
-        (parameters as Record<string, { raw: unknown }>)[name] = { raw };
+        (parameters as Record<string, { raw: unknown; security?: { readable: boolean } }>)[name] = options.scoresHidden ? { raw: null, security: { readable: false } } : { raw };
     }
     return {
         parameters,

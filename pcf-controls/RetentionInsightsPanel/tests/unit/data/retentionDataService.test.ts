@@ -5,8 +5,7 @@ import { alertRow, CONTACT_ID, MockWebApi, NOW, offerRow } from "../../mocks/moc
 describe("queries", () => {
     it("OffersQuery_Contact_IsTheContractedOpenTopThreeQuery", () => {
         expect(offersQuery(`{${CONTACT_ID.toUpperCase()}}`)).toBe(
-            "?$select=rtn_offerrecommendationid,rtn_rank,rtn_acceptanceprobability,rtn_expectedvalue,rtn_reason,rtn_status,_rtn_offerid_value" +
-                `&$filter=_rtn_contactid_value eq ${CONTACT_ID} and rtn_status eq 471500000` +
+            `?$filter=_rtn_contactid_value eq ${CONTACT_ID} and rtn_status eq 471500000` +
                 "&$orderby=rtn_rank asc&$top=3&$expand=rtn_offerid($select=rtn_name,rtn_offertype)",
         );
     });
@@ -28,12 +27,12 @@ describe("loadRetentionData", () => {
         const data = await loadRetentionData(api, CONTACT_ID);
         expect(data.offers.map((o) => o.name)).toEqual(["Loyalty discount 10%", "Fixed price 3 years"]);
         expect(data.alert?.level).toBe(471500003);
-        expect(api.queries.map((q) => q.entityType).sort()).toEqual(["rtn_offerrecommendation", "rtn_retentionalert"]);
+        expect(api.queries.map((q) => q.entityType).sort()).toEqual(["contact", "rtn_offerrecommendation", "rtn_offerrecommendation", "rtn_retentionalert"]);
     });
 
     it("LoadRetentionData_NoAlertRow_HasNullAlert", async () => {
         const data = await loadRetentionData(new MockWebApi(), CONTACT_ID);
-        expect(data).toEqual({ offers: [], alert: null });
+        expect(data).toEqual({ offers: [], pastResponses: [], alert: null, contact: { details: null, valueSegment: null, controlGroup: false } });
     });
 
     it("LoadRetentionData_ReadFails_Rejects", async () => {

@@ -7,6 +7,7 @@ const DAY = 24 * 60 * 60 * 1000;
 
 const input = (overrides: Partial<ContactScoreInput> = {}): ContactScoreInput => ({
     churnProbability: 0.42,
+    scoresReadable: true,
     previousChurnProbability: 0.4,
     riskBand: 471500001,
     clv12m: 500,

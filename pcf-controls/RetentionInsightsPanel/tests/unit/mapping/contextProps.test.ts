@@ -17,6 +17,7 @@ describe("mapScoreInput", () => {
             scoredOn: null,
             modelVersion: null,
             profilingOptOut: false,
+            scoresReadable: true,
         });
     });
 

@@ -15,7 +15,11 @@ describe("mapOfferRows", () => {
             acceptanceProbability: 0.46,
             expectedValue: 388.9,
             reason: "Reason for offer 1",
+            talkingPoint: null,
+            churnReduction: null,
             status: 471500000,
+            respondedOn: null,
+            channel: null,
         });
     });
 
@@ -52,6 +56,7 @@ describe("mapAlertRow", () => {
             sentiment: -0.62,
             dueBy: new Date("2026-11-21T10:00:00Z"),
             status: 471500000,
+            feedback: null,
         });
     });
 

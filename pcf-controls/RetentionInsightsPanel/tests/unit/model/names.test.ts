@@ -7,6 +7,7 @@ import {
     CONTROL_NAMESPACE,
     ContactColumnManifestTypes,
     ContactColumns,
+    ContactDetailColumns,
     OfferColumns,
     OfferRecommendationColumns,
     RetentionAlertColumns,
@@ -80,6 +81,7 @@ describe("names.ts against datamodel.json", () => {
             [Tables.offerRecommendation, OfferRecommendationColumns],
             [Tables.offer, OfferColumns],
             [Tables.retentionAlert, RetentionAlertColumns],
+            [Tables.contact, ContactDetailColumns],
         ];
         for (const [tableName, columns] of expectations) {
             for (const name of Object.values(columns)) {
@@ -153,6 +155,7 @@ describe("choice labels in the resources", () => {
             ["Band", "rtn_churnriskband"],
             ["Level", "rtn_earlywarninglevel"],
             ["OfferType", "rtn_offertype"],
+            ["Segment", "rtn_valuesegment"],
         ];
         for (const [prefix, choiceName] of prefixes) {
             for (const option of choice(choiceName).options) {
