@@ -29,7 +29,11 @@ public enum ScoreStatus
 /// The engine's answer for one customer: the rtn_ score columns (nulls clear a column), the top offers, and the churn reasons
 /// in English and Dutch. <see cref="ContactScores.EarlyWarningLevel"/> is always null here: the early-warning module owns it.
 /// </summary>
-public sealed record CustomerScore(Guid ContactId, ScoreStatus Status, ContactScores Scores, IReadOnlyList<OfferProposal> Offers, IReadOnlyList<ChurnReason> Reasons);
+public sealed record CustomerScore(Guid ContactId, ScoreStatus Status, ContactScores Scores, IReadOnlyList<OfferProposal> Offers, IReadOnlyList<ChurnReason> Reasons)
+{
+    /// <summary>36-month value if the customer stays (€, discounted), beside the risk-adjusted <see cref="ContactScores.Clv36m"/>.</summary>
+    public decimal? ValueIfRetained36m { get; init; }
+}
 
 public sealed record EngineOptions
 {
@@ -167,7 +171,10 @@ public sealed class RetentionEngine
             Metadata.Version);
         if (_options.Language == "nl")
             offers = offers.Select(o => o with { Reason = o.ReasonDutch }).ToArray();
-        return new CustomerScore(history.Contact.Id, ScoreStatus.Scored, scores, offers, reasons);
+        return new CustomerScore(history.Contact.Id, ScoreStatus.Scored, scores, offers, reasons)
+        {
+            ValueIfRetained36m = Math.Round((decimal)value.ValueIfRetained36m, 2),
+        };
     }
 
     private static ContactScores Cleared(Guid id) => new(id, null, null, null, null, null, null, null, null, null, null, null);

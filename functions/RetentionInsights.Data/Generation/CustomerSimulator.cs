@@ -489,7 +489,8 @@ public sealed class CustomerSimulator
                     .Set("casetypecode", caseType)
                     .Set("prioritycode", tone == Tone.StrongNegative ? 1 : 2)
                     .Set("caseorigincode", text.Chance(0.5) ? 2 : text.Chance(0.7) ? 1 : 3)
-                    .Set("customersatisfactioncode", isResolved ? Math.Clamp((int)Math.Round(3.6 - 1.2 * mood + text.Normal(0, 0.6)), 1, 5) : null)
+                    // Drawn whether or not the case is resolved at the export, so exports on different days stay alike.
+                    .Set("customersatisfactioncode", Math.Clamp((int)Math.Round(3.6 - 1.2 * mood + text.Normal(0, 0.6)), 1, 5) is var rating && (isResolved || (erp && handled && resolved < exportAt)) ? rating : null)
                     .Set("parentcaseid", reopen ? StorageFormat.Guid(caseIds[^1]) : null)
                     .Set("createdon", StorageFormat.Utc(on))
                     .Set("modifiedon", StorageFormat.Utc(cancelledAtExport ? cancelledOn!.Value : isResolved ? (resolvedAgain < exportAt ? resolvedAgain.Value : resolved) : on))

@@ -237,6 +237,13 @@ public static class FeatureBuilder
         into[i++] = (float)Math.Min(DaysSinceRollOver(history, running, t), 400);
         into[i++] = resolved365 == 0 ? 0 : (float)Math.Min(1.0, reopened365 / (double)resolved365);
         into[i++] = (float)InvoiceAnomaly(invoices, t);
+        var reopens90 = 0;
+        foreach (var r in resolutions)
+        {
+            if (r.CancelledOn is { } reopenedOn && reopenedOn < t && (t - reopenedOn).TotalDays <= 90)
+                reopens90++;
+        }
+        into[i++] = reopens90;
 
         if (i != Count)
             throw new InvalidOperationException($"Feature builder filled {i} of {Count} features; FeatureSchema and FeatureBuilder disagree.");
@@ -270,8 +277,8 @@ public static class FeatureBuilder
     }
 
     /// <summary>
-    /// Days since the running contract took over from a fixed one that ran out without a new choice: a variable contract that
-    /// started within a few days of the previous contract's term end. 400 = no roll-over.
+    /// Days since the running contract took over from a fixed one that ran out: a variable contract, more than 5 % dearer per
+    /// year than the fixed one, that started within a few days of its term end. 400 = no roll-over.
     /// </summary>
     private static double DaysSinceRollOver(CustomerHistory history, OrderRecord? running, DateTime t)
     {
@@ -281,7 +288,7 @@ public static class FeatureBuilder
         {
             if (ReferenceEquals(previous, running) || !PointInTime.StartedBefore(previous, start) || PointInTime.IsVariable(previous, start))
                 continue;
-            if (previous.ContractEnd is { } end && Math.Abs((start.Date - end.Date).TotalDays) <= 3)
+            if (previous.ContractEnd is { } end && Math.Abs((start.Date - end.Date).TotalDays) <= 3 && running.TotalAmount > previous.TotalAmount * 1.05m)
                 return (t - start).TotalDays;
         }
         return 400;
@@ -312,7 +319,7 @@ public static class FeatureBuilder
     /// <summary>
     /// Level of electricity use now against usual, robust to solar panels (net use below zero) and to the season: the last two
     /// readings minus the same two months a year earlier when the history reaches back that far (otherwise minus the six
-    /// readings before them), relative to the mean absolute monthly use. 1 = unchanged, 0.35 = down 65 % (moving out). A
+    /// readings before them), relative to the mean absolute monthly use before the last two. 1 = unchanged, 0.35 = down 65 % (moving out). A
     /// producer (net use below zero in some month) without a year of readings gets 1: their summer dip is the sun.
     /// Gas is left out: its seasonal swing is larger than the drop that signals a move.
     /// </summary>
@@ -322,14 +329,13 @@ public static class FeatureBuilder
         if (readings.Length < 4)
             return (1, readings.Length);
         var last2 = (readings[0] + readings[1]) / 2;
-        var typical = readings.Take(12).Average(Math.Abs);
+        var yearAgo = readings.Length >= 14;
+        if (!yearAgo && readings.Any(r => r < 0))
+            return (1, readings.Length); // solar: net use swings with the sun; only a year-over-year change says anything
+        var reference = yearAgo ? (readings[12] + readings[13]) / 2 : readings.Skip(2).Take(6).Average();
+        var typical = (yearAgo ? readings.Skip(2).Take(12) : readings.Skip(2).Take(6)).Average(Math.Abs);
         if (typical <= 0)
             return (1, readings.Length);
-        if (readings.Length < 14 && readings.Any(r => r < 0))
-            return (1, readings.Length); // solar: net use swings with the sun; only a year-over-year change says anything
-        var reference = readings.Length >= 14
-            ? (readings[12] + readings[13]) / 2
-            : readings.Skip(2).Take(6).Average();
         return (1 + (last2 - reference) / typical, readings.Length);
     }
 }
