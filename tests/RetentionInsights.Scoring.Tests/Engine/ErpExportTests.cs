@@ -1,5 +1,6 @@
 using RetentionInsights.Data.Generation;
 using RetentionInsights.Data.Records;
+using RetentionInsights.Functions.Models;
 using RetentionInsights.Scoring.Engine;
 using RetentionInsights.Scoring.Evaluation;
 using RetentionInsights.Scoring.Features;
