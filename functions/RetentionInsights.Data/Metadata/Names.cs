@@ -65,6 +65,7 @@ public static class Names
         public const int TrendRising = 471500000, TrendStable = 471500001, TrendFalling = 471500002;
         public const int AlertOpen = 471500000, AlertInProgress = 471500001, AlertResolved = 471500002;
         public const int FeedbackValid = 471500000, FeedbackFalseAlarm = 471500001;
+        public const int TariffFixed = 471500000, TariffVariable = 471500001;
     }
 
     /// <summary>Standard Dataverse option values the product relies on.</summary>
@@ -75,5 +76,6 @@ public static class Names
         public const int IncidentActive = 0, IncidentResolved = 1, IncidentCanceled = 2;
         public const int OrderActive = 0, OrderCanceled = 2, OrderFulfilled = 3, OrderInvoiced = 4;
         public const int InvoiceActive = 0, InvoicePaid = 2;
+        public const int ActivityOpen = 0, ActivityCompleted = 1, ActivityCanceled = 2;
     }
 }
