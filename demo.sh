@@ -5,25 +5,35 @@
 #   RTN_DEMO_CONTACTS=N   size of the generated org (default 20000)
 #   RTN_DEMO_PORT=P       port of the local service (default 7071)
 #   RTN_DEMO_NO_SERVE=1   stop after scoring (used by the test suite)
+#   RTN_DEMO_DIR=PATH     where the org, models and solution go (default .demo)
+#   RTN_DEMO_AS_OF=DATE   the org's "today" (default: today, so scores are current and answered offers stay answered)
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 OMP_WAIT_POLICY=PASSIVE PP_TOOLS_TELEMETRY_OPTOUT=true
-DEMO=.demo
+DEMO=${RTN_DEMO_DIR:-.demo}
 CONTACTS=${RTN_DEMO_CONTACTS:-20000}
 PORT=${RTN_DEMO_PORT:-7071}
-AS_OF=2026-11-01
+AS_OF=${RTN_DEMO_AS_OF:-$(date -u +%F)}
+# The generator simulates whole months: simulate to the next first of a month and export the org as it is on AS_OF.
+if [ "$(date -u -d "$AS_OF" +%d)" = "01" ]; then UNTIL=$AS_OF; else UNTIL=$(date -u -d "$(date -u -d "$AS_OF" +%Y-%m-01) +1 month" +%F); fi
+
+# A port clash is found now, in one line, not after ten minutes of building and training.
+if [ "${RTN_DEMO_NO_SERVE:-}" != "1" ] && (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+  echo "error: port $PORT is in use; set RTN_DEMO_PORT to a free port (e.g. RTN_DEMO_PORT=7072 ./demo.sh)." >&2
+  exit 2
+fi
 mkdir -p "$DEMO"
 started=$(date +%s)
 
 step() { printf '\n\033[1m== %s\033[0m (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 
-step "Building (Release)"
+step "Building (Release; the first run also downloads the NuGet packages, a few minutes)"
 dotnet build functions/RetentionInsights.Cli -c Release -nologo -clp:ErrorsOnly -v quiet
 RTN=(dotnet functions/RetentionInsights.Cli/bin/Release/net10.0/rtn.dll)
 
 step "Generating a ${CONTACTS}-customer energy supplier (local org: $DEMO/org.db)"
 rm -rf "$DEMO/org.db" "$DEMO/org.db-wal" "$DEMO/org.db-shm" "$DEMO/models"
-"${RTN[@]}" generate --contacts "$CONTACTS" --seed 42 --db "$DEMO/org.db" --until "$AS_OF"
+"${RTN[@]}" generate --contacts "$CONTACTS" --seed 42 --db "$DEMO/org.db" --until "$UNTIL" --export-at "$AS_OF"
 
 step "Training churn, CLV and offer models (time-based holdout)"
 "${RTN[@]}" train --db "$DEMO/org.db" --models "$DEMO/models" --as-of "$AS_OF"
@@ -43,9 +53,5 @@ if [ "${RTN_DEMO_NO_SERVE:-}" = "1" ]; then
 fi
 
 KEY=${RTN_API_KEY:-$(head -c 24 /dev/urandom | base64 | tr -d '/+=' )}
-step "Serving the scoring service and the contact-form preview"
-echo "API key (send as x-functions-key or ?code=): $KEY"
-echo "Contact-form preview: http://127.0.0.1:$PORT/?code=$KEY"
-echo "Try: curl -H 'x-functions-key: $KEY' http://127.0.0.1:$PORT/api/health"
-echo "Stop with Ctrl+C."
+step "Serving the scoring service and the contact-form preview (the address with the key follows once it listens)"
 RTN_API_KEY="$KEY" exec "${RTN[@]}" serve --db "$DEMO/org.db" --models "$DEMO/models" --urls "http://127.0.0.1:$PORT" --demo

@@ -29,18 +29,13 @@ public enum ScoreStatus
 /// <summary>
 /// The engine's answer for one customer: the rtn_ score columns (nulls clear a column), the top offers, and the churn reasons
 /// in English and Dutch. <see cref="ContactScores.EarlyWarningLevel"/> is always null here: the early-warning module owns it.
-/// <see cref="ReasonCodes"/> (rtn_churnreasoncodes) and <see cref="ReasonDetails"/> (rtn_churnreasondetails) carry the reasons
-/// as catalogue codes for the panel to render in the reader's language; <see cref="TalkingPoints"/> holds one phrase per
-/// offer, in offer order (rtn_talkingpoint, see <see cref="Explanations.TalkingPoints.ToJson"/>).
+/// <see cref="ContactScores.ChurnReasonCodes"/> and <see cref="ContactScores.ChurnReasonDetails"/> carry the reasons as
+/// catalogue codes for the panel to render in the reader's language; <see cref="TalkingPoints"/> holds one phrase per offer,
+/// in offer order (rtn_talkingpoint, see <see cref="Explanations.TalkingPoints.ToJson"/>).
 /// </summary>
 public sealed record CustomerScore(Guid ContactId, ScoreStatus Status, ContactScores Scores, IReadOnlyList<OfferProposal> Offers, IReadOnlyList<ChurnReason> Reasons)
 {
-    public string? ReasonCodes { get; init; }
-    public string? ReasonDetails { get; init; }
     public IReadOnlyList<Phrase> TalkingPoints { get; init; } = [];
-
-    /// <summary>36-month value if the customer stays (€, discounted), beside the risk-adjusted <see cref="ContactScores.Clv36m"/>.</summary>
-    public decimal? ValueIfRetained36m { get; init; }
 }
 
 public sealed record EngineOptions
@@ -183,7 +178,12 @@ public sealed class RetentionEngine
             ChurnReasons.Render(reasons, _options.Language),
             null,
             asOf,
-            Metadata.Version);
+            Metadata.Version)
+        {
+            ValueIfRetained = Math.Round((decimal)value.ValueIfRetained36m, 2),
+            ChurnReasonCodes = ChurnReasons.Codes(reasons),
+            ChurnReasonDetails = ChurnReasons.Details(reasons, Metadata.HorizonDays, BaseRate, parameters.RiskBands, tenureYears * 365 < TooEarlyDays),
+        };
         // The offer's reason is its talking point (why it fits this customer), not the acceptance chance the card already shows.
         var phrases = reasons.Select(r => r.Phrase).ToArray();
         var talkingPoints = offers.Select(o => TalkingPoints.Pick(o.OfferType, phrases, (int)Math.Floor(tenureYears))).ToArray();
@@ -192,13 +192,7 @@ public sealed class RetentionEngine
             Reason = Phrases.Render(PhraseSection.TalkingPoints, talkingPoints[i], _options.Language),
             ReasonDutch = Phrases.Render(PhraseSection.TalkingPoints, talkingPoints[i], "nl"),
         }).ToArray();
-        return new CustomerScore(history.Contact.Id, ScoreStatus.Scored, scores, offers, reasons)
-        {
-            ReasonCodes = ChurnReasons.Codes(reasons),
-            ReasonDetails = ChurnReasons.Details(reasons, Metadata.HorizonDays, BaseRate, parameters.RiskBands, tenureYears * 365 < TooEarlyDays),
-            TalkingPoints = talkingPoints,
-            ValueIfRetained36m = Math.Round((decimal)value.ValueIfRetained36m, 2),
-        };
+        return new CustomerScore(history.Contact.Id, ScoreStatus.Scored, scores, offers, reasons) { TalkingPoints = talkingPoints };
     }
 
     private static ContactScores Cleared(Guid id) => new(id, null, null, null, null, null, null, null, null, null, null, null);

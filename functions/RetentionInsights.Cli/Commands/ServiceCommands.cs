@@ -46,6 +46,8 @@ public sealed class ServiceCommands : IVerbGroup
         };
         if (asOf is not null)
             settings["Retention:AsOf"] = CliSupport.ParseDate(asOf, "--as-of").ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        if (PortInUse(listen) is { } taken)
+            return Fail(taken);
         if (demo)
         {
             var root = LocalServiceHost.FindRepositoryRoot(AppContext.BaseDirectory) ?? LocalServiceHost.FindRepositoryRoot(Environment.CurrentDirectory);
@@ -58,10 +60,16 @@ public sealed class ServiceCommands : IVerbGroup
         {
             await using var app = LocalServiceHost.Build(settings, urls);
             await app.StartAsync(ct);
+            // Printed only once the server listens, so the address shown is one that answers.
+            var root = urls.TrimEnd('/');
             Console.Error.WriteLine($"Retention Insights service listening on {urls}");
-            Console.Error.WriteLine($"  API:    {urls.TrimEnd('/')}/api/health   (send the key as x-functions-key or ?code=)");
+            Console.Error.WriteLine($"  API:     {root}/api/health   (send the key as x-functions-key or ?code=)");
             if (demo)
-                Console.Error.WriteLine($"  Preview: {urls.TrimEnd('/')}/");
+            {
+                // The demo is the user's own terminal: the preview link carries the key (the page drops it from its address).
+                Console.Error.WriteLine($"  Preview: {root}/?code={Uri.EscapeDataString(key)}");
+                Console.Error.WriteLine($"  Try:     curl -H 'x-functions-key: {key}' {root}/api/health");
+            }
             Console.Error.WriteLine("Press Ctrl+C to stop.");
             await app.WaitForShutdownAsync(ct);
             return 0;
@@ -73,6 +81,33 @@ public sealed class ServiceCommands : IVerbGroup
         catch (IOException e)
         {
             return Fail($"--urls: cannot listen on {urls}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A clash found before the host starts is one line; found by Kestrel it would come with its stack traces. Null when the
+    /// port is free (or the host is not a local address this check can bind).
+    /// </summary>
+    internal static string? PortInUse(Uri listen)
+    {
+        if (!System.Net.IPAddress.TryParse(listen.Host, out var address))
+            address = listen.IsLoopback ? System.Net.IPAddress.Loopback : null;
+        if (address is null)
+            return null;
+        try
+        {
+            var probe = new System.Net.Sockets.TcpListener(address, listen.Port);
+            probe.Start();
+            probe.Stop();
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            return $"port {listen.Port} is in use; stop the program using it or choose another port with --urls (RTN_DEMO_PORT for ./demo.sh).";
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null; // not bindable here for another reason: Kestrel reports it
         }
     }
 

@@ -76,7 +76,8 @@ public static class OrgGenerator
 
             LocalOrgDatabase.SetInfo(connection, "generator.seed", options.Seed.ToString(CultureInfo.InvariantCulture));
             LocalOrgDatabase.SetInfo(connection, "generator.contacts", options.Contacts.ToString(CultureInfo.InvariantCulture));
-            LocalOrgDatabase.SetInfo(connection, "generator.until", StorageFormat.Date(options.Until));
+            // The org's "today": readers default their as-of date to it, so an export taken mid-month is scored on its own day.
+            LocalOrgDatabase.SetInfo(connection, "generator.until", StorageFormat.Date(options.ExportDate));
             LocalOrgDatabase.SetInfo(connection, "generator.windowstart", StorageFormat.Date(options.WindowStart));
         }
         finally

@@ -15,6 +15,7 @@ public static class Names
         public const string ChurnRiskBand = "rtn_churnriskband";
         public const string Clv12m = "rtn_clv12m";
         public const string Clv36m = "rtn_clv36m";
+        public const string ValueIfRetained = "rtn_valueifretained";
         public const string PAlive = "rtn_palive";
         public const string ValueSegment = "rtn_valuesegment";
         public const string ChurnReasons = "rtn_churnreasons";

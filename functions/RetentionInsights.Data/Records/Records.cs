@@ -139,7 +139,11 @@ public sealed record RecommendationRecord(
     DateTime CreatedOn,
     DateTime? RespondedOn,
     int? Channel,
-    string? ModelVersion);
+    string? ModelVersion)
+{
+    /// <summary>rtn_talkingpoint: why this offer fits this customer, as compact JSON (code and parameters) the panel renders.</summary>
+    public string? TalkingPoint { get; init; }
+}
 
 public sealed record AlertRecord(
     Guid Id,
@@ -189,4 +193,23 @@ public sealed record ContactScores(
     string? ChurnReasons,
     int? EarlyWarningLevel,
     DateTime? ScoredOn,
-    string? ModelVersion);
+    string? ModelVersion)
+{
+    /// <summary>rtn_valueifretained: 36-month margin if the customer stays (€, discounted, not reduced by the risk).</summary>
+    public decimal? ValueIfRetained { get; init; }
+
+    /// <summary>rtn_churnreasoncodes: the reasons' option values, comma-separated as the Web API writes a multi-select choice.</summary>
+    public string? ChurnReasonCodes { get; init; }
+
+    /// <summary>rtn_churnreasondetails: compact JSON the panel renders in the reader's language.</summary>
+    public string? ChurnReasonDetails { get; init; }
+
+    /// <summary>rtn_churntrend versus the previous score (stored state; the engine leaves it null).</summary>
+    public int? ChurnTrend { get; init; }
+
+    /// <summary>rtn_previousriskband: the band before the last change of band (stored state; the engine leaves it null).</summary>
+    public int? PreviousRiskBand { get; init; }
+
+    /// <summary>rtn_riskbandchangedon: when the band last changed (stored state; the engine leaves it null).</summary>
+    public DateTime? RiskBandChangedOn { get; init; }
+}

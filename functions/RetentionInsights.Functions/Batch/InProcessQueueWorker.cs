@@ -11,6 +11,18 @@ public sealed class InProcessQueueWorker(InProcessRescoreQueue queue, IServicePr
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping (Ctrl+C, or a start that failed): not an error, and it must not stop the host with a critical log.
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         // An in-process queue dies with the process; the checkpoints do not. Pick up what a previous run left unfinished.
         await Task.Yield();
         var coordinator = services.GetRequiredService<BatchRescoreCoordinator>();

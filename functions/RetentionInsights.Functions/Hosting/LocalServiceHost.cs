@@ -38,6 +38,8 @@ public static class LocalServiceHost
         configureWebHost?.Invoke(builder.WebHost);
         // Request-start logs include the query string, and Dataverse sends the key as ?code=: keep those at Warning.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // `rtn serve` prints its own banner once it listens; the host's start-up lines would only bury it.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Services.AddRetentionServices(builder.Configuration);
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();

@@ -2,6 +2,7 @@ using RetentionInsights.Data.Alerts;
 using RetentionInsights.Data.Metadata;
 using RetentionInsights.Data.Records;
 using RetentionInsights.Functions.Stores;
+using RetentionInsights.Scoring.Churn;
 
 namespace RetentionInsights.Functions.Scoring;
 
@@ -40,19 +41,45 @@ public static class ChangeDetector
             // The previous value lets the form show the trend; it only moves when the probability moves.
             if (!SameProbability(stored.PreviousChurnProbability, stored.ChurnProbability) && stored.ChurnProbability is not null)
                 c[Names.Contact.PreviousChurnProbability] = stored.ChurnProbability;
+            // Trend against the score it replaces, so "rising" means rising since the last score a marketer could have seen.
+            var trend = fresh.ChurnProbability is { } p ? RiskBands.Trend(stored.ChurnProbability, Math.Round(p, 4)) : null;
+            if (stored.ChurnTrend != trend)
+                c[Names.Contact.ChurnTrend] = trend;
         }
         if (stored.ChurnRiskBand != fresh.ChurnRiskBand)
+        {
             c[Names.Contact.ChurnRiskBand] = fresh.ChurnRiskBand;
+            // A band move remembers where it came from and when (a first score or a cleared one is no move).
+            if (fresh.ChurnRiskBand is { } band && stored.ChurnRiskBand is not null)
+            {
+                var (previous, changedOn) = RiskBands.BandChange(stored.ChurnRiskBand, stored.PreviousRiskBand, stored.RiskBandChangedOn, band,
+                    Truncate(fresh.ScoredOn ?? now));
+                c[Names.Contact.PreviousRiskBand] = previous;
+                c[Names.Contact.RiskBandChangedOn] = changedOn;
+            }
+        }
+        if (fresh.ChurnRiskBand is null)
+        {
+            // A cleared score (the customer left) keeps no band history either.
+            if (stored.PreviousRiskBand is not null) c[Names.Contact.PreviousRiskBand] = null;
+            if (stored.RiskBandChangedOn is not null) c[Names.Contact.RiskBandChangedOn] = null;
+        }
         if (!SameMoney(stored.Clv12m, fresh.Clv12m))
             c[Names.Contact.Clv12m] = RoundMoney(fresh.Clv12m);
         if (!SameMoney(stored.Clv36m, fresh.Clv36m))
             c[Names.Contact.Clv36m] = RoundMoney(fresh.Clv36m);
+        if (!SameMoney(stored.ValueIfRetained, fresh.ValueIfRetained))
+            c[Names.Contact.ValueIfRetained] = RoundMoney(fresh.ValueIfRetained);
         if (!SameProbability(stored.PAlive, fresh.PAlive))
             c[Names.Contact.PAlive] = Round(fresh.PAlive, 4);
         if (stored.ValueSegment != fresh.ValueSegment)
             c[Names.Contact.ValueSegment] = fresh.ValueSegment;
         if (!string.Equals(Normalize(stored.ChurnReasons), Normalize(fresh.ChurnReasons), StringComparison.Ordinal))
             c[Names.Contact.ChurnReasons] = fresh.ChurnReasons;
+        if (!string.Equals(stored.ChurnReasonCodes ?? string.Empty, fresh.ChurnReasonCodes ?? string.Empty, StringComparison.Ordinal))
+            c[Names.Contact.ChurnReasonCodes] = fresh.ChurnReasonCodes;
+        if (!string.Equals(stored.ChurnReasonDetails ?? string.Empty, fresh.ChurnReasonDetails ?? string.Empty, StringComparison.Ordinal))
+            c[Names.Contact.ChurnReasonDetails] = fresh.ChurnReasonDetails;
         if (outcome.AlertEvaluated || fresh.EarlyWarningLevel is not null)
         {
             // The contact shows the level of the alert the agent sees: an open alert that a calmer rescore leaves alone keeps it.
@@ -92,11 +119,13 @@ public static class ChangeDetector
                     Reason = offer.Reason,
                     Channel = offer.Channel ?? existing.Channel,
                     ModelVersion = outcome.Scores.ModelVersion,
+                    TalkingPoint = offer.TalkingPoint,
                 };
                 if (existing.Rank != updated.Rank
                     || !SameProbability(existing.AcceptanceProbability, updated.AcceptanceProbability)
                     || !SameMoney(existing.ExpectedValue, updated.ExpectedValue)
-                    || !string.Equals(Normalize(existing.Reason), Normalize(updated.Reason), StringComparison.Ordinal))
+                    || !string.Equals(Normalize(existing.Reason), Normalize(updated.Reason), StringComparison.Ordinal)
+                    || !string.Equals(existing.TalkingPoint ?? string.Empty, updated.TalkingPoint ?? string.Empty, StringComparison.Ordinal))
                     changes.UpdateRecommendations.Add(updated);
             }
             else
@@ -104,7 +133,7 @@ public static class ChangeDetector
                 changes.CreateRecommendations.Add(new RecommendationRecord(
                     Guid.NewGuid(), current.ContactId, offer.OfferId, offer.Rank, Math.Round(offer.AcceptanceProbability, 4),
                     Math.Round(offer.ExpectedValue, 2), offer.Reason, Names.Choices.RecommendationProposed, Truncate(now), null,
-                    offer.Channel, outcome.Scores.ModelVersion));
+                    offer.Channel, outcome.Scores.ModelVersion) { TalkingPoint = offer.TalkingPoint });
             }
         }
         foreach (var stale in proposed.Values.Where(r => !keep.Contains(r.Id)))
@@ -142,6 +171,12 @@ public static class ChangeDetector
         if (stored.PAlive is not null) c[Names.Contact.PAlive] = null;
         if (stored.ValueSegment is not null) c[Names.Contact.ValueSegment] = null;
         if (stored.ChurnReasons is not null) c[Names.Contact.ChurnReasons] = null;
+        if (stored.ChurnReasonCodes is not null) c[Names.Contact.ChurnReasonCodes] = null;
+        if (stored.ChurnReasonDetails is not null) c[Names.Contact.ChurnReasonDetails] = null;
+        if (stored.ValueIfRetained is not null) c[Names.Contact.ValueIfRetained] = null;
+        if (stored.ChurnTrend is not null) c[Names.Contact.ChurnTrend] = null;
+        if (stored.PreviousRiskBand is not null) c[Names.Contact.PreviousRiskBand] = null;
+        if (stored.RiskBandChangedOn is not null) c[Names.Contact.RiskBandChangedOn] = null;
         if (stored.EarlyWarningLevel is not null) c[Names.Contact.EarlyWarningLevel] = null;
         if (stored.ScoredOn is not null) c[Names.Contact.ScoredOn] = null;
         if (stored.ModelVersion is not null) c[Names.Contact.ModelVersion] = null;

@@ -4,6 +4,7 @@ using RetentionInsights.Functions.Configuration;
 using RetentionInsights.Data.Records;
 using RetentionInsights.Scoring;
 using RetentionInsights.Scoring.EarlyWarning;
+using RetentionInsights.Scoring.Explanations;
 using RetentionInsights.Scoring.Features;
 using RetentionInsights.Scoring.Models;
 using RetentionInsights.Scoring.Sentiment;
@@ -45,7 +46,8 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         for (var i = 0; i < scores.Count; i++)
         {
             var s = scores[i];
-            var offers = s.Offers.Select(o => new ProposedOffer(o.OfferId, o.Rank, o.AcceptanceProbability, o.ExpectedValue, o.Reason, o.Channel)).ToList();
+            var offers = s.Offers.Select((o, k) => new ProposedOffer(o.OfferId, o.Rank, o.AcceptanceProbability, o.ExpectedValue, o.Reason, o.Channel,
+                k < s.TalkingPoints.Count ? TalkingPoints.ToJson(s.TalkingPoints[k]) : null)).ToList();
             if (earlyWarning is null || s.Status != ScoreStatus.Scored)
             {
                 outcomes.Add(new ScoringOutcome(s.Scores, offers, null, Status: s.Status));

@@ -66,6 +66,79 @@ public sealed class ChangeDetectorTests
     }
 
     [Fact]
+    public void Diff_ProbabilityRoseAndBandMoved_WritesRisingTrendPreviousBandAndTheDayOfTheChange()
+    {
+        var stored = Scores(0.10, Names.Choices.RiskMedium) with { ChurnTrend = Names.Choices.TrendStable };
+        var fresh = Outcome(0.30) with { Scores = Scores(0.30, Names.Choices.RiskCritical) with { ScoredOn = Now } };
+
+        var change = ChangeDetector.Diff(State(stored), fresh, Now);
+
+        Assert.Equal(Names.Choices.TrendRising, change.ContactColumns[Names.Contact.ChurnTrend]);
+        Assert.Equal(Names.Choices.RiskMedium, change.ContactColumns[Names.Contact.PreviousRiskBand]);
+        Assert.Equal(Now, change.ContactColumns[Names.Contact.RiskBandChangedOn]);
+    }
+
+    [Fact]
+    public void Diff_SameBandSmallMove_KeepsTheBandHistoryAndSaysStable()
+    {
+        var changedOn = Now.AddDays(-20);
+        var stored = Scores(0.10) with { PreviousRiskBand = Names.Choices.RiskLow, RiskBandChangedOn = changedOn, ChurnTrend = Names.Choices.TrendRising };
+
+        var change = ChangeDetector.Diff(State(stored), Outcome(0.104), Now);
+
+        Assert.Equal(Names.Choices.TrendStable, change.ContactColumns[Names.Contact.ChurnTrend]);
+        Assert.False(change.ContactColumns.ContainsKey(Names.Contact.PreviousRiskBand));
+        Assert.False(change.ContactColumns.ContainsKey(Names.Contact.RiskBandChangedOn));
+    }
+
+    [Fact]
+    public void Diff_FirstScore_HasNoTrendAndNoBandHistory()
+    {
+        var change = ChangeDetector.Diff(State(Scores(null, band: null)), Outcome(0.2), Now);
+
+        Assert.False(change.ContactColumns.TryGetValue(Names.Contact.ChurnTrend, out var trend) && trend is not null);
+        Assert.False(change.ContactColumns.ContainsKey(Names.Contact.PreviousRiskBand));
+    }
+
+    [Fact]
+    public void Diff_NewReasonCodesDetailsValueAndTalkingPoint_AreWrittenAndRewrittenOnlyWhenTheyChange()
+    {
+        const string details = """{"v":1,"h":90,"r":[{"c":"contract_ending","p":{"days":26}}]}""";
+        var engine = Outcome(0.2, new ProposedOffer(OfferA, 1, 0.3, 50m, "reason", Names.Choices.ChannelPhone, """{"c":"renewal_moment","p":{"days":26}}"""));
+        engine = engine with { Scores = engine.Scores with { ChurnReasonCodes = "471500001,471500004", ChurnReasonDetails = details, ValueIfRetained = 812.40m } };
+        var before = Proposed(OfferA, 1, 0.3);
+
+        var first = ChangeDetector.Diff(State(Scores(0.2), recs: before), engine, Now);
+
+        Assert.Equal("471500001,471500004", first.ContactColumns[Names.Contact.ChurnReasonCodes]);
+        Assert.Equal(details, first.ContactColumns[Names.Contact.ChurnReasonDetails]);
+        Assert.Equal(812.40m, first.ContactColumns[Names.Contact.ValueIfRetained]);
+        Assert.Equal("""{"c":"renewal_moment","p":{"days":26}}""", Assert.Single(first.UpdateRecommendations).TalkingPoint);
+
+        var stored = Scores(0.2) with { ChurnReasonCodes = "471500001,471500004", ChurnReasonDetails = details, ValueIfRetained = 812.40m };
+        var again = ChangeDetector.Diff(State(stored, recs: before with { TalkingPoint = """{"c":"renewal_moment","p":{"days":26}}""" }), engine, Now);
+        Assert.True(again.IsEmpty);
+    }
+
+    [Fact]
+    public void Diff_CustomerLeft_ClearsReasonsValueTrendAndBandHistory()
+    {
+        var stored = Scores(0.3) with
+        {
+            ChurnReasonCodes = "471500001", ChurnReasonDetails = "{}", ValueIfRetained = 500m, ChurnTrend = Names.Choices.TrendRising,
+            PreviousRiskBand = Names.Choices.RiskLow, RiskBandChangedOn = Now.AddDays(-3),
+        };
+        var left = new ScoringOutcome(new ContactScores(Contact, null, null, null, null, null, null, null, null, null, null, null), [], null,
+            Status: RetentionInsights.Scoring.ScoreStatus.Inactive);
+
+        var change = ChangeDetector.Diff(State(stored), left, Now);
+
+        foreach (var column in new[] { Names.Contact.ChurnReasonCodes, Names.Contact.ChurnReasonDetails, Names.Contact.ValueIfRetained,
+                     Names.Contact.ChurnTrend, Names.Contact.PreviousRiskBand, Names.Contact.RiskBandChangedOn })
+            Assert.Null(change.ContactColumns[column]);
+    }
+
+    [Fact]
     public void Diff_ProfilingOptOut_ClearsEveryScoreAndExpiresProposals()
     {
         var proposal = Proposed(OfferA, 1);

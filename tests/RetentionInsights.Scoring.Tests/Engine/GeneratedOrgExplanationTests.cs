@@ -23,7 +23,7 @@ public sealed class GeneratedOrgExplanationTests(GeneratedOrgFixture fixture, IT
         var above = Scored().Where(s => s.Scores.ChurnProbability > engine.BaseRate).ToArray();
         Assert.True(above.Length > 100, $"only {above.Length} contacts above the base rate");
         Assert.All(above, s => Assert.NotEmpty(s.Reasons));
-        Assert.All(above, s => Assert.NotNull(s.ReasonDetails));
+        Assert.All(above, s => Assert.NotNull(s.Scores.ChurnReasonDetails));
     }
 
     [Fact]

@@ -192,7 +192,15 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 r => (Id: r.Id("contactid"), Name: r.Text("fullname") ?? string.Empty, OptOut: r.Bool("rtn_profilingoptout"), Scores: new ContactScores(r.Id("contactid"),
                     r.Double(Names.Contact.ChurnProbability), r.Double(Names.Contact.PreviousChurnProbability), r.Int(Names.Contact.ChurnRiskBand),
                     r.Decimal(Names.Contact.Clv12m), r.Decimal(Names.Contact.Clv36m), r.Double(Names.Contact.PAlive), r.Int(Names.Contact.ValueSegment),
-                    r.Text(Names.Contact.ChurnReasons), r.Int(Names.Contact.EarlyWarningLevel), r.Date(Names.Contact.ScoredOn), r.Text(Names.Contact.ModelVersion))), cancellationToken);
+                    r.Text(Names.Contact.ChurnReasons), r.Int(Names.Contact.EarlyWarningLevel), r.Date(Names.Contact.ScoredOn), r.Text(Names.Contact.ModelVersion))
+                {
+                    ValueIfRetained = r.Decimal(Names.Contact.ValueIfRetained),
+                    ChurnReasonCodes = r.Text(Names.Contact.ChurnReasonCodes),
+                    ChurnReasonDetails = r.Text(Names.Contact.ChurnReasonDetails),
+                    ChurnTrend = r.Int(Names.Contact.ChurnTrend),
+                    PreviousRiskBand = r.Int(Names.Contact.PreviousRiskBand),
+                    RiskBandChangedOn = r.Date(Names.Contact.RiskBandChangedOn),
+                }), cancellationToken);
             if (contacts.Count == 0)
                 continue;
             offers ??= await CachedOffersAsync(cancellationToken);
@@ -277,6 +285,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 ["rtn_acceptanceprobability"] = rec.AcceptanceProbability,
                 ["rtn_expectedvalue"] = rec.ExpectedValue,
                 ["rtn_reason"] = rec.Reason,
+                ["rtn_talkingpoint"] = rec.TalkingPoint,
                 ["rtn_status"] = rec.Status,
                 ["rtn_channel"] = rec.Channel,
                 ["rtn_modelversion"] = rec.ModelVersion,
@@ -290,6 +299,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 ["rtn_acceptanceprobability"] = rec.AcceptanceProbability,
                 ["rtn_expectedvalue"] = rec.ExpectedValue,
                 ["rtn_reason"] = rec.Reason,
+                ["rtn_talkingpoint"] = rec.TalkingPoint,
                 ["rtn_channel"] = rec.Channel,
                 ["rtn_modelversion"] = rec.ModelVersion,
             })));
@@ -327,15 +337,19 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
     [
         Names.Contact.ChurnProbability, Names.Contact.PreviousChurnProbability, Names.Contact.ChurnRiskBand, Names.Contact.Clv12m,
         Names.Contact.Clv36m, Names.Contact.PAlive, Names.Contact.ValueSegment, Names.Contact.ChurnReasons, Names.Contact.EarlyWarningLevel,
-        Names.Contact.ScoredOn, Names.Contact.ModelVersion,
+        Names.Contact.ScoredOn, Names.Contact.ModelVersion, Names.Contact.ValueIfRetained, Names.Contact.ChurnReasonCodes,
+        Names.Contact.ChurnReasonDetails, Names.Contact.ChurnTrend, Names.Contact.PreviousRiskBand, Names.Contact.RiskBandChangedOn,
     ];
 
-    private const string RecommendationColumns = "rtn_offerrecommendationid,_rtn_contactid_value,_rtn_offerid_value,rtn_rank,rtn_acceptanceprobability,rtn_expectedvalue,rtn_reason,rtn_status,createdon,rtn_respondedon,rtn_channel,rtn_modelversion";
+    private const string RecommendationColumns = "rtn_offerrecommendationid,_rtn_contactid_value,_rtn_offerid_value,rtn_rank,rtn_acceptanceprobability,rtn_expectedvalue,rtn_reason,rtn_talkingpoint,rtn_status,createdon,rtn_respondedon,rtn_channel,rtn_modelversion";
     private const string AlertColumns = "rtn_retentionalertid,_rtn_contactid_value,rtn_level,rtn_signals,rtn_sentiment,rtn_dueby,rtn_status,rtn_feedback,createdon,rtn_resolvedon";
 
     private static RecommendationRecord ReadRecommendation(ODataRow r) => new(r.Id("rtn_offerrecommendationid"), r.Lookup("rtn_contactid")!.Value,
         r.Lookup("rtn_offerid") ?? Guid.Empty, r.Int("rtn_rank") ?? 0, r.Double("rtn_acceptanceprobability"), r.Decimal("rtn_expectedvalue"), r.Text("rtn_reason"),
-        r.Int("rtn_status") ?? 0, r.Date("createdon") ?? DateTime.MinValue, r.Date("rtn_respondedon"), r.Int("rtn_channel"), r.Text("rtn_modelversion"));
+        r.Int("rtn_status") ?? 0, r.Date("createdon") ?? DateTime.MinValue, r.Date("rtn_respondedon"), r.Int("rtn_channel"), r.Text("rtn_modelversion"))
+    {
+        TalkingPoint = r.Text("rtn_talkingpoint"),
+    };
 
     private static AlertRecord ReadAlert(ODataRow r) => new(r.Id("rtn_retentionalertid"), r.Lookup("rtn_contactid")!.Value, r.Int("rtn_level") ?? 0,
         r.Text("rtn_signals"), r.Double("rtn_sentiment"), r.Date("rtn_dueby"), r.Int("rtn_status") ?? 0, r.Int("rtn_feedback"), r.Date("createdon") ?? DateTime.MinValue,

@@ -137,7 +137,8 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         SqliteRows.AddIds(command, ids, out var list);
         command.CommandText = $"""
             SELECT contactid, fullname, rtn_profilingoptout, rtn_churnprobability, rtn_previouschurnprobability, rtn_churnriskband,
-                   rtn_clv12m, rtn_clv36m, rtn_palive, rtn_valuesegment, rtn_churnreasons, rtn_earlywarninglevel, rtn_scoredon, rtn_modelversion
+                   rtn_clv12m, rtn_clv36m, rtn_palive, rtn_valuesegment, rtn_churnreasons, rtn_earlywarninglevel, rtn_scoredon, rtn_modelversion,
+                   rtn_valueifretained, rtn_churnreasoncodes, rtn_churnreasondetails, rtn_churntrend, rtn_previousriskband, rtn_riskbandchangedon
             FROM contact WHERE contactid IN ({list})
             """;
         using var r = command.ExecuteReader();
@@ -145,7 +146,15 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         while (r.Read())
         {
             rows.Add((r.Guid(0), r.Text(1) ?? string.Empty, r.Bool(2), new ContactScores(r.Guid(0), r.Double(3), r.Double(4), r.Int(5), r.Money(6),
-                r.Money(7), r.Double(8), r.Int(9), r.Text(10), r.Int(11), r.Date(12), r.Text(13))));
+                r.Money(7), r.Double(8), r.Int(9), r.Text(10), r.Int(11), r.Date(12), r.Text(13))
+            {
+                ValueIfRetained = r.Money(14),
+                ChurnReasonCodes = r.Text(15),
+                ChurnReasonDetails = r.Text(16),
+                ChurnTrend = r.Int(17),
+                PreviousRiskBand = r.Int(18),
+                RiskBandChangedOn = r.Date(19),
+            }));
         }
         var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         return rows.OrderBy(x => order[x.Item1]).ToList();

@@ -38,10 +38,10 @@ internal static class LocalOrgWriter
         {
             Execute(connection, transaction, """
                 INSERT INTO rtn_offerrecommendation (rtn_offerrecommendationid, rtn_name, rtn_contactid, rtn_offerid, rtn_rank,
-                    rtn_acceptanceprobability, rtn_expectedvalue, rtn_reason, rtn_status, rtn_respondedon, rtn_channel, rtn_modelversion, createdon)
-                VALUES ($id, $name, $contact, $offer, $rank, $p, $ev, $reason, $status, NULL, $channel, $model, $created)
+                    rtn_acceptanceprobability, rtn_expectedvalue, rtn_reason, rtn_talkingpoint, rtn_status, rtn_respondedon, rtn_channel, rtn_modelversion, createdon)
+                VALUES ($id, $name, $contact, $offer, $rank, $p, $ev, $reason, $talk, $status, NULL, $channel, $model, $created)
                 """, ("$id", rec.Id), ("$name", $"Offer {rec.Rank}"), ("$contact", rec.ContactId), ("$offer", rec.OfferId), ("$rank", rec.Rank),
-                ("$p", rec.AcceptanceProbability), ("$ev", rec.ExpectedValue), ("$reason", rec.Reason), ("$status", rec.Status),
+                ("$p", rec.AcceptanceProbability), ("$ev", rec.ExpectedValue), ("$reason", rec.Reason), ("$talk", rec.TalkingPoint), ("$status", rec.Status),
                 ("$channel", rec.Channel), ("$model", rec.ModelVersion), ("$created", rec.CreatedOn));
             writes++;
         }
@@ -50,10 +50,10 @@ internal static class LocalOrgWriter
         {
             Execute(connection, transaction, """
                 UPDATE rtn_offerrecommendation SET rtn_rank = $rank, rtn_acceptanceprobability = $p, rtn_expectedvalue = $ev,
-                    rtn_reason = $reason, rtn_channel = $channel, rtn_modelversion = $model
+                    rtn_reason = $reason, rtn_talkingpoint = $talk, rtn_channel = $channel, rtn_modelversion = $model
                 WHERE rtn_offerrecommendationid = $id
                 """, ("$id", rec.Id), ("$rank", rec.Rank), ("$p", rec.AcceptanceProbability), ("$ev", rec.ExpectedValue),
-                ("$reason", rec.Reason), ("$channel", rec.Channel), ("$model", rec.ModelVersion));
+                ("$reason", rec.Reason), ("$talk", rec.TalkingPoint), ("$channel", rec.Channel), ("$model", rec.ModelVersion));
             writes++;
         }
 
