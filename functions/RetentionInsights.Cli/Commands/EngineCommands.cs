@@ -15,6 +15,7 @@ using RetentionInsights.Scoring;
 using RetentionInsights.Scoring.Churn;
 using RetentionInsights.Scoring.Clv;
 using RetentionInsights.Scoring.Engine;
+using RetentionInsights.Scoring.Evaluation;
 using RetentionInsights.Scoring.Features;
 using RetentionInsights.Scoring.Models;
 using RetentionInsights.Scoring.Reporting;
@@ -24,7 +25,7 @@ using Spectre.Console;
 
 namespace RetentionInsights.Cli.Commands;
 
-/// <summary>`rtn train`, `rtn score`, `rtn churn evaluate`, `rtn clv fit`, `rtn bench engine`: the scoring engine.</summary>
+/// <summary>`rtn train`, `rtn score`, `rtn churn evaluate`, `rtn churn truth`, `rtn clv fit`, `rtn bench engine`: the scoring engine.</summary>
 public sealed class EngineCommands : IVerbGroup
 {
     public IEnumerable<Command> Create()
@@ -33,6 +34,7 @@ public sealed class EngineCommands : IVerbGroup
         yield return Score();
         var churn = new Command("churn", "The churn learner on your own tabular data.");
         churn.Subcommands.Add(ChurnEvaluate());
+        churn.Subcommands.Add(ChurnTruth());
         yield return churn;
         var clv = new Command("clv", "Customer lifetime value models (BG/NBD, Gamma–Gamma).");
         clv.Subcommands.Add(ClvFit());
@@ -212,6 +214,103 @@ public sealed class EngineCommands : IVerbGroup
         }));
         return command;
     }
+
+    private static Command ChurnTruth()
+    {
+        var scores = new Option<string>("--scores") { Description = "Scores CSV of `rtn score --as-of D --out FILE` (columns contactid, churn_probability).", Required = true };
+        var truth = new Option<string>("--truth") { Description = "Truth CSV of `rtn generate --truth-as-of D --truth-out FILE`.", Required = true };
+        var json = Json();
+        var command = new Command("truth", "Compare scores with a generated org's planted truth: model AUC against the true and observable AUC, calibration against the true probabilities.")
+        {
+            scores, truth, json,
+        };
+        command.SetAction(r => CliSupport.Run(() =>
+        {
+            var predicted = ReadColumns(r.GetValue(scores)!, "--scores", "contactid", "churn_probability");
+            var planted = ReadColumns(r.GetValue(truth)!, "--truth", "contactid", "true_probability", "observable_probability", "churned_within_horizon");
+            var rows = new List<ScoredTruth>();
+            foreach (var (id, t) in planted)
+            {
+                if (!predicted.TryGetValue(id, out var p) || p[0].Length == 0)
+                    continue; // not scored at the truth date (left before it, opted out)
+                rows.Add(new ScoredTruth(Number(p[0], "--scores", id), Number(t[0], "--truth", id), Number(t[1], "--truth", id),
+                    string.Equals(t[2], "true", StringComparison.OrdinalIgnoreCase)));
+            }
+            TruthComparison result;
+            try
+            {
+                result = TruthComparison.Compute(rows);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliInputException(e.Message.Split(" (Parameter")[0]);
+            }
+            var output = new
+            {
+                customers = result.Customers,
+                inTruthFile = planted.Count,
+                churned = result.Churned,
+                churnRate = Math.Round(result.ChurnRate, 4),
+                meanPredicted = Math.Round(result.MeanPredicted, 4),
+                meanTrueProbability = Math.Round(result.MeanTrueProbability, 4),
+                auc = new { model = Math.Round(result.ModelAuc, 4), observableTruth = Math.Round(result.ObservableAuc, 4), fullTruth = Math.Round(result.TrueAuc, 4) },
+                aucGapToObservable = Math.Round(result.AucGapToObservable, 4),
+                eceVersusTrue = Math.Round(result.EceVersusTrue, 4),
+                eceVersusObservable = Math.Round(result.EceVersusObservable, 4),
+            };
+            if (r.GetValue(json))
+            {
+                CliSupport.WriteJson(output);
+            }
+            else
+            {
+                var console = CliSupport.Stdout();
+                console.MarkupLineInterpolated($"{result.Customers:N0} customers scored and in the truth file, churn rate {result.ChurnRate:P1}, mean prediction {result.MeanPredicted:P1} (true {result.MeanTrueProbability:P1})");
+                console.MarkupLineInterpolated($"AUC model [bold]{result.ModelAuc:0.0000}[/], observable truth {result.ObservableAuc:0.0000}, full truth {result.TrueAuc:0.0000}; ECE against the true probabilities {result.EceVersusTrue:0.0000}");
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>The named columns of a CSV by its first column (the id); a missing file or column is a CLI error.</summary>
+    private static Dictionary<string, string[]> ReadColumns(string path, string option, string id, params string[] columns)
+    {
+        if (!File.Exists(path))
+            throw new CliInputException($"{option}: file '{path}' not found.");
+        CsvTable table;
+        try
+        {
+            using var reader = new StreamReader(path);
+            table = CsvTable.Read(reader, path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliInputException($"{option}: {e.Message}");
+        }
+        int Index(string name)
+        {
+            try
+            {
+                return table.Column(name);
+            }
+            catch (KeyNotFoundException e)
+            {
+                throw new CliInputException($"{option}: {path}: {e.Message}");
+            }
+        }
+        var idIndex = Index(id);
+        var indexes = columns.Select(Index).ToArray();
+        var rows = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+        foreach (var row in table.Rows)
+            rows[row[idIndex]] = indexes.Select(i => row[i]).ToArray();
+        return rows;
+    }
+
+    private static double Number(string text, string option, string id) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new CliInputException($"{option}: contact {id} has '{text}' where a number belongs.");
 
     private static Command ChurnEvaluate()
     {
