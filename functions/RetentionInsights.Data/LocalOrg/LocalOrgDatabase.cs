@@ -23,6 +23,7 @@ public static class LocalOrgDatabase
         connection.Open();
         Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;");
         Execute(connection, LocalOrgSchema.CreateAll(model ?? DataModel.Current, withIndexes));
+        Upgrade(connection, model ?? DataModel.Current);
         return connection;
     }
 
@@ -30,11 +31,44 @@ public static class LocalOrgDatabase
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"No local org at '{path}'. Create one with: rtn generate --db {path}", path);
+        if (readOnly)
+        {
+            // An org from an older version gains its new (empty) columns first, so every reader finds the columns it selects.
+            using var writable = new SqliteConnection(ConnectionString(path));
+            writable.Open();
+            Upgrade(writable, DataModel.Current);
+        }
         var connection = new SqliteConnection(ConnectionString(path, readOnly));
         connection.Open();
         if (!readOnly)
+        {
             Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+            Upgrade(connection, DataModel.Current);
+        }
         return connection;
+    }
+
+    /// <summary>Adds the columns of the current data model that an org created by an older version lacks (see <see cref="LocalOrgSchema.MissingColumns"/>).</summary>
+    public static void Upgrade(SqliteConnection connection, DataModel model)
+    {
+        var statements = LocalOrgSchema.MissingColumns(model, table => ColumnsOf(connection, table));
+        if (statements.Count == 0)
+            return;
+        using var transaction = connection.BeginTransaction();
+        foreach (var statement in statements)
+            Execute(connection, statement, transaction);
+        transaction.Commit();
+    }
+
+    private static IReadOnlySet<string>? ColumnsOf(SqliteConnection connection, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+        using var reader = command.ExecuteReader();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (reader.Read())
+            names.Add(reader.GetString(0));
+        return names.Count == 0 ? null : names;
     }
 
     public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)

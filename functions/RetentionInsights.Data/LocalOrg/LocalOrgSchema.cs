@@ -60,6 +60,36 @@ public static class LocalOrgSchema
         return sql.ToString();
     }
 
+    /// <summary>
+    /// ALTER statements that add the columns a newer data model has and an org created by an older version lacks (the way a
+    /// solution upgrade adds columns in Dataverse): new columns start empty, so the next scoring run fills them. Empty when
+    /// the org is current. A missing required column cannot be added to rows that exist: that org must be generated or
+    /// imported again, and the exception says so.
+    /// </summary>
+    public static IReadOnlyList<string> MissingColumns(DataModel model, Func<string, IReadOnlySet<string>?> existingColumns)
+    {
+        var statements = new List<string>();
+        foreach (var table in model.Tables)
+        {
+            if (existingColumns(table.LogicalName) is not { } existing)
+                continue; // a missing table is created by CreateAll
+            foreach (var column in table.Columns)
+            {
+                foreach (var (name, type) in column.TypeColumnName is { } typeColumn
+                             ? new[] { (column.Name, SqlType(column.Type)), (typeColumn, "TEXT") }
+                             : [(column.Name, SqlType(column.Type))])
+                {
+                    if (existing.Contains(name))
+                        continue;
+                    if (column.Required || column.Name == table.PrimaryId)
+                        throw new InvalidDataException($"The local org was created by an older version: table {table.LogicalName} lacks the required column {name}. Generate or import the org again.");
+                    statements.Add($"ALTER TABLE {table.LogicalName} ADD COLUMN {name} {type};");
+                }
+            }
+        }
+        return statements;
+    }
+
     public static string CreateAll(DataModel model, bool withIndexes = true)
     {
         var sql = new StringBuilder();
