@@ -69,6 +69,12 @@ public sealed record TableDefinition
     public string? PluralName { get; init; }
     public required IReadOnlyList<ColumnDefinition> Columns { get; init; }
 
+    /// <summary>
+    /// The column that names the record's customer (a contact, or an account or case leading to one): how an event on this
+    /// table finds the contact to rescore. Null for contact itself and for tables whose events are not scored.
+    /// </summary>
+    public string? CustomerLookup { get; init; }
+
     public ColumnDefinition Column(string name) =>
         Columns.FirstOrDefault(c => c.Name == name)
         ?? throw new KeyNotFoundException($"Column '{name}' is not defined on table '{LogicalName}' in datamodel.json.");
@@ -93,6 +99,9 @@ public sealed class DataModel
     public required IReadOnlyList<TableDefinition> Tables { get; init; }
 
     public static DataModel Current => Embedded.Value;
+
+    /// <summary>The table named <paramref name="logicalName"/>, or null when the data model has no such table.</summary>
+    public TableDefinition? FindTable(string logicalName) => Tables.FirstOrDefault(t => t.LogicalName == logicalName);
 
     public TableDefinition Table(string logicalName) =>
         Tables.FirstOrDefault(t => t.LogicalName == logicalName)
@@ -145,6 +154,9 @@ public sealed class DataModel
                 throw new InvalidDataException($"Custom table '{table.LogicalName}' lacks the prefix '{prefix}'.");
             if (!table.HasColumn(table.PrimaryId))
                 throw new InvalidDataException($"Table '{table.LogicalName}' has no primary id column '{table.PrimaryId}'.");
+            if (table.CustomerLookup is { } lookup
+                && (!table.HasColumn(lookup) || table.Column(lookup).Targets is not { } targets || !targets.Contains("contact")))
+                throw new InvalidDataException($"Table '{table.LogicalName}' names '{lookup}' as its customer lookup, which is not a lookup that can point to a contact.");
             foreach (var column in table.Columns)
             {
                 if (column.Custom && !column.Name.StartsWith(prefix, StringComparison.Ordinal))

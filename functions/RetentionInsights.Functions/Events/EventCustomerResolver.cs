@@ -1,3 +1,4 @@
+using RetentionInsights.Data.Metadata;
 using RetentionInsights.Functions.Stores;
 using RetentionInsights.Functions.Webhooks;
 
@@ -15,16 +16,9 @@ public static class EventCustomerResolver
 {
     public const string SharedVariableName = "rtn_contactid";
 
-    private static readonly Dictionary<string, string> CustomerColumns = new(StringComparer.Ordinal)
-    {
-        ["incident"] = "customerid",
-        ["salesorder"] = "customerid",
-        ["invoice"] = "customerid",
-        ["rtn_offerrecommendation"] = "rtn_contactid",
-        ["rtn_retentionalert"] = "rtn_contactid",
-        ["email"] = "regardingobjectid",
-        ["phonecall"] = "regardingobjectid",
-    };
+    /// <summary>Where each table keeps its customer: datamodel.json's customerLookup (the plug-ins' catalogue is tested against it).</summary>
+    private static readonly Dictionary<string, string> CustomerColumns = DataModel.Current.Tables
+        .Where(t => t.CustomerLookup is not null).ToDictionary(t => t.LogicalName, t => t.CustomerLookup!, StringComparer.Ordinal);
 
     public static bool IsSupported(string table) => table == "contact" || CustomerColumns.ContainsKey(table);
 

@@ -23,6 +23,22 @@ public sealed class PluginNamesTests
     }
 
     [Fact]
+    public void TriggerCatalogue_CustomerColumnOfEveryTable_IsTheDataModelsCustomerLookup()
+    {
+        // The plug-in finds the customer where the service looks for it: both follow datamodel.json's customerLookup.
+        foreach (var trigger in RetentionInsights.Plugins.Rescoring.TriggerCatalogue.All)
+        {
+            var expected = trigger.Table == PluginNames.Contact.Table ? null : Model.Table(trigger.Table).CustomerLookup;
+            Assert.True(trigger.Table == PluginNames.Contact.Table || expected is not null, $"{trigger.Table} has no customerLookup in datamodel.json.");
+            Assert.Equal(expected, trigger.CustomerColumn);
+        }
+    }
+
+    [Fact]
+    public void Constant_ContactIdSharedVariable_IsTheKeyTheServiceReads() =>
+        Assert.Equal(PluginNames.ContactIdSharedVariable, RetentionInsights.Functions.Events.EventCustomerResolver.SharedVariableName);
+
+    [Fact]
     public void Constant_AccessCheckColumn_IsAColumnSecuredScoreColumn()
     {
         // Column security covers exactly the score columns, so reading this one as the caller tells whether the caller may see scores.

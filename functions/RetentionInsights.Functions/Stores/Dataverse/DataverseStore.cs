@@ -222,17 +222,9 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
 
     public async Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken)
     {
-        var column = table switch
-        {
-            "contact" => null,
-            "incident" or "salesorder" or "invoice" => "customerid",
-            "rtn_offerrecommendation" or "rtn_retentionalert" => "rtn_contactid",
-            "email" or "phonecall" => "regardingobjectid",
-            _ => string.Empty,
-        };
-        if (column == string.Empty)
+        if (Model.FindTable(table) is not { } definition || (table != Names.Contact.Table && definition.CustomerLookup is null))
             return null;
-        var definition = Model.Table(table);
+        var column = table == Names.Contact.Table ? null : definition.CustomerLookup;
         var row = await client.RetrieveAsync(definition.EntitySetName, id, column is null ? definition.PrimaryId : $"_{column}_value", cancellationToken);
         if (row is null)
             return null;

@@ -162,18 +162,16 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
 
     public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken)
     {
-        var (sql, typed) = table switch
-        {
-            "contact" => ("SELECT contactid, 'contact' FROM contact WHERE contactid = $id", true),
-            "incident" => ("SELECT customerid, customeridtype FROM incident WHERE incidentid = $id", true),
-            "salesorder" => ("SELECT customerid, customeridtype FROM salesorder WHERE salesorderid = $id", true),
-            "invoice" => ("SELECT customerid, customeridtype FROM invoice WHERE invoiceid = $id", true),
-            "rtn_offerrecommendation" => ("SELECT rtn_contactid, 'contact' FROM rtn_offerrecommendation WHERE rtn_offerrecommendationid = $id", true),
-            "rtn_retentionalert" => ("SELECT rtn_contactid, 'contact' FROM rtn_retentionalert WHERE rtn_retentionalertid = $id", true),
-            "email" or "phonecall" => ($"SELECT regardingobjectid, regardingobjectidtype FROM {table} WHERE activityid = $id", true),
-            _ => (string.Empty, false),
-        };
-        if (!typed)
+        // Where the record keeps its customer comes from datamodel.json (customerLookup); a lookup without a type column
+        // (rtn_contactid) can only point to a contact.
+        if (DataModel.Current.FindTable(table) is not { } definition)
+            return Task.FromResult<CustomerLink?>(null);
+        var sql = table == Names.Contact.Table
+            ? $"SELECT {definition.PrimaryId}, 'contact' FROM {table} WHERE {definition.PrimaryId} = $id"
+            : definition.CustomerLookup is { } lookup
+                ? $"SELECT {lookup}, {definition.Column(lookup).TypeColumnName ?? "'contact'"} FROM {table} WHERE {definition.PrimaryId} = $id"
+                : null;
+        if (sql is null)
             return Task.FromResult<CustomerLink?>(null);
         using var connection = OpenConnection();
         using var command = connection.CreateCommand();
