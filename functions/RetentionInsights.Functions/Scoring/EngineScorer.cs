@@ -54,7 +54,8 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
                 continue;
             }
             var assessment = earlyWarning.Evaluate(
-                EarlyWarningEvaluator.FromHistory(histories[i], id => messages.TryGet(id, out var score) ? score : null), asOf);
+                EarlyWarningEvaluator.FromHistory(histories[i], id => messages.TryGet(id, out var score) ? score : null), asOf,
+                FeedbackOf(histories[i], asOf));
             var alert = assessment.RaisesAlert
                 ? new ProposedAlert(assessment.Level.ToChoice(), assessment.SignalsText(), assessment.MeanSentiment, assessment.DueBy ?? asOf.AddDays(1))
                 : null;
@@ -62,6 +63,16 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         }
         return outcomes;
     }
+
+    /// <summary>
+    /// The agents' verdicts on this customer's earlier alerts (valid / false alarm) tune the next one: a false alarm moves
+    /// the customer's thresholds below the tone that raised it, the way the scan's feedback loop does. The org-wide part of
+    /// that loop (a level agents mostly reject asks more evidence) needs every verdict and stays with the scan.
+    /// </summary>
+    private CustomerCalibration? FeedbackOf(CustomerHistory history, DateTime asOf) =>
+        earlyWarning is null || history.Alerts.All(a => a.Feedback is null)
+            ? null
+            : new AlertFeedbackCalibration(AlertFeedbackCalibration.FromAlerts(history.Alerts), earlyWarning.Options).For(history.Contact.Id, asOf);
 
     /// <summary>Sentiment per message, remembered across events: a sent message never changes, and with Azure AI Language
     /// configured every analysis is a billed call. Only messages not seen before are analysed.</summary>
