@@ -73,6 +73,8 @@ public sealed class RetentionApi(
         using var body = await BodyReader.ReadJsonAsync(request, options.Value.MaxJsonBodyBytes, ct);
         var (status, channel) = OfferResponses.Parse(body.RootElement);
 
+        // The answer and the rescore it causes are one step for this contact: no event or refresh reads in between.
+        using var held = await rescorer.Locks.AcquireAsync([contactId], ct);
         var state = await store.ReadContactStateAsync(contactId, ct)
             ?? throw RequestProblemException.NotFound($"No contact with id {contactId}.");
         var recommendation = OfferResponses.Find(state, offer)
@@ -84,7 +86,7 @@ public sealed class RetentionApi(
         {
             await store.ApplyResponseAsync(new ResponseUpdate(recommendation.Id, status, channel, time.GetUtcNow().UtcDateTime), ct);
             // A decline starts the cooldown and an acceptance changes eligibility: refresh the top 3 now.
-            await rescorer.RescoreAsync(contactId, ct);
+            await rescorer.RescoreLockedAsync([contactId], null, ct);
         }
         return JsonAnswer.Ok(new OfferResponseResult(recommendation.Id, status));
     });

@@ -76,8 +76,10 @@ public static class ChangeDetector
 
     private static void DiffOffers(ChangeSet changes, ContactState current, ScoringOutcome outcome, DateTime now)
     {
-        var proposed = current.Recommendations.Where(r => r.Record.Status == Names.Choices.RecommendationProposed)
-            .GroupBy(r => r.Record.OfferId).ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.Record.CreatedOn).First().Record);
+        var live = current.Recommendations.Where(r => r.Record.Status == Names.Choices.RecommendationProposed).Select(r => r.Record).ToList();
+        // One live row per offer: older versions (or a writer without serialisation) may have left several; the newest is kept.
+        var proposed = live.GroupBy(r => r.OfferId)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.CreatedOn).ThenBy(r => r.Id).First());
         var keep = new HashSet<Guid>();
         foreach (var offer in outcome.Offers)
         {
@@ -101,18 +103,22 @@ public static class ChangeDetector
             }
             else
             {
+                var answered = current.Recommendations.Count(r => r.Record.OfferId == offer.OfferId && r.Record.RespondedOn is not null);
                 changes.CreateRecommendations.Add(new RecommendationRecord(
-                    Guid.NewGuid(), current.ContactId, offer.OfferId, offer.Rank, Math.Round(offer.AcceptanceProbability, 4),
+                    RowIds.Recommendation(current.ContactId, offer.OfferId, answered), current.ContactId, offer.OfferId, offer.Rank, Math.Round(offer.AcceptanceProbability, 4),
                     Math.Round(offer.ExpectedValue, 2), offer.Reason, Names.Choices.RecommendationProposed, Truncate(now), null,
                     offer.Channel, outcome.Scores.ModelVersion));
             }
         }
-        foreach (var stale in proposed.Values.Where(r => !keep.Contains(r.Id)))
+        foreach (var stale in live.Where(r => !keep.Contains(r.Id)))
             changes.ExpireRecommendations.Add(stale.Id);
     }
 
     private static void DiffAlert(ChangeSet changes, ContactState current, ProposedAlert? alert, DateTime now)
     {
+        // One open alert per contact: surplus ones (left by older versions) are closed, the newest stays the agent's alert.
+        foreach (var surplus in current.OtherOpenAlerts)
+            changes.CloseAlerts.Add(surplus.Id);
         if (alert is null || alert.Level == Names.Choices.WarningNone)
             return;
         var open = current.OpenAlert;
@@ -121,7 +127,7 @@ public static class ChangeDetector
         switch (AlertRule.Decide(open, alert.Level))
         {
             case AlertDecision.Create:
-                changes.CreateAlert = new AlertRecord(Guid.NewGuid(), current.ContactId, alert.Level, signals, sentiment, Truncate(alert.DueBy),
+                changes.CreateAlert = new AlertRecord(RowIds.Alert(current.ContactId, now), current.ContactId, alert.Level, signals, sentiment, Truncate(alert.DueBy),
                     Names.Choices.AlertOpen, null, Truncate(now), null);
                 break;
             case AlertDecision.Escalate:

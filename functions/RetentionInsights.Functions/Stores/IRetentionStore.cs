@@ -52,7 +52,11 @@ public sealed record ContactState(
     bool ProfilingOptOut,
     ContactScores Scores,
     IReadOnlyList<StoredRecommendation> Recommendations,
-    AlertRecord? OpenAlert);
+    AlertRecord? OpenAlert)
+{
+    /// <summary>Open alerts besides <see cref="OpenAlert"/> (duplicates left by older versions); a rescore closes them.</summary>
+    public IReadOnlyList<AlertRecord> OtherOpenAlerts { get; init; } = [];
+}
 
 public sealed record StoredRecommendation(RecommendationRecord Record, string OfferName, int OfferType);
 
@@ -74,13 +78,16 @@ public sealed record ChangeSet(Guid ContactId)
 
     public AlertRecord? UpdateAlert { get; set; }
 
+    /// <summary>Surplus open alerts to resolve (one open alert per contact).</summary>
+    public List<Guid> CloseAlerts { get; } = [];
+
     public bool IsEmpty =>
         ContactColumns.Count == 0 && CreateRecommendations.Count == 0 && UpdateRecommendations.Count == 0
-        && ExpireRecommendations.Count == 0 && CreateAlert is null && UpdateAlert is null;
+        && ExpireRecommendations.Count == 0 && CreateAlert is null && UpdateAlert is null && CloseAlerts.Count == 0;
 
     public int WriteCount =>
         (ContactColumns.Count > 0 ? 1 : 0) + CreateRecommendations.Count + UpdateRecommendations.Count
-        + ExpireRecommendations.Count + (CreateAlert is null ? 0 : 1) + (UpdateAlert is null ? 0 : 1);
+        + ExpireRecommendations.Count + (CreateAlert is null ? 0 : 1) + (UpdateAlert is null ? 0 : 1) + CloseAlerts.Count;
 }
 
 public sealed record ResponseUpdate(Guid RecommendationId, int Status, int Channel, DateTime RespondedOn);

@@ -205,8 +205,8 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 var recs = recommendations.Where(r => r.ContactId == c.Id).OrderByDescending(r => r.CreatedOn)
                     .Select(r => new StoredRecommendation(r, offers.TryGetValue(r.OfferId, out var o) ? o.Name : string.Empty, offers.TryGetValue(r.OfferId, out var t) ? t.OfferType : 0))
                     .ToList();
-                var alert = alerts.Where(a => a.ContactId == c.Id).OrderByDescending(a => a.CreatedOn).FirstOrDefault();
-                states.Add(new ContactState(c.Id, c.Name, c.OptOut, c.Scores, recs, alert));
+                var open = alerts.Where(a => a.ContactId == c.Id).OrderByDescending(a => a.CreatedOn).ThenBy(a => a.Id).ToList();
+                states.Add(new ContactState(c.Id, c.Name, c.OptOut, c.Scores, recs, open.FirstOrDefault()) { OtherOpenAlerts = open.Skip(1).ToList() });
             }
         }
         return states;
@@ -267,9 +267,9 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         }
         foreach (var rec in change.CreateRecommendations)
         {
-            ops.Add(new BatchOperation(HttpMethod.Post, Set("rtn_offerrecommendation"), Element(new JsonObject
+            // PATCH to the row's own (name-based) id is an upsert: a second writer updates the first one's row instead of adding one.
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_offerrecommendation")}({rec.Id:D})", Element(new JsonObject
             {
-                ["rtn_offerrecommendationid"] = rec.Id.ToString("D"),
                 ["rtn_name"] = $"Offer {rec.Rank}",
                 ["rtn_contactid@odata.bind"] = $"/{Set("contact")}({rec.ContactId:D})",
                 ["rtn_offerid@odata.bind"] = $"/{Set("rtn_offer")}({rec.OfferId:D})",
@@ -280,7 +280,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 ["rtn_status"] = rec.Status,
                 ["rtn_channel"] = rec.Channel,
                 ["rtn_modelversion"] = rec.ModelVersion,
-            })));
+            }), Upsert: true));
         }
         foreach (var rec in change.UpdateRecommendations)
         {
@@ -298,9 +298,8 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
             ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_offerrecommendation")}({id:D})", Element(new JsonObject { ["rtn_status"] = Names.Choices.RecommendationExpired })));
         if (change.CreateAlert is { } alert)
         {
-            ops.Add(new BatchOperation(HttpMethod.Post, Set("rtn_retentionalert"), Element(new JsonObject
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_retentionalert")}({alert.Id:D})", Element(new JsonObject
             {
-                ["rtn_retentionalertid"] = alert.Id.ToString("D"),
                 ["rtn_name"] = "Retention alert",
                 ["rtn_contactid@odata.bind"] = $"/{Set("contact")}({alert.ContactId:D})",
                 ["rtn_level"] = alert.Level,
@@ -308,7 +307,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 ["rtn_sentiment"] = alert.Sentiment,
                 ["rtn_dueby"] = alert.DueBy is { } due ? StorageFormat.DateTime(due) : null,
                 ["rtn_status"] = alert.Status,
-            })));
+            }), Upsert: true));
         }
         if (change.UpdateAlert is { } update)
         {
@@ -320,6 +319,12 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 ["rtn_dueby"] = update.DueBy is { } due ? StorageFormat.DateTime(due) : null,
             })));
         }
+        foreach (var id in change.CloseAlerts)
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_retentionalert")}({id:D})", Element(new JsonObject
+            {
+                ["rtn_status"] = Names.Choices.AlertResolved,
+                ["rtn_resolvedon"] = StorageFormat.DateTime(DateTime.UtcNow),
+            })));
         return ops;
     }
 

@@ -15,7 +15,8 @@ public sealed class DataverseException(HttpStatusCode status, string? code, stri
 }
 
 /// <summary>One write inside a $batch change set.</summary>
-public sealed record BatchOperation(HttpMethod Method, string RelativeUrl, JsonElement? Body);
+/// <remarks><paramref name="Upsert"/>: a PATCH without If-Match, which creates the row when it does not exist (rows with name-based ids).</remarks>
+public sealed record BatchOperation(HttpMethod Method, string RelativeUrl, JsonElement? Body, bool Upsert = false);
 
 /// <summary>
 /// A typed Dataverse Web API (OData v4) client: paged queries with Prefer odata.maxpagesize + @odata.nextLink, formatted
@@ -138,7 +139,7 @@ public sealed class DataverseWebApiClient(HttpClient http)
                     .Append("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n")
                     .Append("Content-ID: ").Append(contentId++.ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n")
                     .Append(operation.Method.Method).Append(' ').Append(baseUrl).Append(operation.RelativeUrl).Append(" HTTP/1.1\r\n");
-                if (operation.Method == HttpMethod.Patch)
+                if (operation.Method == HttpMethod.Patch && !operation.Upsert)
                     body.Append("If-Match: *\r\n");
                 body.Append("Content-Type: application/json; charset=utf-8\r\n\r\n")
                     .Append(operation.Body?.GetRawText() ?? "{}").Append("\r\n");
