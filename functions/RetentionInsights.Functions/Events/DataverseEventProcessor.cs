@@ -24,6 +24,9 @@ public sealed class DataverseEventProcessor(
     IOptions<ServiceOptions> options,
     ILogger<DataverseEventProcessor> logger)
 {
+    /// <summary>Retry-After when another instance holds the event's claim: long enough for a rescore to finish there.</summary>
+    public const int ClaimRetryAfterSeconds = 5;
+
     public async Task<EventOutcome> ProcessAsync(JsonElement body, DataverseHeaders headers, CancellationToken cancellationToken)
     {
         DataverseEvent evt;
@@ -53,7 +56,11 @@ public sealed class DataverseEventProcessor(
             return new EventOutcome("duplicate", null, 0, previous ?? "already processed", key);
         }
         if (claim == LedgerClaim.InProgress)
-            return new EventOutcome("in-progress", null, 0, "Another delivery of this event is being processed.", key);
+            return new EventOutcome("in-progress", null, 0, "Another delivery of this event is being processed by this instance.", key);
+        if (claim == LedgerClaim.HeldElsewhere)
+            throw new RetryLaterException("Event held by another instance",
+                "Another instance claimed this event and may still be processing it; retry shortly (a finished event answers 'duplicate').",
+                ClaimRetryAfterSeconds);
 
         try
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using RetentionInsights.Data.Metadata;
+using RetentionInsights.Functions.Events;
 using RetentionInsights.Functions.Stores;
 using RetentionInsights.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,6 +65,47 @@ public sealed class DataverseEventTests(ServiceFixture fixture)
         Assert.Equal(1, counter.ApplyCallsWithChanges);
         Assert.True(counter.Writes > 0);
         Assert.NotNull(OrgSql.Scalar<string?>(app.DbPath, "SELECT rtn_scoredon FROM contact WHERE contactid = $id", ("$id", contact.ToString("D"))));
+    }
+
+    [Fact]
+    public async Task Post_RedeliveryOfAnEventWhoseProcessWasKilled_IsProcessedAtOnce()
+    {
+        using var app = new TestApp(fixture);
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+        var incident = DataProducer.AnyIncidentOf(app.DbPath, contact);
+        var operation = Guid.NewGuid();
+        // What kill -9 leaves: the claim of a process of this instance that no longer exists, seconds old.
+        SeedClaim(app.DbPath, $"{operation:N}-{incident:N}-update-s40", $"{EventLedger.InstanceName}/99999-killed");
+        using var client = app.KeyedClient();
+
+        var response = await client.SendAsync(Webhook.Request(Webhook.IncidentUpdate(incident, contact, operation, Guid.NewGuid(), "Storing")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("scored", (await TestApp.ReadJsonAsync(response)).GetProperty("status").GetString());
+        Assert.NotNull(OrgSql.Scalar<double?>(app.DbPath, "SELECT rtn_churnprobability FROM contact WHERE contactid = $id", ("$id", contact.ToString("D"))));
+    }
+
+    [Fact]
+    public async Task Post_EventClaimedByAnotherInstance_Is503WithAShortRetryAfterNever200()
+    {
+        using var app = new TestApp(fixture);
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+        var incident = DataProducer.AnyIncidentOf(app.DbPath, contact);
+        var operation = Guid.NewGuid();
+        SeedClaim(app.DbPath, $"{operation:N}-{incident:N}-update-s40", "another-instance/42-live");
+        using var client = app.KeyedClient();
+
+        var response = await client.SendAsync(Webhook.Request(Webhook.IncidentUpdate(incident, contact, operation, Guid.NewGuid(), "Storing")));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(DataverseEventProcessor.ClaimRetryAfterSeconds), response.Headers.RetryAfter?.Delta);
+    }
+
+    private static void SeedClaim(string db, string eventKey, string holder)
+    {
+        _ = new RetentionInsights.Functions.State.SqliteStateStore(db);
+        var claim = System.Text.Json.JsonSerializer.Serialize(new { State = "processing", At = DateTime.UtcNow.AddSeconds(-3), Outcome = (string?)null, Holder = holder });
+        OrgSql.Execute(db, "INSERT INTO rtn_service_state (key, value, version) VALUES ($k, $v, 1)", ("$k", "events/" + eventKey), ("$v", claim));
     }
 
     [Fact]
