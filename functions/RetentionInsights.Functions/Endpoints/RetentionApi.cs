@@ -118,15 +118,30 @@ public sealed class RetentionApi(
     public Task<IActionResult> ModelsListAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
         JsonAnswer.Ok(await training.DescribeAsync(ct)));
 
+    /// <summary>Seconds a monitor or load balancer waits before asking a degraded service again.</summary>
+    public const int DegradedRetryAfterSeconds = 60;
+
     public Task<IActionResult> HealthAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
-        JsonAnswer.Ok(new
+    {
+        // 503 while no champion scores (nothing loadable, or a fallback): a monitor sees the outage instead of "ok".
+        var scoring = await rescorer.ScorerHealthAsync(ct);
+        var body = new
         {
-            status = "ok",
+            status = scoring.Healthy ? "ok" : "degraded",
+            reason = scoring.Reason,
             store = store.Kind,
             queue = queue.Kind,
-            championModel = await scorer.GetChampionVersionAsync(ct),
+            championModel = scoring.Loaded ?? scoring.Champion ?? await scorer.GetChampionVersionAsync(ct),
+            loadedModel = scoring.Loaded,
             version = typeof(RetentionApi).Assembly.GetName().Version?.ToString(),
-        }));
+        };
+        if (scoring.Healthy)
+            return JsonAnswer.Ok(body);
+        return new JsonAnswer(StatusCodes.Status503ServiceUnavailable, body)
+        {
+            Headers = { ["Retry-After"] = DegradedRetryAfterSeconds.ToString(CultureInfo.InvariantCulture) },
+        };
+    });
 
     private Task<IActionResult> Guard(HttpRequest request, Func<Task<IActionResult>> handler) => HandlerGuard.RunAsync(request, logger, handler);
 

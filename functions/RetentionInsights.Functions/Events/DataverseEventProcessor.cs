@@ -27,6 +27,9 @@ public sealed class DataverseEventProcessor(
     /// <summary>Retry-After when another instance holds the event's claim: long enough for a rescore to finish there.</summary>
     public const int ClaimRetryAfterSeconds = 5;
 
+    /// <summary>Retry-After when no model can be loaded: Dataverse retries once, and a promotion is picked up within a minute.</summary>
+    public const int NoModelRetryAfterSeconds = 60;
+
     public async Task<EventOutcome> ProcessAsync(JsonElement body, DataverseHeaders headers, CancellationToken cancellationToken)
     {
         DataverseEvent evt;
@@ -73,14 +76,20 @@ public sealed class DataverseEventProcessor(
             }
 
             var result = await rescorer.RescoreAsync(contactId, cancellationToken);
+            if (result.NoModel)
+            {
+                // Not the contact's fault: no model can be loaded. A retryable answer keeps the event alive for Dataverse
+                // instead of a 200 that would drop it; health says why.
+                await ledger.AbandonAsync(key, cancellationToken);
+                var health = await rescorer.ScorerHealthAsync(cancellationToken);
+                logger.LogWarning("Event {EventKey} not scored: no model can be loaded", key);
+                throw new RetryLaterException("No model can score this event", health.Reason ?? "No champion model can be loaded.", NoModelRetryAfterSeconds);
+            }
             var status = !result.Found ? "not-found" : !result.Scored ? "not-scored" : result.Writes > 0 ? "scored" : "unchanged";
             var detail = !result.Found ? "The contact does not exist (deleted or not yet visible)."
-                : !result.Scored ? "Not scored: the contact objected to profiling or no champion model is trained yet."
+                : !result.Scored ? $"Not scored ({result.Outcome?.Status.ToString() ?? "the contact objected to profiling"}); stored scores were cleared where that applies."
                 : $"Customer from {customer.Source}; {result.Writes} write(s).";
-            if (!result.Found || result.Scored || result.Writes > 0)
-                await ledger.CompleteAsync(key, $"{status}: {result.Writes} write(s)", cancellationToken);
-            else
-                await ledger.AbandonAsync(key, cancellationToken); // no model yet: a redelivery after training may score it
+            await ledger.CompleteAsync(key, $"{status}: {result.Writes} write(s)", cancellationToken);
 
             logger.LogInformation("Event {EventKey} {Message} {Entity} for contact {ContactId}: {Status} with {Writes} writes",
                 key, evt.MessageName, evt.PrimaryEntityName, contactId, status, result.Writes);

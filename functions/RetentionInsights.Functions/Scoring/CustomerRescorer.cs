@@ -100,6 +100,10 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
         return results;
     }
 
+    /// <summary>Whether the champion model is what scores (for /api/health and retryable answers).</summary>
+    public async Task<ScorerHealth> ScorerHealthAsync(CancellationToken cancellationToken) =>
+        await scorer.GetHealthAsync(await CatalogueAsync(cancellationToken), cancellationToken);
+
     private async Task<IReadOnlyList<OfferRecord>> CatalogueAsync(CancellationToken cancellationToken)
     {
         // The catalogue changes a few times a year; reading it for every event would double the reads of a webhook.

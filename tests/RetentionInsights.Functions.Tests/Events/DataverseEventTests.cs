@@ -198,7 +198,7 @@ public sealed class DataverseEventTests(ServiceFixture fixture)
     }
 
     [Fact]
-    public async Task Post_NoChampionYet_IsNotScoredAndTheRedeliveryAfterTrainingScoresIt()
+    public async Task Post_NoChampionYet_IsRetryable503AndTheRedeliveryAfterTrainingScoresIt()
     {
         var models = fixture.EmptyModels();
         using var app = new TestApp(fixture, models: models);
@@ -207,7 +207,7 @@ public sealed class DataverseEventTests(ServiceFixture fixture)
         var body = Webhook.IncidentUpdate(incident, contact, Guid.NewGuid(), Guid.NewGuid(), "x");
         using var client = app.KeyedClient();
 
-        var before = await TestApp.ReadJsonAsync(await client.SendAsync(Webhook.Request(body)));
+        var before = await client.SendAsync(Webhook.Request(body));
         // A champion appears (e.g. `rtn train` on the same model folder) and the scorer notices it.
         var source = new RetentionInsights.Functions.Models.LocalFolderModelStore(fixture.ModelsPath);
         var target = new RetentionInsights.Functions.Models.LocalFolderModelStore(models);
@@ -218,7 +218,9 @@ public sealed class DataverseEventTests(ServiceFixture fixture)
         app.Services.GetRequiredService<RetentionInsights.Functions.Scoring.EngineScorer>().Invalidate();
         var after = await TestApp.ReadJsonAsync(await client.SendAsync(Webhook.Request(body)));
 
-        Assert.Equal("not-scored", before.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, before.StatusCode);
+        Assert.NotNull(before.Headers.RetryAfter);
+        Assert.Contains("No model is trained yet", (await TestApp.ReadJsonAsync(before)).GetProperty("detail").GetString());
         Assert.Equal("scored", after.GetProperty("status").GetString());
         Assert.NotNull(OrgSql.Scalar<double?>(app.DbPath, "SELECT rtn_churnprobability FROM contact WHERE contactid = $id", ("$id", contact.ToString("D"))));
     }
