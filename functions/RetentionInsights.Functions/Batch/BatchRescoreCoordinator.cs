@@ -64,12 +64,27 @@ public sealed class BatchRescoreCoordinator(
     /// <summary>The nightly timer: re-announce what earlier batches left unfinished, then start tonight's batch.</summary>
     public async Task<BatchStarted> RunNightlyAsync(CancellationToken cancellationToken)
     {
+        await ApplyRetentionAsync(cancellationToken);
         foreach (var unfinished in await UnfinishedBatchesAsync(cancellationToken))
         {
             var requeued = await ResumeAsync(unfinished, cancellationToken);
             logger.LogInformation("Resuming batch {BatchId}: {Chunks} unfinished chunk(s) re-queued", unfinished, requeued);
         }
         return await StartAsync(null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The retention period of message-derived data: alert signals and sentiment older than Retention:MessageDataRetentionDays
+    /// are cleared (the alert itself, its level and its outcome stay). Returns the number of alerts cleared.
+    /// </summary>
+    public async Task<int> ApplyRetentionAsync(CancellationToken cancellationToken)
+    {
+        var days = options.Value.MessageDataRetentionDays;
+        if (days <= 0)
+            return 0;
+        var cleared = await store.RemoveMessageDerivedDataAsync(time.GetUtcNow().UtcDateTime.AddDays(-days), cancellationToken);
+        logger.LogInformation("Retention: cleared message-derived data of {Alerts} alert(s) older than {Days} days", cleared, days);
+        return cleared;
     }
 
     /// <summary>

@@ -203,6 +203,18 @@ public static class ServiceBenchmark
         public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken) => local.ReadCustomerOfRecordAsync(table, id, cancellationToken);
         public Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken) => local.ApplyResponseAsync(response, cancellationToken);
 
+        public async Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken)
+        {
+            await dataverse.EraseContactAsync(contactId, cancellationToken);
+            return await local.EraseContactAsync(contactId, cancellationToken);
+        }
+
+        public async Task<int> RemoveMessageDerivedDataAsync(DateTime createdBefore, CancellationToken cancellationToken)
+        {
+            await dataverse.RemoveMessageDerivedDataAsync(createdBefore, cancellationToken);
+            return await local.RemoveMessageDerivedDataAsync(createdBefore, cancellationToken);
+        }
+
         public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
         {
             await dataverse.ApplyAsync(changes, cancellationToken);

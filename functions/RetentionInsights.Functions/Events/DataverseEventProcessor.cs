@@ -75,6 +75,9 @@ public sealed class DataverseEventProcessor(
                 return new EventOutcome("skipped", null, 0, customer.Source, key);
             }
 
+            if (evt.PrimaryEntityName == "contact" && evt.MessageName == "Delete")
+                return await EraseAsync(contactId, key, "The contact was deleted", cancellationToken);
+
             var result = await rescorer.RescoreAsync(contactId, cancellationToken);
             if (result.NoModel)
             {
@@ -89,7 +92,14 @@ public sealed class DataverseEventProcessor(
             var detail = !result.Found ? "The contact does not exist (deleted or not yet visible)."
                 : !result.Scored ? $"Not scored ({result.Outcome?.Status.ToString() ?? "the contact objected to profiling"}); stored scores were cleared where that applies."
                 : $"Customer from {customer.Source}; {result.Writes} write(s).";
-            await ledger.CompleteAsync(key, $"{status}: {result.Writes} write(s)", cancellationToken);
+            if (result.Found && result.Outcome is null)
+            {
+                // An objection to profiling: the rescore removed the profiling output; the service's own entries go too.
+                await ledger.ForgetContactAsync(contactId, cancellationToken);
+                await ledger.RemoveAsync(key, cancellationToken);
+                return new EventOutcome(status, contactId, result.Writes, detail, key);
+            }
+            await ledger.CompleteAsync(key, $"{status}: {result.Writes} write(s)", cancellationToken, contactId);
 
             logger.LogInformation("Event {EventKey} {Message} {Entity} for contact {ContactId}: {Status} with {Writes} writes",
                 key, evt.MessageName, evt.PrimaryEntityName, contactId, status, result.Writes);
@@ -101,6 +111,22 @@ public sealed class DataverseEventProcessor(
             await ledger.AbandonAsync(key, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Removes everything derived from the person: offer and alert rows, scores (store), and the ledger's entries for the
+    /// contact, this event's included. Under the contact's lock, so no rescore running beside it writes rows back.
+    /// </summary>
+    private async Task<EventOutcome> EraseAsync(Guid contactId, string key, string why, CancellationToken cancellationToken)
+    {
+        int writes;
+        using (await rescorer.Locks.AcquireAsync([contactId], cancellationToken))
+            writes = await store.EraseContactAsync(contactId, cancellationToken);
+        var forgotten = await ledger.ForgetContactAsync(contactId, cancellationToken);
+        await ledger.RemoveAsync(key, cancellationToken);
+        logger.LogInformation("Event {EventKey}: erased data derived from contact {ContactId} ({Writes} writes, {Events} ledger entries)",
+            key, contactId, writes, forgotten);
+        return new EventOutcome("erased", contactId, writes, $"{why}: its scores, offers, alerts and event records were removed.", key);
     }
 
     private void CheckOrigin(DataverseEvent evt, DataverseHeaders headers)

@@ -72,8 +72,46 @@ public sealed class EventLedger(IStateStore store, TimeProvider time, string? ho
         return (LedgerClaim.HeldElsewhere, null);
     }
 
-    public Task CompleteAsync(string eventKey, string outcome, CancellationToken cancellationToken) =>
-        FinishAsync(eventKey, new Entry("done", time.GetUtcNow().UtcDateTime, outcome, Holder), cancellationToken);
+    /// <summary>
+    /// Records the outcome. With <paramref name="contactId"/> an index entry ties the event to the person, so an erasure
+    /// (contact Delete, objection) finds and removes the person's entries without scanning the ledger.
+    /// </summary>
+    public async Task CompleteAsync(string eventKey, string outcome, CancellationToken cancellationToken, Guid? contactId = null)
+    {
+        if (contactId is { } id)
+            await store.TryCreateAsync(IndexKey(id, eventKey), "{}", cancellationToken);
+        await FinishAsync(eventKey, new Entry("done", time.GetUtcNow().UtcDateTime, outcome, Holder), cancellationToken);
+    }
+
+    /// <summary>Removes an event's entry (the event that erased a person is not kept either; a redelivery erases again).</summary>
+    public async Task RemoveAsync(string eventKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.DeleteAsync(Prefix + eventKey, cancellationToken);
+        }
+        finally
+        {
+            _running.TryRemove(eventKey, out _);
+        }
+    }
+
+    /// <summary>Removes every ledger entry recorded for the contact; returns how many events were forgotten.</summary>
+    public async Task<int> ForgetContactAsync(Guid contactId, CancellationToken cancellationToken)
+    {
+        var prefix = $"{ContactPrefix}{contactId:N}/";
+        var keys = await store.ListKeysAsync(prefix, cancellationToken);
+        foreach (var key in keys)
+        {
+            await store.DeleteAsync(Prefix + key[prefix.Length..], cancellationToken);
+            await store.DeleteAsync(key, cancellationToken);
+        }
+        return keys.Count;
+    }
+
+    private const string ContactPrefix = "event-contacts/";
+
+    private static string IndexKey(Guid contactId, string eventKey) => $"{ContactPrefix}{contactId:N}/{eventKey}";
 
     /// <summary>Releases the claim after a failure so the redelivery Dataverse makes can process the event.</summary>
     public Task AbandonAsync(string eventKey, CancellationToken cancellationToken) =>

@@ -22,12 +22,12 @@ public static class ChangeDetector
 
         if (current.ProfilingOptOut || outcome is null)
         {
-            // GDPR objection: never score, and clear whatever was stored before the objection.
+            // GDPR objection: never score, and remove whatever profiling produced before the objection — the scores, every
+            // offer row (with its reasons) and every alert row (signals and sentiment come from the person's messages).
             if (current.ProfilingOptOut)
             {
                 ClearScores(changes, stored);
-                foreach (var rec in current.Recommendations.Where(r => r.Record.Status == Names.Choices.RecommendationProposed))
-                    changes.ExpireRecommendations.Add(rec.Record.Id);
+                changes.EraseDerived = current.HasDerivedRows || current.Recommendations.Count > 0 || current.OpenAlert is not null;
             }
             return changes;
         }

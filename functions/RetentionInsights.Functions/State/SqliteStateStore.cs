@@ -47,6 +47,16 @@ public sealed class SqliteStateStore : IStateStore
         return Task.FromResult(command.ExecuteNonQuery() == 1);
     }
 
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM rtn_service_state WHERE key = $k";
+        command.Parameters.AddWithValue("$k", key);
+        command.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken)
     {
         using var connection = Open();

@@ -272,6 +272,8 @@ public sealed class CountingStore(IRetentionStore inner, WriteCounter counter) :
     public Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken) => inner.ReadContactStatesAsync(contactIds, cancellationToken);
     public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken) => inner.ReadCustomerOfRecordAsync(table, id, cancellationToken);
     public Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken) => inner.ApplyResponseAsync(response, cancellationToken);
+    public Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken) => inner.EraseContactAsync(contactId, cancellationToken);
+    public Task<int> RemoveMessageDerivedDataAsync(DateTime createdBefore, CancellationToken cancellationToken) => inner.RemoveMessageDerivedDataAsync(createdBefore, cancellationToken);
 
     public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
     {

@@ -112,6 +112,13 @@ public sealed partial class ODataTestServer : HttpMessageHandler
                 var id = Guid.Parse(match.Groups[2].Value);
                 if (request.Method == HttpMethod.Get)
                     return RetrieveOne(set, id, query);
+                if (request.Method == HttpMethod.Delete)
+                {
+                    var table = _bySet[set];
+                    var removed = Tables[table.LogicalName].RemoveAll(r => string.Equals(r[table.PrimaryId] as string, id.ToString("D"), StringComparison.OrdinalIgnoreCase));
+                    return removed > 0 ? new HttpResponseMessage(HttpStatusCode.NoContent)
+                        : Error(HttpStatusCode.NotFound, "0x80040217", $"{table.LogicalName} With Id = {id} Does Not Exist");
+                }
                 if (request.Method == HttpMethod.Patch)
                 {
                     var (status, message) = Patch(set, id, body!);

@@ -206,7 +206,12 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                     .Select(r => new StoredRecommendation(r, offers.TryGetValue(r.OfferId, out var o) ? o.Name : string.Empty, offers.TryGetValue(r.OfferId, out var t) ? t.OfferType : 0))
                     .ToList();
                 var open = alerts.Where(a => a.ContactId == c.Id).OrderByDescending(a => a.CreatedOn).ThenBy(a => a.Id).ToList();
-                states.Add(new ContactState(c.Id, c.Name, c.OptOut, c.Scores, recs, open.FirstOrDefault()) { OtherOpenAlerts = open.Skip(1).ToList() });
+                states.Add(new ContactState(c.Id, c.Name, c.OptOut, c.Scores, recs, open.FirstOrDefault())
+                {
+                    OtherOpenAlerts = open.Skip(1).ToList(),
+                    // Only an objection needs the rows not read above (expired offers, resolved alerts): look for them then.
+                    HasDerivedRows = recs.Count > 0 || open.Count > 0 || (c.OptOut && (await DerivedRowIdsAsync(c.Id, cancellationToken)).Count > 0),
+                });
             }
         }
         return states;
@@ -236,11 +241,60 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
 
     public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
     {
-        var groups = changes.Where(c => !c.IsEmpty).Select(Operations).ToList();
+        var erased = 0;
+        foreach (var change in changes.Where(c => c.EraseDerived))
+            erased += await DeleteDerivedRowsAsync(change.ContactId, cancellationToken);
+        var groups = changes.Where(c => !c.IsEmpty).Select(Operations).Where(g => g.Count > 0).ToList();
         if (groups.Count == 0)
-            return 0;
+            return erased;
         await client.ExecuteBatchAsync(groups, cancellationToken);
-        return groups.Sum(g => g.Count);
+        return erased + groups.Sum(g => g.Count);
+    }
+
+    public async Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken)
+    {
+        var writes = await DeleteDerivedRowsAsync(contactId, cancellationToken);
+        var clear = ScoreColumns.ToDictionary(c => c, _ => (object?)null);
+        try
+        {
+            await client.PatchAsync(Set("contact"), contactId, clear, cancellationToken);
+            writes++;
+        }
+        catch (DataverseException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
+        {
+            // The contact itself was deleted: nothing left to clear on it.
+        }
+        return writes;
+    }
+
+    public async Task<int> RemoveMessageDerivedDataAsync(DateTime createdBefore, CancellationToken cancellationToken)
+    {
+        var ids = await ListAsync("rtn_retentionalert", "rtn_retentionalertid",
+            $"createdon lt {StorageFormat.DateTime(createdBefore)} and (rtn_signals ne null or rtn_sentiment ne null)", r => (Guid?)r.Id("rtn_retentionalertid"), cancellationToken);
+        var groups = ids.Select(id => (IReadOnlyList<BatchOperation>)[new BatchOperation(HttpMethod.Patch, $"{Set("rtn_retentionalert")}({id!.Value:D})",
+            Element(new JsonObject { ["rtn_signals"] = null, ["rtn_sentiment"] = null }))]).ToList();
+        if (groups.Count > 0)
+            await client.ExecuteBatchAsync(groups, cancellationToken);
+        return groups.Count;
+    }
+
+    /// <summary>Every recommendation and alert row of a contact, in any status.</summary>
+    private async Task<List<(string Set, Guid Id)>> DerivedRowIdsAsync(Guid contactId, CancellationToken cancellationToken)
+    {
+        var filter = $"_rtn_contactid_value eq {contactId:D}";
+        var rows = await ListAsync("rtn_offerrecommendation", "rtn_offerrecommendationid", filter,
+            r => ((string, Guid)?)(Set("rtn_offerrecommendation"), r.Id("rtn_offerrecommendationid")), cancellationToken);
+        rows.AddRange(await ListAsync("rtn_retentionalert", "rtn_retentionalertid", filter,
+            r => ((string, Guid)?)(Set("rtn_retentionalert"), r.Id("rtn_retentionalertid")), cancellationToken));
+        return rows.Select(r => r!.Value).ToList();
+    }
+
+    private async Task<int> DeleteDerivedRowsAsync(Guid contactId, CancellationToken cancellationToken)
+    {
+        var rows = await DerivedRowIdsAsync(contactId, cancellationToken);
+        foreach (var (set, id) in rows)
+            await client.DeleteAsync(set, id, cancellationToken);
+        return rows.Count;
     }
 
     public async Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken)

@@ -109,6 +109,17 @@ public sealed class DataverseWebApiClient(HttpClient http)
     /// <summary>$batch requests sent in parallel by one <see cref="ExecuteBatchAsync"/>.</summary>
     public const int ParallelBatches = 4;
 
+    /// <summary>Deletes a row; one that is already gone (deleted by a cascade or another writer) is not an error.</summary>
+    public async Task DeleteAsync(string entitySet, Guid id, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"{entitySet}({id:D})");
+        Interlocked.Increment(ref _writeRequests);
+        using var response = await SendAsync(request, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            return;
+        await ThrowIfFailedAsync(response, cancellationToken);
+    }
+
     public async Task PatchAsync(string entitySet, Guid id, object body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Patch, $"{entitySet}({id:D})")

@@ -124,7 +124,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
                     .Select(r => new StoredRecommendation(r, offers.TryGetValue(r.OfferId, out var o) ? o.Name : string.Empty, offers.TryGetValue(r.OfferId, out var t) ? t.OfferType : 0))
                     .ToList();
                 var open = alerts[id].Where(a => a.Status != Names.Choices.AlertResolved).OrderByDescending(a => a.CreatedOn).ThenBy(a => a.Id).ToList();
-                states.Add(new ContactState(id, fullName, optOut, scores, live, open.FirstOrDefault()) { OtherOpenAlerts = open.Skip(1).ToList() });
+                states.Add(new ContactState(id, fullName, optOut, scores, live, open.FirstOrDefault()) { OtherOpenAlerts = open.Skip(1).ToList(), HasDerivedRows = recommendations[id].Any() || alerts[id].Any() });
             }
         }
         return Task.FromResult<IReadOnlyList<ContactState>>(states);
@@ -221,6 +221,54 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
             _writeGate.Release();
         }
     }
+
+    public async Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var connection = OpenConnection();
+            using var transaction = connection.BeginTransaction();
+            var change = new ChangeSet(contactId) { EraseDerived = true };
+            foreach (var column in ScoreColumns)
+                change.ContactColumns[column] = null;
+            var writes = LocalOrgWriter.Apply(connection, transaction, change);
+            transaction.Commit();
+            return writes;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<int> RemoveMessageDerivedDataAsync(DateTime createdBefore, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var connection = OpenConnection();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE rtn_retentionalert SET rtn_signals = NULL, rtn_sentiment = NULL
+                WHERE createdon < $before AND (rtn_signals IS NOT NULL OR rtn_sentiment IS NOT NULL)
+                """;
+            command.Parameters.AddWithValue("$before", StorageFormat.DateTime(createdBefore));
+            return command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>The score columns an erasure clears (the ones a rescore writes).</summary>
+    internal static readonly string[] ScoreColumns =
+    [
+        Names.Contact.ChurnProbability, Names.Contact.PreviousChurnProbability, Names.Contact.ChurnRiskBand, Names.Contact.Clv12m,
+        Names.Contact.Clv36m, Names.Contact.PAlive, Names.Contact.ValueSegment, Names.Contact.ChurnReasons, Names.Contact.EarlyWarningLevel,
+        Names.Contact.ScoredOn, Names.Contact.ModelVersion,
+    ];
 
     public void Dispose() => _writeGate.Dispose();
 }

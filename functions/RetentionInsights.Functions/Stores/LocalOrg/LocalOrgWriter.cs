@@ -92,6 +92,13 @@ internal static class LocalOrgWriter
                 ("$due", update.DueBy));
             writes++;
         }
+        if (change.EraseDerived)
+        {
+            // Every row, whatever its status: answered offers and resolved alerts were profiling output as well.
+            writes += Execute(connection, transaction, "DELETE FROM rtn_offerrecommendation WHERE rtn_contactid = $contact", ("$contact", change.ContactId));
+            writes += Execute(connection, transaction, "DELETE FROM rtn_retentionalert WHERE rtn_contactid = $contact", ("$contact", change.ContactId));
+        }
+
         foreach (var id in change.CloseAlerts)
         {
             Execute(connection, transaction, "UPDATE rtn_retentionalert SET rtn_status = $status, rtn_resolvedon = $on WHERE rtn_retentionalertid = $id",
@@ -101,13 +108,13 @@ internal static class LocalOrgWriter
         return writes;
     }
 
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    private static int Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
             command.Parameters.AddWithValue(name, SqliteRows.Storage(value));
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery();
     }
 }
