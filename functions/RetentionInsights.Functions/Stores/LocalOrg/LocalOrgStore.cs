@@ -15,7 +15,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     private const int MaxIdsPerQuery = 500;
     private static readonly LocalOrgReader Reader = new();
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SemaphoreSlim _writeGate;
 
     public LocalOrgStore(string path)
     {
@@ -29,6 +29,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
             DefaultTimeout = 30,
         }.ToString();
         Path = path;
+        _writeGate = SqliteWriteGate.For(path);
     }
 
     public string Kind => "local-org";
@@ -51,7 +52,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout=30000;";
+        pragma.CommandText = $"PRAGMA busy_timeout={SqliteWriteGate.BusyTimeoutMs};";
         pragma.ExecuteNonQuery();
         return connection;
     }
@@ -270,5 +271,6 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         Names.Contact.ScoredOn, Names.Contact.ModelVersion,
     ];
 
-    public void Dispose() => _writeGate.Dispose();
+    /// <summary>The write gate is shared by every store of the file (<see cref="SqliteWriteGate"/>), so it outlives this one.</summary>
+    public void Dispose() => GC.SuppressFinalize(this);
 }
