@@ -94,7 +94,15 @@ public sealed class RetentionApi(
     public Task<IActionResult> RescoreAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
     {
         var asOf = await RescoreRequest.ReadAsOfAsync(request, options.Value.MaxJsonBodyBytes, ct);
-        return JsonAnswer.Accepted(await batches.StartAsync(asOf, ct));
+        try
+        {
+            return JsonAnswer.Accepted(await batches.StartAsync(asOf, ct));
+        }
+        catch (BatchAlreadyRunningException e)
+        {
+            return new ProblemAnswer(StatusCodes.Status409Conflict, "Rescore already running",
+                $"Batch {e.BatchId} is still running; follow it with GET /api/rescore/{e.BatchId} and start another when it has completed.");
+        }
     });
 
     public Task<IActionResult> RescoreStatusAsync(HttpRequest request, string batchId, CancellationToken ct) => Guard(request, async () =>

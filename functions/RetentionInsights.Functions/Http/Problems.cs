@@ -31,6 +31,7 @@ public static class Problems
 
     public static async Task Write(HttpContext context, int status, string title, string detail)
     {
+        SecurityHeaders.Apply(context.Response, api: true);
         context.Response.StatusCode = status;
         context.Response.ContentType = ContentType;
         var body = new Dictionary<string, object?>
