@@ -71,17 +71,17 @@ public sealed class RetentionApi(
         var contactId = ParseId(id, "id", "contact");
         var offer = ParseId(offerId, "offerId", "offer");
         using var body = await BodyReader.ReadJsonAsync(request, options.Value.MaxJsonBodyBytes, ct);
-        var (status, channel) = OfferResponses.Parse(body.RootElement);
+        var (status, channel, correction) = OfferResponses.ParseAnswer(body.RootElement);
 
         // The answer and the rescore it causes are one step for this contact: no event or refresh reads in between.
         using var held = await rescorer.Locks.AcquireAsync([contactId], ct);
         var state = await store.ReadContactStateAsync(contactId, ct)
             ?? throw RequestProblemException.NotFound($"No contact with id {contactId}.");
         var recommendation = OfferResponses.Find(state, offer)
-            ?? throw RequestProblemException.NotFound($"Contact {contactId} has no recommendation of offer {offer}.");
-        if (recommendation.Status == Names.Choices.RecommendationExpired)
-            throw new RequestProblemException(StatusCodes.Status409Conflict, "Offer no longer proposed",
-                "This recommendation expired (a newer score replaced it). Reload the insights and respond to a current offer.");
+            ?? throw (state.ExpiredOffers.Contains(offer) ? OfferResponses.Expired()
+                : RequestProblemException.NotFound($"Contact {contactId} has no recommendation of offer {offer}."));
+        if (OfferResponses.Refusal(recommendation, status, correction, time.GetUtcNow().UtcDateTime) is { } refusal)
+            throw refusal;
         if (recommendation.Status != status)
         {
             await store.ApplyResponseAsync(new ResponseUpdate(recommendation.Id, status, channel, time.GetUtcNow().UtcDateTime), ct);

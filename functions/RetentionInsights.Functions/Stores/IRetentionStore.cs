@@ -67,6 +67,9 @@ public sealed record ContactState(
     /// <summary>Open alerts besides <see cref="OpenAlert"/> (duplicates left by older versions); a rescore closes them.</summary>
     public IReadOnlyList<AlertRecord> OtherOpenAlerts { get; init; } = [];
 
+    /// <summary>Offers whose latest recommendation expired unanswered (an answer to one is 409, not 404). Filled by the local org.</summary>
+    public IReadOnlyList<Guid> ExpiredOffers { get; init; } = [];
+
     /// <summary>Whether any recommendation or alert row of the contact exists (in any status): what an objection erases.</summary>
     public bool HasDerivedRows { get; init; }
 }
