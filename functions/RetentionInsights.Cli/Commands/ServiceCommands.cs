@@ -118,22 +118,36 @@ public sealed class ServiceCommands : IVerbGroup
         var contacts = new Option<int>("--contacts") { Description = "Contacts when generating.", DefaultValueFactory = _ => 5000 };
         var seed = new Option<int>("--seed") { Description = "Generator seed.", DefaultValueFactory = _ => 42 };
         var events = new Option<int>("--events") { Description = "Webhook events per measurement.", DefaultValueFactory = _ => 1000 };
-        var command = new Command("service", "Webhook events per second and p50/p95/p99 latency (in-process and loopback HTTP) and Dataverse write calls per 1,000 unchanged contacts; prints JSON.")
+        var concurrency = new Option<string>("--concurrency")
         {
-            db, models, contacts, seed, events,
+            Description = "Concurrent callers per loopback measurement, comma-separated (p50/p99 per level).",
+            DefaultValueFactory = _ => "1,4,16",
+        };
+        var command = new Command("service", "Webhook events per second and p50/p95/p99 latency (in-process and loopback HTTP, per concurrency level) and Dataverse write calls per 1,000 unchanged contacts; prints JSON.")
+        {
+            db, models, contacts, seed, events, concurrency,
         };
         command.SetAction(async (r, ct) =>
         {
             var n = r.GetValue(contacts);
             if (n < 100 || r.GetValue(events) < 10)
                 return Fail("--contacts must be at least 100 and --events at least 10.");
+            var levels = new List<int>();
+            foreach (var part in (r.GetValue(concurrency) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var level) || level is < 1 or > 256)
+                    return Fail($"--concurrency must list whole numbers from 1 to 256 separated by commas (e.g. 1,4,16); got '{part}'.");
+                levels.Add(level);
+            }
+            if (levels.Count == 0)
+                return Fail("--concurrency must list at least one level (e.g. 1,4,16).");
             var path = r.GetValue(db) ?? Path.Combine(Path.GetTempPath(), $"rtn-bench-service-{n}-{r.GetValue(seed)}.db");
             var modelPath = r.GetValue(models) ?? Path.Combine(Path.GetTempPath(), $"rtn-bench-service-{n}-{r.GetValue(seed)}-models");
             var progress = new Progress<string>(m => Console.Error.WriteLine(m));
             try
             {
                 await ServiceBenchmark.PrepareAsync(path, modelPath, n, r.GetValue(seed), progress, ct);
-                var result = await ServiceBenchmark.RunAsync(path, modelPath, r.GetValue(events), progress, ct);
+                var result = await ServiceBenchmark.RunAsync(path, modelPath, r.GetValue(events), progress, ct, levels);
                 CliSupport.WriteJson(new { database = path, models = modelPath, result });
                 return 0;
             }

@@ -11,6 +11,12 @@ namespace RetentionInsights.Functions.Batch;
 
 public sealed record BatchStarted(string BatchId, int Contacts, int Chunks, string Queue);
 
+/// <summary>A batch is still running: one full rescore at a time (two would read and write every contact twice).</summary>
+public sealed class BatchAlreadyRunningException(string batchId) : Exception($"Batch {batchId} is still running.")
+{
+    public string BatchId { get; } = batchId;
+}
+
 public sealed record BatchStatus(string BatchId, int Contacts, int Chunks, int CompletedChunks, int ScoredContacts, int Writes, DateTime? AsOf)
 {
     public bool Completed => CompletedChunks == Chunks;
@@ -44,9 +50,10 @@ public sealed class BatchRescoreCoordinator(
     public async Task<BatchStarted> StartAsync(DateTime? asOf, CancellationToken cancellationToken)
     {
         using var activity = ServiceTelemetry.Source.StartActivity("batch.start");
+        var batchId = $"{time.GetUtcNow().UtcDateTime:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..24];
+        await ClaimSingleFlightAsync(batchId, cancellationToken);
         var ids = await store.ListContactIdsAsync(activeOnly: asOf is null, cancellationToken);
         var size = Math.Max(1, options.Value.ChunkSize);
-        var batchId = $"{time.GetUtcNow().UtcDateTime:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..24];
         var chunks = ids.Chunk(size).ToList();
         // Checkpoints first, then the manifest, then messages: a crash before the manifest leaves nothing that a resume
         // would pick up half-way, and every announced chunk already has its checkpoint.
@@ -61,15 +68,72 @@ public sealed class BatchRescoreCoordinator(
         return new BatchStarted(batchId, ids.Count, chunks.Count, queue.Kind);
     }
 
-    /// <summary>The nightly timer: re-announce what earlier batches left unfinished, then start tonight's batch.</summary>
-    public async Task<BatchStarted> RunNightlyAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The nightly timer: re-announce what earlier batches left unfinished, then start tonight's batch — unless one is still
+    /// running (then that one is tonight's; null is returned).
+    /// </summary>
+    public async Task<BatchStarted?> RunNightlyAsync(CancellationToken cancellationToken)
     {
+        await ApplyRetentionAsync(cancellationToken);
         foreach (var unfinished in await UnfinishedBatchesAsync(cancellationToken))
         {
             var requeued = await ResumeAsync(unfinished, cancellationToken);
             logger.LogInformation("Resuming batch {BatchId}: {Chunks} unfinished chunk(s) re-queued", unfinished, requeued);
         }
-        return await StartAsync(null, cancellationToken);
+        try
+        {
+            return await StartAsync(null, cancellationToken);
+        }
+        catch (BatchAlreadyRunningException e)
+        {
+            logger.LogInformation("Nightly rescore not started: batch {BatchId} is still running", e.BatchId);
+            return null;
+        }
+    }
+
+    private const string RunningKey = Prefix + "running";
+
+    /// <summary>How long a claimed batch may take to write its manifest before another start may take the claim over.</summary>
+    private static readonly TimeSpan StartGrace = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// One batch at a time, across instances: the "running" document names the current batch and is replaced only by the
+    /// writer that read it (compare-and-swap), and only when that batch has completed (or never got its manifest).
+    /// </summary>
+    private async Task ClaimSingleFlightAsync(string batchId, CancellationToken cancellationToken)
+    {
+        var claim = JsonSerializer.Serialize(new RunningBatch(batchId, time.GetUtcNow().UtcDateTime), Json);
+        if (await state.TryCreateAsync(RunningKey, claim, cancellationToken))
+            return;
+        var existing = await state.GetAsync(RunningKey, cancellationToken);
+        if (existing is not null)
+        {
+            var running = JsonSerializer.Deserialize<RunningBatch>(existing.Value, Json)!;
+            var status = await StatusAsync(running.BatchId, cancellationToken);
+            var busy = status is null ? time.GetUtcNow().UtcDateTime - running.StartedOn < StartGrace : !status.Completed;
+            if (busy)
+                throw new BatchAlreadyRunningException(running.BatchId);
+            if (await state.TryReplaceAsync(RunningKey, claim, existing.Version, cancellationToken))
+                return;
+        }
+        var winner = await state.GetAsync(RunningKey, cancellationToken);
+        throw new BatchAlreadyRunningException(winner is null ? "(starting)" : JsonSerializer.Deserialize<RunningBatch>(winner.Value, Json)!.BatchId);
+    }
+
+    private sealed record RunningBatch(string BatchId, DateTime StartedOn);
+
+    /// <summary>
+    /// The retention period of message-derived data: alert signals and sentiment older than Retention:MessageDataRetentionDays
+    /// are cleared (the alert itself, its level and its outcome stay). Returns the number of alerts cleared.
+    /// </summary>
+    public async Task<int> ApplyRetentionAsync(CancellationToken cancellationToken)
+    {
+        var days = options.Value.MessageDataRetentionDays;
+        if (days <= 0)
+            return 0;
+        var cleared = await store.RemoveMessageDerivedDataAsync(time.GetUtcNow().UtcDateTime.AddDays(-days), cancellationToken);
+        logger.LogInformation("Retention: cleared message-derived data of {Alerts} alert(s) older than {Days} days", cleared, days);
+        return cleared;
     }
 
     /// <summary>
@@ -177,7 +241,7 @@ public sealed class BatchRescoreCoordinator(
     /// <summary>Batches whose chunks are not all done, newest first (the nightly timer resumes them).</summary>
     public async Task<IReadOnlyList<string>> UnfinishedBatchesAsync(CancellationToken cancellationToken)
     {
-        var manifests = (await state.ListKeysAsync(Prefix, cancellationToken)).Where(k => k.EndsWith("/manifest", StringComparison.Ordinal));
+        var manifests = (await state.ListKeysAsync(Prefix, cancellationToken)).Where(k => k.EndsWith("/manifest", StringComparison.Ordinal) && k != RunningKey);
         var unfinished = new List<string>();
         foreach (var key in manifests.OrderDescending(StringComparer.Ordinal))
         {

@@ -20,6 +20,9 @@ namespace RetentionInsights.Functions.Benchmarks;
 
 public sealed record LatencySummary(int Events, double EventsPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
 
+/// <summary>Loopback HTTP events sent by <paramref name="Concurrency"/> callers at once; latency is per event.</summary>
+public sealed record ConcurrencyLevel(int Concurrency, LatencySummary LoopbackHttp);
+
 public sealed record ServiceBenchmarkResult(
     int Contacts,
     string ModelVersion,
@@ -30,7 +33,11 @@ public sealed record ServiceBenchmarkResult(
     long DataverseWriteCallsFirstPass,
     long DataverseWriteCallsPer1000Unchanged,
     long LocalWritesPer1000Unchanged,
-    string Machine);
+    string Machine)
+{
+    /// <summary>p50/p99 per concurrency level (<c>--concurrency</c>).</summary>
+    public IReadOnlyList<ConcurrencyLevel> Concurrency { get; init; } = [];
+}
 
 /// <summary>
 /// `rtn bench service`: webhook events end to end (parse → ledger → load → score → change-only write) in-process and over
@@ -39,8 +46,10 @@ public sealed record ServiceBenchmarkResult(
 /// </summary>
 public static class ServiceBenchmark
 {
+    public static readonly IReadOnlyList<int> DefaultConcurrency = [1, 4, 16];
+
     public static async Task<ServiceBenchmarkResult> RunAsync(string dbPath, string modelsPath, int events, IProgress<string>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IReadOnlyList<int>? concurrency = null)
     {
         var counting = new CountingWebApiHandler();
         var settings = new Dictionary<string, string?>
@@ -86,13 +95,21 @@ public static class ServiceBenchmark
             progress?.Report($"loopback HTTP: {events} incident events");
             var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
-            var loopback = await MeasureAsync(events, targets, async body =>
+            async Task Post(string body)
             {
                 using var content = new StringContent(body, Encoding.UTF8, "application/json");
                 using var response = await http.PostAsync($"/api/dataverse/events?code={Uri.EscapeDataString(settings["RTN_API_KEY"]!)}", content, cancellationToken);
                 if (response.StatusCode != HttpStatusCode.OK)
                     throw new InvalidOperationException($"The service answered {(int)response.StatusCode} to a benchmark event.");
-            });
+            }
+            var loopback = await MeasureAsync(events, targets, Post);
+
+            var levels = new List<ConcurrencyLevel>();
+            foreach (var level in concurrency ?? DefaultConcurrency)
+            {
+                progress?.Report($"loopback HTTP: {events} incident events, {level} at a time");
+                levels.Add(new ConcurrencyLevel(level, await MeasureAsync(events, targets, Post, level)));
+            }
 
             progress?.Report("rescoring 1,000 contacts twice");
             var rescorer = services.GetRequiredService<CustomerRescorer>();
@@ -106,7 +123,7 @@ public static class ServiceBenchmark
             var localPer1000 = sample.Count == 0 ? 0 : second.Sum(r => (long)r.Writes) * 1000 / sample.Count;
 
             return new ServiceBenchmarkResult(contacts, model, inProcess, loopback, sample.Count, first.Count(r => r.Writes > 0), firstCalls, per1000,
-                localPer1000, $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+                localPer1000, $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}") { Concurrency = levels };
         }
         finally
         {
@@ -140,20 +157,27 @@ public static class ServiceBenchmark
         await RetentionInsights.Scoring.Models.ModelRegistry.SaveAndPromoteAsync(models, result.Metadata, zip, cancellationToken);
     }
 
-    private static async Task<LatencySummary> MeasureAsync(int events, IReadOnlyList<(Guid Incident, Guid Contact)> targets, Func<string, Task> send)
+    private static async Task<LatencySummary> MeasureAsync(int events, IReadOnlyList<(Guid Incident, Guid Contact)> targets, Func<string, Task> send,
+        int concurrency = 1)
     {
         // Warm-up: JIT, model load, connection pool.
         for (var i = 0; i < Math.Min(20, events); i++)
             await send(Body(targets[i % targets.Count]));
         var latencies = new double[events];
+        var next = -1;
         var total = Stopwatch.StartNew();
-        for (var i = 0; i < events; i++)
+        // `concurrency` callers take the next event as soon as their previous one is answered (a closed loop, as Dataverse's
+        // async service workers post).
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, concurrency)).Select(_ => Task.Run(async () =>
         {
-            var body = Body(targets[i % targets.Count]);
-            var start = Stopwatch.GetTimestamp();
-            await send(body);
-            latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
+            for (var i = Interlocked.Increment(ref next); i < events; i = Interlocked.Increment(ref next))
+            {
+                var body = Body(targets[i % targets.Count]);
+                var start = Stopwatch.GetTimestamp();
+                await send(body);
+                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        })));
         total.Stop();
         Array.Sort(latencies);
         return new LatencySummary(events, Math.Round(events / total.Elapsed.TotalSeconds, 1), Percentile(latencies, 0.50), Percentile(latencies, 0.95),
@@ -203,6 +227,18 @@ public static class ServiceBenchmark
         public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken) => local.ReadCustomerOfRecordAsync(table, id, cancellationToken);
         public Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken) => local.ApplyResponseAsync(response, cancellationToken);
 
+        public async Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken)
+        {
+            await dataverse.EraseContactAsync(contactId, cancellationToken);
+            return await local.EraseContactAsync(contactId, cancellationToken);
+        }
+
+        public async Task<int> RemoveMessageDerivedDataAsync(DateTime createdBefore, CancellationToken cancellationToken)
+        {
+            await dataverse.RemoveMessageDerivedDataAsync(createdBefore, cancellationToken);
+            return await local.RemoveMessageDerivedDataAsync(createdBefore, cancellationToken);
+        }
+
         public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
         {
             await dataverse.ApplyAsync(changes, cancellationToken);
@@ -221,6 +257,9 @@ public static class ServiceBenchmark
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            // Reads (an objection looks up the rows it erases) find nothing: the benchmark counts writes only.
+            if (request.Method == HttpMethod.Get)
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{\"value\":[]}", Encoding.UTF8, "application/json") };
             Interlocked.Increment(ref _writes);
             var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
             var operations = body.Split("Content-ID:").Length - 1;

@@ -60,5 +60,11 @@ public sealed class ServiceOptions
     /// <summary>Language of the reason texts written to the score columns: en (default) or nl.</summary>
     public string Language { get; set; } = "en";
 
+    /// <summary>
+    /// Days message-derived data (the signals and sentiment of retention alerts) is kept; the nightly run clears it on older
+    /// alerts. 0 keeps it (not recommended; see the admin guide's data-protection section).
+    /// </summary>
+    public int MessageDataRetentionDays { get; set; } = 90;
+
     public bool UsesDataverse => DataverseUrl is not null;
 }

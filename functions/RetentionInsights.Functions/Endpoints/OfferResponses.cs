@@ -16,7 +16,11 @@ public static class OfferResponses
         ["web"] = Names.Choices.ChannelWeb,
     };
 
-    public static (int Status, int Channel) Parse(JsonElement body)
+    /// <summary>How long after an answer an agent may correct it (a mis-click), and only by saying so ("correction": true).</summary>
+    public static readonly TimeSpan CorrectionWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>The answer and whether it is an explicit correction of an earlier one.</summary>
+    public static (int Status, int Channel, bool Correction) ParseAnswer(JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object)
             throw RequestProblemException.BadRequest("The body must be a JSON object like {\"response\": \"accepted\", \"channel\": \"phone\"}.");
@@ -31,8 +35,40 @@ public static class OfferResponses
         var channelText = Text(body, "channel") ?? "phone";
         if (!Channels.TryGetValue(channelText, out var channel))
             throw RequestProblemException.BadRequest($"Field 'channel' must be one of {string.Join(", ", Channels.Keys)}; got \"{RetentionApi.Shorten(channelText)}\".");
-        return (status, channel);
+        var correction = false;
+        if (body.TryGetProperty("correction", out var flag) && flag.ValueKind != JsonValueKind.Null)
+            correction = flag.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw RequestProblemException.BadRequest("Field 'correction' must be true or false."),
+            };
+        return (status, channel, correction);
     }
+
+    /// <summary>
+    /// The state machine of an answer: a proposed offer takes one answer; the same answer again changes nothing; a different
+    /// one is refused unless it says it is a correction and comes within <see cref="CorrectionWindow"/>. Null = apply it.
+    /// </summary>
+    public static RequestProblemException? Refusal(RecommendationRecord recommendation, int status, bool correction, DateTime now)
+    {
+        if (recommendation.Status == Names.Choices.RecommendationExpired)
+            return Expired();
+        if (recommendation.RespondedOn is not { } answeredOn || recommendation.Status == status)
+            return null;
+        if (!correction)
+            return new RequestProblemException(409, "Offer already answered",
+                $"This offer was answered {Word(recommendation.Status)} at {answeredOn:yyyy-MM-ddTHH:mm:ss}Z. To change the answer, send \"correction\": true within {CorrectionWindow.TotalMinutes:0} minutes of it.");
+        if (now - answeredOn > CorrectionWindow)
+            return new RequestProblemException(409, "Correction window passed",
+                $"The answer {Word(recommendation.Status)} was given more than {CorrectionWindow.TotalMinutes:0} minutes ago and can no longer be corrected.");
+        return null;
+    }
+
+    public static RequestProblemException Expired() => new(409, "Offer no longer proposed",
+        "This recommendation expired (a newer score replaced it). Reload the insights and respond to a current offer.");
+
+    private static string Word(int status) => status == Names.Choices.RecommendationAccepted ? "accepted" : status == Names.Choices.RecommendationDeclined ? "declined" : "otherwise";
 
     /// <summary>The contact's recommendation of this offer: the live (proposed) one, else the latest; or by recommendation id.</summary>
     public static RecommendationRecord? Find(ContactState state, Guid offerOrRecommendationId)

@@ -71,20 +71,22 @@ public sealed class RetentionApi(
         var contactId = ParseId(id, "id", "contact");
         var offer = ParseId(offerId, "offerId", "offer");
         using var body = await BodyReader.ReadJsonAsync(request, options.Value.MaxJsonBodyBytes, ct);
-        var (status, channel) = OfferResponses.Parse(body.RootElement);
+        var (status, channel, correction) = OfferResponses.ParseAnswer(body.RootElement);
 
+        // The answer and the rescore it causes are one step for this contact: no event or refresh reads in between.
+        using var held = await rescorer.Locks.AcquireAsync([contactId], ct);
         var state = await store.ReadContactStateAsync(contactId, ct)
             ?? throw RequestProblemException.NotFound($"No contact with id {contactId}.");
         var recommendation = OfferResponses.Find(state, offer)
-            ?? throw RequestProblemException.NotFound($"Contact {contactId} has no recommendation of offer {offer}.");
-        if (recommendation.Status == Names.Choices.RecommendationExpired)
-            throw new RequestProblemException(StatusCodes.Status409Conflict, "Offer no longer proposed",
-                "This recommendation expired (a newer score replaced it). Reload the insights and respond to a current offer.");
+            ?? throw (state.ExpiredOffers.Contains(offer) ? OfferResponses.Expired()
+                : RequestProblemException.NotFound($"Contact {contactId} has no recommendation of offer {offer}."));
+        if (OfferResponses.Refusal(recommendation, status, correction, time.GetUtcNow().UtcDateTime) is { } refusal)
+            throw refusal;
         if (recommendation.Status != status)
         {
             await store.ApplyResponseAsync(new ResponseUpdate(recommendation.Id, status, channel, time.GetUtcNow().UtcDateTime), ct);
             // A decline starts the cooldown and an acceptance changes eligibility: refresh the top 3 now.
-            await rescorer.RescoreAsync(contactId, ct);
+            await rescorer.RescoreLockedAsync([contactId], null, ct);
         }
         return JsonAnswer.Ok(new OfferResponseResult(recommendation.Id, status));
     });
@@ -92,7 +94,15 @@ public sealed class RetentionApi(
     public Task<IActionResult> RescoreAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
     {
         var asOf = await RescoreRequest.ReadAsOfAsync(request, options.Value.MaxJsonBodyBytes, ct);
-        return JsonAnswer.Accepted(await batches.StartAsync(asOf, ct));
+        try
+        {
+            return JsonAnswer.Accepted(await batches.StartAsync(asOf, ct));
+        }
+        catch (BatchAlreadyRunningException e)
+        {
+            return new ProblemAnswer(StatusCodes.Status409Conflict, "Rescore already running",
+                $"Batch {e.BatchId} is still running; follow it with GET /api/rescore/{e.BatchId} and start another when it has completed.");
+        }
     });
 
     public Task<IActionResult> RescoreStatusAsync(HttpRequest request, string batchId, CancellationToken ct) => Guard(request, async () =>
@@ -116,15 +126,30 @@ public sealed class RetentionApi(
     public Task<IActionResult> ModelsListAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
         JsonAnswer.Ok(await training.DescribeAsync(ct)));
 
+    /// <summary>Seconds a monitor or load balancer waits before asking a degraded service again.</summary>
+    public const int DegradedRetryAfterSeconds = 60;
+
     public Task<IActionResult> HealthAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
-        JsonAnswer.Ok(new
+    {
+        // 503 while no champion scores (nothing loadable, or a fallback): a monitor sees the outage instead of "ok".
+        var scoring = await rescorer.ScorerHealthAsync(ct);
+        var body = new
         {
-            status = "ok",
+            status = scoring.Healthy ? "ok" : "degraded",
+            reason = scoring.Reason,
             store = store.Kind,
             queue = queue.Kind,
-            championModel = await scorer.GetChampionVersionAsync(ct),
+            championModel = scoring.Loaded ?? scoring.Champion ?? await scorer.GetChampionVersionAsync(ct),
+            loadedModel = scoring.Loaded,
             version = typeof(RetentionApi).Assembly.GetName().Version?.ToString(),
-        }));
+        };
+        if (scoring.Healthy)
+            return JsonAnswer.Ok(body);
+        return new JsonAnswer(StatusCodes.Status503ServiceUnavailable, body)
+        {
+            Headers = { ["Retry-After"] = DegradedRetryAfterSeconds.ToString(CultureInfo.InvariantCulture) },
+        };
+    });
 
     private Task<IActionResult> Guard(HttpRequest request, Func<Task<IActionResult>> handler) => HandlerGuard.RunAsync(request, logger, handler);
 

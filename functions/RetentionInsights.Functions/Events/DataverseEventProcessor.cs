@@ -24,6 +24,12 @@ public sealed class DataverseEventProcessor(
     IOptions<ServiceOptions> options,
     ILogger<DataverseEventProcessor> logger)
 {
+    /// <summary>Retry-After when another instance holds the event's claim: long enough for a rescore to finish there.</summary>
+    public const int ClaimRetryAfterSeconds = 5;
+
+    /// <summary>Retry-After when no model can be loaded: Dataverse retries once, and a promotion is picked up within a minute.</summary>
+    public const int NoModelRetryAfterSeconds = 60;
+
     public async Task<EventOutcome> ProcessAsync(JsonElement body, DataverseHeaders headers, CancellationToken cancellationToken)
     {
         DataverseEvent evt;
@@ -53,7 +59,11 @@ public sealed class DataverseEventProcessor(
             return new EventOutcome("duplicate", null, 0, previous ?? "already processed", key);
         }
         if (claim == LedgerClaim.InProgress)
-            return new EventOutcome("in-progress", null, 0, "Another delivery of this event is being processed.", key);
+            return new EventOutcome("in-progress", null, 0, "Another delivery of this event is being processed by this instance.", key);
+        if (claim == LedgerClaim.HeldElsewhere)
+            throw new RetryLaterException("Event held by another instance",
+                "Another instance claimed this event and may still be processing it; retry shortly (a finished event answers 'duplicate').",
+                ClaimRetryAfterSeconds);
 
         try
         {
@@ -65,15 +75,31 @@ public sealed class DataverseEventProcessor(
                 return new EventOutcome("skipped", null, 0, customer.Source, key);
             }
 
+            if (evt.PrimaryEntityName == "contact" && evt.MessageName == "Delete")
+                return await EraseAsync(contactId, key, "The contact was deleted", cancellationToken);
+
             var result = await rescorer.RescoreAsync(contactId, cancellationToken);
+            if (result.NoModel)
+            {
+                // Not the contact's fault: no model can be loaded. A retryable answer keeps the event alive for Dataverse
+                // instead of a 200 that would drop it; health says why.
+                await ledger.AbandonAsync(key, cancellationToken);
+                var health = await rescorer.ScorerHealthAsync(cancellationToken);
+                logger.LogWarning("Event {EventKey} not scored: no model can be loaded", key);
+                throw new RetryLaterException("No model can score this event", health.Reason ?? "No champion model can be loaded.", NoModelRetryAfterSeconds);
+            }
             var status = !result.Found ? "not-found" : !result.Scored ? "not-scored" : result.Writes > 0 ? "scored" : "unchanged";
             var detail = !result.Found ? "The contact does not exist (deleted or not yet visible)."
-                : !result.Scored ? "Not scored: the contact objected to profiling or no champion model is trained yet."
+                : !result.Scored ? $"Not scored ({result.Outcome?.Status.ToString() ?? "the contact objected to profiling"}); stored scores were cleared where that applies."
                 : $"Customer from {customer.Source}; {result.Writes} write(s).";
-            if (!result.Found || result.Scored || result.Writes > 0)
-                await ledger.CompleteAsync(key, $"{status}: {result.Writes} write(s)", cancellationToken);
-            else
-                await ledger.AbandonAsync(key, cancellationToken); // no model yet: a redelivery after training may score it
+            if (result.Found && result.Outcome is null)
+            {
+                // An objection to profiling: the rescore removed the profiling output; the service's own entries go too.
+                await ledger.ForgetContactAsync(contactId, cancellationToken);
+                await ledger.RemoveAsync(key, cancellationToken);
+                return new EventOutcome(status, contactId, result.Writes, detail, key);
+            }
+            await ledger.CompleteAsync(key, $"{status}: {result.Writes} write(s)", cancellationToken, contactId);
 
             logger.LogInformation("Event {EventKey} {Message} {Entity} for contact {ContactId}: {Status} with {Writes} writes",
                 key, evt.MessageName, evt.PrimaryEntityName, contactId, status, result.Writes);
@@ -85,6 +111,22 @@ public sealed class DataverseEventProcessor(
             await ledger.AbandonAsync(key, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Removes everything derived from the person: offer and alert rows, scores (store), and the ledger's entries for the
+    /// contact, this event's included. Under the contact's lock, so no rescore running beside it writes rows back.
+    /// </summary>
+    private async Task<EventOutcome> EraseAsync(Guid contactId, string key, string why, CancellationToken cancellationToken)
+    {
+        int writes;
+        using (await rescorer.Locks.AcquireAsync([contactId], cancellationToken))
+            writes = await store.EraseContactAsync(contactId, cancellationToken);
+        var forgotten = await ledger.ForgetContactAsync(contactId, cancellationToken);
+        await ledger.RemoveAsync(key, cancellationToken);
+        logger.LogInformation("Event {EventKey}: erased data derived from contact {ContactId} ({Writes} writes, {Events} ledger entries)",
+            key, contactId, writes, forgotten);
+        return new EventOutcome("erased", contactId, writes, $"{why}: its scores, offers, alerts and event records were removed.", key);
     }
 
     private void CheckOrigin(DataverseEvent evt, DataverseHeaders headers)

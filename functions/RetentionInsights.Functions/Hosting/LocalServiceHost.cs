@@ -50,6 +50,12 @@ public static class LocalServiceHost
     private static void Configure(WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<ServiceOptions>>().Value;
+        // Before anything answers, so static preview files get them as well as the API.
+        app.Use((context, next) =>
+        {
+            SecurityHeaders.Apply(context.Response, api: context.Request.Path.StartsWithSegments("/" + RoutePrefix));
+            return next(context);
+        });
         app.UseMiddleware<ProblemMiddleware>();
         if (options.DemoFolder is { } folder && Directory.Exists(folder))
         {

@@ -30,6 +30,10 @@ public static class ServiceOptionsLoader
             options.ChunkSize = chunk;
         if (int.TryParse(section["CheckpointEvery"], CultureInfo.InvariantCulture, out var every))
             options.CheckpointEvery = every;
+        if (section["MessageDataRetentionDays"] is { Length: > 0 } retention)
+            options.MessageDataRetentionDays = int.TryParse(retention, NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days <= 3650
+                ? days
+                : throw new InvalidOperationException($"Retention:MessageDataRetentionDays must be a whole number of days from 0 to 3650; got '{retention}'.");
         foreach (var org in (section["AllowedOrganizations"] ?? string.Empty).Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             options.AllowedOrganizations.Add(org);
         if (section["Language"] is { Length: > 0 } language)

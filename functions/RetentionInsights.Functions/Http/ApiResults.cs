@@ -25,6 +25,7 @@ public sealed class JsonAnswer(int status, object? value, string contentType = "
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;
+        SecurityHeaders.Apply(response, api: true);
         response.StatusCode = Status;
         foreach (var (name, value) in Headers)
             response.Headers[name] = value;

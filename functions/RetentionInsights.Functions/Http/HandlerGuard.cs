@@ -19,7 +19,10 @@ public static class HandlerGuard
         }
         catch (RequestProblemException e)
         {
-            return new ProblemAnswer(e.Status, e.Title, e.Message);
+            return new ProblemAnswer(e.Status, e.Title, e.Message)
+            {
+                RetryAfterSeconds = e is RetryLaterException retry ? retry.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+            };
         }
         catch (BadHttpRequestException e)
         {

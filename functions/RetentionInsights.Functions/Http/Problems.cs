@@ -14,6 +14,16 @@ public class RequestProblemException(int status, string title, string detail) : 
     public static RequestProblemException NotFound(string detail) => new(StatusCodes.Status404NotFound, "Not found", detail);
 }
 
+/// <summary>
+/// 503 with Retry-After: the request was fine but cannot be served now (another instance holds the event, no model can be
+/// loaded). Dataverse retries a 503; nothing was recorded, so the retry is processed normally.
+/// </summary>
+public sealed class RetryLaterException(string title, string detail, int retryAfterSeconds)
+    : RequestProblemException(StatusCodes.Status503ServiceUnavailable, title, detail)
+{
+    public int RetryAfterSeconds { get; } = retryAfterSeconds;
+}
+
 /// <summary>RFC 7807 problem details written the same way everywhere (middleware, handlers, exception handler).</summary>
 public static class Problems
 {
@@ -21,6 +31,7 @@ public static class Problems
 
     public static async Task Write(HttpContext context, int status, string title, string detail)
     {
+        SecurityHeaders.Apply(context.Response, api: true);
         context.Response.StatusCode = status;
         context.Response.ContentType = ContentType;
         var body = new Dictionary<string, object?>

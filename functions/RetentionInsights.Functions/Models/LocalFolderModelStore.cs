@@ -15,10 +15,38 @@ public sealed class LocalFolderModelStore : IModelStore
 
     private readonly string _root;
 
+    /// <summary>Marks a version being written (<see cref="SaveCandidateAsync"/>): never a version, removed when abandoned.</summary>
+    public const string StagingMarker = ".tmp-";
+
+    /// <summary>A staging folder older than this belongs to a run that was killed (writing one takes seconds).</summary>
+    public static readonly TimeSpan AbandonedStagingAge = TimeSpan.FromMinutes(10);
+
     public LocalFolderModelStore(string root)
     {
         _root = Path.GetFullPath(root);
         Directory.CreateDirectory(_root);
+        RemoveAbandonedStaging();
+    }
+
+    /// <summary>Deletes staging folders a killed training left behind; returns how many.</summary>
+    public int RemoveAbandonedStaging()
+    {
+        var removed = 0;
+        foreach (var directory in Directory.EnumerateDirectories(_root, "*" + StagingMarker + "*"))
+        {
+            if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(directory) < AbandonedStagingAge)
+                continue;
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+                removed++;
+            }
+            catch (IOException)
+            {
+                // Another process is cleaning up the same folder; it is gone either way.
+            }
+        }
+        return removed;
     }
 
     public string Root => _root;
@@ -30,6 +58,9 @@ public sealed class LocalFolderModelStore : IModelStore
         var list = new List<ModelMetadata>();
         foreach (var directory in Directory.EnumerateDirectories(_root))
         {
+            // A half-written candidate (a training killed before its move into place) is not a version.
+            if (Path.GetFileName(directory).Contains(StagingMarker, StringComparison.Ordinal))
+                continue;
             var metadataPath = Path.Combine(directory, MetadataFileName);
             if (!File.Exists(metadataPath))
                 continue;
@@ -68,7 +99,7 @@ public sealed class LocalFolderModelStore : IModelStore
         var directory = VersionDirectory(metadata.Version);
         if (Directory.Exists(directory))
             throw new IOException($"Model version '{metadata.Version}' already exists in {_root}.");
-        var staging = directory + ".tmp-" + Guid.NewGuid().ToString("N");
+        var staging = directory + StagingMarker + Guid.NewGuid().ToString("N");
         Directory.CreateDirectory(staging);
         await using (var file = File.Create(Path.Combine(staging, ModelFileName)))
             await model.CopyToAsync(file, cancellationToken);

@@ -20,10 +20,51 @@ public sealed record ModelsResponse(string? Champion, IReadOnlyList<ModelVersion
 /// path (<see cref="ModelTraining"/>: challenger against the champion on the same holdout). One run at a time.
 /// </summary>
 public sealed class ModelTrainingService(IRetentionStore store, IModelStore models, ISentimentAnalyzer sentiment, CustomerRescorer rescorer,
-    EngineScorer? engineScorer, TimeProvider time, ILogger<ModelTrainingService> logger)
+    EngineScorer? engineScorer, TimeProvider time, ILogger<ModelTrainingService> logger, RetentionInsights.Functions.State.IStateStore? state = null)
 {
     private readonly SemaphoreSlim _running = new(1, 1);
     private TrainingStatus _status = new("idle", null, null, null, null, "No training has run since the service started.");
+
+    /// <summary>The last run, persisted, so a run whose process was killed shows as failed instead of vanishing.</summary>
+    private const string RecordKey = "training/last";
+
+    /// <summary>This process's runs; a "running" record of any other process is a run that was killed.</summary>
+    private static readonly string ProcessToken = Guid.NewGuid().ToString("N");
+
+    private sealed record TrainingRecord(TrainingStatus Status, string Process);
+
+    private async Task RecordAsync(TrainingStatus status, CancellationToken cancellationToken)
+    {
+        if (state is null)
+            return;
+        var value = System.Text.Json.JsonSerializer.Serialize(new TrainingRecord(status, ProcessToken));
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var existing = await state.GetAsync(RecordKey, cancellationToken);
+            if (existing is null ? await state.TryCreateAsync(RecordKey, value, cancellationToken)
+                                 : await state.TryReplaceAsync(RecordKey, value, existing.Version, cancellationToken))
+                return;
+        }
+    }
+
+    /// <summary>The status to show: this process's, or the persisted record of an earlier process (failed if it never finished).</summary>
+    private async Task<TrainingStatus> CurrentStatusAsync(CancellationToken cancellationToken)
+    {
+        if (_status.State != "idle" || state is null || await state.GetAsync(RecordKey, cancellationToken) is not { } entry)
+            return _status;
+        var record = System.Text.Json.JsonSerializer.Deserialize<TrainingRecord>(entry.Value)!;
+        if (record.Status.State != "running" || record.Process == ProcessToken)
+            return record.Status;
+        var failed = record.Status with
+        {
+            State = "failed",
+            FinishedOn = null,
+            Promoted = false,
+            Detail = "The run did not finish: the process running it ended (killed or restarted). Nothing was promoted; start a new run.",
+        };
+        await RecordAsync(failed, cancellationToken);
+        return failed;
+    }
 
     public TrainingStatus Status => _status;
 
@@ -68,7 +109,7 @@ public sealed class ModelTrainingService(IRetentionStore store, IModelStore mode
         var champion = await models.GetChampionVersionAsync(cancellationToken);
         var versions = (await models.ListAsync(cancellationToken))
             .Select(m => new ModelVersionView(m.Version, m.TrainedOn, m.DataWindowEnd, m.HorizonDays, m.Version == champion, m.Metrics)).ToList();
-        return new ModelsResponse(champion, versions, _status);
+        return new ModelsResponse(champion, versions, await CurrentStatusAsync(cancellationToken));
     }
 
     private async Task<TrainingStatus> TrainCoreAsync(CancellationToken cancellationToken)
@@ -76,6 +117,9 @@ public sealed class ModelTrainingService(IRetentionStore store, IModelStore mode
         var started = _status.StartedOn ?? time.GetUtcNow().UtcDateTime;
         try
         {
+            await RecordAsync(_status, cancellationToken);
+            if (models is LocalFolderModelStore folder)
+                folder.RemoveAbandonedStaging();
             var ids = await store.ListContactIdsAsync(activeOnly: false, cancellationToken);
             var histories = await store.LoadCustomersAsync(ids, cancellationToken);
             var catalogue = await store.LoadOfferCatalogueAsync(cancellationToken);
@@ -87,12 +131,14 @@ public sealed class ModelTrainingService(IRetentionStore store, IModelStore mode
             logger.LogInformation("Trained {ModelVersion} on {Customers} customers: promoted {Promoted} ({Reason})",
                 decision.CandidateVersion, histories.Count, decision.Promoted, decision.Reason);
             _status = new TrainingStatus("completed", started, time.GetUtcNow().UtcDateTime, decision.CandidateVersion, decision.Promoted, decision.Reason);
+            await RecordAsync(_status, CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Any failure ends the run as "failed" with its message; a background run must never stay "running" forever.
             logger.LogError(e, "Training failed");
             _status = new TrainingStatus("failed", started, time.GetUtcNow().UtcDateTime, null, false, e.Message);
+            await RecordAsync(_status, CancellationToken.None);
         }
         return _status;
     }

@@ -23,12 +23,12 @@ public static class ChangeDetector
 
         if (current.ProfilingOptOut || outcome is null)
         {
-            // GDPR objection: never score, and clear whatever was stored before the objection.
+            // GDPR objection: never score, and remove whatever profiling produced before the objection — the scores, every
+            // offer row (with its reasons) and every alert row (signals and sentiment come from the person's messages).
             if (current.ProfilingOptOut)
             {
                 ClearScores(changes, stored);
-                foreach (var rec in current.Recommendations.Where(r => r.Record.Status == Names.Choices.RecommendationProposed))
-                    changes.ExpireRecommendations.Add(rec.Record.Id);
+                changes.EraseDerived = current.HasDerivedRows || current.Recommendations.Count > 0 || current.OpenAlert is not null;
             }
             return changes;
         }
@@ -103,8 +103,10 @@ public static class ChangeDetector
 
     private static void DiffOffers(ChangeSet changes, ContactState current, ScoringOutcome outcome, DateTime now)
     {
-        var proposed = current.Recommendations.Where(r => r.Record.Status == Names.Choices.RecommendationProposed)
-            .GroupBy(r => r.Record.OfferId).ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.Record.CreatedOn).First().Record);
+        var live = current.Recommendations.Where(r => r.Record.Status == Names.Choices.RecommendationProposed).Select(r => r.Record).ToList();
+        // One live row per offer: older versions (or a writer without serialisation) may have left several; the newest is kept.
+        var proposed = live.GroupBy(r => r.OfferId)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.CreatedOn).ThenBy(r => r.Id).First());
         var keep = new HashSet<Guid>();
         foreach (var offer in outcome.Offers)
         {
@@ -130,18 +132,22 @@ public static class ChangeDetector
             }
             else
             {
+                var answered = current.Recommendations.Count(r => r.Record.OfferId == offer.OfferId && r.Record.RespondedOn is not null);
                 changes.CreateRecommendations.Add(new RecommendationRecord(
-                    Guid.NewGuid(), current.ContactId, offer.OfferId, offer.Rank, Math.Round(offer.AcceptanceProbability, 4),
+                    RowIds.Recommendation(current.ContactId, offer.OfferId, answered), current.ContactId, offer.OfferId, offer.Rank, Math.Round(offer.AcceptanceProbability, 4),
                     Math.Round(offer.ExpectedValue, 2), offer.Reason, Names.Choices.RecommendationProposed, Truncate(now), null,
                     offer.Channel, outcome.Scores.ModelVersion) { TalkingPoint = offer.TalkingPoint });
             }
         }
-        foreach (var stale in proposed.Values.Where(r => !keep.Contains(r.Id)))
+        foreach (var stale in live.Where(r => !keep.Contains(r.Id)))
             changes.ExpireRecommendations.Add(stale.Id);
     }
 
     private static void DiffAlert(ChangeSet changes, ContactState current, ProposedAlert? alert, DateTime now)
     {
+        // One open alert per contact: surplus ones (left by older versions) are closed, the newest stays the agent's alert.
+        foreach (var surplus in current.OtherOpenAlerts)
+            changes.CloseAlerts.Add(surplus.Id);
         if (alert is null || alert.Level == Names.Choices.WarningNone)
             return;
         var open = current.OpenAlert;
@@ -150,7 +156,7 @@ public static class ChangeDetector
         switch (AlertRule.Decide(open, alert.Level))
         {
             case AlertDecision.Create:
-                changes.CreateAlert = new AlertRecord(Guid.NewGuid(), current.ContactId, alert.Level, signals, sentiment, Truncate(alert.DueBy),
+                changes.CreateAlert = new AlertRecord(RowIds.Alert(current.ContactId, now), current.ContactId, alert.Level, signals, sentiment, Truncate(alert.DueBy),
                     Names.Choices.AlertOpen, null, Truncate(now), null);
                 break;
             case AlertDecision.Escalate:

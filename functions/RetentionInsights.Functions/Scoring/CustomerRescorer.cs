@@ -9,8 +9,10 @@ using RetentionInsights.Scoring;
 
 namespace RetentionInsights.Functions.Scoring;
 
-/// <summary>What one rescore did for one contact; <see cref="Outcome"/> is the engine's answer (null when not scored).</summary>
-public sealed record RescoreResult(Guid ContactId, bool Found, bool Scored, int Writes, string? ModelVersion, ScoringOutcome? Outcome = null);
+/// <summary>What one rescore did for one contact; <see cref="Outcome"/> is the engine's answer (null when not scored).
+/// <see cref="NoModel"/>: the contact could be scored but no model was loadable (the service is degraded; retry later).</summary>
+public sealed record RescoreResult(Guid ContactId, bool Found, bool Scored, int Writes, string? ModelVersion, ScoringOutcome? Outcome = null,
+    bool NoModel = false);
 
 /// <summary>
 /// The one scoring pipeline: load → score with the champion → decide offers and alerts → write only what changed. Webhook
@@ -29,8 +31,21 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
     public async Task<RescoreResult> RescoreAsync(Guid contactId, CancellationToken cancellationToken) =>
         (await RescoreManyAsync([contactId], null, cancellationToken)).Single();
 
+    /// <summary>The per-contact locks every read → diff → write of this process holds (see <see cref="ContactLocks"/>).</summary>
+    public ContactLocks Locks { get; } = new();
+
     /// <summary>Rescores <paramref name="contactIds"/> as of <paramref name="asOf"/> (default: <see cref="AsOf"/>).</summary>
     public async Task<IReadOnlyList<RescoreResult>> RescoreManyAsync(IReadOnlyList<Guid> contactIds, DateTime? asOf, CancellationToken cancellationToken)
+    {
+        using (await Locks.AcquireAsync(contactIds, cancellationToken))
+            return await RescoreLockedAsync(contactIds, asOf, cancellationToken);
+    }
+
+    /// <summary>
+    /// The rescore itself, for a caller that already holds the locks of <paramref name="contactIds"/> (an offer response
+    /// records the answer and rescores under one lock, so no event reads the state in between).
+    /// </summary>
+    public async Task<IReadOnlyList<RescoreResult>> RescoreLockedAsync(IReadOnlyList<Guid> contactIds, DateTime? asOf, CancellationToken cancellationToken)
     {
         using var activity = ServiceTelemetry.Source.StartActivity("rescore");
         activity?.SetTag("rtn.contacts", contactIds.Count);
@@ -58,7 +73,8 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
             var outcome = outcomeOf.GetValueOrDefault(id);
             var change = ChangeDetector.Diff(state, outcome, now);
             changes.Add(change);
-            results.Add(new RescoreResult(id, true, outcome?.Status == ScoreStatus.Scored, change.WriteCount, outcome?.Scores.ModelVersion, outcome));
+            results.Add(new RescoreResult(id, true, outcome?.Status == ScoreStatus.Scored, change.WriteCount, outcome?.Scores.ModelVersion, outcome,
+                NoModel: outcome is null && !state.ProfilingOptOut));
         }
 
         var writes = await store.ApplyAsync(changes, cancellationToken);
@@ -83,6 +99,10 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
         }
         return results;
     }
+
+    /// <summary>Whether the champion model is what scores (for /api/health and retryable answers).</summary>
+    public async Task<ScorerHealth> ScorerHealthAsync(CancellationToken cancellationToken) =>
+        await scorer.GetHealthAsync(await CatalogueAsync(cancellationToken), cancellationToken);
 
     private async Task<IReadOnlyList<OfferRecord>> CatalogueAsync(CancellationToken cancellationToken)
     {

@@ -34,6 +34,31 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         return _engine?.ModelVersion ?? _champion;
     }
 
+    public async Task<ScorerHealth> GetHealthAsync(IReadOnlyList<OfferRecord> catalogue, CancellationToken cancellationToken)
+    {
+        var engine = await EngineAsync(catalogue, cancellationToken);
+        var champion = _champion;
+        if (engine is null)
+        {
+            if (champion is not null)
+                return new ScorerHealth(false, $"The champion model {Quote(champion)} cannot be loaded and no earlier champion loads either; " +
+                    "events are answered 503 until a loadable model is promoted (see the log for why it failed).", champion, null);
+            var trained = (await models.ListAsync(cancellationToken)).Count;
+            return new ScorerHealth(false, trained == 0
+                ? "No model is trained yet: train one (POST /api/models/train or rtn train); events are answered 503 until then."
+                : $"The champion pointer is empty or unreadable although {trained} model version(s) exist: promote one; events are answered 503 until then.",
+                null, null);
+        }
+        if (!string.Equals(engine.ModelVersion, champion, StringComparison.Ordinal))
+            return new ScorerHealth(false, $"Scoring with the fallback model {Quote(engine.ModelVersion)}: the champion {(champion is null ? "pointer is empty" : Quote(champion) + " cannot be loaded")}.",
+                champion, engine.ModelVersion);
+        return new ScorerHealth(true, null, champion, engine.ModelVersion);
+    }
+
+    /// <summary>A version name as it may appear in an answer: a damaged pointer can hold anything, so only a plain name is echoed.</summary>
+    private static string Quote(string? version) =>
+        version is { Length: > 0 and <= 80 } v && v.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? $"'{v}'" : "(unreadable name)";
+
     public async Task<IReadOnlyList<ScoringOutcome?>> ScoreAsync(IReadOnlyList<CustomerHistory> histories, IReadOnlyList<OfferRecord> catalogue,
         DateTime asOf, CancellationToken cancellationToken)
     {

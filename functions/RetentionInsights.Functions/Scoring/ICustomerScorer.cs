@@ -25,6 +25,17 @@ public interface ICustomerScorer
 {
     Task<string?> GetChampionVersionAsync(CancellationToken cancellationToken);
 
+    /// <summary>Whether the champion is what scores (see <see cref="ScorerHealth"/>); loads it if needed.</summary>
+    Task<ScorerHealth> GetHealthAsync(IReadOnlyList<OfferRecord> catalogue, CancellationToken cancellationToken) =>
+        Task.FromResult(new ScorerHealth(true, null, null, null));
+
     Task<IReadOnlyList<ScoringOutcome?>> ScoreAsync(IReadOnlyList<CustomerHistory> histories, IReadOnlyList<OfferRecord> catalogue, DateTime asOf,
         CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// The truth about scoring for /api/health: <see cref="Healthy"/> only when the champion itself is loaded. No loadable model
+/// (nothing trained, an empty or damaged champion pointer, an unloadable model) or a fallback to an earlier champion is
+/// degraded, with the reason in words an admin can act on.
+/// </summary>
+public sealed record ScorerHealth(bool Healthy, string? Reason, string? Champion, string? Loaded);

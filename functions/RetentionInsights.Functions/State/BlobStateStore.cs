@@ -52,6 +52,12 @@ public sealed class BlobStateStore(BlobContainerClient container) : IStateStore
         }
     }
 
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        await container.GetBlobClient(key).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+
     public async Task<IReadOnlyList<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken);

@@ -18,6 +18,9 @@ public interface IStateStore
     /// <summary>Replaces the document if it is still at <paramref name="expectedVersion"/>; false otherwise.</summary>
     Task<bool> TryReplaceAsync(string key, string value, string expectedVersion, CancellationToken cancellationToken);
 
+    /// <summary>Removes the document if it exists (erasure of a person's entries, retention).</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+
     /// <summary>Keys starting with <paramref name="prefix"/>, in ordinal order.</summary>
     Task<IReadOnlyList<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken);
 }

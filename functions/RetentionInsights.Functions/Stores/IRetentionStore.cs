@@ -38,6 +38,16 @@ public interface IRetentionStore
 
     /// <summary>Sets status/responded on/channel of a recommendation (an agent's accept or decline).</summary>
     Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes everything the service derived from a person (contact Delete, or an objection to profiling): every offer
+    /// recommendation and retention alert row of the contact, and its score columns when the contact still exists.
+    /// Returns the number of writes.
+    /// </summary>
+    Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken);
+
+    /// <summary>Clears message-derived data (alert signals and sentiment) of alerts created before <paramref name="createdBefore"/>.</summary>
+    Task<int> RemoveMessageDerivedDataAsync(DateTime createdBefore, CancellationToken cancellationToken);
 }
 
 public sealed record CustomerListItem(Guid ContactId, string FullName, double? ChurnProbability, int? RiskBand);
@@ -52,7 +62,17 @@ public sealed record ContactState(
     bool ProfilingOptOut,
     ContactScores Scores,
     IReadOnlyList<StoredRecommendation> Recommendations,
-    AlertRecord? OpenAlert);
+    AlertRecord? OpenAlert)
+{
+    /// <summary>Open alerts besides <see cref="OpenAlert"/> (duplicates left by older versions); a rescore closes them.</summary>
+    public IReadOnlyList<AlertRecord> OtherOpenAlerts { get; init; } = [];
+
+    /// <summary>Offers whose latest recommendation expired unanswered (an answer to one is 409, not 404). Filled by the local org.</summary>
+    public IReadOnlyList<Guid> ExpiredOffers { get; init; } = [];
+
+    /// <summary>Whether any recommendation or alert row of the contact exists (in any status): what an objection erases.</summary>
+    public bool HasDerivedRows { get; init; }
+}
 
 public sealed record StoredRecommendation(RecommendationRecord Record, string OfferName, int OfferType);
 
@@ -74,13 +94,19 @@ public sealed record ChangeSet(Guid ContactId)
 
     public AlertRecord? UpdateAlert { get; set; }
 
+    /// <summary>Surplus open alerts to resolve (one open alert per contact).</summary>
+    public List<Guid> CloseAlerts { get; } = [];
+
+    /// <summary>Delete every recommendation and alert row of the contact (it objected to profiling).</summary>
+    public bool EraseDerived { get; set; }
+
     public bool IsEmpty =>
         ContactColumns.Count == 0 && CreateRecommendations.Count == 0 && UpdateRecommendations.Count == 0
-        && ExpireRecommendations.Count == 0 && CreateAlert is null && UpdateAlert is null;
+        && ExpireRecommendations.Count == 0 && CreateAlert is null && UpdateAlert is null && CloseAlerts.Count == 0 && !EraseDerived;
 
     public int WriteCount =>
         (ContactColumns.Count > 0 ? 1 : 0) + CreateRecommendations.Count + UpdateRecommendations.Count
-        + ExpireRecommendations.Count + (CreateAlert is null ? 0 : 1) + (UpdateAlert is null ? 0 : 1);
+        + ExpireRecommendations.Count + (CreateAlert is null ? 0 : 1) + (UpdateAlert is null ? 0 : 1) + CloseAlerts.Count + (EraseDerived ? 1 : 0);
 }
 
 public sealed record ResponseUpdate(Guid RecommendationId, int Status, int Channel, DateTime RespondedOn);

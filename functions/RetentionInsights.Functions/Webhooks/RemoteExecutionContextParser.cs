@@ -12,21 +12,40 @@ namespace RetentionInsights.Functions.Webhooks;
 /// </summary>
 public static partial class RemoteExecutionContextParser
 {
+    /// <summary>Longest message name accepted (Dataverse's own are short; custom API names have a prefix and at most 100 characters).</summary>
+    public const int MaxMessageNameLength = 100;
+
     public static DataverseEvent Parse(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
             throw new WebhookFormatException("$", "the body must be a JSON object (a RemoteExecutionContext).");
+        // Text that cannot become a .NET string (invalid UTF-8, an escaped lone surrogate) is found first, with its path,
+        // so no later read of it can fail with anything but a 400.
+        CheckText(root, "$", 0);
+        try
+        {
+            return Read(root);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException or ArgumentException or KeyNotFoundException)
+        {
+            // The checks below name the member for every shape we know; this keeps any other mismatch a 400 as well.
+            throw new WebhookFormatException("$", $"a value has an unexpected type or range ({e.GetType().Name}).");
+        }
+    }
 
+    private static DataverseEvent Read(JsonElement root)
+    {
         return new DataverseEvent
         {
-            MessageName = RequiredString(root, "MessageName"),
-            PrimaryEntityName = RequiredString(root, "PrimaryEntityName"),
+            MessageName = Name(root, "MessageName", MessageNamePattern(), "a message name: a letter, then letters, digits or '_'",
+                MaxMessageNameLength),
+            PrimaryEntityName = Name(root, "PrimaryEntityName", LogicalNamePattern(), "a table logical name: lower-case letters, digits or '_'", 64),
             PrimaryEntityId = RequiredGuid(root, "PrimaryEntityId"),
             RequestId = OptionalGuid(root, "RequestId"),
             OperationId = OptionalGuid(root, "OperationId") ?? Guid.Empty,
             CorrelationId = OptionalGuid(root, "CorrelationId") ?? Guid.Empty,
             OrganizationId = OptionalGuid(root, "OrganizationId") ?? Guid.Empty,
-            OrganizationName = root.TryGetProperty("OrganizationName", out var org) && org.ValueKind == JsonValueKind.String ? org.GetString() : null,
+            OrganizationName = OptionalText(root, "OrganizationName"),
             Depth = OptionalInt(root, "Depth"),
             Stage = OptionalInt(root, "Stage"),
             Mode = OptionalInt(root, "Mode"),
@@ -47,12 +66,85 @@ public static partial class RemoteExecutionContextParser
         var match = DatePattern().Match(text);
         if (!match.Success)
             throw new WebhookFormatException(path, $"'{Shorten(text)}' is not a DataContract date (\\/Date(ms)\\/).");
-        var ms = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        if (!long.TryParse(match.Groups[1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms)
+            || ms < MinDateMs || ms > MaxDateMs)
+            throw new WebhookFormatException(path, $"'{Shorten(text)}' is outside the dates Dataverse stores (years 1753 to 9999).");
         return DateTime.UnixEpoch.AddMilliseconds(ms);
     }
 
-    [GeneratedRegex(@"^/Date\((-?\d+)([+-]\d{4})?\)/$", RegexOptions.CultureInvariant)]
+    // 1753-01-01 and 9999-12-31, the range of a Dataverse date and time column.
+    private const long MinDateMs = -6_847_804_800_000;
+    private const long MaxDateMs = 253_402_300_799_999;
+
+    [GeneratedRegex(@"^/Date\((-?\d{1,20})([+-]\d{4})?\)/\z", RegexOptions.CultureInvariant)]
     private static partial Regex DatePattern();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex MessageNamePattern();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_]*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex LogicalNamePattern();
+
+    /// <summary>A required name that ends up in logs, ledger keys and telemetry: bounded and of a strict shape (no CR/LF).</summary>
+    private static string Name(JsonElement root, string member, Regex pattern, string shape, int maxLength)
+    {
+        var value = RequiredString(root, member);
+        if (value.Length > maxLength || !pattern.IsMatch(value))
+            throw new WebhookFormatException(member, $"must be {shape}, at most {maxLength} characters.");
+        return value;
+    }
+
+    /// <summary>Walks the document once and reports the first string or member name that is not valid text.</summary>
+    private static void CheckText(JsonElement element, string path, int depth)
+    {
+        // The JSON reader already refuses deeper documents; this keeps the walk bounded for any caller.
+        if (depth > 64)
+            throw new WebhookFormatException(path, "is nested too deeply.");
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                if (!IsText(element))
+                    throw new WebhookFormatException(path, "is not valid text (invalid UTF-8 or an unpaired surrogate).");
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                    CheckText(item, $"{path}[{index++}]", depth + 1);
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        throw new WebhookFormatException(path, "has a member name that is not valid text.");
+                    }
+                    CheckText(property.Value, path == "$" ? Shorten(name) : $"{path}.{Shorten(name)}", depth + 1);
+                }
+                break;
+        }
+    }
+
+    private static bool IsText(JsonElement element)
+    {
+        try
+        {
+            _ = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The string of a member when it is one; null when it is absent, null or of another JSON kind.</summary>
+    private static string? OptionalText(JsonElement element, string member) =>
+        element.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static IReadOnlyDictionary<string, object?> KeyValues(JsonElement parent, string member)
     {
@@ -114,7 +206,11 @@ public static partial class RemoteExecutionContextParser
             case JsonValueKind.False:
                 return false;
             case JsonValueKind.Number:
-                return element.TryGetInt64(out var whole) ? whole : element.GetDecimal();
+                if (element.TryGetInt64(out var whole))
+                    return whole;
+                if (element.TryGetDecimal(out var exact))
+                    return exact;
+                throw new WebhookFormatException(path, "is a number outside the range Dataverse stores.");
             case JsonValueKind.String:
                 var text = element.GetString()!;
                 if (text.StartsWith("/Date(", StringComparison.Ordinal))
@@ -138,29 +234,38 @@ public static partial class RemoteExecutionContextParser
             case "Entity":
                 return Entity(element, path);
             case "EntityReference":
-                return new WebhookReference(
-                    element.TryGetProperty("LogicalName", out var ln) ? ln.GetString() ?? string.Empty : string.Empty,
-                    RequiredGuid(element, "Id", path),
-                    element.TryGetProperty("Name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null);
+                if (element.TryGetProperty("LogicalName", out var ln) && ln.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                    throw new WebhookFormatException($"{path}.LogicalName", "must be a table logical name (a string).");
+                return new WebhookReference(OptionalText(element, "LogicalName") ?? string.Empty, RequiredGuid(element, "Id", path),
+                    OptionalText(element, "Name"));
             case "OptionSetValue":
-                return new WebhookOption(RequiredNumber(element, "Value", path) is var v && v == Math.Floor(v)
-                    ? (int)v
-                    : throw new WebhookFormatException($"{path}.Value", "a choice value must be a whole number."));
+                return new WebhookOption(ChoiceValue(element, path));
             case "Money":
                 return new WebhookMoney(RequiredNumber(element, "Value", path));
             case "OptionSetValueCollection":
-                return new WebhookOptions(element.TryGetProperty("Values", out var values) && values.ValueKind == JsonValueKind.Array
-                    ? values.EnumerateArray().Select(x => x.TryGetProperty("Value", out var xv) ? xv.GetInt32() : x.GetInt32()).ToList()
-                    : []);
+                if (!element.TryGetProperty("Values", out var values) || values.ValueKind == JsonValueKind.Null)
+                    return new WebhookOptions([]);
+                if (values.ValueKind != JsonValueKind.Array)
+                    throw new WebhookFormatException($"{path}.Values", "must be an array of choice values.");
+                return new WebhookOptions(values.EnumerateArray().Select((x, i) => x.ValueKind == JsonValueKind.Object
+                    ? ChoiceValue(x, $"{path}.Values[{i}]")
+                    : WholeChoice(x, $"{path}.Values[{i}]")).ToList());
             case "EntityCollection":
-                var entities = element.TryGetProperty("Entities", out var list) && list.ValueKind == JsonValueKind.Array
-                    ? list.EnumerateArray().Select((e, i) => Entity(e, $"{path}.Entities[{i}]")).ToList()
-                    : [];
-                return new WebhookEntities(element.TryGetProperty("EntityName", out var en) ? en.GetString() : null, entities);
+                var entities = new List<WebhookEntity>();
+                if (element.TryGetProperty("Entities", out var list) && list.ValueKind == JsonValueKind.Array)
+                {
+                    var i = 0;
+                    foreach (var e in list.EnumerateArray())
+                    {
+                        var entityPath = $"{path}.Entities[{i++}]";
+                        entities.Add(e.ValueKind == JsonValueKind.Object ? Entity(e, entityPath) : throw new WebhookFormatException(entityPath, "must be an entity object."));
+                    }
+                }
+                return new WebhookEntities(OptionalText(element, "EntityName"), entities);
             default:
                 // KeyValuePair<string,string> (SharedVariables dictionaries) and types we do not use: keep key/value if present.
                 if (element.TryGetProperty("key", out var key) && element.TryGetProperty("value", out var value))
-                    return new KeyValuePair<string, object?>(key.GetString() ?? string.Empty, Value(value, $"{path}.value"));
+                    return new KeyValuePair<string, object?>(key.ValueKind == JsonValueKind.String ? key.GetString()! : string.Empty, Value(value, $"{path}.value"));
                 return null;
         }
     }
@@ -202,8 +307,21 @@ public static partial class RemoteExecutionContextParser
     {
         if (!element.TryGetProperty(member, out var value) || value.ValueKind != JsonValueKind.Number)
             throw new WebhookFormatException($"{path}.{member}", "must be a number.");
-        return value.GetDecimal();
+        return value.TryGetDecimal(out var number) ? number : throw new WebhookFormatException($"{path}.{member}", "is a number outside the range Dataverse stores.");
     }
+
+    /// <summary>The Value of an OptionSetValue: a whole number that fits a choice column (Int32).</summary>
+    private static int ChoiceValue(JsonElement element, string path)
+    {
+        if (!element.TryGetProperty("Value", out var value))
+            throw new WebhookFormatException($"{path}.Value", "must be a number.");
+        return WholeChoice(value, $"{path}.Value");
+    }
+
+    private static int WholeChoice(JsonElement value, string path) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var choice)
+            ? choice
+            : throw new WebhookFormatException(path, "a choice value must be a whole number from -2147483648 to 2147483647.");
 
     private static Guid ParseGuid(string text, string path) =>
         Guid.TryParse(text, out var guid) ? guid : throw new WebhookFormatException(path, $"'{Shorten(text)}' is not a GUID.");

@@ -10,7 +10,14 @@
     var STATUS_ACCEPTED = 471500001;
     var STATUS_RESOLVED_ALERT = 471500002;
     var query = new URLSearchParams(window.location.search);
-    var apiKey = query.get("code") || "";
+    // The key is read once and kept for this tab only; it leaves the address bar (history, screenshots, shared links).
+    var apiKey = query.get("code") || window.sessionStorage.getItem("rtn-api-key") || "";
+    if (query.has("code")) {
+        window.sessionStorage.setItem("rtn-api-key", apiKey);
+        query.delete("code");
+        var rest = query.toString();
+        window.history.replaceState(null, "", window.location.pathname + (rest ? "?" + rest : "") + window.location.hash);
+    }
     var registry = {};
     var stringsByLanguage = {};
     // ?noaccess=1 shows the panel as a user whom column security denies the score columns.

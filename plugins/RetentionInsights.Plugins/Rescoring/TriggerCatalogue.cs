@@ -12,8 +12,9 @@ namespace RetentionInsights.Plugins.Rescoring
     {
         private static readonly IReadOnlyDictionary<string, TableTrigger> Tables = new Dictionary<string, TableTrigger>(StringComparer.Ordinal)
         {
+            // Delete: the service erases what it derived from the person (the contact id is all it needs, so no image).
             [PluginNames.Contact.Table] = new TableTrigger(PluginNames.Contact.Table, customerColumn: null,
-                PluginNames.Messages.Create, PluginNames.Messages.Update),
+                PluginNames.Messages.Create, PluginNames.Messages.Update, PluginNames.Messages.Delete),
             [PluginNames.Incident.Table] = new TableTrigger(PluginNames.Incident.Table, PluginNames.Incident.Customer,
                 PluginNames.Messages.Create, PluginNames.Messages.Update, PluginNames.Messages.Delete),
             [PluginNames.SalesOrder.Table] = new TableTrigger(PluginNames.SalesOrder.Table, PluginNames.SalesOrder.Customer,

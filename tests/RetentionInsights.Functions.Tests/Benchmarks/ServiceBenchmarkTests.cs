@@ -11,13 +11,16 @@ public sealed class ServiceBenchmarkTests(ServiceFixture fixture)
     {
         var db = fixture.CopyOrg();
 
-        var result = await ServiceBenchmark.RunAsync(db, fixture.ModelsPath, events: 20);
+        var result = await ServiceBenchmark.RunAsync(db, fixture.ModelsPath, events: 20, concurrency: [1, 4]);
 
         Assert.Equal(fixture.ChampionVersion, result.ModelVersion);
         Assert.Equal(20, result.InProcess.Events);
         Assert.Equal(20, result.LoopbackHttp.Events);
         Assert.True(result.InProcess.P50Ms <= result.InProcess.P95Ms && result.InProcess.P95Ms <= result.InProcess.P99Ms);
         Assert.True(result.LoopbackHttp.EventsPerSecond > 0);
+        Assert.Equal([1, 4], result.Concurrency.Select(c => c.Concurrency));
+        Assert.All(result.Concurrency, c => Assert.Equal(20, c.LoopbackHttp.Events));
+        Assert.All(result.Concurrency, c => Assert.True(c.LoopbackHttp.P50Ms <= c.LoopbackHttp.P99Ms));
         // First pass writes the customers not yet scored; the second pass finds nothing changed and sends nothing.
         Assert.True(result.DataverseWriteCallsFirstPass > 0);
         Assert.Equal(0, result.DataverseWriteCallsPer1000Unchanged);

@@ -401,7 +401,7 @@ public sealed class RouteTests(ServiceFixture fixture)
         using var app = new TestApp(fixture, new() { ["Retention:LocalOrgPath"] = db });
         var coordinator = app.Services.GetRequiredService<RetentionInsights.Functions.Batch.BatchRescoreCoordinator>();
 
-        var started = await coordinator.RunNightlyAsync(CancellationToken.None);
+        var started = Assert.IsType<RetentionInsights.Functions.Batch.BatchStarted>(await coordinator.RunNightlyAsync(CancellationToken.None));
 
         Assert.True(started.Contacts > 0);
         for (var i = 0; i < 600 && (await coordinator.StatusAsync(started.BatchId, CancellationToken.None))!.Completed is false; i++)

@@ -1,5 +1,6 @@
 using System.Net;
 using RetentionInsights.Data.Metadata;
+using RetentionInsights.Functions.Events;
 using RetentionInsights.Functions.Stores;
 using RetentionInsights.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,6 +65,47 @@ public sealed class DataverseEventTests(ServiceFixture fixture)
         Assert.Equal(1, counter.ApplyCallsWithChanges);
         Assert.True(counter.Writes > 0);
         Assert.NotNull(OrgSql.Scalar<string?>(app.DbPath, "SELECT rtn_scoredon FROM contact WHERE contactid = $id", ("$id", contact.ToString("D"))));
+    }
+
+    [Fact]
+    public async Task Post_RedeliveryOfAnEventWhoseProcessWasKilled_IsProcessedAtOnce()
+    {
+        using var app = new TestApp(fixture);
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+        var incident = DataProducer.AnyIncidentOf(app.DbPath, contact);
+        var operation = Guid.NewGuid();
+        // What kill -9 leaves: the claim of a process of this instance that no longer exists, seconds old.
+        SeedClaim(app.DbPath, $"{operation:N}-{incident:N}-update-s40", $"{EventLedger.InstanceName}/99999-killed");
+        using var client = app.KeyedClient();
+
+        var response = await client.SendAsync(Webhook.Request(Webhook.IncidentUpdate(incident, contact, operation, Guid.NewGuid(), "Storing")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("scored", (await TestApp.ReadJsonAsync(response)).GetProperty("status").GetString());
+        Assert.NotNull(OrgSql.Scalar<double?>(app.DbPath, "SELECT rtn_churnprobability FROM contact WHERE contactid = $id", ("$id", contact.ToString("D"))));
+    }
+
+    [Fact]
+    public async Task Post_EventClaimedByAnotherInstance_Is503WithAShortRetryAfterNever200()
+    {
+        using var app = new TestApp(fixture);
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+        var incident = DataProducer.AnyIncidentOf(app.DbPath, contact);
+        var operation = Guid.NewGuid();
+        SeedClaim(app.DbPath, $"{operation:N}-{incident:N}-update-s40", "another-instance/42-live");
+        using var client = app.KeyedClient();
+
+        var response = await client.SendAsync(Webhook.Request(Webhook.IncidentUpdate(incident, contact, operation, Guid.NewGuid(), "Storing")));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(DataverseEventProcessor.ClaimRetryAfterSeconds), response.Headers.RetryAfter?.Delta);
+    }
+
+    private static void SeedClaim(string db, string eventKey, string holder)
+    {
+        _ = new RetentionInsights.Functions.State.SqliteStateStore(db);
+        var claim = System.Text.Json.JsonSerializer.Serialize(new { State = "processing", At = DateTime.UtcNow.AddSeconds(-3), Outcome = (string?)null, Holder = holder });
+        OrgSql.Execute(db, "INSERT INTO rtn_service_state (key, value, version) VALUES ($k, $v, 1)", ("$k", "events/" + eventKey), ("$v", claim));
     }
 
     [Fact]
@@ -156,7 +198,7 @@ public sealed class DataverseEventTests(ServiceFixture fixture)
     }
 
     [Fact]
-    public async Task Post_NoChampionYet_IsNotScoredAndTheRedeliveryAfterTrainingScoresIt()
+    public async Task Post_NoChampionYet_IsRetryable503AndTheRedeliveryAfterTrainingScoresIt()
     {
         var models = fixture.EmptyModels();
         using var app = new TestApp(fixture, models: models);
@@ -165,7 +207,7 @@ public sealed class DataverseEventTests(ServiceFixture fixture)
         var body = Webhook.IncidentUpdate(incident, contact, Guid.NewGuid(), Guid.NewGuid(), "x");
         using var client = app.KeyedClient();
 
-        var before = await TestApp.ReadJsonAsync(await client.SendAsync(Webhook.Request(body)));
+        var before = await client.SendAsync(Webhook.Request(body));
         // A champion appears (e.g. `rtn train` on the same model folder) and the scorer notices it.
         var source = new RetentionInsights.Functions.Models.LocalFolderModelStore(fixture.ModelsPath);
         var target = new RetentionInsights.Functions.Models.LocalFolderModelStore(models);
@@ -176,7 +218,9 @@ public sealed class DataverseEventTests(ServiceFixture fixture)
         app.Services.GetRequiredService<RetentionInsights.Functions.Scoring.EngineScorer>().Invalidate();
         var after = await TestApp.ReadJsonAsync(await client.SendAsync(Webhook.Request(body)));
 
-        Assert.Equal("not-scored", before.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, before.StatusCode);
+        Assert.NotNull(before.Headers.RetryAfter);
+        Assert.Contains("No model is trained yet", (await TestApp.ReadJsonAsync(before)).GetProperty("detail").GetString());
         Assert.Equal("scored", after.GetProperty("status").GetString());
         Assert.NotNull(OrgSql.Scalar<double?>(app.DbPath, "SELECT rtn_churnprobability FROM contact WHERE contactid = $id", ("$id", contact.ToString("D"))));
     }
@@ -228,6 +272,8 @@ public sealed class CountingStore(IRetentionStore inner, WriteCounter counter) :
     public Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken) => inner.ReadContactStatesAsync(contactIds, cancellationToken);
     public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken) => inner.ReadCustomerOfRecordAsync(table, id, cancellationToken);
     public Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken) => inner.ApplyResponseAsync(response, cancellationToken);
+    public Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken) => inner.EraseContactAsync(contactId, cancellationToken);
+    public Task<int> RemoveMessageDerivedDataAsync(DateTime createdBefore, CancellationToken cancellationToken) => inner.RemoveMessageDerivedDataAsync(createdBefore, cancellationToken);
 
     public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
     {

@@ -65,6 +65,47 @@ public sealed class EventLedgerTests : IDisposable
         Assert.Equal(1, claims.Count(c => c.Claim == LedgerClaim.Begun));
     }
 
+    [Fact]
+    public async Task TryBegin_ClaimOfAKilledProcessOnThisInstance_IsTakenOverAtOnce()
+    {
+        var clock = new ManualClock(DateTimeOffset.UnixEpoch);
+        var killed = new EventLedger(new SqliteStateStore(_db), clock, holder: "host-a/1234-dead");
+        var restarted = new EventLedger(new SqliteStateStore(_db), clock, holder: "host-a/5678-new");
+        await killed.TryBeginAsync("e5", CancellationToken.None);
+
+        clock.Now += TimeSpan.FromSeconds(1);
+        var redelivery = await restarted.TryBeginAsync("e5", CancellationToken.None);
+
+        Assert.Equal(LedgerClaim.Begun, redelivery.Claim);
+    }
+
+    [Fact]
+    public async Task TryBegin_ClaimOfThisProcessNoLongerRunning_IsTakenOverAtOnce()
+    {
+        var clock = new ManualClock(DateTimeOffset.UnixEpoch);
+        // The same holder, but not this ledger's running claim (e.g. a host restarted inside the same process).
+        await new EventLedger(new SqliteStateStore(_db), clock, holder: "host-a/1").TryBeginAsync("e6", CancellationToken.None);
+
+        var redelivery = await new EventLedger(new SqliteStateStore(_db), clock, holder: "host-a/1").TryBeginAsync("e6", CancellationToken.None);
+
+        Assert.Equal(LedgerClaim.Begun, redelivery.Claim);
+    }
+
+    [Fact]
+    public async Task TryBegin_ClaimOfAnotherInstanceWithinTheLease_IsHeldElsewhereThenTakenOverAfterIt()
+    {
+        var clock = new ManualClock(DateTimeOffset.UnixEpoch);
+        await new EventLedger(new SqliteStateStore(_db), clock, holder: "host-a/1").TryBeginAsync("e7", CancellationToken.None);
+        var other = new EventLedger(new SqliteStateStore(_db), clock, holder: "host-b/2");
+
+        var during = await other.TryBeginAsync("e7", CancellationToken.None);
+        clock.Now += EventLedger.Lease + TimeSpan.FromSeconds(1);
+        var after = await other.TryBeginAsync("e7", CancellationToken.None);
+
+        Assert.Equal(LedgerClaim.HeldElsewhere, during.Claim);
+        Assert.Equal(LedgerClaim.Begun, after.Claim);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

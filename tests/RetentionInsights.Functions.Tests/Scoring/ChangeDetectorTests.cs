@@ -139,7 +139,7 @@ public sealed class ChangeDetectorTests
     }
 
     [Fact]
-    public void Diff_ProfilingOptOut_ClearsEveryScoreAndExpiresProposals()
+    public void Diff_ProfilingOptOut_ClearsEveryScoreAndErasesEveryOfferAndAlertRow()
     {
         var proposal = Proposed(OfferA, 1);
 
@@ -148,7 +148,14 @@ public sealed class ChangeDetectorTests
         Assert.All(change.ContactColumns.Values, Assert.Null);
         Assert.Contains(Names.Contact.ChurnProbability, change.ContactColumns.Keys);
         Assert.Contains(Names.Contact.ChurnReasons, change.ContactColumns.Keys);
-        Assert.Equal([proposal.Id], change.ExpireRecommendations);
+        Assert.True(change.EraseDerived);
+        Assert.Empty(change.CreateRecommendations);
+    }
+
+    [Fact]
+    public void Diff_ProfilingOptOutAlreadyErased_WritesNothing()
+    {
+        Assert.True(ChangeDetector.Diff(State(Scores(null, band: null, model: null), optOut: true), outcome: null, Now).IsEmpty);
     }
 
     [Fact]

@@ -14,6 +14,16 @@ public static class DataProducer
             ORDER BY c.contactid LIMIT 1
             """)[0]);
 
+    /// <summary><paramref name="count"/> active, profiled contacts that have cases and orders, in id order.</summary>
+    public static List<Guid> ActiveContactsWithCases(string db, int count) =>
+        OrgSql.Column(db, $"""
+            SELECT c.contactid FROM contact c
+            WHERE c.statecode = 0 AND c.rtn_profilingoptout = 0
+              AND EXISTS (SELECT 1 FROM incident i WHERE i.customerid = c.contactid)
+              AND EXISTS (SELECT 1 FROM salesorder o WHERE o.customerid = c.contactid AND o.statecode <> 2)
+            ORDER BY c.contactid LIMIT {count}
+            """).Select(Guid.Parse).ToList();
+
     public static Guid AnyIncidentOf(string db, Guid contactId) =>
         Guid.Parse(OrgSql.Column(db, $"SELECT incidentid FROM incident WHERE customerid = '{contactId:D}' ORDER BY createdon DESC LIMIT 1")[0]);
 

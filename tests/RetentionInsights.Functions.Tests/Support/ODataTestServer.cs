@@ -112,6 +112,13 @@ public sealed partial class ODataTestServer : HttpMessageHandler
                 var id = Guid.Parse(match.Groups[2].Value);
                 if (request.Method == HttpMethod.Get)
                     return RetrieveOne(set, id, query);
+                if (request.Method == HttpMethod.Delete)
+                {
+                    var table = _bySet[set];
+                    var removed = Tables[table.LogicalName].RemoveAll(r => string.Equals(r[table.PrimaryId] as string, id.ToString("D"), StringComparison.OrdinalIgnoreCase));
+                    return removed > 0 ? new HttpResponseMessage(HttpStatusCode.NoContent)
+                        : Error(HttpStatusCode.NotFound, "0x80040217", $"{table.LogicalName} With Id = {id} Does Not Exist");
+                }
                 if (request.Method == HttpMethod.Patch)
                 {
                     var (status, message) = Patch(set, id, body!);
@@ -217,10 +224,17 @@ public sealed partial class ODataTestServer : HttpMessageHandler
         return json;
     }
 
-    private (int Status, string? Message) Patch(string set, Guid id, string body)
+    private (int Status, string? Message) Patch(string set, Guid id, string body, bool upsert = false)
     {
         var table = _bySet[set];
         var row = Row(table.LogicalName, id);
+        if (row is null && upsert)
+        {
+            // Dataverse: a PATCH without If-Match to a missing key creates the row with that id.
+            var values = JsonNode.Parse(body)!.AsObject();
+            values[table.PrimaryId] = id.ToString("D");
+            return Create(set, values.ToJsonString());
+        }
         if (row is null)
             return (404, $"{table.LogicalName} With Id = {id} Does Not Exist");
         return Apply(table, row, JsonNode.Parse(body)!.AsObject());
@@ -294,7 +308,8 @@ public sealed partial class ODataTestServer : HttpMessageHandler
                 var key = KeyPattern().Match(resource);
                 var result = line[0] switch
                 {
-                    "PATCH" when key.Success => Patch(key.Groups[1].Value, Guid.Parse(key.Groups[2].Value), opBody),
+                    "PATCH" when key.Success => Patch(key.Groups[1].Value, Guid.Parse(key.Groups[2].Value), opBody,
+                        upsert: !requestLine.Contains("If-Match", StringComparison.OrdinalIgnoreCase)),
                     "POST" when _bySet.ContainsKey(resource) => Create(resource, opBody),
                     _ => (400, $"Unsupported batch operation {line[0]} {resource}"),
                 };

@@ -99,6 +99,16 @@ public static class Webhook
             """;
     }
 
+    /// <summary>An async post-operation event on a contact itself (Update after an objection, Delete), without images.</summary>
+    public static string ContactEvent(string message, Guid contactId, Guid operationId) => $$"""
+        {
+          "CorrelationId": "{{Guid.NewGuid()}}", "Depth": 1, "InputParameters": [], "MessageName": "{{message}}", "Mode": 1,
+          "OperationId": "{{operationId}}", "OrganizationId": "e1f2a3b4-0b6e-ef11-a670-000d3a1c2b11", "OutputParameters": [],
+          "PostEntityImages": [], "PreEntityImages": [], "PrimaryEntityId": "{{contactId}}", "PrimaryEntityName": "contact",
+          "RequestId": "{{Guid.NewGuid()}}", "SharedVariables": [], "Stage": 40
+        }
+        """;
+
     /// <summary>A request as Dataverse sends it: POST, JSON body, x-ms-dynamics-* headers, the key as ?code= (WebhookKey).</summary>
     public static HttpRequestMessage Request(string body, string entity = "incident", bool truncated = false, string? key = TestApp.Key)
     {

@@ -105,7 +105,7 @@ public sealed class RegistrationManifestTests
             Assert.False(step.Message == "Delete" && image.Alias == PluginNames.PostImage, "Delete has no post-image.");
         }
 
-        if (step.Message == "Delete")
+        if (step.Message == "Delete" && trigger.CustomerColumn != null)
         {
             var pre = Assert.Single(step.Images, i => i.Alias == PluginNames.PreImage);
             Assert.Contains(trigger.CustomerColumn!, pre.Attributes);

@@ -236,7 +236,7 @@ public sealed class RescoreTriggerTests
     }
 
     [Theory]
-    [InlineData("Delete", "contact")]
+    [InlineData("Delete", "email")]
     [InlineData("Create", "rtn_offerrecommendation")]
     [InlineData("Update", "email")]
     [InlineData("Delete", "phonecall")]

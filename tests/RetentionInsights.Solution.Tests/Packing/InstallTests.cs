@@ -83,7 +83,7 @@ public sealed class InstallTests(PackedSolution packed)
     {
         var configurations = Customizations.Descendants("SdkMessageProcessingStep").Select(s => s.Element("Configuration")?.Value ?? "").ToList();
 
-        Assert.Equal(14, configurations.Count);
+        Assert.Equal(15, configurations.Count);
         Assert.All(configurations, c => Assert.DoesNotContain("scoringService", c, StringComparison.Ordinal));
     }
 

@@ -213,8 +213,13 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 var recs = recommendations.Where(r => r.ContactId == c.Id).OrderByDescending(r => r.CreatedOn)
                     .Select(r => new StoredRecommendation(r, offers.TryGetValue(r.OfferId, out var o) ? o.Name : string.Empty, offers.TryGetValue(r.OfferId, out var t) ? t.OfferType : 0))
                     .ToList();
-                var alert = alerts.Where(a => a.ContactId == c.Id).OrderByDescending(a => a.CreatedOn).FirstOrDefault();
-                states.Add(new ContactState(c.Id, c.Name, c.OptOut, c.Scores, recs, alert));
+                var open = alerts.Where(a => a.ContactId == c.Id).OrderByDescending(a => a.CreatedOn).ThenBy(a => a.Id).ToList();
+                states.Add(new ContactState(c.Id, c.Name, c.OptOut, c.Scores, recs, open.FirstOrDefault())
+                {
+                    OtherOpenAlerts = open.Skip(1).ToList(),
+                    // Only an objection needs the rows not read above (expired offers, resolved alerts): look for them then.
+                    HasDerivedRows = recs.Count > 0 || open.Count > 0 || (c.OptOut && (await DerivedRowIdsAsync(c.Id, cancellationToken)).Count > 0),
+                });
             }
         }
         return states;
@@ -236,11 +241,60 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
 
     public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
     {
-        var groups = changes.Where(c => !c.IsEmpty).Select(Operations).ToList();
+        var erased = 0;
+        foreach (var change in changes.Where(c => c.EraseDerived))
+            erased += await DeleteDerivedRowsAsync(change.ContactId, cancellationToken);
+        var groups = changes.Where(c => !c.IsEmpty).Select(Operations).Where(g => g.Count > 0).ToList();
         if (groups.Count == 0)
-            return 0;
+            return erased;
         await client.ExecuteBatchAsync(groups, cancellationToken);
-        return groups.Sum(g => g.Count);
+        return erased + groups.Sum(g => g.Count);
+    }
+
+    public async Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken)
+    {
+        var writes = await DeleteDerivedRowsAsync(contactId, cancellationToken);
+        var clear = ScoreColumns.ToDictionary(c => c, _ => (object?)null);
+        try
+        {
+            await client.PatchAsync(Set("contact"), contactId, clear, cancellationToken);
+            writes++;
+        }
+        catch (DataverseException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
+        {
+            // The contact itself was deleted: nothing left to clear on it.
+        }
+        return writes;
+    }
+
+    public async Task<int> RemoveMessageDerivedDataAsync(DateTime createdBefore, CancellationToken cancellationToken)
+    {
+        var ids = await ListAsync("rtn_retentionalert", "rtn_retentionalertid",
+            $"createdon lt {StorageFormat.DateTime(createdBefore)} and (rtn_signals ne null or rtn_sentiment ne null)", r => (Guid?)r.Id("rtn_retentionalertid"), cancellationToken);
+        var groups = ids.Select(id => (IReadOnlyList<BatchOperation>)[new BatchOperation(HttpMethod.Patch, $"{Set("rtn_retentionalert")}({id!.Value:D})",
+            Element(new JsonObject { ["rtn_signals"] = null, ["rtn_sentiment"] = null }))]).ToList();
+        if (groups.Count > 0)
+            await client.ExecuteBatchAsync(groups, cancellationToken);
+        return groups.Count;
+    }
+
+    /// <summary>Every recommendation and alert row of a contact, in any status.</summary>
+    private async Task<List<(string Set, Guid Id)>> DerivedRowIdsAsync(Guid contactId, CancellationToken cancellationToken)
+    {
+        var filter = $"_rtn_contactid_value eq {contactId:D}";
+        var rows = await ListAsync("rtn_offerrecommendation", "rtn_offerrecommendationid", filter,
+            r => ((string, Guid)?)(Set("rtn_offerrecommendation"), r.Id("rtn_offerrecommendationid")), cancellationToken);
+        rows.AddRange(await ListAsync("rtn_retentionalert", "rtn_retentionalertid", filter,
+            r => ((string, Guid)?)(Set("rtn_retentionalert"), r.Id("rtn_retentionalertid")), cancellationToken));
+        return rows.Select(r => r!.Value).ToList();
+    }
+
+    private async Task<int> DeleteDerivedRowsAsync(Guid contactId, CancellationToken cancellationToken)
+    {
+        var rows = await DerivedRowIdsAsync(contactId, cancellationToken);
+        foreach (var (set, id) in rows)
+            await client.DeleteAsync(set, id, cancellationToken);
+        return rows.Count;
     }
 
     public async Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken)
@@ -267,9 +321,9 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         }
         foreach (var rec in change.CreateRecommendations)
         {
-            ops.Add(new BatchOperation(HttpMethod.Post, Set("rtn_offerrecommendation"), Element(new JsonObject
+            // PATCH to the row's own (name-based) id is an upsert: a second writer updates the first one's row instead of adding one.
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_offerrecommendation")}({rec.Id:D})", Element(new JsonObject
             {
-                ["rtn_offerrecommendationid"] = rec.Id.ToString("D"),
                 ["rtn_name"] = $"Offer {rec.Rank}",
                 ["rtn_contactid@odata.bind"] = $"/{Set("contact")}({rec.ContactId:D})",
                 ["rtn_offerid@odata.bind"] = $"/{Set("rtn_offer")}({rec.OfferId:D})",
@@ -281,7 +335,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 ["rtn_status"] = rec.Status,
                 ["rtn_channel"] = rec.Channel,
                 ["rtn_modelversion"] = rec.ModelVersion,
-            })));
+            }), Upsert: true));
         }
         foreach (var rec in change.UpdateRecommendations)
         {
@@ -300,9 +354,8 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
             ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_offerrecommendation")}({id:D})", Element(new JsonObject { ["rtn_status"] = Names.Choices.RecommendationExpired })));
         if (change.CreateAlert is { } alert)
         {
-            ops.Add(new BatchOperation(HttpMethod.Post, Set("rtn_retentionalert"), Element(new JsonObject
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_retentionalert")}({alert.Id:D})", Element(new JsonObject
             {
-                ["rtn_retentionalertid"] = alert.Id.ToString("D"),
                 ["rtn_name"] = "Retention alert",
                 ["rtn_contactid@odata.bind"] = $"/{Set("contact")}({alert.ContactId:D})",
                 ["rtn_level"] = alert.Level,
@@ -310,7 +363,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 ["rtn_sentiment"] = alert.Sentiment,
                 ["rtn_dueby"] = alert.DueBy is { } due ? StorageFormat.DateTime(due) : null,
                 ["rtn_status"] = alert.Status,
-            })));
+            }), Upsert: true));
         }
         if (change.UpdateAlert is { } update)
         {
@@ -322,6 +375,12 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 ["rtn_dueby"] = update.DueBy is { } due ? StorageFormat.DateTime(due) : null,
             })));
         }
+        foreach (var id in change.CloseAlerts)
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_retentionalert")}({id:D})", Element(new JsonObject
+            {
+                ["rtn_status"] = Names.Choices.AlertResolved,
+                ["rtn_resolvedon"] = StorageFormat.DateTime(DateTime.UtcNow),
+            })));
         return ops;
     }
 

@@ -15,7 +15,8 @@ public sealed class DataverseException(HttpStatusCode status, string? code, stri
 }
 
 /// <summary>One write inside a $batch change set.</summary>
-public sealed record BatchOperation(HttpMethod Method, string RelativeUrl, JsonElement? Body);
+/// <remarks><paramref name="Upsert"/>: a PATCH without If-Match, which creates the row when it does not exist (rows with name-based ids).</remarks>
+public sealed record BatchOperation(HttpMethod Method, string RelativeUrl, JsonElement? Body, bool Upsert = false);
 
 /// <summary>
 /// A typed Dataverse Web API (OData v4) client: paged queries with Prefer odata.maxpagesize + @odata.nextLink, formatted
@@ -108,6 +109,17 @@ public sealed class DataverseWebApiClient(HttpClient http)
     /// <summary>$batch requests sent in parallel by one <see cref="ExecuteBatchAsync"/>.</summary>
     public const int ParallelBatches = 4;
 
+    /// <summary>Deletes a row; one that is already gone (deleted by a cascade or another writer) is not an error.</summary>
+    public async Task DeleteAsync(string entitySet, Guid id, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"{entitySet}({id:D})");
+        Interlocked.Increment(ref _writeRequests);
+        using var response = await SendAsync(request, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            return;
+        await ThrowIfFailedAsync(response, cancellationToken);
+    }
+
     public async Task PatchAsync(string entitySet, Guid id, object body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Patch, $"{entitySet}({id:D})")
@@ -138,7 +150,7 @@ public sealed class DataverseWebApiClient(HttpClient http)
                     .Append("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n")
                     .Append("Content-ID: ").Append(contentId++.ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n")
                     .Append(operation.Method.Method).Append(' ').Append(baseUrl).Append(operation.RelativeUrl).Append(" HTTP/1.1\r\n");
-                if (operation.Method == HttpMethod.Patch)
+                if (operation.Method == HttpMethod.Patch && !operation.Upsert)
                     body.Append("If-Match: *\r\n");
                 body.Append("Content-Type: application/json; charset=utf-8\r\n\r\n")
                     .Append(operation.Body?.GetRawText() ?? "{}").Append("\r\n");

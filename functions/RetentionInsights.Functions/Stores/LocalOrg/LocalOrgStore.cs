@@ -15,7 +15,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     private const int MaxIdsPerQuery = 500;
     private static readonly LocalOrgReader Reader = new();
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SemaphoreSlim _writeGate;
 
     public LocalOrgStore(string path)
     {
@@ -29,6 +29,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
             DefaultTimeout = 30,
         }.ToString();
         Path = path;
+        _writeGate = SqliteWriteGate.For(path);
     }
 
     public string Kind => "local-org";
@@ -51,7 +52,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout=30000;";
+        pragma.CommandText = $"PRAGMA busy_timeout={SqliteWriteGate.BusyTimeoutMs};";
         pragma.ExecuteNonQuery();
         return connection;
     }
@@ -123,8 +124,10 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
                     .OrderByDescending(r => r.CreatedOn)
                     .Select(r => new StoredRecommendation(r, offers.TryGetValue(r.OfferId, out var o) ? o.Name : string.Empty, offers.TryGetValue(r.OfferId, out var t) ? t.OfferType : 0))
                     .ToList();
-                var open = alerts[id].Where(a => a.Status != Names.Choices.AlertResolved).OrderByDescending(a => a.CreatedOn).FirstOrDefault();
-                states.Add(new ContactState(id, fullName, optOut, scores, live, open));
+                var open = alerts[id].Where(a => a.Status != Names.Choices.AlertResolved).OrderByDescending(a => a.CreatedOn).ThenBy(a => a.Id).ToList();
+                states.Add(new ContactState(id, fullName, optOut, scores, live, open.FirstOrDefault()) { OtherOpenAlerts = open.Skip(1).ToList(), HasDerivedRows = recommendations[id].Any() || alerts[id].Any(),
+                    ExpiredOffers = recommendations[id].GroupBy(r => r.OfferId).Select(g => g.OrderByDescending(r => r.CreatedOn).First())
+                        .Where(r => r.Status == Names.Choices.RecommendationExpired && r.RespondedOn is null).Select(r => r.OfferId).ToList() });
             }
         }
         return Task.FromResult<IReadOnlyList<ContactState>>(states);
@@ -229,5 +232,54 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         }
     }
 
-    public void Dispose() => _writeGate.Dispose();
+    public async Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var connection = OpenConnection();
+            using var transaction = connection.BeginTransaction();
+            var change = new ChangeSet(contactId) { EraseDerived = true };
+            foreach (var column in ScoreColumns)
+                change.ContactColumns[column] = null;
+            var writes = LocalOrgWriter.Apply(connection, transaction, change);
+            transaction.Commit();
+            return writes;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<int> RemoveMessageDerivedDataAsync(DateTime createdBefore, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var connection = OpenConnection();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE rtn_retentionalert SET rtn_signals = NULL, rtn_sentiment = NULL
+                WHERE createdon < $before AND (rtn_signals IS NOT NULL OR rtn_sentiment IS NOT NULL)
+                """;
+            command.Parameters.AddWithValue("$before", StorageFormat.DateTime(createdBefore));
+            return command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>The score columns an erasure clears (the ones a rescore writes).</summary>
+    internal static readonly string[] ScoreColumns =
+    [
+        Names.Contact.ChurnProbability, Names.Contact.PreviousChurnProbability, Names.Contact.ChurnRiskBand, Names.Contact.Clv12m,
+        Names.Contact.Clv36m, Names.Contact.PAlive, Names.Contact.ValueSegment, Names.Contact.ChurnReasons, Names.Contact.EarlyWarningLevel,
+        Names.Contact.ScoredOn, Names.Contact.ModelVersion,
+    ];
+
+    /// <summary>The write gate is shared by every store of the file (<see cref="SqliteWriteGate"/>), so it outlives this one.</summary>
+    public void Dispose() => GC.SuppressFinalize(this);
 }

@@ -40,6 +40,11 @@ internal static class LocalOrgWriter
                 INSERT INTO rtn_offerrecommendation (rtn_offerrecommendationid, rtn_name, rtn_contactid, rtn_offerid, rtn_rank,
                     rtn_acceptanceprobability, rtn_expectedvalue, rtn_reason, rtn_talkingpoint, rtn_status, rtn_respondedon, rtn_channel, rtn_modelversion, createdon)
                 VALUES ($id, $name, $contact, $offer, $rank, $p, $ev, $reason, $talk, $status, NULL, $channel, $model, $created)
+                ON CONFLICT (rtn_offerrecommendationid) DO UPDATE SET rtn_name = excluded.rtn_name, rtn_rank = excluded.rtn_rank,
+                    rtn_acceptanceprobability = excluded.rtn_acceptanceprobability, rtn_expectedvalue = excluded.rtn_expectedvalue,
+                    rtn_reason = excluded.rtn_reason, rtn_talkingpoint = excluded.rtn_talkingpoint, rtn_status = excluded.rtn_status,
+                    rtn_channel = excluded.rtn_channel, rtn_modelversion = excluded.rtn_modelversion
+                WHERE rtn_respondedon IS NULL
                 """, ("$id", rec.Id), ("$name", $"Offer {rec.Rank}"), ("$contact", rec.ContactId), ("$offer", rec.OfferId), ("$rank", rec.Rank),
                 ("$p", rec.AcceptanceProbability), ("$ev", rec.ExpectedValue), ("$reason", rec.Reason), ("$talk", rec.TalkingPoint), ("$status", rec.Status),
                 ("$channel", rec.Channel), ("$model", rec.ModelVersion), ("$created", rec.CreatedOn));
@@ -70,6 +75,8 @@ internal static class LocalOrgWriter
                 INSERT INTO rtn_retentionalert (rtn_retentionalertid, rtn_name, rtn_contactid, rtn_level, rtn_signals, rtn_sentiment, rtn_dueby,
                     rtn_status, rtn_feedback, rtn_resolvedon, createdon)
                 VALUES ($id, $name, $contact, $level, $signals, $sentiment, $due, $status, NULL, NULL, $created)
+                ON CONFLICT (rtn_retentionalertid) DO UPDATE SET rtn_level = excluded.rtn_level, rtn_signals = excluded.rtn_signals,
+                    rtn_sentiment = excluded.rtn_sentiment, rtn_dueby = excluded.rtn_dueby, rtn_status = excluded.rtn_status, rtn_resolvedon = NULL
                 """, ("$id", alert.Id), ("$name", "Retention alert"), ("$contact", alert.ContactId), ("$level", alert.Level),
                 ("$signals", alert.Signals), ("$sentiment", alert.Sentiment), ("$due", alert.DueBy), ("$status", alert.Status),
                 ("$created", alert.CreatedOn));
@@ -85,16 +92,29 @@ internal static class LocalOrgWriter
                 ("$due", update.DueBy));
             writes++;
         }
+        if (change.EraseDerived)
+        {
+            // Every row, whatever its status: answered offers and resolved alerts were profiling output as well.
+            writes += Execute(connection, transaction, "DELETE FROM rtn_offerrecommendation WHERE rtn_contactid = $contact", ("$contact", change.ContactId));
+            writes += Execute(connection, transaction, "DELETE FROM rtn_retentionalert WHERE rtn_contactid = $contact", ("$contact", change.ContactId));
+        }
+
+        foreach (var id in change.CloseAlerts)
+        {
+            Execute(connection, transaction, "UPDATE rtn_retentionalert SET rtn_status = $status, rtn_resolvedon = $on WHERE rtn_retentionalertid = $id",
+                ("$id", id), ("$status", Names.Choices.AlertResolved), ("$on", DateTime.UtcNow));
+            writes++;
+        }
         return writes;
     }
 
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    private static int Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
             command.Parameters.AddWithValue(name, SqliteRows.Storage(value));
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery();
     }
 }
