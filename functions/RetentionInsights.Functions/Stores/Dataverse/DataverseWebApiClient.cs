@@ -108,6 +108,111 @@ public sealed class DataverseWebApiClient(HttpClient http)
     /// <summary>$batch requests sent in parallel by one <see cref="ExecuteBatchAsync"/>.</summary>
     public const int ParallelBatches = 4;
 
+    /// <summary>Records per CreateMultiple/UpdateMultiple request: the most Dataverse accepts in one bulk message.</summary>
+    public const int MaxRecordsPerBulkRequest = 1000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _bulkUnsupported = new(StringComparer.Ordinal);
+    private int _parallelismHint = ParallelBatches;
+
+    /// <summary>The degree of parallelism Dataverse last recommended (response header <c>x-ms-dop-hint</c>).</summary>
+    public int ParallelismHint => Volatile.Read(ref _parallelismHint);
+
+    /// <summary>Bulk requests (CreateMultiple/UpdateMultiple) sent since creation.</summary>
+    public long BulkRequests => Interlocked.Read(ref _bulkRequests);
+
+    private long _bulkRequests;
+
+    /// <summary>Whether a table answered that it does not support the bulk messages (remembered for the client's lifetime).</summary>
+    public bool BulkUnsupported(string entitySet) => _bulkUnsupported.ContainsKey(entitySet);
+
+    /// <summary>
+    /// Creates or updates records of one table with the bulk messages (<c>CreateMultiple</c>/<c>UpdateMultiple</c>, bound
+    /// to the entity set), <see cref="MaxRecordsPerBulkRequest"/> a request, as many in flight as the server's
+    /// <c>x-ms-dop-hint</c> recommends. Each record carries its own primary id (a create keeps the caller's id; the transport
+    /// never makes one up). When the table answers that it does not support the message, the rest goes out as $batch
+    /// change sets instead. Returns the number of HTTP requests made.
+    /// </summary>
+    public async Task<int> WriteMultipleAsync(BulkWrite write, CancellationToken cancellationToken)
+    {
+        if (write.Records.Count == 0)
+            return 0;
+        var chunks = write.Records.Chunk(MaxRecordsPerBulkRequest).ToList();
+        var requests = 0;
+        var pending = new System.Collections.Concurrent.ConcurrentQueue<BulkRecord[]>();
+        if (!BulkUnsupported(write.EntitySet))
+        {
+            // The first request alone: it tells whether the table supports the message, and its x-ms-dop-hint how many
+            // of the rest may go in parallel.
+            var first = await TrySendBulkAsync(write, chunks[0], cancellationToken);
+            requests++;
+            if (!first)
+                pending.Enqueue(chunks[0]);
+            var rest = chunks.Skip(1).ToList();
+            if (first && rest.Count > 0)
+            {
+                var parallel = Math.Clamp(ParallelismHint, 1, MaxBulkParallelism);
+                await Parallel.ForEachAsync(rest, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken },
+                    async (chunk, ct) =>
+                    {
+                        Interlocked.Increment(ref requests);
+                        if (!await TrySendBulkAsync(write, chunk, ct))
+                            pending.Enqueue(chunk);
+                    });
+            }
+            else if (!first)
+            {
+                foreach (var chunk in rest)
+                    pending.Enqueue(chunk);
+            }
+        }
+        else
+        {
+            foreach (var chunk in chunks)
+                pending.Enqueue(chunk);
+        }
+        if (!pending.IsEmpty)
+        {
+            var groups = pending.SelectMany(c => c).Select(r => (IReadOnlyList<BatchOperation>)[r.AsBatchOperation(write)]).ToList();
+            requests += await ExecuteBatchAsync(groups, cancellationToken);
+        }
+        return requests;
+    }
+
+    /// <summary>Bulk requests in flight at once, whatever the hint says: the per-user concurrency limit is shared with reads.</summary>
+    public const int MaxBulkParallelism = 8;
+
+    /// <summary>Sends one bulk request; false when the table does not support the message (the caller falls back).</summary>
+    private async Task<bool> TrySendBulkAsync(BulkWrite write, IReadOnlyList<BulkRecord> records, CancellationToken cancellationToken)
+    {
+        var message = write.Create ? "CreateMultiple" : "UpdateMultiple";
+        var targets = new System.Text.Json.Nodes.JsonArray();
+        foreach (var record in records)
+            targets.Add(record.AsTarget(write));
+        var body = new System.Text.Json.Nodes.JsonObject { ["Targets"] = targets };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{write.EntitySet}/Microsoft.Dynamics.CRM.{message}")
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        Interlocked.Increment(ref _writeRequests);
+        Interlocked.Increment(ref _bulkRequests);
+        using var response = await SendAsync(request, cancellationToken);
+        if (response.Headers.TryGetValues("x-ms-dop-hint", out var hints)
+            && int.TryParse(hints.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var hint) && hint > 0)
+            Volatile.Write(ref _parallelismHint, hint);
+        if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            var (code, error) = BatchResponse.ParseError(text);
+            if (BulkMessageSupport.IsNotSupported(response.StatusCode, error, message))
+            {
+                _bulkUnsupported[write.EntitySet] = true;
+                return false;
+            }
+            throw new DataverseException(response.StatusCode, code, $"Dataverse answered {(int)response.StatusCode} to {message} on {write.EntitySet}: {error ?? response.ReasonPhrase}");
+        }
+        return true;
+    }
+
     public async Task PatchAsync(string entitySet, Guid id, object body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Patch, $"{entitySet}({id:D})")
@@ -183,6 +288,67 @@ public sealed class DataverseWebApiClient(HttpClient http)
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         var (code, message) = BatchResponse.ParseError(text);
         throw new DataverseException(response.StatusCode, code, $"Dataverse answered {(int)response.StatusCode}: {message ?? response.ReasonPhrase}");
+    }
+}
+
+/// <summary>Records of one table written with one bulk message: created (ids supplied by the caller) or updated.</summary>
+public sealed record BulkWrite(string EntitySet, string LogicalName, string PrimaryId, bool Create, IReadOnlyList<BulkRecord> Records);
+
+/// <summary>One record of a bulk write: its id and the columns to set (lookups as <c>x@odata.bind</c>).</summary>
+public sealed record BulkRecord(Guid Id, System.Text.Json.Nodes.JsonObject Columns)
+{
+    /// <summary>The record as a <c>Targets</c> item: typed with @odata.type and carrying its primary id.</summary>
+    public System.Text.Json.Nodes.JsonObject AsTarget(BulkWrite write)
+    {
+        var target = new System.Text.Json.Nodes.JsonObject
+        {
+            ["@odata.type"] = $"Microsoft.Dynamics.CRM.{write.LogicalName}",
+            [write.PrimaryId] = Id.ToString("D"),
+        };
+        foreach (var (name, value) in Columns)
+        {
+            if (name != write.PrimaryId)
+                target[name] = value?.DeepClone();
+        }
+        return target;
+    }
+
+    /// <summary>The same record as a $batch operation, for tables without the bulk messages.</summary>
+    public BatchOperation AsBatchOperation(BulkWrite write)
+    {
+        var body = new System.Text.Json.Nodes.JsonObject();
+        if (write.Create)
+            body[write.PrimaryId] = Id.ToString("D");
+        foreach (var (name, value) in Columns)
+        {
+            if (name != write.PrimaryId)
+                body[name] = value?.DeepClone();
+        }
+        return write.Create
+            ? new BatchOperation(HttpMethod.Post, write.EntitySet, JsonSerializer.SerializeToElement(body))
+            : new BatchOperation(HttpMethod.Patch, $"{write.EntitySet}({Id:D})", JsonSerializer.SerializeToElement(body));
+    }
+}
+
+/// <summary>How Dataverse says that a table does not support CreateMultiple/UpdateMultiple.</summary>
+public static class BulkMessageSupport
+{
+    /// <summary>
+    /// The action is unknown on the entity set (404 naming the action), or the message is refused for the table
+    /// (400/405/501 "… is not supported …"). Anything else is a real error of the data and is surfaced.
+    /// </summary>
+    public static bool IsNotSupported(HttpStatusCode status, string? message, string action)
+    {
+        var text = message ?? string.Empty;
+        var namesAction = text.Contains(action, StringComparison.OrdinalIgnoreCase);
+        var refused = text.Contains("not supported", StringComparison.OrdinalIgnoreCase) || text.Contains("does not support", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("not enabled", StringComparison.OrdinalIgnoreCase);
+        return status switch
+        {
+            HttpStatusCode.NotFound => namesAction,
+            HttpStatusCode.BadRequest or HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented => refused && namesAction,
+            _ => false,
+        };
     }
 }
 
