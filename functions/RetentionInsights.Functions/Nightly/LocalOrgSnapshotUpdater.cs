@@ -8,7 +8,11 @@ namespace RetentionInsights.Functions.Nightly;
 
 /// <summary>What bringing the snapshot up to date did.</summary>
 public sealed record SnapshotUpdate(string Mode, string? Reason, long RowsRead, long ChangeEntries, int ContactsReread, int ContactsRemoved,
-    int MessagesAnalysed, long Watermark, double Seconds);
+    int MessagesAnalysed, long Watermark, double Seconds)
+{
+    /// <summary>Web API requests the update made (Dataverse only).</summary>
+    public long WebApiRequests { get; init; }
+}
 
 /// <summary>
 /// Brings the feature snapshot up to date with the local org: a full read on the first run, when the feature schema changed

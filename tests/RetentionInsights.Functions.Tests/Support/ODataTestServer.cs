@@ -16,7 +16,9 @@ namespace RetentionInsights.Functions.Tests.Support;
 /// server-driven paging with Prefer odata.maxpagesize and "@odata.nextLink" ($skiptoken), {"error":{code,message}}
 /// errors, 429 with Retry-After on demand, multipart $batch with change sets, and the bulk actions CreateMultiple and
 /// UpdateMultiple bound to an entity set (all-or-nothing per request, x-ms-dop-hint on the answer; a table can be made to
-/// refuse them, as tables without bulk support do). $filter supports eq/ne with and/or and
+/// refuse them, as tables without bulk support do), and change tracking: <c>Prefer: odata.track-changes</c> answers with an
+/// <c>@odata.deltaLink</c>, and a <c>$deltatoken</c> query returns the rows created or changed since (current values) and
+/// removed rows as <c>$deletedEntity</c> entries; a table can be left without change tracking. $filter supports eq/ne with and/or and
 /// parentheses, which is the subset the store sends.
 /// </summary>
 public sealed partial class ODataTestServer : HttpMessageHandler
@@ -74,6 +76,52 @@ public sealed partial class ODataTestServer : HttpMessageHandler
 
     /// <summary>Entity sets that answer the bulk actions with "not supported" (the client must fall back to $batch).</summary>
     public HashSet<string> BulkUnsupported { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Entity sets without change tracking (a track-changes query is refused, as Dataverse does).</summary>
+    public HashSet<string> NotChangeTracked { get; } = new(StringComparer.Ordinal);
+
+    // Change tracking: every create/update stamps the row with the next version; deletes leave a tombstone.
+    private long _version;
+    private readonly Dictionary<Dictionary<string, object?>, long> _versions = new(ReferenceEqualityComparer.Instance);
+    private readonly List<(string Table, string Id, long Version)> _removed = [];
+
+    private void Stamp(Dictionary<string, object?> row) => _versions[row] = ++_version;
+
+    /// <summary>A row created at the source (stamped for change tracking).</summary>
+    public void Insert(string table, Dictionary<string, object?> values)
+    {
+        lock (_lock)
+        {
+            var definition = DataModel.Current.Table(table);
+            var row = definition.Columns.SelectMany(c => c.TypeColumnName is { } t ? new[] { c.Name, t } : [c.Name]).ToDictionary(n => n, _ => (object?)null, StringComparer.Ordinal);
+            foreach (var (k, v) in values)
+                row[k] = v;
+            Tables[table].Add(row);
+            Stamp(row);
+        }
+    }
+
+    /// <summary>A column changed at the source.</summary>
+    public void Update(string table, Guid id, string column, object? value)
+    {
+        lock (_lock)
+        {
+            var row = Row(table, id) ?? throw new KeyNotFoundException($"{table} {id}");
+            row[column] = value;
+            Stamp(row);
+        }
+    }
+
+    /// <summary>A row deleted at the source (a tombstone for change tracking).</summary>
+    public void Delete(string table, Guid id)
+    {
+        lock (_lock)
+        {
+            var row = Row(table, id) ?? throw new KeyNotFoundException($"{table} {id}");
+            Tables[table].Remove(row);
+            _removed.Add((table, id.ToString("D"), ++_version));
+        }
+    }
 
     /// <summary>The x-ms-dop-hint sent with every bulk answer.</summary>
     public int ParallelismHint { get; set; } = 4;
@@ -153,7 +201,13 @@ public sealed partial class ODataTestServer : HttpMessageHandler
     private HttpResponseMessage List(string set, Dictionary<string, string> query, string prefer)
     {
         var table = _bySet[set];
+        var tracking = prefer.Contains("odata.track-changes", StringComparison.Ordinal);
+        if (tracking && NotChangeTracked.Contains(set))
+            return Error(HttpStatusCode.BadRequest, "0x80044151", $"Change tracking is not enabled for the entity '{table.LogicalName}'.");
         IEnumerable<Dictionary<string, object?>> rows = Tables[table.LogicalName];
+        long? since = query.TryGetValue("$deltatoken", out var deltaToken) ? long.Parse(deltaToken, CultureInfo.InvariantCulture) : null;
+        if (since is { } after)
+            rows = rows.Where(r => _versions.GetValueOrDefault(r) > after);
         if (query.TryGetValue("$filter", out var filter))
         {
             var predicate = new FilterParser(filter, table).Parse();
@@ -191,6 +245,16 @@ public sealed partial class ODataTestServer : HttpMessageHandler
         {
             var rest = string.Join("&", query.Where(q => q.Key != "$skiptoken").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value)}"));
             json["@odata.nextLink"] = $"{Host}{Api}{set}?{rest}&$skiptoken={skip + pageSize}";
+        }
+        else if (tracking)
+        {
+            if (since is { } sinceVersion)
+            {
+                foreach (var (_, id, _) in _removed.Where(x => x.Table == table.LogicalName && x.Version > sinceVersion))
+                    json["value"]!.AsArray().Add(new JsonObject { ["@odata.context"] = $"{Host}{Api}$metadata#{set}/$deletedEntity", ["id"] = id, ["reason"] = "deleted" });
+            }
+            var kept = string.Join("&", query.Where(q => q.Key is not ("$skiptoken" or "$deltatoken")).Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value)}"));
+            json["@odata.deltaLink"] = $"{Host}{Api}{set}?{kept}&$deltatoken={_version}";
         }
         return JsonResponse(HttpStatusCode.OK, json);
     }
@@ -249,7 +313,10 @@ public sealed partial class ODataTestServer : HttpMessageHandler
         var row = Row(table.LogicalName, id);
         if (row is null)
             return (404, $"{table.LogicalName} With Id = {id} Does Not Exist");
-        return Apply(table, row, JsonNode.Parse(body)!.AsObject());
+        var result = Apply(table, row, JsonNode.Parse(body)!.AsObject());
+        if (result.Status == 204)
+            Stamp(row);
+        return result;
     }
 
     private (int Status, string? Message) Create(string set, string body)
@@ -261,7 +328,10 @@ public sealed partial class ODataTestServer : HttpMessageHandler
         row["createdon"] = StorageFormat.DateTime(DateTime.UtcNow);
         var result = Apply(table, row, values);
         if (result.Status == 204)
+        {
             Tables[table.LogicalName].Add(row);
+            Stamp(row);
+        }
         return result;
     }
 
@@ -526,6 +596,8 @@ public sealed partial class ODataTestServer : HttpMessageHandler
             {
                 "eq" => Equal,
                 "ne" => row => !Equal(row),
+                // Dates are ISO strings of one format, so ordinal order is time order.
+                "gt" => row => row[column] is string v && value is string x && string.CompareOrdinal(v, x) > 0,
                 _ => throw new FormatException($"Operator '{op}' is not supported by the test server."),
             };
         }
