@@ -1,20 +1,42 @@
 using RetentionInsights.Data.Reading;
 using RetentionInsights.Data.Records;
 using RetentionInsights.Functions.Stores;
+using RetentionInsights.Functions.Stores.Dataverse;
 using RetentionInsights.Functions.Stores.LocalOrg;
 
 namespace RetentionInsights.Functions.Nightly;
 
 /// <summary>
-/// The local org seen through the feature snapshot: histories come from the snapshot, with the contact's recommendations
-/// and alerts read from the org (the service writes them itself, so they are current there and not in the snapshot);
-/// everything else — states, the catalogue, writes — goes to the org. The one scoring pipeline runs on it unchanged.
+/// A store seen through the feature snapshot: histories come from the snapshot, with the contact's recommendations and
+/// alerts read from the store (the service writes them itself, so they are current there and not in the snapshot);
+/// everything else — states, the catalogue, writes — goes to the store. The one scoring pipeline runs on it unchanged.
 /// </summary>
-public sealed class SnapshotRetentionStore(LocalOrgStore org, FeatureSnapshot snapshot) : IRetentionStore
+public sealed class SnapshotRetentionStore : IRetentionStore
 {
     private const int MaxIdsPerQuery = 500;
     private static readonly LocalOrgReader Reader = new();
+    private readonly IRetentionStore org;
+    private readonly FeatureSnapshot snapshot;
+    private readonly Func<IReadOnlyList<Guid>, CancellationToken, Task<(ILookup<Guid, RecommendationRecord>, ILookup<Guid, AlertRecord>)>> _ownOutput;
     private long _rowsRead;
+
+    public SnapshotRetentionStore(LocalOrgStore org, FeatureSnapshot snapshot)
+    {
+        this.org = org;
+        this.snapshot = snapshot;
+        _ownOutput = (ids, _) =>
+        {
+            using var connection = org.OpenConnection();
+            return Task.FromResult(Reader.ReadRecommendationsAndAlerts(connection, ids));
+        };
+    }
+
+    public SnapshotRetentionStore(DataverseStore dataverse, FeatureSnapshot snapshot)
+    {
+        org = dataverse;
+        this.snapshot = snapshot;
+        _ownOutput = dataverse.LoadRecommendationsAndAlertsAsync;
+    }
 
     public string Kind => org.Kind;
 
@@ -24,14 +46,13 @@ public sealed class SnapshotRetentionStore(LocalOrgStore org, FeatureSnapshot sn
     public async Task<CustomerHistory?> LoadCustomerAsync(Guid contactId, CancellationToken cancellationToken) =>
         (await LoadCustomersAsync([contactId], cancellationToken)).FirstOrDefault();
 
-    public Task<IReadOnlyList<CustomerHistory>> LoadCustomersAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CustomerHistory>> LoadCustomersAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
     {
         var result = new List<CustomerHistory>(contactIds.Count);
-        using var connection = org.OpenConnection();
         foreach (var slice in contactIds.Where(snapshot.Histories.ContainsKey).Chunk(MaxIdsPerQuery))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (recommendations, alerts) = Reader.ReadRecommendationsAndAlerts(connection, slice);
+            var (recommendations, alerts) = await _ownOutput(slice, cancellationToken);
             foreach (var id in slice)
             {
                 var recs = recommendations[id].ToList();
@@ -40,7 +61,7 @@ public sealed class SnapshotRetentionStore(LocalOrgStore org, FeatureSnapshot sn
                 result.Add(snapshot.Histories[id] with { Recommendations = recs, Alerts = raised });
             }
         }
-        return Task.FromResult<IReadOnlyList<CustomerHistory>>(result);
+        return result;
     }
 
     public Task<IReadOnlyList<OfferRecord>> LoadOfferCatalogueAsync(CancellationToken cancellationToken) => org.LoadOfferCatalogueAsync(cancellationToken);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RetentionInsights.Data.LocalOrg;
 using RetentionInsights.Data.Metadata;
 using RetentionInsights.Functions.Nightly;
+using RetentionInsights.Functions.Scoring;
 using RetentionInsights.Functions.Stores.Dataverse;
 using RetentionInsights.Functions.Tests.Support;
 using RetentionInsights.Scoring.Sentiment;
@@ -11,7 +12,7 @@ namespace RetentionInsights.Functions.Tests.Nightly;
 
 /// <summary>The feature snapshot kept up to date from Dataverse with change tracking (and a modifiedon window where it is off).</summary>
 [Collection(ServiceTests.Name)]
-public sealed class DataverseChangeTrackingTests(ServiceFixture fixture)
+public sealed class DataverseChangeTrackingTests(ServiceFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     private sealed class Token : TokenCredential
     {
@@ -95,4 +96,58 @@ public sealed class DataverseChangeTrackingTests(ServiceFixture fixture)
             Assert.Equal(history.Usage, kept.Usage);
         }
     }
+
+    [Fact]
+    public async Task NightlyFromTheSnapshot_OnDataverse_SecondNightStaysUnderATenthOfARequestPerContact()
+    {
+        var db = fixture.CopyOrg();
+        var server = new ODataTestServer(db);
+        var services = new ServiceCollection();
+        services.AddSingleton<IRetryDelay>(new NoWait());
+        services.AddDataverseWebApi(new Uri(ODataTestServer.Host), new Token(), _ => server);
+        using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<DataverseStore>();
+        using var app = new TestApp(fixture, new()
+        {
+            ["Retention:DataverseUrl"] = ODataTestServer.Host,
+            ["Retention:LocalOrgPath"] = Path.Combine(fixture.Root, "state-" + Guid.NewGuid().ToString("N") + ".db"),
+        }, s => s.AddSingleton(store));
+        var analyzer = new OfflineSentimentAnalyzer();
+        var updater = new DataverseSnapshotUpdater(store, analyzer, TimeProvider.System);
+        async Task<(IReadOnlyList<RescoreResult> Results, SnapshotUpdate Update)> Night(FeatureSnapshot? stored, DateTime asOf)
+        {
+            var (snapshot, update) = await updater.UpdateAsync(stored, rebuild: false, CancellationToken.None);
+            var scorer = ActivatorUtilities.CreateInstance<EngineScorer>(app.Services, new SnapshotSentimentAnalyzer(snapshot, analyzer));
+            var rescorer = ActivatorUtilities.CreateInstance<CustomerRescorer>(app.Services, new SnapshotRetentionStore(store, snapshot), scorer);
+            nights.Add(snapshot);
+            return (await rescorer.RescoreAllAsync(asOf, null, CancellationToken.None), update);
+        }
+
+        var first = await Night(null, ServiceFixture.AsOf);
+        var firstRequests = server.Requests.Count;
+        // A day: 1 % of the contacts write an e-mail.
+        foreach (var contact in first.Results.Where(r => r.Scored).Take(first.Results.Count / 100).Select(r => r.ContactId))
+        {
+            server.Insert("email", new()
+            {
+                ["activityid"] = Guid.NewGuid().ToString("D"), ["regardingobjectid"] = contact.ToString("D"), ["regardingobjectidtype"] = "contact",
+                ["directioncode"] = 0L, ["subject"] = "Bill", ["description"] = "Why is my bill so high?", ["actualend"] = "2026-11-01T10:00:00Z",
+                ["createdon"] = "2026-11-01T10:00:00Z", ["statecode"] = 1L,
+            });
+        }
+        var second = await Night(nights[0], ServiceFixture.AsOf.AddDays(1));
+        var secondRequests = server.Requests.Count - firstRequests;
+        var perContact = secondRequests / (double)second.Results.Count;
+        output.WriteLine($"first night: {firstRequests} requests for {first.Results.Count} contacts ({firstRequests / (double)first.Results.Count:0.000} per contact); " +
+            $"second night: {secondRequests} requests ({perContact:0.000} per contact), {second.Update.ContactsReread} contacts re-read, " +
+            $"{second.Results.Sum(r => r.Writes)} rows written, bulk requests {string.Join(", ", server.BulkRequests.Select(kv => $"{kv.Key} {kv.Value}"))}");
+
+        Assert.Equal("delta", second.Update.Mode);
+        Assert.Equal(first.Results.Count / 100, second.Update.ContactsReread);
+        Assert.True(second.Results.Sum(r => r.Writes) > 0, "a day later nothing was rescored differently");
+        Assert.True(perContact < 0.1, $"{perContact:0.000} requests per contact on the second night");
+        Assert.True(server.BulkRequests.GetValueOrDefault("UpdateMultiple") > 0);
+    }
+
+    private readonly List<FeatureSnapshot> nights = [];
 }

@@ -212,6 +212,25 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         return states;
     }
 
+    /// <summary>
+    /// Every recommendation and alert of the contacts, as a history holds them (the nightly run reads these beside the
+    /// feature snapshot: the service writes them itself). One query per table per slice of contacts.
+    /// </summary>
+    public async Task<(ILookup<Guid, RecommendationRecord> Recommendations, ILookup<Guid, AlertRecord> Alerts)> LoadRecommendationsAndAlertsAsync(
+        IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    {
+        var recommendations = new List<RecommendationRecord>();
+        var alerts = new List<AlertRecord>();
+        foreach (var slice in contactIds.Distinct().Chunk(IdsPerQuery))
+        {
+            recommendations.AddRange(await ListAsync("rtn_offerrecommendation", RecommendationColumns, Any("_rtn_contactid_value", slice),
+                r => r.Lookup("rtn_contactid") is null ? null : ReadRecommendation(r), cancellationToken));
+            alerts.AddRange(await ListAsync("rtn_retentionalert", AlertColumns, Any("_rtn_contactid_value", slice),
+                r => r.Lookup("rtn_contactid") is null ? null : ReadAlert(r), cancellationToken));
+        }
+        return (recommendations.OrderBy(r => r.CreatedOn).ToLookup(r => r.ContactId), alerts.OrderBy(a => a.CreatedOn).ToLookup(a => a.ContactId));
+    }
+
     public async Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken)
     {
         var column = table switch
