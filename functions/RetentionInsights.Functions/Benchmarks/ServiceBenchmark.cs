@@ -157,6 +157,28 @@ public static class ServiceBenchmark
         await RetentionInsights.Scoring.Models.ModelRegistry.SaveAndPromoteAsync(models, result.Metadata, zip, cancellationToken);
     }
 
+    /// <summary>
+    /// A champion in <paramref name="modelsPath"/> for scoring <paramref name="dbPath"/>, trained (when none is there) on a
+    /// 5,000-contact org of the same generator and end date, generated into <paramref name="trainingOrgPath"/>.
+    /// </summary>
+    public static async Task PrepareModelAsync(string dbPath, string trainingOrgPath, string modelsPath, int seed, IProgress<string>? progress,
+        CancellationToken cancellationToken)
+    {
+        var models = new RetentionInsights.Functions.Models.LocalFolderModelStore(modelsPath);
+        if (await RetentionInsights.Scoring.Models.ModelStoreExtensions.GetChampionVersionAsync(models, cancellationToken) is not null)
+            return;
+        DateTime until;
+        using (var store = new LocalOrgStore(dbPath))
+            until = store.GeneratedUntil ?? DateTime.UtcNow.Date;
+        if (!File.Exists(trainingOrgPath))
+        {
+            progress?.Report($"generating a 5,000-contact training org into {trainingOrgPath}");
+            RetentionInsights.Data.Generation.OrgGenerator.Generate(trainingOrgPath,
+                new RetentionInsights.Data.Generation.GeneratorOptions { Contacts = 5000, Seed = seed + 1, Until = until }, cancellationToken: cancellationToken);
+        }
+        await PrepareAsync(trainingOrgPath, modelsPath, 5000, seed + 1, progress, cancellationToken);
+    }
+
     private static async Task<LatencySummary> MeasureAsync(int events, IReadOnlyList<(Guid Incident, Guid Contact)> targets, Func<string, Task> send,
         int concurrency = 1)
     {

@@ -14,7 +14,11 @@ namespace RetentionInsights.Functions.Tests.Support;
 /// A local stand-in for a Dataverse Web API endpoint, loaded from a local org. It answers with the real JSON shapes:
 /// "@odata.context", "@odata.etag", lookups as "_x_value" with lookuplogicalname and FormattedValue annotations,
 /// server-driven paging with Prefer odata.maxpagesize and "@odata.nextLink" ($skiptoken), {"error":{code,message}}
-/// errors, 429 with Retry-After on demand, and multipart $batch with change sets. $filter supports eq/ne with and/or and
+/// errors, 429 with Retry-After on demand, multipart $batch with change sets, and the bulk actions CreateMultiple and
+/// UpdateMultiple bound to an entity set (all-or-nothing per request, x-ms-dop-hint on the answer; a table can be made to
+/// refuse them, as tables without bulk support do), and change tracking: <c>Prefer: odata.track-changes</c> answers with an
+/// <c>@odata.deltaLink</c>, and a <c>$deltatoken</c> query returns the rows created or changed since (current values) and
+/// removed rows as <c>$deletedEntity</c> entries; a table can be left without change tracking. $filter supports eq/ne with and/or and
 /// parentheses, which is the subset the store sends.
 /// </summary>
 public sealed partial class ODataTestServer : HttpMessageHandler
@@ -66,6 +70,71 @@ public sealed partial class ODataTestServer : HttpMessageHandler
     private int _fail;
     private HttpStatusCode _failStatus;
 
+    /// <summary>Bulk requests by action ("CreateMultiple", "UpdateMultiple"), and the records they carried.</summary>
+    public Dictionary<string, int> BulkRequests { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, int> BulkRecords { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Entity sets that answer the bulk actions with "not supported" (the client must fall back to $batch).</summary>
+    public HashSet<string> BulkUnsupported { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Entity sets without change tracking (a track-changes query is refused, as Dataverse does).</summary>
+    public HashSet<string> NotChangeTracked { get; } = new(StringComparer.Ordinal);
+
+    // Change tracking: every create/update stamps the row with the next version; deletes leave a tombstone.
+    private long _version;
+    private readonly Dictionary<Dictionary<string, object?>, long> _versions = new(ReferenceEqualityComparer.Instance);
+    private readonly List<(string Table, string Id, long Version)> _removed = [];
+
+    private void Stamp(Dictionary<string, object?> row) => _versions[row] = ++_version;
+
+    /// <summary>A row created at the source (stamped for change tracking).</summary>
+    public void Insert(string table, Dictionary<string, object?> values)
+    {
+        lock (_lock)
+        {
+            var definition = DataModel.Current.Table(table);
+            var row = definition.Columns.SelectMany(c => c.TypeColumnName is { } t ? new[] { c.Name, t } : [c.Name]).ToDictionary(n => n, _ => (object?)null, StringComparer.Ordinal);
+            foreach (var (k, v) in values)
+                row[k] = v;
+            Tables[table].Add(row);
+            Stamp(row);
+        }
+    }
+
+    /// <summary>A column changed at the source.</summary>
+    public void Update(string table, Guid id, string column, object? value)
+    {
+        lock (_lock)
+        {
+            var row = Row(table, id) ?? throw new KeyNotFoundException($"{table} {id}");
+            row[column] = value;
+            Stamp(row);
+        }
+    }
+
+    /// <summary>A row deleted at the source (a tombstone for change tracking).</summary>
+    public void Delete(string table, Guid id)
+    {
+        lock (_lock)
+        {
+            var row = Row(table, id) ?? throw new KeyNotFoundException($"{table} {id}");
+            Tables[table].Remove(row);
+            _removed.Add((table, id.ToString("D"), ++_version));
+        }
+    }
+
+    /// <summary>The x-ms-dop-hint sent with every bulk answer.</summary>
+    public int ParallelismHint { get; set; } = 4;
+
+    /// <summary>The next <paramref name="count"/> write requests (POST, PATCH) get 429 with Retry-After: <paramref name="seconds"/>; reads pass.</summary>
+    public void ThrottleWritesNext(int count, int seconds)
+    {
+        _throttleWrites = count;
+        _retryAfterSeconds = seconds;
+    }
+
+    private int _throttleWrites;
+
     /// <summary>The next <paramref name="count"/> requests get 429 with Retry-After: <paramref name="seconds"/>.</summary>
     public void ThrottleNext(int count, int seconds)
     {
@@ -91,9 +160,12 @@ public sealed partial class ODataTestServer : HttpMessageHandler
                 _fail--;
                 return Error(_failStatus, "0x80040216", "An unexpected error occurred.");
             }
-            if (_throttle > 0)
+            if (_throttle > 0 || (_throttleWrites > 0 && request.Method != HttpMethod.Get))
             {
-                _throttle--;
+                if (_throttle > 0)
+                    _throttle--;
+                else
+                    _throttleWrites--;
                 var throttled = Error(HttpStatusCode.TooManyRequests, "0x80072322", "Number of requests exceeded the limit of 6000 over time window of 300 seconds.");
                 throttled.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(_retryAfterSeconds));
                 return throttled;
@@ -103,6 +175,8 @@ public sealed partial class ODataTestServer : HttpMessageHandler
             var resource = path[Api.Length..];
             if (resource == "$batch" && request.Method == HttpMethod.Post)
                 return Batch(request.Content!.Headers.ContentType!.Parameters.Single(p => p.Name == "boundary").Value!.Trim('"'), body!);
+            if (BulkPattern().Match(resource) is { Success: true } bulk && request.Method == HttpMethod.Post && _bySet.ContainsKey(bulk.Groups[1].Value))
+                return Bulk(bulk.Groups[1].Value, bulk.Groups[2].Value, body!);
             var match = KeyPattern().Match(resource);
             var query = Query(request.RequestUri);
             var prefers = string.Join(",", request.Headers.TryGetValues("Prefer", out var p) ? p : []);
@@ -134,7 +208,13 @@ public sealed partial class ODataTestServer : HttpMessageHandler
     private HttpResponseMessage List(string set, Dictionary<string, string> query, string prefer)
     {
         var table = _bySet[set];
+        var tracking = prefer.Contains("odata.track-changes", StringComparison.Ordinal);
+        if (tracking && NotChangeTracked.Contains(set))
+            return Error(HttpStatusCode.BadRequest, "0x80044151", $"Change tracking is not enabled for the entity '{table.LogicalName}'.");
         IEnumerable<Dictionary<string, object?>> rows = Tables[table.LogicalName];
+        long? since = query.TryGetValue("$deltatoken", out var deltaToken) ? long.Parse(deltaToken, CultureInfo.InvariantCulture) : null;
+        if (since is { } after)
+            rows = rows.Where(r => _versions.GetValueOrDefault(r) > after);
         if (query.TryGetValue("$filter", out var filter))
         {
             var predicate = new FilterParser(filter, table).Parse();
@@ -172,6 +252,16 @@ public sealed partial class ODataTestServer : HttpMessageHandler
         {
             var rest = string.Join("&", query.Where(q => q.Key != "$skiptoken").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value)}"));
             json["@odata.nextLink"] = $"{Host}{Api}{set}?{rest}&$skiptoken={skip + pageSize}";
+        }
+        else if (tracking)
+        {
+            if (since is { } sinceVersion)
+            {
+                foreach (var (_, id, _) in _removed.Where(x => x.Table == table.LogicalName && x.Version > sinceVersion))
+                    json["value"]!.AsArray().Add(new JsonObject { ["@odata.context"] = $"{Host}{Api}$metadata#{set}/$deletedEntity", ["id"] = id, ["reason"] = "deleted" });
+            }
+            var kept = string.Join("&", query.Where(q => q.Key is not ("$skiptoken" or "$deltatoken")).Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value)}"));
+            json["@odata.deltaLink"] = $"{Host}{Api}{set}?{kept}&$deltatoken={_version}";
         }
         return JsonResponse(HttpStatusCode.OK, json);
     }
@@ -237,7 +327,10 @@ public sealed partial class ODataTestServer : HttpMessageHandler
         }
         if (row is null)
             return (404, $"{table.LogicalName} With Id = {id} Does Not Exist");
-        return Apply(table, row, JsonNode.Parse(body)!.AsObject());
+        var result = Apply(table, row, JsonNode.Parse(body)!.AsObject());
+        if (result.Status == 204)
+            Stamp(row);
+        return result;
     }
 
     private (int Status, string? Message) Create(string set, string body)
@@ -249,7 +342,10 @@ public sealed partial class ODataTestServer : HttpMessageHandler
         row["createdon"] = StorageFormat.DateTime(DateTime.UtcNow);
         var result = Apply(table, row, values);
         if (result.Status == 204)
+        {
             Tables[table.LogicalName].Add(row);
+            Stamp(row);
+        }
         return result;
     }
 
@@ -280,6 +376,55 @@ public sealed partial class ODataTestServer : HttpMessageHandler
             };
         }
         return (204, null);
+    }
+
+    /// <summary>CreateMultiple/UpdateMultiple: every target typed with @odata.type and carrying its id; all or nothing.</summary>
+    private HttpResponseMessage Bulk(string set, string action, string body)
+    {
+        var table = _bySet[set];
+        if (BulkUnsupported.Contains(set))
+            return Error(HttpStatusCode.BadRequest, "0x80040203", $"{action} is not supported for entity '{table.LogicalName}'.");
+        BulkRequests[action] = BulkRequests.GetValueOrDefault(action) + 1;
+        var targets = JsonNode.Parse(body)!["Targets"]!.AsArray();
+        BulkRecords[action] = BulkRecords.GetValueOrDefault(action) + targets.Count;
+        if (targets.Count > 1000)
+            return Error(HttpStatusCode.BadRequest, "0x80040203", $"{action} accepts at most 1000 records; {targets.Count} were sent.");
+        var saved = Tables[table.LogicalName].Select(r => new Dictionary<string, object?>(r)).ToList();
+        var ids = new List<string>();
+        foreach (var node in targets)
+        {
+            var target = node!.AsObject().DeepClone().AsObject();
+            if (target["@odata.type"]?.GetValue<string>() != $"Microsoft.Dynamics.CRM.{table.LogicalName}")
+                return Undo(HttpStatusCode.BadRequest, "Every item of Targets needs the @odata.type annotation of the table.");
+            target.Remove("@odata.type");
+            var id = target[table.PrimaryId]?.GetValue<string>();
+            if (id is null)
+                return Undo(HttpStatusCode.BadRequest, $"A target has no {table.PrimaryId}.");
+            if (ids.Contains(id, StringComparer.OrdinalIgnoreCase))
+                return Undo(HttpStatusCode.BadRequest, $"The record {id} appears twice in Targets.");
+            ids.Add(id);
+            (int Status, string? Message) result;
+            if (action == "CreateMultiple")
+                result = Row(table.LogicalName, Guid.Parse(id)) is null ? Create(set, target.ToJsonString()) : (412, "A record with matching key values already exists.");
+            else
+            {
+                target.Remove(table.PrimaryId);
+                result = Patch(set, Guid.Parse(id), target.ToJsonString());
+            }
+            if (result.Status >= 400)
+                return Undo((HttpStatusCode)result.Status, result.Message!);
+        }
+        var response = action == "CreateMultiple"
+            ? JsonResponse(HttpStatusCode.OK, new JsonObject { ["Ids"] = new JsonArray(ids.Select(i => (JsonNode)i).ToArray()) })
+            : new HttpResponseMessage(HttpStatusCode.NoContent);
+        response.Headers.Add("x-ms-dop-hint", ParallelismHint.ToString(CultureInfo.InvariantCulture));
+        return response;
+
+        HttpResponseMessage Undo(HttpStatusCode status, string message)
+        {
+            Tables[table.LogicalName] = saved;
+            return Error(status, "0x80040217", message);
+        }
     }
 
     private HttpResponseMessage Batch(string boundary, string body)
@@ -391,6 +536,9 @@ public sealed partial class ODataTestServer : HttpMessageHandler
     [GeneratedRegex(@"^(\w+)\(([0-9a-fA-F-]{36})\)$")]
     private static partial Regex KeyPattern();
 
+    [GeneratedRegex(@"^(\w+)/Microsoft\.Dynamics\.CRM\.(CreateMultiple|UpdateMultiple)$")]
+    private static partial Regex BulkPattern();
+
     [GeneratedRegex(@"odata\.maxpagesize=(\d+)")]
     private static partial Regex PageSizePattern();
 
@@ -463,6 +611,8 @@ public sealed partial class ODataTestServer : HttpMessageHandler
             {
                 "eq" => Equal,
                 "ne" => row => !Equal(row),
+                // Dates are ISO strings of one format, so ordinal order is time order.
+                "gt" => row => row[column] is string v && value is string x && string.CompareOrdinal(v, x) > 0,
                 _ => throw new FormatException($"Operator '{op}' is not supported by the test server."),
             };
         }

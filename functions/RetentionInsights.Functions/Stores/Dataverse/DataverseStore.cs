@@ -225,6 +225,25 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         return states;
     }
 
+    /// <summary>
+    /// Every recommendation and alert of the contacts, as a history holds them (the nightly run reads these beside the
+    /// feature snapshot: the service writes them itself). One query per table per slice of contacts.
+    /// </summary>
+    public async Task<(ILookup<Guid, RecommendationRecord> Recommendations, ILookup<Guid, AlertRecord> Alerts)> LoadRecommendationsAndAlertsAsync(
+        IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    {
+        var recommendations = new List<RecommendationRecord>();
+        var alerts = new List<AlertRecord>();
+        foreach (var slice in contactIds.Distinct().Chunk(IdsPerQuery))
+        {
+            recommendations.AddRange(await ListAsync("rtn_offerrecommendation", RecommendationColumns, Any("_rtn_contactid_value", slice),
+                r => r.Lookup("rtn_contactid") is null ? null : ReadRecommendation(r), cancellationToken));
+            alerts.AddRange(await ListAsync("rtn_retentionalert", AlertColumns, Any("_rtn_contactid_value", slice),
+                r => r.Lookup("rtn_contactid") is null ? null : ReadAlert(r), cancellationToken));
+        }
+        return (recommendations.OrderBy(r => r.CreatedOn).ToLookup(r => r.ContactId), alerts.OrderBy(a => a.CreatedOn).ToLookup(a => a.ContactId));
+    }
+
     public async Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken)
     {
         if (Model.FindTable(table) is not { } definition || (table != Names.Contact.Table && definition.CustomerLookup is null))
@@ -239,16 +258,32 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         return r.Lookup(column) is { } target ? new CustomerLink(r.LookupTable(column) ?? "contact", target) : null;
     }
 
+    /// <summary>From this many changed contacts in one call (batch chunks), writes go out as bulk messages per table.</summary>
+    public int BulkFrom { get; init; } = 10;
+
     public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
     {
         var erased = 0;
         foreach (var change in changes.Where(c => c.EraseDerived))
             erased += await DeleteDerivedRowsAsync(change.ContactId, cancellationToken);
-        var groups = changes.Where(c => !c.IsEmpty).Select(Operations).Where(g => g.Count > 0).ToList();
-        if (groups.Count == 0)
+        var changed = changes.Where(c => !c.IsEmpty).ToList();
+        if (changed.Count == 0)
             return erased;
-        await client.ExecuteBatchAsync(groups, cancellationToken);
-        return erased + groups.Sum(g => g.Count);
+        if (changed.Count < BulkFrom)
+        {
+            // An event or a live refresh: one $batch request, one atomic change set per contact.
+            var groups = changed.Select(Operations).Where(g => g.Count > 0).ToList();
+            if (groups.Count > 0)
+                await client.ExecuteBatchAsync(groups, cancellationToken);
+            return erased + groups.Sum(g => g.Count);
+        }
+        // A batch chunk: UpdateMultiple/CreateMultiple per table, up to 1,000 records a request. Recommendations and alerts
+        // go first and the contact's score columns last, so a failure half-way leaves the contact looking unscored for
+        // tonight and the next rescore (change-only) writes what is missing.
+        var writes = BulkWrites(changed);
+        foreach (var write in writes)
+            await client.WriteMultipleAsync(write, cancellationToken);
+        return erased + writes.Sum(w => w.Records.Count);
     }
 
     public async Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken)
@@ -297,6 +332,43 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         return rows.Count;
     }
 
+    /// <summary>The change sets as bulk writes per table and message, in the order they are sent.</summary>
+    public static IReadOnlyList<BulkWrite> BulkWrites(IReadOnlyList<ChangeSet> changes)
+    {
+        var writes = new List<BulkWrite>();
+        void Add(string table, bool create, IEnumerable<BulkRecord> records)
+        {
+            // One record once per request: Dataverse refuses a bulk request naming the same id twice, so updates of the
+            // same record are merged (later values win).
+            var merged = new List<BulkRecord>();
+            var at = new Dictionary<Guid, int>();
+            foreach (var record in records)
+            {
+                if (at.TryGetValue(record.Id, out var index))
+                {
+                    foreach (var (name, value) in record.Columns)
+                        merged[index].Columns[name] = value?.DeepClone();
+                    continue;
+                }
+                at[record.Id] = merged.Count;
+                merged.Add(record);
+            }
+            if (merged.Count > 0)
+            {
+                var definition = Model.Table(table);
+                writes.Add(new BulkWrite(definition.EntitySetName, definition.LogicalName, definition.PrimaryId, create, merged));
+            }
+        }
+        Add("rtn_offerrecommendation", true, changes.SelectMany(c => c.CreateRecommendations).Select(r => new BulkRecord(r.Id, NewRecommendation(r))));
+        Add("rtn_offerrecommendation", false, changes.SelectMany(c => c.UpdateRecommendations.Select(r => new BulkRecord(r.Id, ChangedRecommendation(r)))
+            .Concat(c.ExpireRecommendations.Select(id => new BulkRecord(id, ExpiredRecommendation())))));
+        Add("rtn_retentionalert", true, changes.Where(c => c.CreateAlert is not null).Select(c => new BulkRecord(c.CreateAlert!.Id, NewAlert(c.CreateAlert))));
+        Add("rtn_retentionalert", false, changes.Where(c => c.UpdateAlert is not null).Select(c => new BulkRecord(c.UpdateAlert!.Id, ChangedAlert(c.UpdateAlert)))
+            .Concat(changes.SelectMany(c => c.CloseAlerts).Select(id => new BulkRecord(id, ClosedAlert()))));
+        Add("contact", false, changes.Where(c => c.ContactColumns.Count > 0).Select(c => new BulkRecord(c.ContactId, ContactBody(c))));
+        return writes;
+    }
+
     public async Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken)
     {
         await client.PatchAsync(Set("rtn_offerrecommendation"), response.RecommendationId, new Dictionary<string, object?>
@@ -313,76 +385,86 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
     {
         var ops = new List<BatchOperation>();
         if (change.ContactColumns.Count > 0)
-        {
-            var body = new JsonObject();
-            foreach (var (column, value) in change.ContactColumns)
-                body[column] = Json(value);
-            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("contact")}({change.ContactId:D})", Element(body)));
-        }
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("contact")}({change.ContactId:D})", Element(ContactBody(change))));
+        // PATCH to a new row's own (name-based) id is an upsert: a second writer updates the first one's row instead of adding one.
         foreach (var rec in change.CreateRecommendations)
-        {
-            // PATCH to the row's own (name-based) id is an upsert: a second writer updates the first one's row instead of adding one.
-            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_offerrecommendation")}({rec.Id:D})", Element(new JsonObject
-            {
-                ["rtn_name"] = $"Offer {rec.Rank}",
-                ["rtn_contactid@odata.bind"] = $"/{Set("contact")}({rec.ContactId:D})",
-                ["rtn_offerid@odata.bind"] = $"/{Set("rtn_offer")}({rec.OfferId:D})",
-                ["rtn_rank"] = rec.Rank,
-                ["rtn_acceptanceprobability"] = rec.AcceptanceProbability,
-                ["rtn_expectedvalue"] = rec.ExpectedValue,
-                ["rtn_reason"] = rec.Reason,
-                ["rtn_talkingpoint"] = rec.TalkingPoint,
-                ["rtn_status"] = rec.Status,
-                ["rtn_channel"] = rec.Channel,
-                ["rtn_modelversion"] = rec.ModelVersion,
-            }), Upsert: true));
-        }
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_offerrecommendation")}({rec.Id:D})", Element(NewRecommendation(rec)), Upsert: true));
         foreach (var rec in change.UpdateRecommendations)
-        {
-            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_offerrecommendation")}({rec.Id:D})", Element(new JsonObject
-            {
-                ["rtn_rank"] = rec.Rank,
-                ["rtn_acceptanceprobability"] = rec.AcceptanceProbability,
-                ["rtn_expectedvalue"] = rec.ExpectedValue,
-                ["rtn_reason"] = rec.Reason,
-                ["rtn_talkingpoint"] = rec.TalkingPoint,
-                ["rtn_channel"] = rec.Channel,
-                ["rtn_modelversion"] = rec.ModelVersion,
-            })));
-        }
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_offerrecommendation")}({rec.Id:D})", Element(ChangedRecommendation(rec))));
         foreach (var id in change.ExpireRecommendations)
-            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_offerrecommendation")}({id:D})", Element(new JsonObject { ["rtn_status"] = Names.Choices.RecommendationExpired })));
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_offerrecommendation")}({id:D})", Element(ExpiredRecommendation())));
         if (change.CreateAlert is { } alert)
-        {
-            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_retentionalert")}({alert.Id:D})", Element(new JsonObject
-            {
-                ["rtn_name"] = "Retention alert",
-                ["rtn_contactid@odata.bind"] = $"/{Set("contact")}({alert.ContactId:D})",
-                ["rtn_level"] = alert.Level,
-                ["rtn_signals"] = alert.Signals,
-                ["rtn_sentiment"] = alert.Sentiment,
-                ["rtn_dueby"] = alert.DueBy is { } due ? StorageFormat.DateTime(due) : null,
-                ["rtn_status"] = alert.Status,
-            }), Upsert: true));
-        }
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_retentionalert")}({alert.Id:D})", Element(NewAlert(alert)), Upsert: true));
         if (change.UpdateAlert is { } update)
-        {
-            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_retentionalert")}({update.Id:D})", Element(new JsonObject
-            {
-                ["rtn_level"] = update.Level,
-                ["rtn_signals"] = update.Signals,
-                ["rtn_sentiment"] = update.Sentiment,
-                ["rtn_dueby"] = update.DueBy is { } due ? StorageFormat.DateTime(due) : null,
-            })));
-        }
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_retentionalert")}({update.Id:D})", Element(ChangedAlert(update))));
         foreach (var id in change.CloseAlerts)
-            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_retentionalert")}({id:D})", Element(new JsonObject
-            {
-                ["rtn_status"] = Names.Choices.AlertResolved,
-                ["rtn_resolvedon"] = StorageFormat.DateTime(DateTime.UtcNow),
-            })));
+            ops.Add(new BatchOperation(HttpMethod.Patch, $"{Set("rtn_retentionalert")}({id:D})", Element(ClosedAlert())));
         return ops;
     }
+
+    // The bodies below are shared by the $batch operations and the bulk messages, so both write exactly the same columns.
+    // Ids are the caller's (the change detector's); the primary id is added by the transport that needs it.
+
+    private static JsonObject ContactBody(ChangeSet change)
+    {
+        var body = new JsonObject();
+        foreach (var (column, value) in change.ContactColumns)
+            body[column] = Json(value);
+        return body;
+    }
+
+    private static JsonObject NewRecommendation(RecommendationRecord rec) => new()
+    {
+        ["rtn_name"] = $"Offer {rec.Rank}",
+        ["rtn_contactid@odata.bind"] = $"/{Set("contact")}({rec.ContactId:D})",
+        ["rtn_offerid@odata.bind"] = $"/{Set("rtn_offer")}({rec.OfferId:D})",
+        ["rtn_rank"] = rec.Rank,
+        ["rtn_acceptanceprobability"] = rec.AcceptanceProbability,
+        ["rtn_expectedvalue"] = rec.ExpectedValue,
+        ["rtn_reason"] = rec.Reason,
+        ["rtn_talkingpoint"] = rec.TalkingPoint,
+        ["rtn_status"] = rec.Status,
+        ["rtn_channel"] = rec.Channel,
+        ["rtn_modelversion"] = rec.ModelVersion,
+    };
+
+    private static JsonObject ChangedRecommendation(RecommendationRecord rec) => new()
+    {
+        ["rtn_rank"] = rec.Rank,
+        ["rtn_acceptanceprobability"] = rec.AcceptanceProbability,
+        ["rtn_expectedvalue"] = rec.ExpectedValue,
+        ["rtn_reason"] = rec.Reason,
+        ["rtn_talkingpoint"] = rec.TalkingPoint,
+        ["rtn_channel"] = rec.Channel,
+        ["rtn_modelversion"] = rec.ModelVersion,
+    };
+
+    private static JsonObject ExpiredRecommendation() => new() { ["rtn_status"] = Names.Choices.RecommendationExpired };
+
+    private static JsonObject NewAlert(AlertRecord alert) => new()
+    {
+        ["rtn_name"] = "Retention alert",
+        ["rtn_contactid@odata.bind"] = $"/{Set("contact")}({alert.ContactId:D})",
+        ["rtn_level"] = alert.Level,
+        ["rtn_signals"] = alert.Signals,
+        ["rtn_sentiment"] = alert.Sentiment,
+        ["rtn_dueby"] = alert.DueBy is { } due ? StorageFormat.DateTime(due) : null,
+        ["rtn_status"] = alert.Status,
+    };
+
+    private static JsonObject ClosedAlert() => new()
+    {
+        ["rtn_status"] = Names.Choices.AlertResolved,
+        ["rtn_resolvedon"] = StorageFormat.DateTime(DateTime.UtcNow),
+    };
+
+    private static JsonObject ChangedAlert(AlertRecord update) => new()
+    {
+        ["rtn_level"] = update.Level,
+        ["rtn_signals"] = update.Signals,
+        ["rtn_sentiment"] = update.Sentiment,
+        ["rtn_dueby"] = update.DueBy is { } due ? StorageFormat.DateTime(due) : null,
+    };
 
     private static readonly string[] ScoreColumns =
     [

@@ -65,6 +65,55 @@ public sealed class DataverseWebApiClient(HttpClient http)
         }
     }
 
+    /// <summary>
+    /// Changes of a table since <paramref name="deltaLink"/> with change tracking (<c>Prefer: odata.track-changes</c>): rows
+    /// created or updated since (current values of the selected columns), ids of rows removed since, and the delta link to
+    /// keep for next time. Without a delta link the query returns every row and the first link. Null when change tracking
+    /// is not enabled on the table (the caller falls back to a <c>modifiedon</c> window).
+    /// </summary>
+    public async Task<TrackedChanges?> ReadChangesAsync(string relativeUrl, string? deltaLink, int pageSize = 5000, CancellationToken cancellationToken = default)
+    {
+        var changed = new List<JsonElement>();
+        var removed = new List<Guid>();
+        string? next = deltaLink ?? relativeUrl;
+        string? newLink = null;
+        while (next is not null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, next);
+            request.Headers.TryAddWithoutValidation("Prefer", "odata.track-changes");
+            request.Headers.TryAddWithoutValidation("Prefer", $"odata.maxpagesize={pageSize.ToString(CultureInfo.InvariantCulture)}");
+            request.Headers.TryAddWithoutValidation("Prefer", Annotations);
+            JsonDocument document;
+            try
+            {
+                document = await SendForJsonAsync(request, cancellationToken);
+            }
+            catch (DataverseException e) when (e.Status == HttpStatusCode.BadRequest && ChangeTracking.IsNotEnabled(e.Message))
+            {
+                return null;
+            }
+            using (document)
+            {
+                var root = document.RootElement;
+                if (root.TryGetProperty("value", out var rows))
+                {
+                    foreach (var row in rows.EnumerateArray())
+                    {
+                        if (ChangeTracking.RemovedId(row) is { } id)
+                            removed.Add(id);
+                        else
+                            changed.Add(row.Clone());
+                    }
+                }
+                next = root.TryGetProperty("@odata.nextLink", out var link) ? link.GetString() : null;
+                if (root.TryGetProperty("@odata.deltaLink", out var delta))
+                    newLink = delta.GetString();
+            }
+        }
+        return new TrackedChanges(changed, removed, newLink ?? throw new DataverseException(HttpStatusCode.OK, null,
+            $"Dataverse sent no @odata.deltaLink for {relativeUrl}; is change tracking enabled on the table?"));
+    }
+
     /// <summary>One record, or null when it does not exist (404).</summary>
     public async Task<JsonElement?> RetrieveAsync(string entitySet, Guid id, string select, CancellationToken cancellationToken)
     {
@@ -118,6 +167,115 @@ public sealed class DataverseWebApiClient(HttpClient http)
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
             return;
         await ThrowIfFailedAsync(response, cancellationToken);
+    }
+
+    /// <summary>Records per CreateMultiple/UpdateMultiple request: the most Dataverse accepts in one bulk message.</summary>
+    public const int MaxRecordsPerBulkRequest = 1000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _bulkUnsupported = new(StringComparer.Ordinal);
+    private int _parallelismHint = ParallelBatches;
+
+    /// <summary>The degree of parallelism Dataverse last recommended (response header <c>x-ms-dop-hint</c>).</summary>
+    public int ParallelismHint => Volatile.Read(ref _parallelismHint);
+
+    /// <summary>Bulk requests (CreateMultiple/UpdateMultiple) sent since creation.</summary>
+    public long BulkRequests => Interlocked.Read(ref _bulkRequests);
+
+    private long _bulkRequests;
+
+    /// <summary>Whether a table answered that it does not support the bulk messages (remembered for the client's lifetime).</summary>
+    public bool BulkUnsupported(string entitySet) => _bulkUnsupported.ContainsKey(entitySet);
+
+    /// <summary>
+    /// Creates or updates records of one table with the bulk messages (<c>CreateMultiple</c>/<c>UpdateMultiple</c>, bound
+    /// to the entity set), <see cref="MaxRecordsPerBulkRequest"/> a request, as many in flight as the server's
+    /// <c>x-ms-dop-hint</c> recommends. Each record carries its own primary id (a create keeps the caller's id; the transport
+    /// never makes one up). When the table answers that it does not support the message, the rest goes out as $batch
+    /// change sets instead. Returns the number of HTTP requests made.
+    /// </summary>
+    public async Task<int> WriteMultipleAsync(BulkWrite write, CancellationToken cancellationToken)
+    {
+        if (write.Records.Count == 0)
+            return 0;
+        var chunks = write.Records.Chunk(MaxRecordsPerBulkRequest).ToList();
+        var requests = 0;
+        var pending = new System.Collections.Concurrent.ConcurrentQueue<BulkRecord[]>();
+        if (!BulkUnsupported(write.EntitySet))
+        {
+            // The first request alone: it tells whether the table supports the message, and its x-ms-dop-hint how many
+            // of the rest may go in parallel.
+            var first = await TrySendBulkAsync(write, chunks[0], cancellationToken);
+            requests++;
+            if (!first)
+                pending.Enqueue(chunks[0]);
+            var rest = chunks.Skip(1).ToList();
+            if (first && rest.Count > 0)
+            {
+                var parallel = Math.Clamp(ParallelismHint, 1, MaxBulkParallelism);
+                await Parallel.ForEachAsync(rest, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken },
+                    async (chunk, ct) =>
+                    {
+                        Interlocked.Increment(ref requests);
+                        if (!await TrySendBulkAsync(write, chunk, ct))
+                            pending.Enqueue(chunk);
+                    });
+            }
+            else if (!first)
+            {
+                foreach (var chunk in rest)
+                    pending.Enqueue(chunk);
+            }
+        }
+        else
+        {
+            foreach (var chunk in chunks)
+                pending.Enqueue(chunk);
+        }
+        if (!pending.IsEmpty)
+        {
+            var groups = pending.SelectMany(c => c).Select(r => (IReadOnlyList<BatchOperation>)[r.AsBatchOperation(write)]).ToList();
+            requests += await ExecuteBatchAsync(groups, cancellationToken);
+        }
+        return requests;
+    }
+
+    /// <summary>Bulk requests in flight at once, whatever the hint says: the per-user concurrency limit is shared with reads.</summary>
+    public const int MaxBulkParallelism = 8;
+
+    /// <summary>Sends one bulk request; false when the table does not support the message (the caller falls back).</summary>
+    private async Task<bool> TrySendBulkAsync(BulkWrite write, IReadOnlyList<BulkRecord> records, CancellationToken cancellationToken)
+    {
+        var message = write.Create ? "CreateMultiple" : "UpdateMultiple";
+        var targets = new System.Text.Json.Nodes.JsonArray();
+        foreach (var record in records)
+            targets.Add(record.AsTarget(write));
+        var body = new System.Text.Json.Nodes.JsonObject { ["Targets"] = targets };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{write.EntitySet}/Microsoft.Dynamics.CRM.{message}")
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        Interlocked.Increment(ref _writeRequests);
+        Interlocked.Increment(ref _bulkRequests);
+        using var response = await SendAsync(request, cancellationToken);
+        if (response.Headers.TryGetValues("x-ms-dop-hint", out var hints)
+            && int.TryParse(hints.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var hint) && hint > 0)
+            Volatile.Write(ref _parallelismHint, hint);
+        if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            var (code, error) = BatchResponse.ParseError(text);
+            // A new row's id is name-based: another writer may have created it meanwhile. The chunk then goes out as
+            // $batch upserts (PATCH by id), which converge on that row instead of failing the night.
+            if (write.Create && BulkMessageSupport.IsDuplicateKey(code, error))
+                return false;
+            if (BulkMessageSupport.IsNotSupported(response.StatusCode, error, message))
+            {
+                _bulkUnsupported[write.EntitySet] = true;
+                return false;
+            }
+            throw new DataverseException(response.StatusCode, code, $"Dataverse answered {(int)response.StatusCode} to {message} on {write.EntitySet}: {error ?? response.ReasonPhrase}");
+        }
+        return true;
     }
 
     public async Task PatchAsync(string entitySet, Guid id, object body, CancellationToken cancellationToken)
@@ -195,6 +353,90 @@ public sealed class DataverseWebApiClient(HttpClient http)
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         var (code, message) = BatchResponse.ParseError(text);
         throw new DataverseException(response.StatusCode, code, $"Dataverse answered {(int)response.StatusCode}: {message ?? response.ReasonPhrase}");
+    }
+}
+
+/// <summary>Records of one table written with one bulk message: created (ids supplied by the caller) or updated.</summary>
+public sealed record BulkWrite(string EntitySet, string LogicalName, string PrimaryId, bool Create, IReadOnlyList<BulkRecord> Records);
+
+/// <summary>One record of a bulk write: its id and the columns to set (lookups as <c>x@odata.bind</c>).</summary>
+public sealed record BulkRecord(Guid Id, System.Text.Json.Nodes.JsonObject Columns)
+{
+    /// <summary>The record as a <c>Targets</c> item: typed with @odata.type and carrying its primary id.</summary>
+    public System.Text.Json.Nodes.JsonObject AsTarget(BulkWrite write)
+    {
+        var target = new System.Text.Json.Nodes.JsonObject
+        {
+            ["@odata.type"] = $"Microsoft.Dynamics.CRM.{write.LogicalName}",
+            [write.PrimaryId] = Id.ToString("D"),
+        };
+        foreach (var (name, value) in Columns)
+        {
+            if (name != write.PrimaryId)
+                target[name] = value?.DeepClone();
+        }
+        return target;
+    }
+
+    /// <summary>The same record as a $batch operation, for tables without the bulk messages.</summary>
+    public BatchOperation AsBatchOperation(BulkWrite write)
+    {
+        var body = new System.Text.Json.Nodes.JsonObject();
+        if (write.Create)
+            body[write.PrimaryId] = Id.ToString("D");
+        foreach (var (name, value) in Columns)
+        {
+            if (name != write.PrimaryId)
+                body[name] = value?.DeepClone();
+        }
+        // A create falls back to PATCH by its own id: an upsert, so a row another writer created meanwhile is updated, not doubled.
+        return new BatchOperation(HttpMethod.Patch, $"{write.EntitySet}({Id:D})", JsonSerializer.SerializeToElement(body), Upsert: write.Create);
+    }
+}
+
+/// <summary>What a change-tracking query returned: changed rows, removed ids, and the link for next time.</summary>
+public sealed record TrackedChanges(IReadOnlyList<JsonElement> Changed, IReadOnlyList<Guid> Removed, string DeltaLink);
+
+/// <summary>The shapes of change tracking in the Web API.</summary>
+public static class ChangeTracking
+{
+    /// <summary>The id of a "removed" row of a delta response (<c>$deletedEntity</c> with <c>id</c>), or null for a changed row.</summary>
+    public static Guid? RemovedId(JsonElement row)
+    {
+        var deleted = row.TryGetProperty("@odata.context", out var context) && context.GetString() is { } text && text.EndsWith("$deletedEntity", StringComparison.Ordinal)
+            || row.TryGetProperty("reason", out var reason) && reason.GetString() is "deleted" or "changed" && !row.TryGetProperty("@odata.etag", out _);
+        return deleted && row.TryGetProperty("id", out var id) && Guid.TryParse(id.GetString(), out var guid) ? guid : null;
+    }
+
+    /// <summary>Dataverse answers a change-tracking query on a table without it: "… change tracking is not enabled …".</summary>
+    public static bool IsNotEnabled(string message) =>
+        message.Contains("change tracking", StringComparison.OrdinalIgnoreCase) && message.Contains("not enabled", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>How Dataverse says that a table does not support CreateMultiple/UpdateMultiple.</summary>
+public static class BulkMessageSupport
+{
+    /// <summary>
+    /// The action is unknown on the entity set (404 naming the action), or the message is refused for the table
+    /// (400/405/501 "… is not supported …"). Anything else is a real error of the data and is surfaced.
+    /// </summary>
+    /// <summary>Dataverse refuses a create whose id exists: error 0x80040237 "Cannot insert duplicate key".</summary>
+    public static bool IsDuplicateKey(string? code, string? message) =>
+        string.Equals(code, "0x80040237", StringComparison.OrdinalIgnoreCase)
+        || (message ?? string.Empty).Contains("duplicate key", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsNotSupported(HttpStatusCode status, string? message, string action)
+    {
+        var text = message ?? string.Empty;
+        var namesAction = text.Contains(action, StringComparison.OrdinalIgnoreCase);
+        var refused = text.Contains("not supported", StringComparison.OrdinalIgnoreCase) || text.Contains("does not support", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("not enabled", StringComparison.OrdinalIgnoreCase);
+        return status switch
+        {
+            HttpStatusCode.NotFound => namesAction,
+            HttpStatusCode.BadRequest or HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented => refused && namesAction,
+            _ => false,
+        };
     }
 }
 

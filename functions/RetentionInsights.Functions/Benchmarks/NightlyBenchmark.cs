@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using RetentionInsights.Data.LocalOrg;
+using RetentionInsights.Data.Reading;
+using RetentionInsights.Functions.Hosting;
+using RetentionInsights.Functions.Nightly;
+using RetentionInsights.Functions.Stores.LocalOrg;
+using RetentionInsights.Scoring.Sentiment;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace RetentionInsights.Functions.Benchmarks;
+
+/// <summary>One night of the nightly benchmark, as printed.</summary>
+public sealed record NightMeasurement(
+    string Mode,
+    double WallSeconds,
+    double SnapshotUpdateSeconds,
+    double SnapshotSaveSeconds,
+    double RescoreSeconds,
+    long SourceRowsRead,
+    long StateRowsRead,
+    long RowsRead,
+    long ChangeLogEntries,
+    int ContactsReread,
+    long MessagesAnalysed,
+    int Contacts,
+    int Scored,
+    long RowsWritten,
+    long SnapshotBytes,
+    double RowsReadShareOfFullRead,
+    double WallSecondsPerReadFloor,
+    long PeakWorkingSetBytes,
+    long GcHeapBytesAfter);
+
+public sealed record NightlyBenchmarkResult(
+    int Contacts,
+    double ChangedShare,
+    long SourceRows,
+    double ReadFloorSeconds,
+    DayOfChanges Day,
+    NightMeasurement FirstNight,
+    NightMeasurement SecondNight,
+    int Cores);
+
+/// <summary>
+/// <c>rtn bench nightly</c>: a full first night (snapshot rebuilt from a full read, everyone rescored and written), a simulated
+/// day of changes for a share of the contacts, then the second night (deltas applied, everyone rescored from the snapshot).
+/// Every figure is measured in this process, next to the read floor (reading every source row without building records).
+/// </summary>
+public static class NightlyBenchmark
+{
+    public static async Task<NightlyBenchmarkResult> RunAsync(string dbPath, string modelsPath, double changedShare, int seed, IProgress<string>? progress,
+        CancellationToken cancellationToken)
+    {
+        long sourceRows;
+        double floorSeconds;
+        using (var connection = LocalOrgDatabase.OpenExisting(dbPath, readOnly: true))
+            (sourceRows, floorSeconds) = LocalOrgReader.Scan(connection);
+        progress?.Report($"read floor: {sourceRows:N0} rows in {floorSeconds:0.0} s");
+
+        DateTime asOf;
+        using (var org = new LocalOrgStore(dbPath))
+            asOf = org.GeneratedUntil ?? DateTime.UtcNow.Date;
+        await using var pipeline = ServiceRegistration.BuildPipeline(new Dictionary<string, string?>
+        {
+            ["Retention:LocalOrgPath"] = dbPath,
+            ["Retention:ModelsPath"] = modelsPath,
+            ["Retention:AsOf"] = asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var nightly = new LocalOrgNightlyRescore(pipeline.GetRequiredService<LocalOrgStore>(), new LocalFolderSnapshotStore(modelsPath),
+            pipeline.GetRequiredService<ISentimentAnalyzer>(), pipeline, TimeProvider.System);
+
+        progress?.Report("first night (full read, snapshot rebuilt)");
+        var first = await nightly.RunAsync(rebuild: true, asOf, cancellationToken);
+        var firstNight = Measure(first, sourceRows, floorSeconds, first.RowsRead);
+        first = null;
+        GC.Collect();
+
+        progress?.Report($"simulating a day of changes for {changedShare:P1} of the contacts");
+        var day = SimulatedDay.Apply(dbPath, asOf, changedShare, seed);
+
+        progress?.Report("second night (deltas, rescore from the snapshot)");
+        var second = await nightly.RunAsync(rebuild: false, asOf.AddDays(1), cancellationToken);
+        var secondNight = Measure(second, sourceRows, floorSeconds, firstNight.RowsRead);
+        return new NightlyBenchmarkResult(second.Contacts, changedShare, sourceRows, Math.Round(floorSeconds, 3), day, firstNight, secondNight, Environment.ProcessorCount);
+    }
+
+    private static NightMeasurement Measure(NightReport night, long sourceRows, double floorSeconds, long fullReadRows)
+    {
+        using var process = Process.GetCurrentProcess();
+        return new NightMeasurement(night.Snapshot.Mode, Math.Round(night.Seconds, 3), Math.Round(night.Snapshot.Seconds, 3), Math.Round(night.SaveSeconds, 3),
+            Math.Round(night.RescoreSeconds, 3), night.Snapshot.RowsRead, night.StateRowsRead, night.RowsRead, night.Snapshot.ChangeEntries,
+            night.Snapshot.ContactsReread, night.MessagesAnalysed, night.Contacts, night.Scored, night.Writes, night.SnapshotBytes,
+            Math.Round(night.RowsRead / (double)Math.Max(1, fullReadRows), 4), Math.Round(night.Seconds / Math.Max(1e-9, floorSeconds), 3),
+            process.PeakWorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
+    }
+}

@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using System.Text;
+using RetentionInsights.Data.Records;
+using RetentionInsights.Scoring.Features;
+
+namespace RetentionInsights.Functions.Nightly;
+
+/// <summary>
+/// What the nightly rescore keeps between nights so it does not re-read and re-analyse history that did not change: each
+/// contact's source records as the readers deliver them (contact, contracts and lines, invoices, cases and resolutions,
+/// messages, meter readings) and the sentiment of every inbound message, analysed once. Features are never stored: they
+/// depend on the scoring date ("contract ends in N days", windows of 30/60/90 days), so they are rebuilt from these records
+/// at score time under the point-in-time rules, exactly as the full path builds them. Recommendations and alerts are not
+/// kept either: the service writes them itself every night and the write check reads them anyway.
+/// </summary>
+public sealed class FeatureSnapshot
+{
+    /// <summary>Changes whenever the records kept or the feature list change; a snapshot of another key is rebuilt in full.</summary>
+    public static readonly string CurrentSchemaKey = SchemaKeyOf(FeatureSchema.Names);
+
+    /// <summary>Format of the stored records; bump when <see cref="SnapshotFormat"/> changes.</summary>
+    public const int FormatVersion = 1;
+
+    public string SchemaKey { get; init; } = CurrentSchemaKey;
+
+    /// <summary>Histories by contact id, with empty <see cref="CustomerHistory.Recommendations"/> and <see cref="CustomerHistory.Alerts"/>.</summary>
+    public Dictionary<Guid, CustomerHistory> Histories { get; } = [];
+
+    /// <summary>Sentiment in [−1, 1] per inbound message id, as the analyzer answered when the message was first seen.</summary>
+    public Dictionary<Guid, double> Sentiment { get; } = [];
+
+    /// <summary>
+    /// Where the source's change feed was read up to: the local org's change-log sequence, or Dataverse delta links per table
+    /// (key "table" → link).
+    /// </summary>
+    public long Watermark { get; set; }
+
+    public Dictionary<string, string> DeltaLinks { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When the snapshot was last rebuilt in full and last brought up to date.</summary>
+    public DateTime BuiltOn { get; set; }
+
+    public DateTime UpdatedOn { get; set; }
+
+    public static string SchemaKeyOf(IEnumerable<string> featureNames) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"format {FormatVersion}\n" + string.Join("\n", featureNames))))[..16].ToLowerInvariant();
+
+    /// <summary>Replaces a contact's records (a re-read after a change), or removes it when it no longer exists.</summary>
+    public void Replace(Guid contactId, CustomerHistory? history)
+    {
+        if (Histories.Remove(contactId, out var old))
+        {
+            // Sentiment of a message is kept as long as the message exists: only deleted messages are forgotten.
+            var kept = history?.Activities.Select(a => a.Id).ToHashSet() ?? [];
+            foreach (var activity in old.Activities)
+            {
+                if (!kept.Contains(activity.Id))
+                    Sentiment.Remove(activity.Id);
+            }
+        }
+        if (history is not null)
+            Histories[contactId] = Strip(history);
+    }
+
+    /// <summary>Inbound messages with text that have no sentiment yet (new since the last night, or never analysed).</summary>
+    public IEnumerable<ActivityRecord> Unanalysed(IEnumerable<Guid> contactIds) =>
+        contactIds.Where(Histories.ContainsKey).SelectMany(id => Histories[id].Activities)
+            .Where(a => !a.Outgoing && !string.IsNullOrWhiteSpace(a.MessageText) && !Sentiment.ContainsKey(a.Id));
+
+    /// <summary>The history kept: recommendations and alerts are read fresh each night (see the class remarks).</summary>
+    public static CustomerHistory Strip(CustomerHistory history) =>
+        history.Recommendations.Count == 0 && history.Alerts.Count == 0 ? history : history with { Recommendations = [], Alerts = [] };
+
+    public long RecordCount => Histories.Values.Sum(h => 1L + h.Orders.Count + h.OrderLines.Count + h.Invoices.Count + h.Cases.Count
+        + h.CaseResolutions.Count + h.Activities.Count + h.Usage.Count);
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using RetentionInsights.Data.LocalOrg;
+using RetentionInsights.Data.Reading;
+using RetentionInsights.Data.Records;
+using RetentionInsights.Scoring.Sentiment;
+
+namespace RetentionInsights.Functions.Nightly;
+
+/// <summary>What bringing the snapshot up to date did.</summary>
+public sealed record SnapshotUpdate(string Mode, string? Reason, long RowsRead, long ChangeEntries, int ContactsReread, int ContactsRemoved,
+    int MessagesAnalysed, long Watermark, double Seconds)
+{
+    /// <summary>Web API requests the update made (Dataverse only).</summary>
+    public long WebApiRequests { get; init; }
+}
+
+/// <summary>
+/// Brings the feature snapshot up to date with the local org: a full read on the first run, when the feature schema changed
+/// or on demand; otherwise only the contacts the change log names since the snapshot's watermark are re-read (with the same
+/// reader as the full path, so a re-read contact is exactly what a full read gives), deleted ones removed, and only new
+/// messages analysed. The change log is trimmed by <see cref="CommitAsync"/> once the snapshot is saved.
+/// </summary>
+public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer analyzer, TimeProvider time)
+{
+    private const int MaxIdsPerQuery = 500;
+    private static readonly LocalOrgReader Reader = new();
+
+    public async Task<(FeatureSnapshot Snapshot, SnapshotUpdate Update)> UpdateAsync(FeatureSnapshot? stored, bool rebuild, CancellationToken cancellationToken)
+    {
+        var reason = rebuild ? "requested" : stored is null ? "no snapshot" : stored.SchemaKey != FeatureSnapshot.CurrentSchemaKey ? "feature schema changed" : null;
+        var clock = Stopwatch.StartNew();
+        using var connection = LocalOrgDatabase.OpenExisting(orgPath);
+        if (reason is not null)
+        {
+            // Tracking starts before the read: a change made while the read runs is in the log after the watermark and
+            // is simply applied again next time (a re-read is idempotent).
+            LocalOrgChangeLog.Install(connection);
+            var head = LocalOrgChangeLog.Head(connection);
+            var data = Reader.ReadAll(connection);
+            var snapshot = new FeatureSnapshot { Watermark = head, BuiltOn = time.GetUtcNow().UtcDateTime, UpdatedOn = time.GetUtcNow().UtcDateTime };
+            snapshot.Histories.EnsureCapacity(data.Histories.Count);
+            foreach (var history in data.Histories)
+                snapshot.Histories[history.Contact.Id] = FeatureSnapshot.Strip(history);
+            var analysed = await AnalyseAsync(snapshot, snapshot.Histories.Keys, cancellationToken);
+            return (snapshot, new SnapshotUpdate("full", reason, data.Report.TotalRows, 0, snapshot.Histories.Count, 0, analysed, head, clock.Elapsed.TotalSeconds));
+        }
+
+        var current = stored!;
+        var upTo = LocalOrgChangeLog.Head(connection);
+        var (contacts, entries) = LocalOrgChangeLog.ContactsChanged(connection, current.Watermark, upTo);
+        long rows = entries;
+        var removed = 0;
+        foreach (var slice in contacts.Chunk(MaxIdsPerQuery))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var histories = Reader.ReadCustomers(connection, slice).ToDictionary(h => h.Contact.Id);
+            foreach (var id in slice)
+            {
+                var history = histories.GetValueOrDefault(id);
+                if (history is null && current.Histories.ContainsKey(id))
+                    removed++;
+                rows += history is null ? 0 : Rows(history);
+                current.Replace(id, history);
+            }
+        }
+        var analysedNew = await AnalyseAsync(current, contacts, cancellationToken);
+        current.Watermark = upTo;
+        current.UpdatedOn = time.GetUtcNow().UtcDateTime;
+        return (current, new SnapshotUpdate("delta", null, rows, entries, contacts.Count, removed, analysedNew, upTo, clock.Elapsed.TotalSeconds));
+    }
+
+    /// <summary>After the snapshot is saved: the log entries it has applied are no longer needed.</summary>
+    public Task CommitAsync(FeatureSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        using var connection = LocalOrgDatabase.OpenExisting(orgPath);
+        LocalOrgChangeLog.Trim(connection, snapshot.Watermark);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Rows a history was read from (recommendations and alerts included: the reader reads them too).</summary>
+    public static long Rows(CustomerHistory h) => 1L + h.Orders.Count + h.OrderLines.Count + h.Invoices.Count + h.Cases.Count + h.CaseResolutions.Count
+        + h.Activities.Count + h.Usage.Count + h.Recommendations.Count + h.Alerts.Count;
+
+    private async Task<int> AnalyseAsync(FeatureSnapshot snapshot, IEnumerable<Guid> contacts, CancellationToken cancellationToken)
+    {
+        var analysed = 0;
+        foreach (var batch in snapshot.Unanalysed(contacts).DistinctBy(a => a.Id).Chunk(500))
+        {
+            var results = await analyzer.AnalyzeAsync(batch.Select(a => new SentimentDocument(a.Id.ToString("N"), a.MessageText!)).ToList(), cancellationToken);
+            foreach (var result in results)
+                snapshot.Sentiment[Guid.ParseExact(result.Id, "N")] = Math.Clamp(result.Score, -1, 1);
+            analysed += batch.Length;
+        }
+        return analysed;
+    }
+}

@@ -1,0 +1,161 @@
+using Microsoft.Extensions.DependencyInjection;
+using RetentionInsights.Data.Records;
+using RetentionInsights.Functions.Benchmarks;
+using RetentionInsights.Functions.Hosting;
+using RetentionInsights.Functions.Nightly;
+using RetentionInsights.Functions.Scoring;
+using RetentionInsights.Functions.Stores.LocalOrg;
+using RetentionInsights.Functions.Tests.Support;
+using RetentionInsights.Scoring.Sentiment;
+
+namespace RetentionInsights.Functions.Tests.Nightly;
+
+/// <summary>The nightly rescore from the feature snapshot against the full re-read it replaces.</summary>
+[Collection(ServiceTests.Name)]
+public sealed class FeatureSnapshotTests(ServiceFixture fixture)
+{
+    /// <summary>The offline analyzer, counting what it is asked to read.</summary>
+    private sealed class CountingAnalyzer : ISentimentAnalyzer
+    {
+        private readonly OfflineSentimentAnalyzer _inner = new();
+        public int Documents;
+
+        public ValueTask<IReadOnlyList<SentimentResult>> AnalyzeAsync(IReadOnlyList<SentimentDocument> documents, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Add(ref Documents, documents.Count);
+            return _inner.AnalyzeAsync(documents, cancellationToken);
+        }
+    }
+
+    private sealed record Setup(ServiceProvider Pipeline, LocalOrgStore Org, LocalOrgNightlyRescore Nightly, CountingAnalyzer Analyzer, string Db) : IDisposable
+    {
+        public void Dispose() => Pipeline.Dispose();
+    }
+
+    private Setup Create()
+    {
+        var db = fixture.CopyOrg();
+        var pipeline = ServiceRegistration.BuildPipeline(new Dictionary<string, string?>
+        {
+            ["Retention:LocalOrgPath"] = db,
+            ["Retention:ModelsPath"] = fixture.ModelsPath,
+            ["Retention:AsOf"] = "2026-11-01",
+        });
+        var org = pipeline.GetRequiredService<LocalOrgStore>();
+        var analyzer = new CountingAnalyzer();
+        var snapshots = new LocalFolderSnapshotStore(Path.Combine(fixture.Root, "snapshots-" + Guid.NewGuid().ToString("N")));
+        return new Setup(pipeline, org, new LocalOrgNightlyRescore(org, snapshots, analyzer, pipeline, TimeProvider.System), analyzer, db);
+    }
+
+    private static void AssertSameHistory(CustomerHistory expected, CustomerHistory actual)
+    {
+        Assert.Equal(expected.Contact, actual.Contact);
+        Assert.Equal(expected.Orders, actual.Orders);
+        // Lines come in the order of the query plan (a whole-table scan or a slice by contact); nothing reads their order.
+        Assert.Equal(expected.OrderLines.OrderBy(l => l.Id), actual.OrderLines.OrderBy(l => l.Id));
+        Assert.Equal(expected.Invoices, actual.Invoices);
+        Assert.Equal(expected.Cases, actual.Cases);
+        Assert.Equal(expected.CaseResolutions, actual.CaseResolutions);
+        Assert.Equal(expected.Activities, actual.Activities);
+        Assert.Equal(expected.Usage, actual.Usage);
+        Assert.Equal(expected.Recommendations, actual.Recommendations);
+        Assert.Equal(expected.Alerts, actual.Alerts);
+    }
+
+    [Fact]
+    public async Task SecondNight_AfterADayOfChangesWithDeletes_SnapshotPathScoresEveryContactExactlyAsTheFullPath()
+    {
+        using var setup = Create();
+        var first = await setup.Nightly.RunAsync(rebuild: false, ServiceFixture.AsOf, CancellationToken.None);
+        var day = SimulatedDay.Apply(setup.Db, ServiceFixture.AsOf, share: 0.05, seed: 7);
+        var asOf = ServiceFixture.AsOf.AddDays(1);
+        var analysedBefore = setup.Analyzer.Documents;
+
+        var (snapshot, update) = await setup.Nightly.UpdateSnapshotAsync(rebuild: false, CancellationToken.None);
+
+        Assert.Equal("full", first.Snapshot.Mode);
+        Assert.Equal("delta", update.Mode);
+        Assert.True(day.RowsDeleted > 0 && day.CasesCreated > 0 && day.MessagesCreated > 0 && day.ContractsCancelled > 0, $"the day changed too little: {day}");
+        Assert.Equal(day.ContactsChanged, update.ContactsReread);
+        // Only the day's new inbound messages were analysed; the rest came from the snapshot.
+        Assert.Equal(day.MessagesCreated, setup.Analyzer.Documents - analysedBefore);
+        Assert.True(update.RowsRead * 5 < first.Snapshot.RowsRead, $"delta read {update.RowsRead} rows, the full read {first.Snapshot.RowsRead}");
+
+        var ids = await setup.Org.ListContactIdsAsync(activeOnly: false, CancellationToken.None);
+        var full = (await setup.Org.LoadCustomersAsync(ids, CancellationToken.None)).ToDictionary(h => h.Contact.Id);
+        var fromSnapshot = (await new SnapshotRetentionStore(setup.Org, snapshot).LoadCustomersAsync(ids, CancellationToken.None)).ToDictionary(h => h.Contact.Id);
+        Assert.Equal(full.Count, fromSnapshot.Count);
+        foreach (var (id, history) in full)
+            AssertSameHistory(history, fromSnapshot[id]);
+
+        var catalogue = await setup.Org.LoadOfferCatalogueAsync(CancellationToken.None);
+        var fullScorer = setup.Pipeline.GetRequiredService<ICustomerScorer>();
+        var snapshotSentiment = new SnapshotSentimentAnalyzer(snapshot, setup.Analyzer);
+        var snapshotScorer = ActivatorUtilities.CreateInstance<EngineScorer>(setup.Pipeline, snapshotSentiment);
+        var order = full.Keys.ToList();
+        var expected = await fullScorer.ScoreAsync(order.Select(id => full[id]).ToList(), catalogue, asOf, CancellationToken.None);
+        var actual = await snapshotScorer.ScoreAsync(order.Select(id => fromSnapshot[id]).ToList(), catalogue, asOf, CancellationToken.None);
+
+        Assert.Equal(0, snapshotSentiment.Analysed);
+        Assert.Contains(expected, o => o?.Status == RetentionInsights.Scoring.ScoreStatus.Scored);
+        for (var i = 0; i < order.Count; i++)
+        {
+            Assert.Equal(expected[i]?.Scores, actual[i]?.Scores);
+            Assert.Equal(expected[i]?.Offers, actual[i]?.Offers);
+            Assert.Equal(expected[i]?.Alert, actual[i]?.Alert);
+        }
+    }
+
+    [Fact]
+    public async Task SnapshotNotBroughtUpToDate_DiffersFromTheFullPathForTheChangedContacts()
+    {
+        using var setup = Create();
+        await setup.Nightly.RunAsync(rebuild: false, ServiceFixture.AsOf, CancellationToken.None);
+        var (stale, _) = await setup.Nightly.UpdateSnapshotAsync(rebuild: false, CancellationToken.None);
+        SimulatedDay.Apply(setup.Db, ServiceFixture.AsOf, share: 0.05, seed: 7);
+
+        var ids = await setup.Org.ListContactIdsAsync(activeOnly: false, CancellationToken.None);
+        var full = await setup.Org.LoadCustomersAsync(ids, CancellationToken.None);
+        var fromStale = (await new SnapshotRetentionStore(setup.Org, stale).LoadCustomersAsync(ids, CancellationToken.None)).ToDictionary(h => h.Contact.Id);
+
+        // What the comparison above guards against: without the deltas the snapshot's histories are yesterday's.
+        Assert.Contains(full, h => h.Activities.Count != fromStale[h.Contact.Id].Activities.Count || h.Invoices.Count != fromStale[h.Contact.Id].Invoices.Count);
+    }
+
+    [Fact]
+    public async Task FeatureSchemaChanged_SnapshotIsRebuiltInFull()
+    {
+        using var setup = Create();
+        await setup.Nightly.RunAsync(rebuild: false, ServiceFixture.AsOf, CancellationToken.None);
+        var (snapshot, _) = await setup.Nightly.UpdateSnapshotAsync(rebuild: false, CancellationToken.None);
+        var older = new FeatureSnapshot { SchemaKey = FeatureSnapshot.SchemaKeyOf(["tenure_years"]), Watermark = snapshot.Watermark };
+
+        var (_, update) = await new LocalOrgSnapshotUpdater(setup.Db, setup.Analyzer, TimeProvider.System).UpdateAsync(older, rebuild: false, CancellationToken.None);
+        var (_, requested) = await new LocalOrgSnapshotUpdater(setup.Db, setup.Analyzer, TimeProvider.System).UpdateAsync(snapshot, rebuild: true, CancellationToken.None);
+
+        Assert.Equal(("full", "feature schema changed"), (update.Mode, update.Reason));
+        Assert.Equal(("full", "requested"), (requested.Mode, requested.Reason));
+        Assert.Equal(snapshot.Histories.Count, update.ContactsReread);
+    }
+
+    [Fact]
+    public async Task Snapshot_WrittenAndReadBack_HoldsTheSameRecordsSentimentAndWatermark()
+    {
+        using var setup = Create();
+        var (snapshot, _) = await setup.Nightly.UpdateSnapshotAsync(rebuild: true, CancellationToken.None);
+        snapshot.DeltaLinks["incidents"] = "https://contoso.crm4.dynamics.com/api/data/v9.2/incidents?$deltatoken=919042%2108%2f22%2f2017";
+        using var stream = new MemoryStream();
+
+        SnapshotFormat.Write(snapshot, stream);
+        stream.Position = 0;
+        var back = SnapshotFormat.Read(stream)!;
+
+        Assert.Equal(snapshot.SchemaKey, back.SchemaKey);
+        Assert.Equal(snapshot.Watermark, back.Watermark);
+        Assert.Equal(snapshot.DeltaLinks, back.DeltaLinks);
+        Assert.Equal(snapshot.Sentiment.OrderBy(kv => kv.Key), back.Sentiment.OrderBy(kv => kv.Key));
+        Assert.Equal(snapshot.Histories.Count, back.Histories.Count);
+        foreach (var (id, history) in snapshot.Histories)
+            AssertSameHistory(history, back.Histories[id]);
+    }
+}
