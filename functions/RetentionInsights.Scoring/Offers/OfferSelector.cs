@@ -77,9 +77,9 @@ public sealed record OfferContext(
 
 /// <summary>
 /// Chooses the top offers by incremental net value under the contact policy. Economics, per active offer that passes its
-/// eligibility rules and the margin floor: P(accept) × [churn reduction if accepted × value if retained + yearly margin change
-/// − cost] + (1 − P(accept)) × churn reduction if declined × value (the cost is paid only when the customer accepts; the
-/// declined term is negative for customers a call annoys). The churn reductions come from the uplift model when its offer type
+/// eligibility rules and the margin floor: P(accept) × [churn reduction if accepted × value if retained − cost − margin given
+/// away] + (1 − P(accept)) × churn reduction if declined × value (the cost is paid only when the customer accepts; the declined
+/// term is negative for customers a call annoys; a margin gain is not counted, it is no reason for a retention call). The churn reductions come from the uplift model when its offer type
 /// has enough randomised history (learned log-odds shifts for being approached and for accepting, applied to the customer's
 /// churn risk), else from the prior (catalogue effect × risk, nothing if declined). Contact rules, in order: no running contract or
 /// profiling opt-out → nothing; no allowed channel → nothing; customer-level cap per 90 days; per-offer cap per 90 days,
@@ -145,8 +145,9 @@ public sealed class OfferSelector
                 reduction = _policy.RetentionEffect * risk;
                 source = UpliftSource.Prior;
             }
-            // Value of the call: kept customers (accepted or not: a call can also annoy) plus, if accepted, margin change − cost.
-            var incremental = (p * reduction + (1 - p) * declined) * value + p * ((double)offer.MarginImpact - (double)offer.Cost);
+            // Value of the call: customers kept (accepted or not: a call can also annoy), less, if accepted, the cost and the margin
+            // given away. A margin gain (a price lock) is no reason for a retention call, so it does not count.
+            var incremental = (p * reduction + (1 - p) * declined) * value - p * ((double)offer.Cost + Math.Max(0, -(double)offer.MarginImpact));
             list.Add(new OfferEvaluation(offer, p, reduction, declined, incremental, source, driver));
         }
         return list;
