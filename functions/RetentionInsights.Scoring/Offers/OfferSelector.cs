@@ -161,7 +161,8 @@ public sealed class OfferSelector
     {
         if (evaluated.Any(e => e.IncrementalValue > 0))
             return Names.Choices.UpliftPersuadable;
-        if (evaluated.Count > 0 && evaluated.Max(e => e.ChurnReductionIfOffered) < -0.002)
+        // A clear harm (one percentage point of churn) before a customer is marked do-not-disturb: estimates near zero are noise.
+        if (evaluated.Count > 0 && evaluated.Max(e => e.ChurnReductionIfOffered) < -0.01)
             return Names.Choices.UpliftDoNotDisturb;
         return churnProbability >= _policy.LostCauseRisk ? Names.Choices.UpliftLostCause : Names.Choices.UpliftSureThing;
     }

