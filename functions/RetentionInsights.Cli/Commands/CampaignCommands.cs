@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using RetentionInsights.Data.Campaign;
+using RetentionInsights.Functions.Models;
 using RetentionInsights.Scoring.Campaign;
 using RetentionInsights.Scoring.Churn;
 using RetentionInsights.Scoring.Engine;
