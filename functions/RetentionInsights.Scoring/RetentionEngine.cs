@@ -18,11 +18,14 @@ public enum ScoreStatus
     /// <summary>rtn_profilingoptout is set (GDPR objection): no score, no offers, existing scores are cleared.</summary>
     OptedOut,
 
-    /// <summary>The contact is inactive (left): scores and open proposals are cleared.</summary>
+    /// <summary>The contact had left before the as-of date (from dated records, not today's status): scores and open proposals are cleared.</summary>
     Inactive,
 
     /// <summary>The contact was created after the as-of date: there is nothing to score yet, and nothing is written.</summary>
     NotYetCustomer,
+
+    /// <summary>The contact is inactive and no record dates when it left, so whether it was a customer at the as-of date is unknown.</summary>
+    LeftOnUnknownDate,
 }
 
 /// <summary>
@@ -46,6 +49,9 @@ public sealed record CustomerScore(Guid ContactId, ScoreStatus Status, ContactSc
     public int? RetentionGroup { get; init; }
     public DateTime? RetentionGroupSince { get; init; }
     public int? UpliftSegment { get; init; }
+
+    /// <summary>36-month value if the customer stays (€, discounted), beside the risk-adjusted <see cref="ContactScores.Clv36m"/>.</summary>
+    public decimal? ValueIfRetained36m { get; init; }
 }
 
 public sealed record EngineOptions
@@ -112,7 +118,11 @@ public sealed class RetentionEngine
     public CustomerScore Score(CustomerHistory history, DateTime asOf, MessageSentiment? sentiment = null) =>
         ScoreBatch([history], asOf, sentiment)[0];
 
-    /// <summary>Scores many customers as of <paramref name="asOf"/>; results are in input order.</summary>
+    /// <summary>
+    /// Scores many customers as of <paramref name="asOf"/>; results are in input order. Pass every contact: whether each was a
+    /// customer at <paramref name="asOf"/> is decided here from dated records (<see cref="PointInTime.StatusAt"/>), so scoring a
+    /// past date also scores customers who left after it, exactly as an export taken on that date would.
+    /// </summary>
     public IReadOnlyList<CustomerScore> ScoreBatch(IReadOnlyList<CustomerHistory> histories, DateTime asOf, MessageSentiment? sentiment = null)
     {
         sentiment ??= MessageSentiment.None;
@@ -123,21 +133,26 @@ public sealed class RetentionEngine
             var raw = new float[count][];
             var clipped = new List<float[]>(count);
             var positions = new List<int>(count);
+            var statuses = new ScoreStatus[count];
             Parallel.For(0, count, k =>
             {
                 var h = histories[start + k];
-                if (h.Contact.ProfilingOptOut || !h.Contact.IsActive || h.Contact.CreatedOn >= asOf)
-                    return;
-                raw[k] = FeatureBuilder.Build(h, asOf, sentiment);
+                statuses[k] = h.Contact.ProfilingOptOut ? ScoreStatus.OptedOut : PointInTime.StatusAt(h, asOf) switch
+                {
+                    CustomerStatusAt.NotYetCustomer => ScoreStatus.NotYetCustomer,
+                    CustomerStatusAt.Left => ScoreStatus.Inactive,
+                    CustomerStatusAt.LeftOnUnknownDate => ScoreStatus.LeftOnUnknownDate,
+                    _ => ScoreStatus.Scored,
+                };
+                if (statuses[k] == ScoreStatus.Scored)
+                    raw[k] = FeatureBuilder.Build(h, asOf, sentiment);
             });
             for (var k = 0; k < count; k++)
             {
                 var h = histories[start + k];
                 if (raw[k] is null)
                 {
-                    var status = h.Contact.ProfilingOptOut ? ScoreStatus.OptedOut
-                        : !h.Contact.IsActive ? ScoreStatus.Inactive
-                        : ScoreStatus.NotYetCustomer;
+                    var status = statuses[k];
                     results[start + k] = new CustomerScore(h.Contact.Id, status, Cleared(h.Contact.Id), [], []);
                     continue;
                 }
@@ -200,6 +215,7 @@ public sealed class RetentionEngine
             RetentionGroup = control ? Names.Choices.GroupControl : Names.Choices.GroupTreatment,
             RetentionGroupSince = RetentionGroups.PeriodStart(asOf, policy.ControlPeriodMonths),
             UpliftSegment = decision.UpliftSegment,
+            ValueIfRetained36m = Math.Round((decimal)value.ValueIfRetained36m, 2),
         };
     }
 

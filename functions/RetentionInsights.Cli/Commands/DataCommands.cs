@@ -29,10 +29,12 @@ public sealed class DataCommands : IVerbGroup
         var truthAsOf = new Option<string?>("--truth-as-of") { Description = "Report the planted churn probability at this date (first of a month)." };
         var truthHorizon = new Option<int>("--truth-horizon-days") { Description = "Horizon of the truth probability.", DefaultValueFactory = _ => 90 };
         var truthOut = new Option<string?>("--truth-out") { Description = "CSV file for the truth (contactid,true_probability,churned_within_horizon,observable_probability)." };
+        var exportMode = new Option<string>("--export-mode") { Description = "standard, or erp: export habits of real source systems (end dates overwritten at termination, empty datefulfilled before supply starts, today's status, reopened and cancelled cases, roll-overs to variable tariffs, solar, billing errors).", DefaultValueFactory = _ => "standard" };
+        var exportAt = new Option<string?>("--export-at") { Description = "Export the org as it looked on this date (default: --until); the simulation still runs to --until." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout." };
         var command = new Command("generate", "Create a synthetic energy-supplier local org with a planted, known churn process.")
         {
-            contacts, seed, db, until, months, truthAsOf, truthHorizon, truthOut, json,
+            contacts, seed, db, until, months, truthAsOf, truthHorizon, truthOut, exportMode, exportAt, json,
         };
         command.SetAction(r => CliSupport.Run(() =>
         {
@@ -47,6 +49,13 @@ public sealed class DataCommands : IVerbGroup
                 HistoryMonths = r.GetValue(months),
                 TruthAsOf = truthDate,
                 TruthHorizonDays = r.GetValue(truthHorizon),
+                ExportMode = r.GetValue(exportMode)!.ToLowerInvariant() switch
+                {
+                    "standard" => ExportMode.Standard,
+                    "erp" => ExportMode.Erp,
+                    var other => throw new CliInputException($"--export-mode must be standard or erp (got '{other}')."),
+                },
+                ExportAt = r.GetValue(exportAt) is { } x ? CliSupport.ParseDate(x, "--export-at") : null,
             };
             var path = r.GetValue(db)!;
             var clock = Stopwatch.StartNew();

@@ -58,10 +58,13 @@ public sealed class EngineCommands : IVerbGroup
         var horizon = new Option<int>("--horizon-days") { Description = "Churn horizon in days.", DefaultValueFactory = _ => 90 };
         var seed = new Option<int>("--seed") { Description = "Seed of the learner.", DefaultValueFactory = _ => 42 };
         var bands = new Option<string>("--risk-bands") { Description = "Churn probability cut points for Medium,High,Critical.", DefaultValueFactory = _ => "0.05,0.12,0.25" };
+        var maxAuc = new Option<double>("--max-holdout-auc") { Description = "A model above this holdout AUC is suspected of leakage and not promoted.", DefaultValueFactory = _ => 0.90 };
+        var maxFeatureAuc = new Option<double>("--max-feature-auc") { Description = "A single feature above this holdout AUC is suspected of leakage; the model is not promoted.", DefaultValueFactory = _ => 0.85 };
+        var allowSuspicious = new Option<bool>("--allow-suspicious") { Description = "Promote even when leakage is suspected (recorded in the model metadata)." };
         var json = Json();
-        var command = new Command("train", "Train churn, CLV and offer models on stacked monthly snapshots; evaluate on a time-based holdout; save and promote if not worse.")
+        var command = new Command("train", "Train churn, CLV and offer models on stacked monthly snapshots; evaluate on a time-based holdout; save and promote if not worse and not suspected of leakage.")
         {
-            db, models, asOf, horizon, seed, bands, json,
+            db, models, asOf, horizon, seed, bands, maxAuc, maxFeatureAuc, allowSuspicious, json,
         };
         command.SetAction((r, ct) => RunAsync(async () =>
         {
@@ -71,6 +74,9 @@ public sealed class EngineCommands : IVerbGroup
                 throw new CliInputException("--risk-bands needs three cut points: medium,high,critical (e.g. 0.05,0.12,0.25).");
             var riskBands = new RiskBands(cuts[0], cuts[1], cuts[2]);
             riskBands.Validate();
+            var leakage = new LeakageBounds { MaxHoldoutAuc = r.GetValue(maxAuc), MaxFeatureAuc = r.GetValue(maxFeatureAuc), AllowSuspicious = r.GetValue(allowSuspicious) };
+            if (leakage.MaxHoldoutAuc is <= 0.5 or > 1 || leakage.MaxFeatureAuc is <= 0.5 or > 1)
+                throw new CliInputException("--max-holdout-auc and --max-feature-auc must be AUC values above 0.5 and at most 1.");
             var clock = Stopwatch.StartNew();
             var (data, date) = Load(r.GetValue(db)!, r.GetValue(asOf));
             var sentiment = await MessageSentiment.ComputeAsync(new OfflineSentimentAnalyzer(), data.Histories, cancellationToken: ct);
@@ -82,6 +88,7 @@ public sealed class EngineCommands : IVerbGroup
                 HorizonDays = r.GetValue(horizon),
                 RiskBands = riskBands,
                 Learner = new ChurnLearnerOptions { Seed = r.GetValue(seed) },
+                Leakage = leakage,
             }, sentiment, ct);
             var reportPath = Path.Combine(store.VersionDirectory(result.Metadata.Version), ModelTraining.ReportName);
             var output = new
@@ -93,6 +100,13 @@ public sealed class EngineCommands : IVerbGroup
                 holdout = result.Plan.Holdout.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 snapshots = result.Plan.Training.Select(t => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
                 metrics = result.Metadata.Metrics,
+                leakage = new
+                {
+                    suspicious = result.Suspicious,
+                    overridden = result.Suspicious && leakage.AllowSuspicious,
+                    findings = result.LeakageFindings,
+                    featureAuc = result.FeatureAucs.Select(f => new { feature = f.Feature, auc = Math.Round(f.Auc, 4) }),
+                },
                 preparation = new { rowsExcluded = result.Preparation.RowsDropped, valuesWinsorised = result.Preparation.ValuesClipped, readerDropped = data.Report.RowsDropped },
                 timings = result.Timings,
                 report = reportPath,
@@ -112,6 +126,9 @@ public sealed class EngineCommands : IVerbGroup
                 table.AddRow("ECE", F(result.Holdout.Ece), F(result.Baseline.Ece));
                 table.AddRow("lift @10%", F(result.Holdout.LiftAt10, "0.00"), F(result.Baseline.LiftAt10, "0.00"));
                 console.Write(table);
+                console.MarkupLineInterpolated($"strongest single features (holdout AUC): {string.Join(", ", result.FeatureAucs.Take(5).Select(f => $"{f.Feature} {f.Auc:0.000}"))}");
+                foreach (var finding in result.LeakageFindings)
+                    console.MarkupLineInterpolated($"[red]suspected leakage[/]: {finding}");
                 console.MarkupLineInterpolated($"model [bold]{result.Metadata.Version}[/] {(decision.Promoted ? "promoted" : "kept as challenger")}: {decision.Reason}");
                 console.MarkupLineInterpolated($"holdout {result.Plan.Holdout:yyyy-MM-dd}: {result.Holdout.Rows:N0} customers, churn rate {result.Holdout.PositiveRate:P1}");
                 console.MarkupLineInterpolated($"report: {reportPath}");

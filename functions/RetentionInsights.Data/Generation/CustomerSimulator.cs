@@ -5,8 +5,13 @@ using RetentionInsights.Data.Metadata;
 namespace RetentionInsights.Data.Generation;
 
 /// <summary>Rows produced for one customer, in insertion order per table.</summary>
-public sealed class SimulatedRows
+public sealed class SimulatedRows(DateTime exportAt)
 {
+    public SimulatedRows()
+        : this(DateTime.MaxValue)
+    {
+    }
+
     public List<(string Table, object?[] Row)> Rows { get; } = new(64);
     public TruthRow? Truth { get; set; }
     public double ForkChurnProbability { get; set; }
@@ -22,6 +27,13 @@ public sealed class SimulatedRows
     public bool CampaignChurned { get; set; }
 
     public void Add(string table, object?[] row) => Rows.Add((table, row));
+
+    /// <summary>Adds a row created at <paramref name="createdOn"/> unless that is on or after the export date (not in the export yet).</summary>
+    public void Add(string table, object?[] row, DateTime createdOn)
+    {
+        if (createdOn < exportAt)
+            Rows.Add((table, row));
+    }
 }
 
 /// <summary>Column positions per table, resolved once from datamodel.json.</summary>
@@ -106,7 +118,10 @@ public sealed class CustomerSimulator
         bool UsageDrop,
         double TenureYears,
         bool ContactSurge,
-        double OfferShift);
+        double OfferShift,
+        bool RolledOver120 = false,
+        bool BillingError60 = false,
+        bool ReopenedCase90 = false);
 
     /// <summary>The planted monthly churn hazard.</summary>
     public static double Hazard(in HazardInputs x, double intercept, double randomEffect)
@@ -122,6 +137,10 @@ public sealed class CustomerSimulator
             - 0.30 * Math.Min(x.TenureYears, 6) / 6
             + 0.50 * (x.ContactSurge ? 1 : 0)
             + x.OfferShift // retention offers, heterogeneous: see OfferCatalogue.TrueEffect
+            // Only the ERP export mode has roll-overs, billing errors and rejected resolutions; they are zero otherwise.
+            + 0.90 * (x.RolledOver120 ? 1 : 0)
+            + 0.90 * (x.BillingError60 ? 1 : 0)
+            + 0.60 * (x.ReopenedCase90 ? 1 : 0)
             + randomEffect;
         return 1 / (1 + Math.Exp(-logit));
     }
@@ -174,7 +193,9 @@ public sealed class CustomerSimulator
         var responsiveness = Math.Exp(offerRng.Normal(0, 0.25));
         var forkSurvival = 1.0;
         var forkMonthsLeft = 0.0;
-        var output = new SimulatedRows();
+        var exportAt = _options.ExportDate;
+        var erp = _options.ExportMode == ExportMode.Erp;
+        var output = new SimulatedRows(exportAt);
         var until = _options.Until;
         var windowStart = _options.WindowStart;
 
@@ -201,6 +222,8 @@ public sealed class CustomerSimulator
         var doNotPhone = rng.Chance(0.06);
         var mood = rng.Normal(0, 0.3);
         var movingFrom = rng.Chance(0.05) ? windowStart.AddDays(rng.Next((until - windowStart).Days)) : DateTime.MaxValue;
+        // ERP mode: some customers own solar panels; their net electricity goes below zero in summer.
+        var solarKwh = erp && rng.Chance(0.12) ? annualKwh * (0.6 + 0.7 * rng.NextDouble()) : 0;
 
         var contact = _layouts.Row("contact")
             .Set("contactid", StorageFormat.Guid(contactId))
@@ -215,7 +238,7 @@ public sealed class CustomerSimulator
             .Set("createdon", StorageFormat.Utc(joined))
             .Set("statecode", 0).Set("statuscode", 1)
             .Set("rtn_profilingoptout", optOut ? 1 : 0);
-        output.Add("contact", contact.Values);
+        output.Add("contact", contact.Values, joined);
 
         // --- history trackers (what the hazard may look at)
         var complaints = new List<DateTime>();
@@ -228,14 +251,19 @@ public sealed class CustomerSimulator
         OfferEffect[] forkOfferEffects = [];
         var forkDeclined = 1.0;
         var forkAccepted = new double[_catalogue.Offers.Count];
+        DateTime? lastRollOver = null;
+        DateTime? lastBillingError = null;
+        var reopens = new List<DateTime>();
         var caseIds = new List<Guid>();
         var orderNo = 0;
         var invoiceNo = 0;
 
-        Contract NewContract(DateTime start, double previousElectricityPrice)
+        Contract NewContract(DateTime start, double previousElectricityPrice, bool rollOver = false)
         {
-            var kind = rng.NextDouble() switch { < 0.32 => 0, < 0.75 => 1, _ => 3 };
-            var electricity = previousElectricityPrice > 0
+            var kind = rollOver ? 0 : rng.NextDouble() switch { < 0.32 => 0, < 0.75 => 1, _ => 3 };
+            var electricity = rollOver
+                ? previousElectricityPrice * (1.12 + 0.08 * rng.NextDouble())
+                : previousElectricityPrice > 0
                 ? previousElectricityPrice * (1 + rng.Normal(0.04, 0.05))
                 : 0.24 + rng.NextDouble() * 0.06;
             var c = new Contract
@@ -248,9 +276,12 @@ public sealed class CustomerSimulator
                 GasPrice = Math.Round(1.10 + rng.NextDouble() * 0.35, 4),
             };
             orderNo++;
+            var submitted = start.AddDays(-text.Next(7, 40)).AddHours(10);
+            var signed = start.AddDays(-text.Next(7, 40)).AddHours(10);
             var annualAmount = Math.Round(annualKwh * c.ElectricityPrice + annualGas * c.GasPrice + 2 * 280, 2);
             var name = kind switch
             {
+                0 when rollOver => english ? "Variable energy contract (rolled over)" : "Variabel energiecontract (verlengd)",
                 0 => english ? "Variable energy contract" : "Variabel energiecontract",
                 1 => english ? "Energy contract 1 year fixed" : "Energiecontract 1 jaar vast",
                 _ => english ? "Energy contract 3 years fixed" : "Energiecontract 3 jaar vast",
@@ -261,14 +292,18 @@ public sealed class CustomerSimulator
                 .Set("name", name)
                 .Set("customerid", StorageFormat.Guid(contactId)).Set("customeridtype", "contact")
                 .Set("totalamount", annualAmount)
-                .Set("submitdate", StorageFormat.Utc(start.AddDays(-text.Next(7, 40)).AddHours(10)))
-                .Set("datefulfilled", StorageFormat.Utc(start))
+                .Set("submitdate", StorageFormat.Utc(submitted))
+                // An ERP fills datefulfilled when supply starts: a contract signed but not started at the export has none.
+                .Set("datefulfilled", erp && start >= exportAt ? null : StorageFormat.Utc(start))
                 .Set("rtn_contractend", c.End is { } e ? StorageFormat.Date(e) : null)
-                .Set("createdon", StorageFormat.Utc(start.AddDays(-text.Next(7, 40)).AddHours(10)))
-                .Set("statecode", 3).Set("statuscode", 100001);
+                .Set("createdon", StorageFormat.Utc(signed))
+                .Set("modifiedon", StorageFormat.Utc(signed))
+                .Set("rtn_tariff", kind == 0 ? Names.Choices.TariffVariable : Names.Choices.TariffFixed)
+                .Set("rtn_termmonths", kind == 0 ? null : kind * 12)
+                .Set("statecode", erp && start >= exportAt ? 0 : 3).Set("statuscode", erp && start >= exportAt ? 1 : 100001);
             c.Row = c.Builder.Values;
             if (emit)
-                output.Add("salesorder", c.Row);
+                output.Add("salesorder", c.Row, signed);
             var line = 1;
             void Line(string product, double quantity, double price)
             {
@@ -281,7 +316,7 @@ public sealed class CustomerSimulator
                     .Set("quantity", Math.Round(quantity, 2)).Set("priceperunit", price)
                     .Set("extendedamount", Math.Round(quantity * price, 2))
                     .Set("lineitemnumber", line++)
-                    .Set("createdon", StorageFormat.Utc(start)).Values);
+                    .Set("createdon", StorageFormat.Utc(signed)).Values, signed);
             }
             Line(english ? "Electricity supply (kWh)" : "Levering elektriciteit (kWh)", annualKwh, c.ElectricityPrice);
             if (annualGas > 0)
@@ -460,9 +495,10 @@ public sealed class CustomerSimulator
                     .Set("rtn_name", $"{monthStart:yyyy-MM}")
                     .Set("rtn_contactid", StorageFormat.Guid(contactId))
                     .Set("rtn_readingdate", StorageFormat.Date(monthStart.AddDays(27)))
-                    .Set("rtn_electricitykwh", Math.Round(Math.Max(0, kwh), 2))
+                    // Net electricity: solar generation (mostly in summer) is subtracted, so it can go below zero.
+                    .Set("rtn_electricitykwh", Math.Round(Math.Max(0, kwh) - solarKwh / 12 * (1 - 0.8 * Math.Cos(angle)), 2))
                     .Set("rtn_gasm3", Math.Round(Math.Max(0, gas), 2))
-                    .Set("createdon", StorageFormat.Utc(monthStart.AddDays(28))).Values);
+                    .Set("createdon", StorageFormat.Utc(monthStart.AddDays(28))).Values, monthStart.AddDays(28));
             }
 
             // --- monthly invoice (instalment), due after 14 days; payment behaviour by discipline and mood
@@ -482,6 +518,15 @@ public sealed class CustomerSimulator
                 paid = null;
             if (paid is null || paid > due)
                 lateInvoices.Add((due, paid));
+            // ERP mode: now and then an invoice is a billing error (a multiple of the usual amount), which upsets the customer.
+            if (erp && rng.Chance(0.012))
+            {
+                amount = Math.Round(amount * (2.5 + 1.5 * rng.NextDouble()), 2);
+                lastBillingError = monthStart;
+                mood += 1.0;
+            }
+            if (paid >= exportAt)
+                paid = null;
             if (emit)
                 output.Add("invoice", _layouts.Row("invoice")
                 .Set("invoiceid", StorageFormat.Guid(text.NextGuid()))
@@ -493,7 +538,7 @@ public sealed class CustomerSimulator
                 .Set("duedate", StorageFormat.Date(due))
                 .Set("rtn_paidon", paid is { } pd ? StorageFormat.Date(pd) : null)
                 .Set("createdon", StorageFormat.Utc(monthStart.AddHours(6)))
-                .Set("statecode", paid is null ? 0 : 2).Set("statuscode", paid is null ? 4 : 100001).Values);
+                .Set("statecode", paid is null ? 0 : 2).Set("statuscode", paid is null ? 4 : 100001).Values, monthStart.AddHours(6));
 
             // --- cases, inbound/outbound emails and calls
             var caseRate = 0.02 + 0.04 * proneness + 0.20 * Math.Max(mood, 0) + (priceIncreaseNow ? 0.15 : 0) + (moving ? 0.3 : 0);
@@ -509,9 +554,25 @@ public sealed class CustomerSimulator
                 var tone = ToneFor(mood, caseType, rng);
                 var (title, body) = emit ? TextTemplates.Case(lang, topic, tone, first, text) : default;
                 var caseId = text.NextGuid();
-                var resolved = on.AddHours(2 + text.Next(24 * (caseType == 2 ? 9 : 4)));
-                var isResolved = resolved < until && text.Chance(0.93);
+                // ERP mode draws resolution dynamics from the dynamics stream: a rejected resolution raises the hazard.
+                var resolved = on.AddHours(2 + (erp ? rng.Next(24 * (caseType == 2 ? 9 : 4)) : text.Next(24 * (caseType == 2 ? 9 : 4))));
+                var handled = erp ? rng.Chance(0.93) : resolved < until && text.Chance(0.93);
+                var isResolved = resolved < exportAt && handled;
                 var reopen = caseType == 2 && caseIds.Count > 0 && text.Chance(0.15 + 0.2 * Math.Max(mood, 0));
+                // ERP mode: the customer rejects the resolution, the case is reopened and resolved again later.
+                DateTime? reopenedOn = null, resolvedAgain = null;
+                if (erp && handled && rng.Chance(0.10 + 0.25 * Math.Max(mood, 0)))
+                {
+                    reopenedOn = resolved.AddDays(1 + rng.Next(10)).AddHours(rng.Next(8));
+                    resolvedAgain = reopenedOn.Value.AddHours(4 + rng.Next(24 * 7));
+                    if (reopenedOn < activeUntil)
+                        reopens.Add(reopenedOn.Value);
+                }
+                // ERP mode: a case nobody resolved is cancelled a few weeks later instead of staying open for ever.
+                var cancelledOn = erp && !handled ? on.AddDays(14 + rng.Next(30)) : (DateTime?)null;
+                var resolvedAtExport = resolved < exportAt && handled && (reopenedOn is not { } ro || ro >= exportAt || resolvedAgain < exportAt);
+                var cancelledAtExport = cancelledOn < exportAt;
+                isResolved = erp ? resolvedAtExport : isResolved;
                 if (emit)
                     output.Add("incident", _layouts.Row("incident")
                     .Set("incidentid", StorageFormat.Guid(caseId))
@@ -521,11 +582,20 @@ public sealed class CustomerSimulator
                     .Set("casetypecode", caseType)
                     .Set("prioritycode", tone == Tone.StrongNegative ? 1 : 2)
                     .Set("caseorigincode", text.Chance(0.5) ? 2 : text.Chance(0.7) ? 1 : 3)
-                    .Set("customersatisfactioncode", isResolved ? Math.Clamp((int)Math.Round(3.6 - 1.2 * mood + text.Normal(0, 0.6)), 1, 5) : null)
+                    // Drawn whether or not the case is resolved at the export, so exports on different days stay alike.
+                    .Set("customersatisfactioncode", Math.Clamp((int)Math.Round(3.6 - 1.2 * mood + text.Normal(0, 0.6)), 1, 5) is var rating && (isResolved || (erp && handled && resolved < exportAt)) ? rating : null)
                     .Set("parentcaseid", reopen ? StorageFormat.Guid(caseIds[^1]) : null)
                     .Set("createdon", StorageFormat.Utc(on))
-                    .Set("modifiedon", StorageFormat.Utc(isResolved ? resolved : on))
-                    .Set("statecode", isResolved ? 1 : 0).Set("statuscode", isResolved ? 5 : 1).Values);
+                    .Set("modifiedon", StorageFormat.Utc(cancelledAtExport ? cancelledOn!.Value : isResolved ? (resolvedAgain < exportAt ? resolvedAgain.Value : resolved) : on))
+                    .Set("statecode", cancelledAtExport ? 2 : isResolved ? 1 : 0).Set("statuscode", cancelledAtExport ? 6 : isResolved ? 5 : 1).Values, on);
+                if (emit && erp && handled)
+                {
+                    // One resolution row per resolve; reopening cancels it (statecode 2), dated by its modifiedon.
+                    var rejected = reopenedOn < exportAt;
+                    Resolution(caseId, 1, resolved, rejected ? reopenedOn : null);
+                    if (rejected && resolvedAgain is { } again)
+                        Resolution(caseId, 2, again, null);
+                }
                 caseIds.Add(caseId);
                 if (caseType == 2)
                     complaints.Add(on);
@@ -554,13 +624,27 @@ public sealed class CustomerSimulator
 
             if (churnedOn is { } left)
             {
-                // Cancellation: the running contract stops; the cancellation request arrives on the churn date itself.
+                // Cancellation: the running contract stops; the cancellation request arrives on the churn date itself. The
+                // export shows it only when it happened before the export date.
+                var exported = left < exportAt;
                 if (contract.End is not { } runsUntil || left < runsUntil)
                 {
-                    contract.Builder.Set("rtn_cancelledon", StorageFormat.Date(left)).Set("statecode", 2).Set("statuscode", 4);
+                    if (exported)
+                    {
+                        contract.Builder.Set("rtn_cancelledon", StorageFormat.Date(left)).Set("statecode", 2).Set("statuscode", 4);
+                        if (erp)
+                        {
+                            // An ERP overwrites the end date with the termination date and often leaves the cancellation undated.
+                            var modified = left.AddDays(text.Next(4)).AddHours(15);
+                            contract.Builder.Set("rtn_contractend", StorageFormat.Date(left))
+                                .Set("rtn_cancelledon", text.Chance(0.5) ? StorageFormat.Date(left) : null)
+                                .Set("modifiedon", StorageFormat.Utc(modified < exportAt ? modified : exportAt.AddHours(-1)));
+                        }
+                    }
                     AddInbound(left.Date.AddHours(11), Topic.Switching, mood > 0.8 ? Tone.StrongNegative : Tone.Neutral, true);
                 }
-                contact.Set("statecode", 1).Set("statuscode", 2).Set("modifiedon", StorageFormat.Utc(left.Date.AddHours(12)));
+                if (exported)
+                    contact.Set("statecode", 1).Set("statuscode", 2).Set("modifiedon", StorageFormat.Utc(erp ? exportAt.AddDays(-1 - text.Next(20)) : left.Date.AddHours(12)));
                 output.Churned = true;
                 if (output.Truth is { } t && left >= truthAsOf && left < truthAsOf!.Value.AddDays(_options.TruthHorizonDays))
                     output.Truth = t with { ChurnedWithinHorizon = true };
@@ -570,9 +654,13 @@ public sealed class CustomerSimulator
             // --- renewal of a fixed term that ends this month (churn was already decided above)
             if (contract.End is { } termEnd && termEnd >= monthStart && termEnd < monthEnd)
             {
-                var renewed = NewContract(termEnd.AddDays(1), contract.ElectricityPrice);
+                // ERP mode: a third of fixed contracts are not renewed actively and roll over to a dearer variable tariff.
+                var rollOver = erp && rng.Chance(0.33);
+                var renewed = NewContract(termEnd.AddDays(1), contract.ElectricityPrice, rollOver);
                 if (renewed.ElectricityPrice > contract.ElectricityPrice * 1.03)
                     lastPriceIncrease = renewed.Start;
+                if (rollOver)
+                    lastRollOver = renewed.Start;
                 contract = renewed;
             }
         }
@@ -588,7 +676,10 @@ public sealed class CustomerSimulator
             TenureYears: (at - joined).TotalDays / 365.25,
             ContactSurge: inbound.Count(d => d > at.AddDays(-30) && d <= at) >= 3
                 && inbound.Count(d => d > at.AddDays(-30) && d <= at) >= 3 * Math.Max(1.0, inbound.Count(d => d > at.AddDays(-210) && d <= at.AddDays(-30)) / 6.0),
-            OfferShift: ShiftAt(at, null));
+            OfferShift: ShiftAt(at, null),
+            RolledOver120: lastRollOver is { } rv && rv > at.AddDays(-120) && rv <= at,
+            BillingError60: lastBillingError is { } be && be > at.AddDays(-60) && be <= at,
+            ReopenedCase90: reopens.Any(d => d > at.AddDays(-90) && d <= at));
 
         // Offers act while fresh: the strongest accepted offer of the last 180 days, the worst annoyance of the last 90.
         double ShiftAt(DateTime at, (DateTime On, DateTime? AcceptedOn, OfferEffect Effect)? extra)
@@ -607,6 +698,16 @@ public sealed class CustomerSimulator
             return keep + annoy;
         }
 
+        void Resolution(Guid caseId, int n, DateTime resolvedOn, DateTime? cancelledOn) =>
+            output.Add("incidentresolution", _layouts.Row("incidentresolution")
+                .Set("activityid", StorageFormat.Guid(Derived(caseId, n)))
+                .Set("subject", english ? "Case resolved" : "Zaak opgelost")
+                .Set("incidentid", StorageFormat.Guid(caseId))
+                .Set("actualend", StorageFormat.Utc(resolvedOn))
+                .Set("createdon", StorageFormat.Utc(resolvedOn))
+                .Set("modifiedon", StorageFormat.Utc(cancelledOn ?? resolvedOn))
+                .Set("statecode", cancelledOn is null ? 1 : 2).Values, resolvedOn);
+
         void AddInbound(DateTime on, Topic topic, Tone tone, bool viaEmail)
         {
             inbound.Add(on);
@@ -617,13 +718,13 @@ public sealed class CustomerSimulator
             if (viaEmail)
             {
                 var (subject, body) = TextTemplates.InboundEmail(lang, topic, tone, first, text);
-                output.Add("email", Activity("email", on, subject, body, outgoing: false).Values);
+                output.Add("email", Activity("email", on, subject, body, outgoing: false).Values, on);
             }
             else
             {
                 var (subject, notes) = TextTemplates.Call(lang, topic, tone, false, text);
                 output.Add("phonecall", Activity("phonecall", on, subject, notes, outgoing: false)
-                    .Set("actualdurationminutes", 2 + text.Next(tone == Tone.StrongNegative ? 30 : 12)).Values);
+                    .Set("actualdurationminutes", 2 + text.Next(tone == Tone.StrongNegative ? 30 : 12)).Values, on);
             }
         }
 
@@ -632,7 +733,7 @@ public sealed class CustomerSimulator
             if (on >= until || !emit)
                 return;
             var (subject, body) = TextTemplates.OutboundEmail(lang, text);
-            output.Add("email", Activity("email", on, subject, body, outgoing: true).Values);
+            output.Add("email", Activity("email", on, subject, body, outgoing: true).Values, on);
         }
 
         RowBuilder Activity(string table, DateTime on, string subject, string content, bool outgoing) =>
@@ -653,6 +754,16 @@ public sealed class CustomerSimulator
         var mild = Math.Clamp(0.10 + 0.20 * mood + (caseType == 2 ? 0.15 : 0), 0, 0.6);
         var positive = Math.Clamp(0.18 - 0.12 * mood, 0.02, 0.35);
         return r < strong ? Tone.StrongNegative : r < strong + mild ? Tone.MildNegative : r < strong + mild + positive ? Tone.Positive : Tone.Neutral;
+    }
+
+    /// <summary>A stable id derived from another (no draw from the random streams, so adding rows changes no other value).</summary>
+    private static Guid Derived(Guid id, int n)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes);
+        bytes[15] ^= (byte)(0x5A + n);
+        bytes[0] ^= 0xA5;
+        return new Guid(bytes);
     }
 
     private static string Slug(string s) => new(s.ToLowerInvariant().Where(char.IsLetter).ToArray());

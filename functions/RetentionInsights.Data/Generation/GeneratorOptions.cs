@@ -1,5 +1,21 @@
 namespace RetentionInsights.Data.Generation;
 
+/// <summary>How the generated org looks when exported.</summary>
+public enum ExportMode
+{
+    /// <summary>Every date kept as it happened: the planned contract end survives a cancellation, cases are resolved or open.</summary>
+    Standard,
+
+    /// <summary>
+    /// The habits of real ERP and ticketing exports: a cancellation overwrites the contract end date (rtn_cancelledon is often
+    /// left empty), contracts signed but not started have no datefulfilled, statuses are today's, customers reject case
+    /// resolutions (cases reopen) and abandoned cases are cancelled, fixed contracts roll over to a dearer variable tariff,
+    /// solar owners have net electricity below zero, and a few invoices are billing errors. Roll-overs, billing errors and
+    /// reopened cases also raise the planted churn hazard.
+    /// </summary>
+    Erp,
+}
+
 /// <summary>Settings of the synthetic energy supplier. Defaults give the demo org: 20,000 contacts, 15 months of history.</summary>
 public sealed record GeneratorOptions
 {
@@ -23,6 +39,17 @@ public sealed record GeneratorOptions
 
     public int TruthHorizonDays { get; init; } = 90;
 
+    public ExportMode ExportMode { get; init; } = ExportMode.Standard;
+
+    /// <summary>
+    /// The day the org is exported (default <see cref="Until"/>): rows created on or after it are left out and changeable
+    /// columns (status, payment, resolution, cancellation) show their value on that day. The simulation itself runs to
+    /// <see cref="Until"/>, so two exports of the same org at different days share the history before the earlier one.
+    /// </summary>
+    public DateTime? ExportAt { get; init; }
+
+    public DateTime ExportDate => ExportAt ?? Until;
+
     public DateTime WindowStart => Until.AddMonths(-HistoryMonths);
 
     public void Validate()
@@ -37,6 +64,8 @@ public sealed record GeneratorOptions
             throw new ArgumentException(
                 $"--truth-as-of must be the first day of a month inside the simulated window ({WindowStart:yyyy-MM-dd} .. {Until:yyyy-MM-dd}), got {t:yyyy-MM-dd}.",
                 nameof(TruthAsOf));
+        if (ExportAt is { } x && (x <= WindowStart || x > Until))
+            throw new ArgumentException($"--export-at must be inside the simulated window ({WindowStart:yyyy-MM-dd} .. {Until:yyyy-MM-dd}], got {x:yyyy-MM-dd}.", nameof(ExportAt));
         if (TruthHorizonDays is < 1 or > 365)
             throw new ArgumentOutOfRangeException(nameof(TruthHorizonDays), TruthHorizonDays, "--truth-horizon-days must be 1..365.");
     }

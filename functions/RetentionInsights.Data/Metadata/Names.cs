@@ -70,6 +70,7 @@ public static class Names
         public const int FeedbackValid = 471500000, FeedbackFalseAlarm = 471500001;
         public const int GroupTreatment = 471500000, GroupControl = 471500001;
         public const int UpliftPersuadable = 471500000, UpliftSureThing = 471500001, UpliftLostCause = 471500002, UpliftDoNotDisturb = 471500003;
+        public const int TariffFixed = 471500000, TariffVariable = 471500001;
     }
 
     /// <summary>Standard Dataverse option values the product relies on.</summary>
@@ -80,5 +81,6 @@ public static class Names
         public const int IncidentActive = 0, IncidentResolved = 1, IncidentCanceled = 2;
         public const int OrderActive = 0, OrderCanceled = 2, OrderFulfilled = 3, OrderInvoiced = 4;
         public const int InvoiceActive = 0, InvoicePaid = 2;
+        public const int ActivityOpen = 0, ActivityCompleted = 1, ActivityCanceled = 2;
     }
 }

@@ -56,13 +56,14 @@ public sealed class LocalOrgReader
     public static readonly IReadOnlyList<(string Table, string[] Columns)> Queries =
     [
         (Names.Contact.Table, [Names.Contact.Id, "fullname", "createdon", "statecode", "donotemail", "donotphone", "donotbulkemail", Names.Contact.ProfilingOptOut, "birthdate", "address1_city", "address1_country"]),
-        ("salesorder", ["salesorderid", "customerid", "customeridtype", "name", "totalamount", "submitdate", "datefulfilled", "rtn_contractend", "rtn_cancelledon", "statecode", "createdon"]),
+        ("salesorder", ["salesorderid", "customerid", "customeridtype", "name", "totalamount", "submitdate", "datefulfilled", "rtn_contractend", "rtn_cancelledon", "statecode", "createdon", "modifiedon", "rtn_tariff", "rtn_termmonths"]),
         ("salesorderdetail", ["salesorderdetailid", "salesorderid", "productdescription", "quantity", "priceperunit", "extendedamount"]),
         ("invoice", ["invoiceid", "customerid", "customeridtype", "salesorderid", "totalamount", "duedate", "rtn_paidon", "createdon"]),
         ("incident", ["incidentid", "customerid", "customeridtype", "title", "description", "casetypecode", "prioritycode", "caseorigincode", "customersatisfactioncode", "parentcaseid", "createdon", "modifiedon", "statecode"]),
+        ("incidentresolution", ["activityid", "incidentid", "actualend", "modifiedon", "statecode"]),
         ("email", ["activityid", "regardingobjectid", "regardingobjectidtype", "directioncode", "subject", "description", "actualend", "createdon"]),
         ("phonecall", ["activityid", "regardingobjectid", "regardingobjectidtype", "directioncode", "subject", "description", "actualend", "createdon", "actualdurationminutes"]),
-        ("rtn_usagereading", ["rtn_contactid", "rtn_readingdate", "rtn_electricitykwh", "rtn_gasm3"]),
+        ("rtn_usagereading", ["rtn_contactid", "rtn_readingdate", "rtn_electricitykwh", "rtn_gasm3", "createdon"]),
         (Names.OfferRecommendation.Table, [Names.OfferRecommendation.Id, Names.OfferRecommendation.Contact, Names.OfferRecommendation.Offer, "rtn_rank", "rtn_acceptanceprobability", "rtn_expectedvalue", "rtn_reason", Names.OfferRecommendation.Status, "createdon", "rtn_respondedon", "rtn_channel", "rtn_modelversion"]),
         (Names.RetentionAlert.Table, [Names.RetentionAlert.Id, Names.RetentionAlert.Contact, "rtn_level", "rtn_signals", "rtn_sentiment", "rtn_dueby", "rtn_status", "rtn_feedback", "createdon", "rtn_resolvedon"]),
         (Names.Offer.Table, [Names.Offer.Id, "rtn_name", "rtn_code", "rtn_offertype", "rtn_description", "rtn_cost", "rtn_marginimpact", "rtn_eligibilityrules", "rtn_maxper90days", "rtn_active"]),
@@ -167,10 +168,15 @@ public sealed class LocalOrgReader
         public readonly List<RecommendationRecord> Recommendations = [];
         public readonly List<AlertRecord> Alerts = [];
 
+        public readonly List<CaseResolutionRecord> Resolutions = [];
+
         /// <summary>Every list in time order, whatever order the rows were stored in (imports do not preserve it).</summary>
         public CustomerHistory Build() => new(Contact, [.. Orders.OrderBy(o => o.CreatedOn)], Lines, [.. Invoices.OrderBy(i => i.DueDate)],
             [.. Cases.OrderBy(c => c.CreatedOn)], [.. Activities.OrderBy(a => a.On)], [.. Usage.OrderBy(u => u.Date)],
-            [.. Recommendations.OrderBy(r => r.CreatedOn)], [.. Alerts.OrderBy(a => a.CreatedOn)]);
+            [.. Recommendations.OrderBy(r => r.CreatedOn)], [.. Alerts.OrderBy(a => a.CreatedOn)])
+        {
+            CaseResolutions = [.. Resolutions.OrderBy(r => r.ResolvedOn)],
+        };
     }
 
     private OrgData Read(SqliteConnection connection, IReadOnlyList<Guid>? ids)
@@ -227,7 +233,8 @@ public sealed class LocalOrgReader
             {
                 if (Owner("salesorder", GN(r, 1), S(r, 2)) is not { } b)
                     continue;
-                var order = new OrderRecord(G(r, 0), b.Contact.Id, S(r, 3) ?? "", M(r, 4) ?? 0, T(r, 5), T(r, 6), T(r, 7), T(r, 8), r.GetInt32(9), T(r, 10) ?? DateTime.MinValue);
+                var order = new OrderRecord(G(r, 0), b.Contact.Id, S(r, 3) ?? "", M(r, 4) ?? 0, T(r, 5), T(r, 6), T(r, 7), T(r, 8), r.GetInt32(9), T(r, 10) ?? DateTime.MinValue)
+                    { ModifiedOn = T(r, 11), Tariff = I(r, 12), TermMonths = I(r, 13) };
                 b.Orders.Add(order);
                 orderOwner[order.Id] = b;
             }
@@ -276,9 +283,25 @@ public sealed class LocalOrgReader
                 var created = T(r, 10) ?? DateTime.MinValue;
                 // Dataverse keeps no resolution date on the case itself; for a resolved case the last modification is it.
                 var resolved = state == Names.Standard.IncidentResolved ? T(r, 11) : null;
-                var record = new CaseRecord(G(r, 0), b.Contact.Id, S(r, 3) ?? "", S(r, 4), r.IsDBNull(5) ? 0 : r.GetInt32(5), I(r, 6), I(r, 7), I(r, 8), GN(r, 9), created, resolved, state);
+                var record = new CaseRecord(G(r, 0), b.Contact.Id, S(r, 3) ?? "", S(r, 4), r.IsDBNull(5) ? 0 : r.GetInt32(5), I(r, 6), I(r, 7), I(r, 8), GN(r, 9), created, resolved, state) { ModifiedOn = T(r, 11) };
                 b.Cases.Add(record);
                 caseOwner[record.Id] = b;
+            }
+        }
+        var resolutionFilter = id is null ? null : $"incidentid IN (SELECT incidentid FROM incident WHERE {IdFilter("customerid", id)})";
+        using (var command = Command(connection, Sql("incidentresolution", resolutionFilter), id))
+        using (var r = command.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                if (GN(r, 1) is not { } caseId || !caseOwner.TryGetValue(caseId, out var b) || T(r, 2) is not { } resolvedOn)
+                {
+                    report.Drop("incidentresolution", "case or resolution date not found");
+                    continue;
+                }
+                report.Read("incidentresolution");
+                var cancelled = !r.IsDBNull(4) && r.GetInt32(4) == Names.Standard.ActivityCanceled;
+                b.Resolutions.Add(new CaseResolutionRecord(G(r, 0), caseId, resolvedOn, cancelled ? T(r, 3) ?? resolvedOn : null));
             }
         }
         foreach (var (table, kind) in new[] { ("email", ActivityKind.Email), ("phonecall", ActivityKind.PhoneCall) })
@@ -317,7 +340,7 @@ public sealed class LocalOrgReader
             {
                 if (Owner("rtn_usagereading", GN(r, 0), null) is not { } b || T(r, 1) is not { } date)
                     continue;
-                b.Usage.Add(new UsageRecord(b.Contact.Id, date, r.IsDBNull(2) ? 0 : r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetDouble(3)));
+                b.Usage.Add(new UsageRecord(b.Contact.Id, date, r.IsDBNull(2) ? 0 : r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetDouble(3)) { CreatedOn = T(r, 4) });
             }
         }
         using (var command = Command(connection, Sql(Names.OfferRecommendation.Table, lookupFilter), id))

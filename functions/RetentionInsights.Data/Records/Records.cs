@@ -34,6 +34,15 @@ public sealed record OrderRecord(
 {
     /// <summary>When the contract stopped supplying, if it has: the cancellation, else the term end when not renewed.</summary>
     public DateTime? EndedOn => CancelledOn ?? ContractEnd;
+
+    /// <summary>salesorder.rtn_tariff (fixed or variable price), null when the source does not say.</summary>
+    public int? Tariff { get; init; }
+
+    /// <summary>salesorder.rtn_termmonths: the term as signed (immutable, unlike the end date); null when open-ended or unknown.</summary>
+    public int? TermMonths { get; init; }
+
+    /// <summary>salesorder.modifiedon: the last change of the row (read only to date a cancellation the source did not date).</summary>
+    public DateTime? ModifiedOn { get; init; }
 }
 
 public sealed record OrderLineRecord(Guid Id, Guid OrderId, string Product, decimal Quantity, decimal PricePerUnit, decimal Amount);
@@ -60,7 +69,17 @@ public sealed record CaseRecord(
     Guid? ParentCaseId,
     DateTime CreatedOn,
     DateTime? ResolvedOn,
-    int StateCode);
+    int StateCode)
+{
+    /// <summary>incident.modifiedon: for a cancelled case, when it was cancelled.</summary>
+    public DateTime? ModifiedOn { get; init; }
+}
+
+/// <summary>
+/// One resolution of a case (incidentresolution). Reopening a case cancels its resolution: <see cref="CancelledOn"/> is then
+/// the reopen date, so the rows date every resolve and reopen.
+/// </summary>
+public sealed record CaseResolutionRecord(Guid Id, Guid CaseId, DateTime ResolvedOn, DateTime? CancelledOn);
 
 public enum ActivityKind
 {
@@ -86,7 +105,15 @@ public sealed record ActivityRecord(
         string.IsNullOrWhiteSpace(Subject) ? Text : string.IsNullOrWhiteSpace(Text) ? Subject : Subject + ".\n" + Text;
 }
 
-public sealed record UsageRecord(Guid ContactId, DateTime Date, double ElectricityKwh, double GasM3);
+/// <summary>A meter reading. Net electricity can be below zero (solar panels feeding back).</summary>
+public sealed record UsageRecord(Guid ContactId, DateTime Date, double ElectricityKwh, double GasM3)
+{
+    /// <summary>When the reading was recorded (it is known from then on, whatever its reading date); null = on its date.</summary>
+    public DateTime? CreatedOn { get; init; }
+
+    /// <summary>Whether the reading was in the data before <paramref name="t"/>.</summary>
+    public bool KnownBefore(DateTime t) => Date < t && (CreatedOn ?? Date) < t;
+}
 
 public sealed record OfferRecord(
     Guid Id,
@@ -138,6 +165,9 @@ public sealed record CustomerHistory(
     IReadOnlyList<RecommendationRecord> Recommendations,
     IReadOnlyList<AlertRecord> Alerts)
 {
+    /// <summary>Resolutions of the customer's cases (empty when the source does not export them).</summary>
+    public IReadOnlyList<CaseResolutionRecord> CaseResolutions { get; init; } = [];
+
     /// <summary>
     /// The date the customer left, if they did: for an inactive contact, the latest end of its contracts.
     /// Used for labels only, never as a feature.

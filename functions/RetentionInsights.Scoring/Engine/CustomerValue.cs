@@ -6,13 +6,22 @@ using RetentionInsights.Scoring.Models;
 
 namespace RetentionInsights.Scoring.Engine;
 
-/// <summary>CLV figures of one customer (€, discounted) and P(alive).</summary>
-public readonly record struct CustomerValueResult(double Clv12m, double Clv36m, double PAlive, double MonthlyMargin, int Segment);
+/// <summary>
+/// CLV figures of one customer (€, discounted): risk-adjusted (<see cref="Clv12m"/>, <see cref="Clv36m"/>: margin × survival
+/// under the churn hazard) and value if retained (the same margin if the customer stays the whole period), and P(alive).
+/// </summary>
+public readonly record struct CustomerValueResult(double Clv12m, double Clv36m, double PAlive, double MonthlyMargin, int Segment)
+{
+    public double ValueIfRetained12m { get; init; }
+    public double ValueIfRetained36m { get; init; }
+}
 
 /// <summary>
-/// Customer value for an energy supplier, which is contractual: the running contract's monthly margin, kept for as long as
-/// the customer survives the churn model's hazard, discounted — for 12 and 36 months. P(alive) comes from BG/NBD over the
-/// customer's contract starts (weekly units) when a model was fitted: low when renewals have stopped coming at the usual pace.
+/// Customer value for an energy supplier, which is contractual: the running contract's margin per year × the expected retained
+/// time under the churn model's hazard, discounted — for 12 and 36 months (36 > 12 whenever the customer may stay). For a
+/// customer under contract P(alive) is the chance to still be a customer at the end of the churn horizon (1 − churn
+/// probability), so it never says "active 100 %" beside a high churn risk; BG/NBD over contract starts is used only for
+/// contacts without a running contract, whose purchases are non-contractual.
 /// </summary>
 public static class CustomerValue
 {
@@ -23,10 +32,15 @@ public static class CustomerValue
         var hazard = ClvCalculator.MonthlyHazard(churnProbability, horizonDays);
         var clv12 = running is null ? 0 : ClvCalculator.Contractual(monthlyMargin, hazard, 12, settings.AnnualDiscountRate);
         var clv36 = running is null ? 0 : ClvCalculator.Contractual(monthlyMargin, hazard, 36, settings.AnnualDiscountRate);
-        var pAlive = settings.OrderBgNbd is { } bg && OrderSummary(history, asOf) is { } rfm
+        var pAlive = running is not null ? 1 - Math.Clamp(churnProbability, 0, 1)
+            : settings.OrderBgNbd is { } bg && OrderSummary(history, asOf) is { } rfm
             ? BgNbd.ProbabilityAlive(bg, rfm.Frequency, rfm.Recency, rfm.Age)
             : Math.Pow(1 - hazard, 12);
-        return new CustomerValueResult(clv12, clv36, pAlive, monthlyMargin, Segment(RetainedValue(monthlyMargin, settings), settings.SegmentCuts));
+        return new CustomerValueResult(clv12, clv36, pAlive, monthlyMargin, Segment(RetainedValue(monthlyMargin, settings), settings.SegmentCuts))
+        {
+            ValueIfRetained12m = running is null ? 0 : ClvCalculator.Contractual(monthlyMargin, 0, 12, settings.AnnualDiscountRate),
+            ValueIfRetained36m = running is null ? 0 : RetainedValue(monthlyMargin, settings),
+        };
     }
 
     /// <summary>
@@ -68,10 +82,10 @@ public static class CustomerValue
     /// <summary>BTYD summary of a customer's contract starts before <paramref name="asOf"/>, in weeks; null without any.</summary>
     public static RfmSummary? OrderSummary(CustomerHistory history, DateTime asOf)
     {
-        var starts = history.Orders.Select(o => (o.Start ?? o.CreatedOn).Date).Where(d => d < asOf).Distinct().Order().ToArray();
+        var starts = history.Orders.Where(o => PointInTime.StartedBefore(o, asOf)).Select(o => o.Start!.Value.Date).Distinct().Order().ToArray();
         if (starts.Length == 0)
             return null;
-        var amounts = history.Orders.Where(o => (o.Start ?? o.CreatedOn) < asOf).Skip(1).Select(o => (double)o.TotalAmount).ToArray();
+        var amounts = history.Orders.Where(o => PointInTime.StartedBefore(o, asOf)).Skip(1).Select(o => (double)o.TotalAmount).ToArray();
         return new RfmSummary(history.Contact.Id.ToString(), starts.Length - 1,
             TimeUnits.Of(starts[^1] - starts[0], TimeUnit.Week), TimeUnits.Of(asOf.Date - starts[0], TimeUnit.Week),
             amounts.Length == 0 ? 0 : amounts.Average(), TimeUnit.Week);

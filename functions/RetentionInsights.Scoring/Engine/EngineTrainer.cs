@@ -26,6 +26,7 @@ public sealed record TrainingOptions
 
     /// <summary>Uplift learner settings; its horizon follows <see cref="HorizonDays"/>.</summary>
     public UpliftLearnerOptions Uplift { get; init; } = new();
+    public LeakageBounds Leakage { get; init; } = new();
 }
 
 /// <summary>Everything a training run produced: the model, its metadata and what the report plots.</summary>
@@ -39,7 +40,16 @@ public sealed record TrainingResult(
     IReadOnlyList<double> HoldoutClv36,
     IReadOnlyDictionary<string, double> Timings,
     BgNbdFit? OrderBgNbd,
-    GammaGammaFit? OrderGammaGamma);
+    GammaGammaFit? OrderGammaGamma)
+{
+    /// <summary>Single-variable holdout AUC per feature, highest first (the leakage table of the training report).</summary>
+    public IReadOnlyList<FeatureAuc> FeatureAucs { get; init; } = [];
+
+    /// <summary>Why the model looks leaked; a non-empty list stops promotion unless overridden.</summary>
+    public IReadOnlyList<string> LeakageFindings { get; init; } = [];
+
+    public bool Suspicious => LeakageFindings.Count > 0;
+}
 
 /// <summary>
 /// Trains the engine from customer histories: stacked monthly snapshots for churn (LightGBM + logistic baseline, evaluated on
@@ -62,6 +72,7 @@ public static class EngineTrainer
     {
         sentiment ??= MessageSentiment.None;
         options.RiskBands.Validate();
+        options.Leakage.Validate();
         var timings = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
         var plan = SnapshotPlan.Create(options.AsOf, options.HorizonDays, ChurnLabels.DataStart(histories), options.MaxSnapshots);
@@ -121,6 +132,14 @@ public static class EngineTrainer
             ["training.positiverate"] = trainLabels.Count(l => l) / (double)trainLabels.Count,
             ["training.snapshots"] = plan.Training.Count,
         };
+        // Leakage guard: each feature's own power on the holdout (raw values, as the source delivered them).
+        var featureAucs = LeakageGuard.FeatureAucs(holdoutRows, holdoutLabels);
+        var findings = LeakageGuard.Findings(holdout.Auc, featureAucs, options.Leakage);
+        foreach (var f in featureAucs)
+            metrics[LeakageGuard.FeatureAucPrefix + f.Feature] = Math.Round(f.Auc, 4);
+        metrics[LeakageGuard.SuspiciousMetric] = findings.Count;
+        if (findings.Count > 0 && options.Leakage.AllowSuspicious)
+            metrics[LeakageGuard.OverrideMetric] = 1;
         if (champion is not null && champion.Features.SequenceEqual(FeatureSchema.Names))
             metrics[ModelRegistry.SameHoldoutChampionAuc] = BinaryMetrics.RocAuc(champion.PredictProbabilities(holdoutClipped), holdoutLabels);
 
@@ -165,7 +184,11 @@ public static class EngineTrainer
             Parameters = new EngineParameters { RiskBands = options.RiskBands, Clv = clv, Offers = offers, Uplift = uplift, FeatureLimits = limits },
         };
         report.Merge(holdoutReport);
-        return new TrainingResult(metadata, model, plan, holdout, baseline, report, holdoutClv, timings, bg, gg);
+        return new TrainingResult(metadata, model, plan, holdout, baseline, report, holdoutClv, timings, bg, gg)
+        {
+            FeatureAucs = featureAucs,
+            LeakageFindings = findings,
+        };
     }
 
     /// <summary>The churn model's probabilities for raw feature rows, clipped exactly as at scoring time.</summary>

@@ -43,24 +43,17 @@ public static class ChurnLabels
         InactiveWithoutEndDate,
     }
 
-    /// <summary>Whether the contact was a customer at T (created before T and not churned before T).</summary>
-    public static Status At(CustomerHistory history, DateTime t)
+    /// <summary>Whether the contact was a customer at T (created before T and not left before T), from dated records (see <see cref="PointInTime"/>).</summary>
+    public static Status At(CustomerHistory history, DateTime t) => PointInTime.StatusAt(history, t) switch
     {
-        if (history.Contact.CreatedOn >= t)
-            return Status.NotYetCustomer;
-        if (history.Contact.IsActive)
-            return Status.Eligible;
-        return history.ChurnedOn switch
-        {
-            null => Status.InactiveWithoutEndDate,
-            { } churned when churned < t => Status.ChurnedBefore,
-            _ => Status.Eligible,
-        };
-    }
+        CustomerStatusAt.NotYetCustomer => Status.NotYetCustomer,
+        CustomerStatusAt.Left => Status.ChurnedBefore,
+        CustomerStatusAt.LeftOnUnknownDate => Status.InactiveWithoutEndDate,
+        _ => Status.Eligible,
+    };
 
     /// <summary>Label for snapshot T: the customer left within [T, T + horizon).</summary>
-    public static bool ChurnsWithin(CustomerHistory history, DateTime t, int horizonDays) =>
-        !history.Contact.IsActive && history.ChurnedOn is { } churned && churned >= t && churned < t.AddDays(horizonDays);
+    public static bool ChurnsWithin(CustomerHistory history, DateTime t, int horizonDays) => PointInTime.LeavesWithin(history, t, horizonDays);
 
     /// <summary>Earliest activity date in the data (first invoice, case or message), used as the start of the data window.</summary>
     public static DateTime DataStart(IEnumerable<CustomerHistory> histories)
@@ -104,7 +97,7 @@ public static class ChurnLabels
                     report.Drop("already left before the snapshot");
                     break;
                 default:
-                    report.Drop("inactive contact without a contract end date (churn date unknown)");
+                    report.Drop("inactive contact without any dated record (churn date unknown)");
                     break;
             }
         }

@@ -5,8 +5,10 @@ namespace RetentionInsights.Scoring.Features;
 /// <summary>
 /// Point-in-time features of one customer at snapshot date T (<c>asOf</c>). Every record is filtered on a date that was
 /// known before T: orders by start, invoices by creation (paid status only if paid before T), cases by creation (resolved
-/// only if resolved before T), messages/readings/recommendations by their own dates. Current-state fields (statecode,
-/// cancellation dates after T) are never read, so history recorded later cannot leak into a past snapshot.
+/// only if resolved before T), messages/readings/recommendations by their own dates. Columns overwritten when the outcome
+/// happens (a cancelled contract's end date, statecode) go through <see cref="PointInTime"/>, so history recorded later
+/// cannot leak into a past snapshot. Instalment and usage changes are compared with the same season a year earlier when the
+/// history reaches back that far, so a winter bill is not read as a price rise.
 /// </summary>
 public static class FeatureBuilder
 {
@@ -39,49 +41,46 @@ public static class FeatureBuilder
         var started = 0;
         foreach (var order in history.Orders)
         {
-            if (StartOf(order) < t)
+            if (PointInTime.StartedBefore(order, t))
                 started++;
         }
-        var variable = running is { ContractEnd: null };
-        var daysToEnd = running?.ContractEnd is { } end ? Math.Max(0, (end - t).TotalDays) : 400;
+        var variable = running is not null && PointInTime.IsVariable(running, t);
+        var knownEnd = running is null || variable ? null : PointInTime.KnownEnd(running, t);
+        var daysToEnd = knownEnd is { } end ? Math.Max(0, (end - t).TotalDays) : 400;
         into[i++] = variable ? 1 : 0;
         into[i++] = (float)Math.Min(daysToEnd, 400);
-        into[i++] = running?.ContractEnd is not null && daysToEnd < 60 ? 1 : 0;
+        into[i++] = knownEnd is not null && daysToEnd < 60 ? 1 : 0;
         into[i++] = started;
         into[i++] = (float)(running?.TotalAmount ?? 0);
 
-        // --- price change: latest instalment vs the one about three months earlier; contract value change at renewal
-        InvoiceRecord? latestInvoice = null;
-        foreach (var invoice in history.Invoices)
+        // --- price change: latest invoice vs the one about three months earlier, net of the change over the same months a
+        // year before (bills that follow usage rise every autumn; that is season, not price).
+        var invoices = history.Invoices.Where(v => v.CreatedOn < t).OrderBy(v => v.CreatedOn).ToArray();
+        var priceChange = 0.0;
+        if (invoices.Length > 0)
         {
-            if (invoice.CreatedOn < t && (latestInvoice is null || invoice.CreatedOn > latestInvoice.CreatedOn))
-                latestInvoice = invoice;
+            var latest = invoices[^1];
+            var change = Ratio(latest.Amount, AmountAround(invoices, latest.CreatedOn.AddDays(-90)));
+            var seasonal = Ratio(AmountAround(invoices, latest.CreatedOn.AddDays(-365)), AmountAround(invoices, latest.CreatedOn.AddDays(-455)));
+            priceChange = change is { } c ? c / (seasonal ?? 1) - 1 : 0;
         }
-        InvoiceRecord? earlierInvoice = null;
-        if (latestInvoice is not null)
-        {
-            var target = latestInvoice.CreatedOn.AddDays(-90);
-            foreach (var invoice in history.Invoices)
-            {
-                if (invoice.CreatedOn <= target && (earlierInvoice is null || invoice.CreatedOn > earlierInvoice.CreatedOn))
-                    earlierInvoice = invoice;
-            }
-        }
-        into[i++] = latestInvoice is not null && earlierInvoice is { Amount: > 0 } ? (float)((double)latestInvoice.Amount / (double)earlierInvoice.Amount - 1) : 0;
-        // Days since the instalment last went up by more than 2 % (a tariff increase or a dearer renewal): price shocks drive
-        // switching for a few months, then fade.
+        into[i++] = (float)priceChange;
+        // Days since the bill last went up by more than 2 % beyond its seasonal pattern (a tariff increase, a dearer renewal
+        // or a roll-over): price shocks drive switching for a few months, then fade.
         var sincePriceIncrease = 400.0;
-        InvoiceRecord? priorInvoice = null;
-        foreach (var invoice in history.Invoices.Where(v => v.CreatedOn < t).OrderBy(v => v.CreatedOn))
+        for (var k = 1; k < invoices.Length; k++)
         {
-            if (priorInvoice is { Amount: > 0 } && invoice.Amount > priorInvoice.Amount * 1.02m)
-                sincePriceIncrease = (t - invoice.CreatedOn).TotalDays;
-            priorInvoice = invoice;
+            if (Ratio(invoices[k].Amount, invoices[k - 1].Amount) is not { } step)
+                continue;
+            var lastYear = Ratio(AmountAround(invoices, invoices[k].CreatedOn.AddDays(-365)), AmountAround(invoices, invoices[k - 1].CreatedOn.AddDays(-365)));
+            if (step / Math.Max(1.0, lastYear ?? 1) > 1.02)
+                sincePriceIncrease = (t - invoices[k].CreatedOn).TotalDays;
         }
         into[i++] = (float)Math.Min(sincePriceIncrease, 400);
 
         // --- cases
         int complaints30 = 0, complaints90 = 0, complaints365 = 0, questions90 = 0, requests90 = 0, open = 0, reopened365 = 0, resolved365 = 0, urgent60 = 0;
+        var resolutions = history.CaseResolutions;
         int rated90 = 0;
         double satisfaction90 = 0;
         double resolutionHours = 0;
@@ -103,12 +102,14 @@ public static class FeatureBuilder
             }
             if (age <= 60 && c.Priority == 1)
                 urgent60++;
-            var resolvedBefore = c.ResolvedOn is { } r && r < t;
-            if (!resolvedBefore)
+            var firstResolved = PointInTime.FirstResolvedBefore(c, resolutions, t);
+            var resolvedBefore = firstResolved is not null;
+            if (PointInTime.OpenAt(c, resolutions, t))
                 open++;
             if (age <= 365)
             {
-                if (c.ParentCaseId is not null)
+                // Not solved first time: a follow-up case, or a resolution the customer rejected (the case was reopened).
+                if (c.ParentCaseId is not null || ReopenedBefore(c.Id, resolutions, t))
                     reopened365++;
                 if (resolvedBefore && age <= 90 && c.Satisfaction is { } rating)
                 {
@@ -118,7 +119,7 @@ public static class FeatureBuilder
                 if (resolvedBefore)
                 {
                     resolved365++;
-                    resolutionHours += (c.ResolvedOn!.Value - c.CreatedOn).TotalHours;
+                    resolutionHours += (firstResolved!.Value - c.CreatedOn).TotalHours;
                 }
             }
         }
@@ -206,26 +207,7 @@ public static class FeatureBuilder
         into[i++] = due365 == 0 ? 1 : (float)(1 - late / (double)due365);
         into[i++] = overdue;
 
-        // --- usage trend: electricity of the last two readings against the six before (monthly readings). Gas is left out:
-        // its seasonal swing is larger than the drop that signals a move.
-        Span<double> recent = stackalloc double[8];
-        var readings = 0;
-        foreach (var u in history.Usage.Where(u => u.Date < t).OrderByDescending(u => u.Date))
-        {
-            recent[readings++] = u.ElectricityKwh;
-            if (readings == 8)
-                break;
-        }
-        var trend = 1.0;
-        if (readings >= 4)
-        {
-            var last2 = (recent[0] + recent[1]) / 2;
-            double before = 0;
-            for (var k = 2; k < readings; k++)
-                before += recent[k];
-            before /= readings - 2;
-            trend = before > 0 ? last2 / before : 1;
-        }
+        var (trend, readings) = UsageLevel(history.Usage, t);
         into[i++] = (float)trend;
         into[i++] = readings >= 8 && trend < 0.6 ? 1 : 0;
 
@@ -251,25 +233,109 @@ public static class FeatureBuilder
         into[i++] = accepted180 > 0 ? 1 : 0;
         into[i++] = proposed90;
 
+        // --- signals of real exports: roll-over to a variable tariff, rejected case resolutions, billing errors
+        into[i++] = (float)Math.Min(DaysSinceRollOver(history, running, t), 400);
+        into[i++] = resolved365 == 0 ? 0 : (float)Math.Min(1.0, reopened365 / (double)resolved365);
+        into[i++] = (float)InvoiceAnomaly(invoices, t);
+        var reopens90 = 0;
+        foreach (var r in resolutions)
+        {
+            if (r.CancelledOn is { } reopenedOn && reopenedOn < t && (t - reopenedOn).TotalDays <= 90)
+                reopens90++;
+        }
+        into[i++] = reopens90;
+
         if (i != Count)
             throw new InvalidOperationException($"Feature builder filled {i} of {Count} features; FeatureSchema and FeatureBuilder disagree.");
     }
 
-    private static DateTime StartOf(OrderRecord order) => order.Start ?? order.CreatedOn;
-
     /// <summary>The contract supplying the customer at <paramref name="asOf"/> as known then (latest started, not yet ended).</summary>
-    public static OrderRecord? RunningContract(CustomerHistory history, DateTime asOf)
+    public static OrderRecord? RunningContract(CustomerHistory history, DateTime asOf) => PointInTime.RunningContract(history, asOf);
+
+    private static double? Ratio(decimal? numerator, decimal? denominator) =>
+        numerator is { } n && denominator is { } d && d > 0 && n > 0 ? (double)(n / d) : null;
+
+    /// <summary>The amount of the latest invoice created on or before <paramref name="at"/> and at most 45 days before it.</summary>
+    private static decimal? AmountAround(InvoiceRecord[] ordered, DateTime at)
     {
-        OrderRecord? running = null;
-        foreach (var order in history.Orders)
+        for (var k = ordered.Length - 1; k >= 0; k--)
         {
-            var start = StartOf(order);
-            if (start >= asOf)
-                continue;
-            var stopped = (order.CancelledOn is { } c && c < asOf) || (order.ContractEnd is { } e && e < asOf.Date);
-            if (!stopped && (running is null || start > StartOf(running)))
-                running = order;
+            if (ordered[k].CreatedOn <= at)
+                return (at - ordered[k].CreatedOn).TotalDays <= 45 ? ordered[k].Amount : null;
         }
-        return running;
+        return null;
+    }
+
+    private static bool ReopenedBefore(Guid caseId, IReadOnlyList<CaseResolutionRecord> resolutions, DateTime t)
+    {
+        foreach (var r in resolutions)
+        {
+            if (r.CaseId == caseId && r.CancelledOn is { } reopened && reopened < t)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Days since the running contract took over from a fixed one that ran out: a variable contract, more than 5 % dearer per
+    /// year than the fixed one, that started within a few days of its term end. 400 = no roll-over.
+    /// </summary>
+    private static double DaysSinceRollOver(CustomerHistory history, OrderRecord? running, DateTime t)
+    {
+        if (running?.Start is not { } start || !PointInTime.IsVariable(running, t))
+            return 400;
+        foreach (var previous in history.Orders)
+        {
+            if (ReferenceEquals(previous, running) || !PointInTime.StartedBefore(previous, start) || PointInTime.IsVariable(previous, start))
+                continue;
+            if (previous.ContractEnd is { } end && Math.Abs((start.Date - end.Date).TotalDays) <= 3 && running.TotalAmount > previous.TotalAmount * 1.05m)
+                return (t - start).TotalDays;
+        }
+        return 400;
+    }
+
+    /// <summary>
+    /// The largest invoice of the last 90 days against the median of the six before it, as a ratio (1 = usual; a billing error
+    /// shows as 2 or more). Needs three earlier invoices.
+    /// </summary>
+    private static double InvoiceAnomaly(InvoiceRecord[] ordered, DateTime t)
+    {
+        var worst = 1.0;
+        Span<double> window = stackalloc double[6];
+        for (var k = ordered.Length - 1; k >= 3 && (t - ordered[k].CreatedOn).TotalDays <= 90; k--)
+        {
+            var n = 0;
+            for (var j = k - 1; j >= 0 && n < 6; j--)
+                window[n++] = (double)ordered[j].Amount;
+            var usual = window[..n];
+            usual.Sort();
+            var median = n % 2 == 1 ? usual[n / 2] : (usual[n / 2 - 1] + usual[n / 2]) / 2;
+            if (median > 0)
+                worst = Math.Max(worst, (double)ordered[k].Amount / median);
+        }
+        return worst;
+    }
+
+    /// <summary>
+    /// Level of electricity use now against usual, robust to solar panels (net use below zero) and to the season: the last two
+    /// readings minus the same two months a year earlier when the history reaches back that far (otherwise minus the six
+    /// readings before them), relative to the mean absolute monthly use before the last two. 1 = unchanged, 0.35 = down 65 % (moving out). A
+    /// producer (net use below zero in some month) without a year of readings gets 1: their summer dip is the sun.
+    /// Gas is left out: its seasonal swing is larger than the drop that signals a move.
+    /// </summary>
+    private static (double Level, int Readings) UsageLevel(IReadOnlyList<UsageRecord> usage, DateTime t)
+    {
+        var readings = usage.Where(u => u.KnownBefore(t)).OrderByDescending(u => u.Date).Take(14).Select(u => u.ElectricityKwh).ToArray();
+        if (readings.Length < 4)
+            return (1, readings.Length);
+        var last2 = (readings[0] + readings[1]) / 2;
+        var yearAgo = readings.Length >= 14;
+        if (!yearAgo && readings.Any(r => r < 0))
+            return (1, readings.Length); // solar: net use swings with the sun; only a year-over-year change says anything
+        var reference = yearAgo ? (readings[12] + readings[13]) / 2 : readings.Skip(2).Take(6).Average();
+        var typical = (yearAgo ? readings.Skip(2).Take(12) : readings.Skip(2).Take(6)).Average(Math.Abs);
+        if (typical <= 0)
+            return (1, readings.Length);
+        return (1 + (last2 - reference) / typical, readings.Length);
     }
 }

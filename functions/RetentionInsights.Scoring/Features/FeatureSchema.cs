@@ -55,6 +55,10 @@ public static class FeatureSchema
         new("offers_declined_180", "Declined {0:0} retention offers recently", "{0:0} retentie-aanbiedingen recent afgewezen"),
         new("offer_accepted_180", "*", "*", Winsorise: false),
         new("offers_proposed_90", "*", "*"),
+        new("days_since_rollover", "Rolled over to a variable tariff {0:0} days ago", "{0:0} dagen geleden overgegaan op een variabel tarief", Show: v => v < 180),
+        new("reopened_share_365", "{0:0%} of cases reopened this year (solution rejected)", "{0:0%} van de zaken heropend dit jaar (oplossing afgewezen)", Show: v => v >= 0.25),
+        new("invoice_vs_usual_90", "An invoice {0:0.#}× the usual amount in the last 3 months", "Een factuur {0:0.#}× het gebruikelijke bedrag in de afgelopen 3 maanden", Show: v => v >= 1.5),
+        new("reopened_90", "{0:0} case resolutions rejected in the last 90 days", "{0:0} keer een oplossing afgewezen in de afgelopen 90 dagen"),
     ];
 
     public static readonly string[] Names = All.Select(f => f.Name).ToArray();

@@ -13,7 +13,7 @@ public sealed record TrainingRun(TrainingResult Result, PromotionDecision Decisi
 /// <summary>
 /// The one training path, for <c>rtn train</c> and the service's weekly/on-demand training alike: load the current champion,
 /// train a challenger and evaluate both on the same holdout, save the challenger with its metrics, promote it only when it
-/// is at least as good, and keep the HTML report with the version.
+/// is at least as good and not suspected of leakage (<see cref="LeakageGuard"/>), and keep the HTML report with the version.
 /// </summary>
 public static class ModelTraining
 {
@@ -28,7 +28,8 @@ public static class ModelTraining
         using var buffer = new MemoryStream();
         result.Model.Save(buffer);
         buffer.Position = 0;
-        var decision = await ModelRegistry.SaveAndPromoteAsync(store, result.Metadata, buffer, cancellationToken);
+        // A suspiciously good model (a leaked column) is saved as a candidate but not promoted unless the options allow it.
+        var decision = await LeakageGuard.SaveAndPromoteAsync(store, result.Metadata, result.LeakageFindings, options.Leakage.AllowSuspicious, buffer, cancellationToken);
         var html = TrainingReport.Render(result, (decision.Promoted ? "promoted: " : "not promoted: ") + decision.Reason);
         await store.SaveAttachmentAsync(result.Metadata.Version, ReportName, new MemoryStream(Encoding.UTF8.GetBytes(html)), cancellationToken);
         return new TrainingRun(result, decision);

@@ -34,6 +34,19 @@ public static class TrainingReport
         Row(html, "logistic regression baseline", result.Baseline);
         html.Append("</table>");
 
+        if (result.LeakageFindings.Count > 0)
+        {
+            html.Append("<h2>Suspected leakage</h2><ul>");
+            foreach (var finding in result.LeakageFindings)
+                html.Append("<li>").Append(E(finding)).Append("</li>");
+            html.Append("</ul>");
+        }
+        html.Append("<h2>Single-feature holdout AUC</h2><p>Each feature on its own against the holdout labels (0.5 = no signal). A feature far above the rest (0.85 or more) usually reads a column the source overwrites when a customer leaves.</p>")
+            .Append("<table><tr><th>feature</th><th>AUC</th></tr>");
+        foreach (var f in result.FeatureAucs)
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td style=\"text-align:left\">{E(f.Feature)}</td><td>{f.Auc:0.000}</td></tr>");
+        html.Append("</table>");
+
         html.Append("<div class=\"grid\">");
         Card(html, "ROC curve", Roc(result));
         Card(html, "Calibration (equal-count bins)", Calibration(result));

@@ -27,6 +27,8 @@ public class DataCommandsTests
     [InlineData("--until", "15-11-2026", "--until: '15-11-2026' is not a date")]
     [InlineData("--truth-as-of", "2026-06-01", "--truth-as-of needs --truth-out FILE")]
     [InlineData("--contacts", "0", "--contacts must be between 1 and 5,000,000")]
+    [InlineData("--export-mode", "sap", "--export-mode must be standard or erp")]
+    [InlineData("--export-at", "2020-01-01", "--export-at must be inside the simulated window")]
     public async Task Generate_BadOption_ExitsWith2AndExplains(string option, string value, string expected)
     {
         using var dir = new TempDirectory();

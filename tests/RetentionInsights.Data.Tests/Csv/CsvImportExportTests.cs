@@ -123,4 +123,42 @@ public class CsvImportExportTests
         Assert.Equal(4, records[2].Line);
         Assert.Equal(["plain", ""], records[2].Fields);
     }
+
+    [Fact]
+    public void Import_NegativeNetUsageAndTariffColumns_AreAccepted()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("in"));
+        File.WriteAllText(dir.File("in/contact.csv"), $"{ContactHeader}\n{ContactId},Ann Smit,Ann,Smit,2024-01-02T10:00:00Z,0,false,false\n");
+        File.WriteAllText(dir.File("in/salesorder.csv"),
+            "salesorderid,name,customerid,customeridtype,datefulfilled,rtn_contractend,rtn_tariff,rtn_termmonths,modifiedon,createdon,statecode\n" +
+            $"b1b2c3d4-0000-4000-8000-000000000001,Vast,{ContactId},contact,2024-02-01T00:00:00Z,2025-01-31,471500000,12,2024-01-10T00:00:00Z,2024-01-10T00:00:00Z,3\n" +
+            $"b1b2c3d4-0000-4000-8000-000000000002,Variabel,{ContactId},contact,,,471500001,,2025-01-10T00:00:00Z,2025-01-10T00:00:00Z,0\n");
+        File.WriteAllText(dir.File("in/rtn_usagereading.csv"),
+            "rtn_usagereadingid,rtn_name,rtn_contactid,rtn_readingdate,rtn_electricitykwh,rtn_gasm3,createdon\n" +
+            $"c1b2c3d4-0000-4000-8000-000000000001,2024-07,{ContactId},2024-07-28,-212.40,12.5,2024-07-29T00:00:00Z\n");
+
+        var report = CsvImporter.Import(dir.File("in"), dir.File("org.db"));
+
+        Assert.True(report.Succeeded, string.Join("\n", report.Files.SelectMany(f => f.Errors)));
+        using var c = LocalOrgDatabase.OpenExisting(dir.File("org.db"), readOnly: true);
+        Assert.Equal(1, LocalOrgDatabase.Count(c, "SELECT COUNT(*) FROM rtn_usagereading WHERE rtn_electricitykwh < -212"));
+        Assert.Equal(1, LocalOrgDatabase.Count(c, "SELECT COUNT(*) FROM salesorder WHERE rtn_tariff = 471500001 AND datefulfilled IS NULL"));
+    }
+
+    [Fact]
+    public void Import_UnknownTariffValue_IsRejectedWithTheAllowedValues()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("in"));
+        File.WriteAllText(dir.File("in/contact.csv"), $"{ContactHeader}\n{ContactId},Ann Smit,Ann,Smit,2024-01-02T10:00:00Z,0,false,false\n");
+        File.WriteAllText(dir.File("in/salesorder.csv"),
+            "salesorderid,name,customerid,customeridtype,rtn_tariff,createdon,statecode\n" +
+            $"b1b2c3d4-0000-4000-8000-000000000001,Vast,{ContactId},contact,3,2024-01-10T00:00:00Z,3\n");
+
+        var report = CsvImporter.Import(dir.File("in"), dir.File("org.db"));
+
+        var orders = Assert.Single(report.Files, f => f.File == "salesorder.csv");
+        Assert.Contains(orders.Errors.Select(e => e.ToString()), m => m.Contains("column rtn_tariff") && m.Contains("471500000, 471500001"));
+    }
 }

@@ -194,4 +194,56 @@ public sealed class OrgGeneratorTests : IClassFixture<OrgGeneratorTests.Generate
         var negatives = rows.Count - positives;
         return (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
     }
+
+    [Fact]
+    public void Generate_ErpExportMode_HasTheHabitsOfRealSourceSystems()
+    {
+        using var dir = new TempDirectory();
+        var db = dir.File("erp.db");
+        OrgGenerator.Generate(db, new GeneratorOptions { Contacts = 1500, Seed = 9, ExportMode = ExportMode.Erp, ExportAt = new DateTime(2026, 10, 15, 0, 0, 0, DateTimeKind.Utc) });
+
+        // Cancellations overwrite the end date and often leave rtn_cancelledon empty; the term as signed survives.
+        Assert.True(Count(db, "SELECT COUNT(*) FROM salesorder WHERE statecode = 2") > 20);
+        Assert.Equal(0, Count(db, "SELECT COUNT(*) FROM salesorder WHERE statecode = 2 AND (rtn_contractend IS NULL OR rtn_contractend <> substr(modifiedon, 1, 10) AND rtn_contractend > substr(modifiedon, 1, 10))"));
+        Assert.True(Count(db, "SELECT COUNT(*) FROM salesorder WHERE statecode = 2 AND rtn_cancelledon IS NULL") > 5);
+        Assert.True(Count(db, "SELECT COUNT(*) FROM salesorder WHERE rtn_tariff = 471500000 AND rtn_termmonths IN (12, 36)") > 500);
+        // Contracts signed before the export but starting after it have no datefulfilled yet.
+        Assert.True(Count(db, "SELECT COUNT(*) FROM salesorder WHERE datefulfilled IS NULL") > 0);
+        Assert.Equal(0, Count(db, "SELECT COUNT(*) FROM salesorder WHERE datefulfilled >= '2026-10-15'"));
+        // Roll-overs, solar owners, rejected and cancelled case resolutions.
+        Assert.True(Count(db, "SELECT COUNT(*) FROM salesorder WHERE name LIKE '%(rolled over)' OR name LIKE '%(verlengd)'") > 20);
+        Assert.True(Count(db, "SELECT COUNT(DISTINCT rtn_contactid) FROM rtn_usagereading WHERE rtn_electricitykwh < 0") > 50);
+        Assert.True(Count(db, "SELECT COUNT(*) FROM incidentresolution WHERE statecode = 2 AND modifiedon > actualend") > 50);
+        Assert.True(Count(db, "SELECT COUNT(*) FROM incident WHERE statecode = 2") > 20);
+        Assert.Equal(0, Count(db, "SELECT COUNT(*) FROM incidentresolution r LEFT JOIN incident i ON i.incidentid = r.incidentid WHERE i.incidentid IS NULL"));
+    }
+
+    [Fact]
+    public void Generate_ExportAtEarlierDate_HoldsOnlyWhatExistedThen()
+    {
+        using var dir = new TempDirectory();
+        var exportAt = new DateTime(2026, 5, 1, 0, 0, 0, DateTimeKind.Utc);
+        var early = dir.File("early.db");
+        var late = dir.File("late.db");
+        OrgGenerator.Generate(early, new GeneratorOptions { Contacts = 800, Seed = 4, ExportMode = ExportMode.Erp, ExportAt = exportAt });
+        OrgGenerator.Generate(late, new GeneratorOptions { Contacts = 800, Seed = 4, ExportMode = ExportMode.Erp });
+
+        foreach (var table in new[] { "contact", "salesorder", "invoice", "incident", "email", "phonecall", "rtn_usagereading", "incidentresolution" })
+            Assert.Equal(0, Count(early, $"SELECT COUNT(*) FROM {table} WHERE createdon >= '2026-05-01'"));
+        Assert.Equal(0, Count(early, "SELECT COUNT(*) FROM invoice WHERE rtn_paidon >= '2026-05-01'"));
+        Assert.Equal(0, Count(early, "SELECT COUNT(*) FROM salesorder WHERE rtn_cancelledon >= '2026-05-01' OR datefulfilled >= '2026-05-01'"));
+        // The same invoices exist in both exports up to the earlier date: one simulated history, two export days.
+        Assert.Equal(Count(early, "SELECT COUNT(*) FROM invoice"), Count(late, "SELECT COUNT(*) FROM invoice WHERE createdon < '2026-05-01'"));
+        Assert.True(Count(late, "SELECT COUNT(*) FROM contact WHERE statecode = 1") > Count(early, "SELECT COUNT(*) FROM contact WHERE statecode = 1"));
+    }
+
+    [Fact]
+    public void Hazard_ErpSignals_RaiseTheHazard()
+    {
+        var baseline = new CustomerSimulator.HazardInputs(0, 0, 0, false, false, false, 4, false, false);
+        var h0 = CustomerSimulator.Hazard(baseline, -5.3, 0);
+        Assert.True(CustomerSimulator.Hazard(baseline with { RolledOver120 = true }, -5.3, 0) > h0);
+        Assert.True(CustomerSimulator.Hazard(baseline with { BillingError60 = true }, -5.3, 0) > h0);
+        Assert.True(CustomerSimulator.Hazard(baseline with { ReopenedCase90 = true }, -5.3, 0) > h0);
+    }
 }

@@ -70,6 +70,20 @@ public sealed class RetentionEngineTests(GeneratedOrgFixture fixture)
     }
 
     [Fact]
+    public void ScoreBatch_AsOfBeforeCustomersLeft_ScoresThemFromDatedRecordsNotTodaysStatus()
+    {
+        var asOf = GeneratedOrg.TruthAsOf;
+        var leftLater = fixture.Org.Data.Histories
+            .Where(h => !h.Contact.IsActive && !h.Contact.ProfilingOptOut && h.Contact.CreatedOn < asOf && PointInTime.LeftOn(h) > asOf).ToArray();
+        Assert.NotEmpty(leftLater);
+        var scores = fixture.Engine.ScoreBatch(leftLater, asOf, fixture.Sentiment);
+        Assert.All(scores, s => Assert.Equal(ScoreStatus.Scored, s.Status));
+        Assert.All(scores, s => Assert.NotNull(s.Scores.ChurnProbability));
+        var leftBefore = fixture.Org.Data.Histories.First(h => !h.Contact.IsActive && !h.Contact.ProfilingOptOut && PointInTime.LeftOn(h) < asOf);
+        Assert.Equal(ScoreStatus.Inactive, fixture.Engine.Score(leftBefore, asOf, fixture.Sentiment).Status);
+    }
+
+    [Fact]
     public void Score_ContactCreatedAfterAsOf_NotScored()
     {
         var history = fixture.Org.Data.Histories.First(h => h.Contact.IsActive && !h.Contact.ProfilingOptOut);

@@ -149,4 +149,78 @@ public sealed class FeatureBuilderTests
         }
         Assert.Equal(FeatureSchema.Count, FeatureBuilder.Build(new HistoryProducer().Build(), T).Length);
     }
+
+    [Fact]
+    public void Build_BillingErrorLastMonth_ReportsMultipleOfUsualInvoice()
+    {
+        var p = new HistoryProducer().Order(T.AddYears(-2), null).Invoices(T.AddMonths(-10), T.AddMonths(-1), amount: 120m).Invoices(T.AddMonths(-1), T, amount: 420m);
+        Assert.Equal(3.5f, Feature(FeatureBuilder.Build(p.Build(), T), "invoice_vs_usual_90"), 0.001);
+        var usual = new HistoryProducer().Order(T.AddYears(-2), null).Invoices(T.AddMonths(-10), T, amount: 120m);
+        Assert.Equal(1f, Feature(FeatureBuilder.Build(usual.Build(), T), "invoice_vs_usual_90"));
+    }
+
+    [Fact]
+    public void Build_SolarOwnerNetBelowZeroInSummer_NoUsageDrop()
+    {
+        // Net use of a solar owner: 300 kWh in winter, -150 in summer. Ten months of readings end in July.
+        var july = new DateTime(2026, 8, 1, 0, 0, 0, DateTimeKind.Utc);
+        var p = new HistoryProducer(july.AddYears(-3)).Order(july.AddYears(-2), null)
+            .Usage(july.AddMonths(-10), july, shape: m => m.Month is >= 5 and <= 8 ? -150 : 300);
+        var row = FeatureBuilder.Build(p.Build(), july);
+        Assert.Equal(0, Feature(row, "usage_drop"));
+        Assert.Equal(1f, Feature(row, "usage_trend"));
+    }
+
+    [Fact]
+    public void Build_WinterBillsRiseAsLastYear_NoPriceChangeButARealRiseShows()
+    {
+        // Bills follow use: 100 in summer months, 160 from November. The same pattern a year earlier makes it season.
+        static decimal Seasonal(DateTime m) => m.Month is >= 11 or <= 2 ? 160m : 100m;
+        var t = new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc);
+        var history = new HistoryProducer(t.AddYears(-3)).Order(t.AddYears(-2), null).Build();
+        var invoices = Enumerable.Range(1, 18).Select(k => t.AddMonths(-k))
+            .Select(m => new InvoiceRecord(Guid.NewGuid(), history.Contact.Id, null, Seasonal(m), m.AddDays(14), m.AddDays(10), m.AddHours(6))).ToArray();
+        var row = FeatureBuilder.Build(history with { Invoices = invoices }, t);
+        Assert.Equal(0f, Feature(row, "price_change_90"), 0.001);
+        // Only last year's rise, which had no year before it to compare with, can read as a price increase.
+        Assert.True(Feature(row, "days_since_price_increase") > 365);
+
+        var dearer = invoices.Select(v => v.CreatedOn >= t.AddMonths(-2) ? v with { Amount = v.Amount * 1.10m } : v).ToArray();
+        var raised = FeatureBuilder.Build(history with { Invoices = dearer }, t);
+        Assert.Equal(0.10f, Feature(raised, "price_change_90"), 0.001);
+        Assert.True(Feature(raised, "days_since_price_increase") < 62);
+    }
+
+    [Fact]
+    public void Build_ResolutionRejectedBeforeT_CountsReopenOnlyFromItsDate()
+    {
+        var p = new HistoryProducer().Order(T.AddYears(-2), null).Case(T.AddDays(-50), resolved: T.AddDays(-3));
+        var history = p.Build();
+        var caseId = history.Cases[0].Id;
+        history = history with { CaseResolutions = [new CaseResolutionRecord(Guid.NewGuid(), caseId, T.AddDays(-45), T.AddDays(-30)), new CaseResolutionRecord(Guid.NewGuid(), caseId, T.AddDays(-3), null)] };
+        var row = FeatureBuilder.Build(history, T);
+        Assert.Equal(1, Feature(row, "reopened_90"));
+        Assert.Equal(1, Feature(row, "reopened_cases_365"));
+        Assert.Equal(1f, Feature(row, "reopened_share_365"));
+        Assert.Equal(0, Feature(row, "open_cases"));
+        var before = FeatureBuilder.Build(history, T.AddDays(-35));
+        Assert.Equal(0, Feature(before, "reopened_90"));
+        Assert.Equal(0, Feature(before, "open_cases"));
+        Assert.Equal(1, Feature(FeatureBuilder.Build(history, T.AddDays(-20)), "open_cases"));
+    }
+
+    [Fact]
+    public void Build_FixedContractRolledOverToDearerVariable_ReportsDaysSinceRollOver()
+    {
+        var fixedStart = T.AddYears(-1).AddDays(-60);
+        var history = new HistoryProducer().Build();
+        OrderRecord Contract(DateTime start, DateTime? end, decimal annual, int tariff) =>
+            new(Guid.NewGuid(), history.Contact.Id, "Energiecontract", annual, null, start, end, null, 3, start.AddDays(-20)) { Tariff = tariff };
+        var fixedOne = Contract(fixedStart, fixedStart.AddYears(1).AddDays(-1), 1800m, Names.Choices.TariffFixed);
+        var rolled = history with { Orders = [fixedOne, Contract(fixedStart.AddYears(1), null, 2050m, Names.Choices.TariffVariable)] };
+        Assert.Equal(60f, Feature(FeatureBuilder.Build(rolled, T), "days_since_rollover"), 0.5);
+        Assert.Equal(1, Feature(FeatureBuilder.Build(rolled, T), "contract_variable"));
+        var chosen = history with { Orders = [fixedOne, Contract(fixedStart.AddYears(1), null, 1810m, Names.Choices.TariffVariable)] };
+        Assert.Equal(400f, Feature(FeatureBuilder.Build(chosen, T), "days_since_rollover"));
+    }
 }

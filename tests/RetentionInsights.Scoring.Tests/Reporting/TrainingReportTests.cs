@@ -20,4 +20,17 @@ public sealed class TrainingReportTests(GeneratedOrgFixture fixture)
         Assert.Contains(fixture.Training.Holdout.Auc.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture), html);
         Assert.Contains("already left before the snapshot", html);
     }
+
+    [Fact]
+    public void Render_TrainingResult_ListsEverySingleFeatureAucAndAnyLeakageFinding()
+    {
+        var clean = TrainingReport.Render(fixture.Training);
+        Assert.Contains("Single-feature holdout AUC", clean);
+        foreach (var f in fixture.Training.FeatureAucs)
+            Assert.Contains($"<td style=\"text-align:left\">{f.Feature}</td><td>{f.Auc.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)}</td>", clean);
+        Assert.DoesNotContain("Suspected leakage", clean);
+
+        var leaked = fixture.Training with { LeakageFindings = ["feature 'days_to_contract_end' alone reaches holdout AUC 0.973"] };
+        Assert.Contains("feature &#39;days_to_contract_end&#39; alone reaches holdout AUC 0.973", TrainingReport.Render(leaked));
+    }
 }

@@ -11,12 +11,26 @@ public sealed class GeneratedOrg : IDisposable
     public const int Horizon = 90;
 
     public GeneratedOrg()
+        : this(int.TryParse(Environment.GetEnvironmentVariable("RTN_ENGINE_TEST_CONTACTS"), out var n) ? n : 6000)
+    {
+    }
+
+    /// <summary>An org of <paramref name="contacts"/> contacts exported in <paramref name="mode"/>, on <paramref name="exportAt"/> (default: the end).</summary>
+    public GeneratedOrg(int contacts, ExportMode mode = ExportMode.Standard, DateTime? exportAt = null, bool truth = true, int seed = 11)
     {
         Directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rtn-engine-tests-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         DbPath = System.IO.Path.Combine(Directory, "org.db");
-        var contacts = int.TryParse(Environment.GetEnvironmentVariable("RTN_ENGINE_TEST_CONTACTS"), out var n) ? n : 6000;
-        Summary = OrgGenerator.Generate(DbPath, new GeneratorOptions { Contacts = contacts, Seed = 11, Until = Until, TruthAsOf = TruthAsOf, TruthHorizonDays = Horizon });
+        Summary = OrgGenerator.Generate(DbPath, new GeneratorOptions
+        {
+            Contacts = contacts,
+            Seed = seed,
+            Until = Until,
+            TruthAsOf = truth ? TruthAsOf : null,
+            TruthHorizonDays = Horizon,
+            ExportMode = mode,
+            ExportAt = exportAt,
+        });
         Data = new LocalOrgReader().ReadAll(DbPath);
     }
 

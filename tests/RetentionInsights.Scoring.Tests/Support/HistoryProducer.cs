@@ -85,7 +85,7 @@ public sealed class HistoryProducer
     {
         var p = new HistoryProducer(T.AddYears(-3), id)
             .Order(T.AddYears(-3), T.AddYears(-2).AddDays(-1))
-            .Order(T.AddYears(-2), T.AddMonths(1).AddDays(-1))
+            .Order(T.AddYears(-2).AddMonths(1), T.AddMonths(1).AddDays(-1))
             .Invoices(T.AddYears(-2), T.AddMonths(3), lateness: m => m.Month % 4 == 0 ? 9 : -2)
             .Usage(T.AddYears(-2), T.AddMonths(3))
             .Case(T.AddDays(-40), resolved: T.AddDays(-35))
