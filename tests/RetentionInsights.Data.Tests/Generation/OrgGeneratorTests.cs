@@ -240,7 +240,7 @@ public sealed class OrgGeneratorTests : IClassFixture<OrgGeneratorTests.Generate
     [Fact]
     public void Hazard_ErpSignals_RaiseTheHazard()
     {
-        var baseline = new CustomerSimulator.HazardInputs(0, 0, 0, false, false, false, 4, false, false);
+        var baseline = new CustomerSimulator.HazardInputs(0, 0, 0, false, false, false, 4, false, 0.0);
         var h0 = CustomerSimulator.Hazard(baseline, -5.3, 0);
         Assert.True(CustomerSimulator.Hazard(baseline with { RolledOver120 = true }, -5.3, 0) > h0);
         Assert.True(CustomerSimulator.Hazard(baseline with { BillingError60 = true }, -5.3, 0) > h0);
