@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The product's main job on the embedded default: build, generate a 20,000-customer local org, train the models, score
 # every customer, raise early warnings, pack the managed solution, then serve the API and the contact-form preview.
-# Everything stays on this machine (SQLite local org, folder model store).
+# Everything stays on the local computer (SQLite local org, folder model store).
 #   RTN_DEMO_CONTACTS=N   size of the generated org (default 20000)
 #   RTN_DEMO_PORT=P       port of the local service (default 7071)
 #   RTN_DEMO_NO_SERVE=1   stop after scoring (used by the test suite)

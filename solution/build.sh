@@ -39,7 +39,7 @@ PCF_OUT="$PCF_DIR/out/controls/RetentionInsightsPanel"
 if stale "$PCF_OUT/bundle.js" "$PCF_DIR/RetentionInsightsPanel" "$PCF_DIR/package.json" "$PCF_DIR/package-lock.json"; then
   log "building the PCF production bundle"
   if [ ! -d "$PCF_DIR/node_modules" ]; then (cd "$PCF_DIR" && npm ci --no-audit --no-fund >&2); fi
-  # pcf-scripts exits 0 even when it fails (../shared/TOOLCHAIN.md): check its output and the registration stub.
+  # pcf-scripts exits 0 even when it fails: check its output and the registration stub.
   build_log=$(mktemp)
   if ! (cd "$PCF_DIR" && npm run build) >"$build_log" 2>&1 || grep -q '\[build\] Failed' "$build_log"; then
     cat "$build_log" >&2; rm -f "$build_log"; log "PCF build failed"; exit 1

@@ -145,16 +145,7 @@ public static class RescoreRequest
         var bytes = await BodyReader.ReadBoundedAsync(request, limit, ct);
         if (bytes.Length == 0)
             return null;
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes);
-        }
-        catch (JsonException e)
-        {
-            throw RequestProblemException.BadRequest($"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
-        }
-        using (document)
+        using (var document = BodyReader.Parse(bytes))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)

@@ -31,6 +31,12 @@ public static class BodyReader
         var bytes = await ReadBoundedAsync(request, limit, cancellationToken);
         if (bytes.Length == 0)
             throw RequestProblemException.BadRequest("The request body is empty; send a JSON object.");
+        return Parse(bytes);
+    }
+
+    /// <summary>Parses a body already read; malformed JSON is a 400 that says where the problem is.</summary>
+    public static JsonDocument Parse(byte[] bytes)
+    {
         try
         {
             return JsonDocument.Parse(bytes);

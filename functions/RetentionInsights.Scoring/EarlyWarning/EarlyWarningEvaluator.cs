@@ -35,14 +35,10 @@ public sealed class EarlyWarningEvaluator
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(sentimentOf);
         var messages = history.Activities.Where(a => !a.Outgoing)
-            .Select(a => new InboundMessage(a.Id, a.On, Join(a.Subject, a.Text), sentimentOf(a.Id) ?? 0))
+            .Select(a => new InboundMessage(a.Id, a.On, a.MessageText, sentimentOf(a.Id) ?? 0))
             .ToList();
         return new CustomerCommunication(history.Contact.Id, messages, history.Cases.Select(c => c.CreatedOn).ToList());
     }
-
-    /// <summary>Subject and body as one text: a subject like "URGENT: meter reading" carries signal too.</summary>
-    public static string? Join(string? subject, string? body) =>
-        string.IsNullOrWhiteSpace(subject) ? body : string.IsNullOrWhiteSpace(body) ? subject : subject + ".\n" + body;
 
     /// <summary>
     /// The level for one customer at <paramref name="asOf"/>. <paramref name="calibration"/> (from agents' feedback on this

@@ -28,7 +28,7 @@ public sealed class EarlyWarningScanner
         var batch = new List<SentimentDocument>(batchSize);
         foreach (var activity in customers.SelectMany(c => c.Activities))
         {
-            var text = EarlyWarningEvaluator.Join(activity.Subject, activity.Text);
+            var text = activity.MessageText;
             if (string.IsNullOrWhiteSpace(text))
                 continue;
             batch.Add(new SentimentDocument(activity.Id.ToString("N"), text));
@@ -67,7 +67,7 @@ public sealed class EarlyWarningScanner
             if (include is not null && !include(customer.ContactId))
                 continue;
             var messages = customer.Activities.Where(a => !a.Outgoing && a.On <= asOf)
-                .Select(a => new InboundMessage(a.Id, a.On, EarlyWarningEvaluator.Join(a.Subject, a.Text), sentiment.TryGetValue(a.Id, out var s) ? s : 0))
+                .Select(a => new InboundMessage(a.Id, a.On, a.MessageText, sentiment.TryGetValue(a.Id, out var s) ? s : 0))
                 .ToList();
             var cases = customer.Cases.Select(c => c.CreatedOn).Where(t => t <= asOf).ToList();
             assessments.Add(_evaluator.Evaluate(new CustomerCommunication(customer.ContactId, messages, cases), asOf, feedback?.For(customer.ContactId, asOf)));

@@ -100,6 +100,13 @@ async function openHarness(query = "", contactId = ids.highRisk) {
     await page.waitForSelector(`[data-testid="retention-panel"][data-state="${contactId === ids.optOut ? "opt-out" : contactId === ids.notScored ? "not-scored" : "ready"}"]`, { timeout: WAIT_MS });
 }
 
+/** The text of a test id once it equals what is expected, or its last text after the wait: the contact row (the second web
+ * API read) may land just after the panel reports ready, and the reasons re-render from its codes then. */
+async function settledText(testId, expected) {
+    await page.waitForFunction(([id, want]) => document.querySelector(`[data-testid="${id}"]`)?.innerText === want, [testId, expected], { timeout: WAIT_MS }).catch(() => {});
+    return text(testId);
+}
+
 async function selectContact(contactId, expectedState = "ready") {
     await page.click(`button[data-contact-id="${contactId}"]`);
     await page.waitForFunction(
@@ -216,6 +223,7 @@ await test("Panel_ContactNotScored_ShowsNotYetScored", async () => {
     await selectContact(ids.notScored, "not-scored");
     assert((await text("not-scored")).includes("Not yet scored"), "not-scored message");
     assertEqual(await page.locator('[data-testid="churn-percentage"]').count(), 0, "no percentage");
+    await page.waitForSelector('[data-testid="no-offers"]', { timeout: WAIT_MS }).catch(() => {});
     assertEqual(await page.locator('[data-testid="no-offers"]').count(), 1, "empty offers message");
 });
 
@@ -265,7 +273,7 @@ await test("Panel_DutchUser_ReasonsTalkingPointsAndSignalsHaveNoEnglish", async 
     assert(english === null, `English word "${english?.[0]}" in the Dutch panel: ${readout}`);
     assertEqual(await text("risk-band"), "Hoog risico", "Kritiek/Hoog risico word order");
     await selectContact(ids.lowRisk);
-    assertEqual(await text("reasons"), "Nieuwe klant (deze maand gestart)", "zero months: new customer, not 0 years");
+    assertEqual(await settledText("reasons", "Nieuwe klant (deze maand gestart)"), "Nieuwe klant (deze maand gestart)", "zero months: new customer, not 0 years");
 });
 
 await fetch(`${server.origin}/__mock/reset`);

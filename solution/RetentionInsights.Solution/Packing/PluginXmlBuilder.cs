@@ -8,7 +8,7 @@ namespace RetentionInsights.Solution.Packing;
 /// </summary>
 public sealed class PluginXmlBuilder(PluginRegistrations registrations, AssemblyIdentity identity)
 {
-    /// <summary>sdkmessageid values are the same in every org (see ../shared/dataverse-contracts.md §3.10).</summary>
+    /// <summary>sdkmessageid values are the same in every org.</summary>
     private static readonly Dictionary<string, string> MessageIds = new(StringComparer.Ordinal)
     {
         ["Create"] = "9ebdbb1b-ea3e-db11-86a7-000a3a5473e8",

@@ -55,11 +55,12 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 r.Date("birthdate"), r.Text("address1_city"), r.Text("address1_country")), ct);
         if (contacts.Count == 0)
             return [];
-        var orders = await ListAsync("salesorder", "salesorderid,_customerid_value,name,totalamount,submitdate,datefulfilled,rtn_contractend,rtn_cancelledon,statecode,createdon",
+        var orders = await ListAsync("salesorder", "salesorderid,_customerid_value,name,totalamount,submitdate,datefulfilled,rtn_contractend,rtn_cancelledon,statecode,createdon,modifiedon,rtn_tariff,rtn_termmonths",
             Any("_customerid_value", ids), r => r.LookupTable("customerid") == "contact"
                 ? new OrderRecord(r.Id("salesorderid"), r.Lookup("customerid")!.Value, r.Text("name") ?? string.Empty, r.Decimal("totalamount") ?? 0m,
                     r.Date("submitdate"), r.Date("datefulfilled"), r.Date("rtn_contractend"), r.Date("rtn_cancelledon"), r.Int("statecode") ?? 0,
                     r.Date("createdon") ?? DateTime.MinValue)
+                { ModifiedOn = r.Date("modifiedon"), Tariff = r.Int("rtn_tariff"), TermMonths = r.Int("rtn_termmonths") }
                 : null, ct);
         var lines = new List<OrderLineRecord>();
         foreach (var slice in ids is null ? [null] : orders.Select(o => o.Id).Chunk(IdsPerQuery).Select(c => (Guid[]?)c))
@@ -78,7 +79,19 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 ? new CaseRecord(r.Id("incidentid"), r.Lookup("customerid")!.Value, r.Text("title") ?? string.Empty, r.Text("description"),
                     r.Int("casetypecode") ?? 0, r.Int("prioritycode"), r.Int("caseorigincode"), r.Int("customersatisfactioncode"), r.Lookup("parentcaseid"),
                     r.Date("createdon") ?? DateTime.MinValue, r.Int("statecode") == Names.Standard.IncidentResolved ? r.Date("modifiedon") : null, r.Int("statecode") ?? 0)
+                { ModifiedOn = r.Date("modifiedon") }
                 : null, ct);
+        // Resolutions of those cases (what Dataverse keeps of a reopened or cancelled case), as the local-org reader reads them.
+        var caseOwnerOfResolution = cases.ToDictionary(c => c.Id, c => c.ContactId);
+        var resolutions = new List<OwnedResolution>();
+        foreach (var slice in ids is null ? [null] : caseOwnerOfResolution.Keys.Chunk(IdsPerQuery).Select(c => (Guid[]?)c))
+        {
+            resolutions.AddRange(await ListAsync("incidentresolution", "activityid,_incidentid_value,actualend,modifiedon,statecode", Any("_incidentid_value", slice),
+                r => r.Lookup("incidentid") is { } caseId && caseOwnerOfResolution.TryGetValue(caseId, out var owner) && r.Date("actualend") is { } resolvedOn
+                    ? new OwnedResolution(owner, new CaseResolutionRecord(r.Id("activityid"), caseId, resolvedOn,
+                        r.Int("statecode") == Names.Standard.ActivityCanceled ? r.Date("modifiedon") ?? resolvedOn : null))
+                    : null, ct));
+        }
         // Messages regarding the contact, and messages regarding one of the contact's cases (linked to the case's customer),
         // as the local-org reader does: the model is trained on both.
         var caseOwner = cases.ToDictionary(c => c.Id, c => c.ContactId);
@@ -105,9 +118,9 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                     activities.AddRange(await ListAsync(table, columns, Any("_regardingobjectid_value", slice), Map, ct));
             }
         }
-        var usage = await ListAsync("rtn_usagereading", "_rtn_contactid_value,rtn_readingdate,rtn_electricitykwh,rtn_gasm3",
+        var usage = await ListAsync("rtn_usagereading", "_rtn_contactid_value,rtn_readingdate,rtn_electricitykwh,rtn_gasm3,createdon",
             Any("_rtn_contactid_value", ids), r => r.Lookup("rtn_contactid") is null ? null : new UsageRecord(r.Lookup("rtn_contactid")!.Value, r.Date("rtn_readingdate") ?? DateTime.MinValue,
-                r.Double("rtn_electricitykwh") ?? 0, r.Double("rtn_gasm3") ?? 0), ct);
+                r.Double("rtn_electricitykwh") ?? 0, r.Double("rtn_gasm3") ?? 0) { CreatedOn = r.Date("createdon") }, ct);
         var recommendations = await ListAsync("rtn_offerrecommendation", RecommendationColumns, Any("_rtn_contactid_value", ids),
             r => r.Lookup("rtn_contactid") is null ? null : ReadRecommendation(r), ct);
         var alerts = await ListAsync("rtn_retentionalert", AlertColumns, Any("_rtn_contactid_value", ids), r => r.Lookup("rtn_contactid") is null ? null : ReadAlert(r), ct);
@@ -121,6 +134,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         var usageBy = usage.ToLookup(u => u.ContactId);
         var recsBy = recommendations.ToLookup(r => r.ContactId);
         var alertsBy = alerts.ToLookup(a => a.ContactId);
+        var resolutionsBy = resolutions.ToLookup(x => x.ContactId, x => x.Resolution);
         return contacts.Select(c => new CustomerHistory(
             c,
             ordersBy[c.Id].OrderBy(o => o.CreatedOn).ToList(),
@@ -130,7 +144,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
             activitiesBy[c.Id].OrderBy(a => a.On).ToList(),
             usageBy[c.Id].OrderBy(u => u.Date).ToList(),
             recsBy[c.Id].OrderBy(r => r.CreatedOn).ToList(),
-            alertsBy[c.Id].OrderBy(a => a.CreatedOn).ToList())).ToList();
+            alertsBy[c.Id].OrderBy(a => a.CreatedOn).ToList()) { CaseResolutions = [.. resolutionsBy[c.Id].OrderBy(r => r.ResolvedOn)] }).ToList();
     }
 
     public async Task<IReadOnlyList<OfferRecord>> LoadOfferCatalogueAsync(CancellationToken cancellationToken) =>
@@ -326,6 +340,8 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
     private static AlertRecord ReadAlert(ODataRow r) => new(r.Id("rtn_retentionalertid"), r.Lookup("rtn_contactid")!.Value, r.Int("rtn_level") ?? 0,
         r.Text("rtn_signals"), r.Double("rtn_sentiment"), r.Date("rtn_dueby"), r.Int("rtn_status") ?? 0, r.Int("rtn_feedback"), r.Date("createdon") ?? DateTime.MinValue,
         r.Date("rtn_resolvedon"));
+
+    private sealed record OwnedResolution(Guid ContactId, CaseResolutionRecord Resolution);
 
     private async Task<List<T>> ListAsync<T>(string table, string select, string? filter, Func<ODataRow, T?> map, CancellationToken cancellationToken,
         string? orderBy = null, int pageSize = DataverseWebApiClient.DefaultPageSize)

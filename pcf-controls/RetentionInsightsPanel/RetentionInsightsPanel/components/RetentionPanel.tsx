@@ -36,7 +36,7 @@ export interface RetentionPanelProps {
     readOnly: boolean;
 }
 
-type LoadState = { kind: "idle" } | { kind: "loading" } | { kind: "loaded"; data: RetentionData } | { kind: "failed" };
+type LoadState = { kind: "idle" } | { kind: "loading" } | { kind: "loaded"; data: RetentionData; contactId: string } | { kind: "failed" };
 
 export const RetentionPanel: React.FC<RetentionPanelProps> = (props) => {
     const { contactId, score, webApi, formatter, currencySymbol, t, theme, now, readOnly } = props;
@@ -47,7 +47,10 @@ export const RetentionPanel: React.FC<RetentionPanelProps> = (props) => {
     const noReads = optedOut || scoreState.kind === "noAccess";
     const language = phraseLanguage(t("Alert_SignalsLanguage"));
     const [alertAction, setAlertAction] = React.useState<AlertActionState>({ kind: "idle" });
-    const [load, setLoad] = React.useState<LoadState>({ kind: "idle" });
+    const [loadState, setLoad] = React.useState<LoadState>({ kind: "idle" });
+    // Data loaded for another contact is never shown: between the switch and the new load the panel is loading, so an
+    // agent never sees the previous customer's reasons or offers under the new name.
+    const load: LoadState = loadState.kind === "loaded" && loadState.contactId !== contactId ? { kind: "loading" } : loadState;
     const [attempt, setAttempt] = React.useState(0);
     const [responses, setResponses] = React.useState<Record<string, ResponseState>>({});
 
@@ -59,7 +62,7 @@ export const RetentionPanel: React.FC<RetentionPanelProps> = (props) => {
         let current = true;
         setLoad({ kind: "loading" });
         loadRetentionData(webApi, contactId).then(
-            (data) => current && setLoad({ kind: "loaded", data }),
+            (data) => current && setLoad({ kind: "loaded", data, contactId }),
             () => current && setLoad({ kind: "failed" }),
         );
         // A newer load (other contact, retry) supersedes this one; its late answer must not overwrite the screen.
@@ -90,7 +93,7 @@ export const RetentionPanel: React.FC<RetentionPanelProps> = (props) => {
         [webApi, now],
     );
 
-    const panelState = optedOut ? "opt-out" : scoreState.kind === "noAccess" ? "no-access" : load.kind === "loading" ? "loading" : load.kind === "failed" ? "error" : scoreState.kind === "notScored" ? "not-scored" : "ready";
+    const panelState = optedOut ? "opt-out" : scoreState.kind === "noAccess" ? "no-access" : load.kind === "loading" || (load.kind === "idle" && !noReads && contactId !== null) ? "loading" : load.kind === "failed" ? "error" : scoreState.kind === "notScored" ? "not-scored" : "ready";
     // Once one offer is accepted the others are off the table for this call.
     const anyAccepted = Object.values(responses).some((r) => r.kind === "saved" && r.status === RecommendationStatus.Accepted);
     const loaded = load.kind === "loaded" ? load.data : null;
