@@ -42,9 +42,8 @@ public sealed class CampaignCommands : IVerbGroup
         {
             var (data, end) = EngineCommands.Load(r.GetValue(db)!, null);
             var policy = new OfferPolicy();
-            var start = r.GetValue(from) is { } f ? CliSupport.ParseDate(f, "--from")
-                : RetentionGroups.PeriodStart(end, policy.ControlPeriodMonths).AddMonths(-policy.ControlPeriodMonths);
-            var stop = r.GetValue(to) is { } t ? CliSupport.ParseDate(t, "--to") : start.AddMonths(policy.ControlPeriodMonths);
+            var (start, stop) = CampaignAnalysis.Window(end, r.GetValue(from) is { } f ? CliSupport.ParseDate(f, "--from") : null,
+                r.GetValue(to) is { } t ? CliSupport.ParseDate(t, "--to") : null, policy.ControlPeriodMonths);
             if (stop <= start)
                 throw new CliInputException($"--to ({stop:yyyy-MM-dd}) must be after --from ({start:yyyy-MM-dd}).");
 
@@ -57,7 +56,7 @@ public sealed class CampaignCommands : IVerbGroup
             if (r.GetValue(html) is { } htmlPath)
                 await File.WriteAllTextAsync(htmlPath, Html(report, source), new UTF8Encoding(false), ct);
             if (r.GetValue(json))
-                CliSupport.WriteJson(Json(report, source));
+                CliSupport.WriteJson(CampaignAnalysis.Json(report, source));
             else
                 Print(report, source);
             return 0;
@@ -65,58 +64,16 @@ public sealed class CampaignCommands : IVerbGroup
         return command;
     }
 
-    /// <summary>
-    /// The uplift model as it stood at the start of the period (trained only on outcomes known by then) scores every customer
-    /// by the churn reduction of their best offer type; null when the history holds too little randomised data.
-    /// </summary>
     private static async Task<(Func<Data.Records.CustomerHistory, double>? Score, string Source)> UpliftScorerAsync(Data.Reading.OrgData data, DateTime from, string? modelsPath, MessageSentiment sentiment, CancellationToken ct)
     {
-        var byId = data.Offers.ToDictionary(o => o.Id);
-        Func<IReadOnlyList<float[]>, double[]>? churn = null;
-        var source = $"uplift model on the history before {from:yyyy-MM-dd}";
-        if (modelsPath is not null)
-        {
-            var store = new LocalFolderModelStore(modelsPath);
-            var champion = await ModelRegistry.LoadChampionAsync(store, (meta, stream) => (Model: ChurnPredictor.Load(stream, meta.Features, meta.Seed), Meta: meta), ct)
-                ?? throw new CliInputException($"--models: no champion model in '{modelsPath}'. Train one with: rtn train --db ... --models {modelsPath}");
-            var clipper = DataPreparation.Compile(champion.Model.Meta.Parameters.FeatureLimits);
-            churn = rows => EngineTrainer.ChurnOffsets(champion.Model.Model, clipper, rows);
-            source += $", churn model {champion.Model.Meta.Version}";
-        }
-        var acceptance = OfferPropensity.Train(OfferPropensity.CollectResponses(data.Histories, from, byId, sentiment), data.Offers);
-        var model = UpliftLearner.Train(UpliftLearner.CollectRows(data.Histories, byId, from, sentiment: sentiment, churnModel: churn, acceptance: acceptance));
-        if (model.Types.Count == 0)
-            return (null, $"no Qini: too little randomised history before {from:yyyy-MM-dd} ({model.ControlRows} control rows)");
-        var active = data.Offers.Where(o => o.Active).ToArray();
-        return (h =>
-        {
-            var features = FeatureBuilder.Build(h, from, sentiment);
-            var offset = churn is null ? 0 : UpliftModelState.Logit(churn([features])[0]);
-            return active.Max(o => UpliftLearner.PredictedReduction(model, o.OfferType, features, OfferPropensity.Predict(acceptance, o, features), offset));
-        }, source);
+        if (modelsPath is null)
+            return CampaignAnalysis.UpliftScorer(data.Histories, data.Offers, from, sentiment);
+        var store = new LocalFolderModelStore(modelsPath);
+        var champion = await ModelRegistry.LoadChampionAsync(store, (meta, stream) => (Model: ChurnPredictor.Load(stream, meta.Features, meta.Seed), Meta: meta), ct)
+            ?? throw new CliInputException($"--models: no champion model in '{modelsPath}'. Train one with: rtn train --db ... --models {modelsPath}");
+        var clipper = DataPreparation.Compile(champion.Model.Meta.Parameters.FeatureLimits);
+        return CampaignAnalysis.UpliftScorer(data.Histories, data.Offers, from, sentiment, rows => EngineTrainer.ChurnOffsets(champion.Model.Model, clipper, rows), champion.Model.Meta.Version);
     }
-
-    private static object Json(CampaignReport report, string source) => new
-    {
-        from = D(report.From),
-        to = D(report.To),
-        groupPeriodStart = D(report.GroupPeriodStart),
-        windowCrossesPeriods = report.WindowCrossesPeriods,
-        controlShare = report.ControlShare,
-        treatment = report.Treatment,
-        control = report.Control,
-        effect = new
-        {
-            churnRateDifference = Math.Round(report.Effect.ChurnRateDifference, 5),
-            ci95 = report.Effect.Ci95.Select(v => Math.Round(v, 5)).ToArray(),
-            customersKept = Math.Round(report.Effect.CustomersKept, 1),
-            significant = report.Effect.Significant,
-        },
-        roi = report.Roi.Roi is { } roi ? Math.Round(roi, 3) : (double?)null,
-        roiInputs = report.Roi,
-        qini = report.Qini is { } q ? new { coefficient = Math.Round(q.Coefficient, 6), area = Math.Round(q.Area, 1), curve = q.Points, source } : null,
-        qiniNote = report.Qini is null ? source : null,
-    };
 
     private static void Print(CampaignReport report, string source)
     {

@@ -355,8 +355,10 @@ public sealed class CustomerSimulator
 
             // --- retention campaign of the past, randomised (what the uplift model learns from), at the start of the month. Customers at risk by what the
             // records show are considered more often; the standing control group of the period gets nothing; a treated customer
-            // gets one catalogue offer drawn at random. All draws come first, so both forced groups consume the same numbers.
-            var considered = offerRng.Chance(Hazard(inputs, _options.HazardIntercept, 0) > 0.02 || inputs.ContractEndWithin60 ? 0.35 : 0.05);
+            // gets one catalogue offer drawn at random. All draws come first, so both forced groups consume the same numbers. The
+            // campaign is broad (most at-risk customers are approached every other month, others every few months): churn events
+            // are rare, and the effect of an offer per customer trait can only be learned from enough randomised approaches.
+            var considered = offerRng.Chance(Hazard(inputs, _options.HazardIntercept, 0) > 0.02 || inputs.ContractEndWithin60 ? 0.6 : 0.2);
             var offerOn = monthStart.AddHours(9 + offerRng.Next(8));
             var offer = _catalogue.Offers[offerRng.Next(_catalogue.Offers.Count)];
             var respondedOn = offerOn.AddDays(offerRng.Next(0, 10)).AddHours(offerRng.Next(8));

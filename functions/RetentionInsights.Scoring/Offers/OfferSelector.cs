@@ -31,8 +31,12 @@ public sealed record OfferPolicy
     /// <summary>Length of a control-group period in months (periods align with 1 January).</summary>
     public int ControlPeriodMonths { get; init; } = RetentionGroups.DefaultPeriodMonths;
 
-    /// <summary>Churn risk from which a customer no offer helps is a lost cause rather than a sure thing (the High band by default).</summary>
-    public double LostCauseRisk { get; init; } = 0.12;
+    /// <summary>
+    /// Churn risk from which a customer no offer helps is a lost cause rather than a sure thing: the Medium band by default, the
+    /// risk from which the product flags a customer at all. Below it the customer is expected to stay anyway (a sure thing);
+    /// from it, no offer is expected to keep them.
+    /// </summary>
+    public double LostCauseRisk { get; init; } = 0.05;
 
     public int TopN { get; init; } = 3;
 }
@@ -319,6 +323,7 @@ public sealed class OfferSelector
         ("", ""),
         ("they have been with us for years, and this rewards their loyalty", "de klant is al jaren bij ons en dit beloont die trouw"),
         ("they are new, and this wins their trust early", "de klant is nieuw en dit wint vroeg het vertrouwen"),
+        ("", ""),
         ("", ""),
         ("", ""),
         ("", ""),

@@ -13,7 +13,7 @@ public static class UpliftCovariates
     [
         "intercept", "price_increase_90", "contract_end_within_60", "contract_variable", "complaints_any_90", "complaints_90",
         "complaints_several_90", "negative_messages_60", "negative_several_60", "late_any_365", "late_payments_365", "usage_drop", "tenure_years", "new_customer", "contact_surge",
-        "offer_accepted_180", "sentiment_mean_60",
+        "offer_accepted_180", "sentiment_mean_60", "dissatisfied_several",
     ];
 
     private static readonly int DaysSincePriceIncrease = FeatureSchema.IndexOf("days_since_price_increase");
@@ -54,6 +54,9 @@ public static class UpliftCovariates
             Finite(f[Surge]) >= 1 ? 1 : 0,
             Finite(f[Accepted180]) >= 1 ? 1 : 0,
             Math.Clamp(Finite(f[Sentiment]), -1, 1),
+            // Repeated dissatisfaction through either channel (several complaints, or several negative messages): the customers a
+            // sales call is most likely to irritate.
+            complaints >= 2 || Finite(f[Negative60]) >= 2 ? 1 : 0,
         ];
     }
 

@@ -84,13 +84,31 @@ public sealed record UpliftLearnerOptions
     public int MinTypeRows { get; init; } = 150;
 
     /// <summary>
-    /// Ridge penalties: the baseline lightly; the effect of being approached at all moderately; each type's acceptance
-    /// intercept lightly and its effect modifiers more, so a type with little history keeps an average effect.
+    /// Ridge penalties: the baseline lightly; the effect of being approached at all moderately; the effect of accepting any offer
+    /// (shared by all types) moderately; each type's own acceptance intercept lightly and its own effect modifiers more, so a type
+    /// with little history keeps the shared effect.
     /// </summary>
     public double BaselineL2 { get; init; } = 1.0;
-    public double SharedEffectL2 { get; init; } = 3.0;
+    public double SharedEffectL2 { get; init; } = 1.0;
+    public double AcceptedL2 { get; init; } = 1.0;
     public double EffectInterceptL2 { get; init; } = 0.5;
-    public double EffectL2 { get; init; } = 30.0;
+    public double EffectL2 { get; init; } = 1.0;
+
+    /// <summary>
+    /// The traits the effect of being approached may depend on (names from <see cref="UpliftCovariates.Names"/>; the intercept is
+    /// always in): repeated dissatisfaction, the customers a sales call may irritate. Few on purpose: churn events are rare, and
+    /// every modifier the randomised history cannot pin down adds noise to the ranking (all covariates as modifiers halved the
+    /// Qini on generated orgs).
+    /// </summary>
+    public IReadOnlyList<string> ContactModifiers { get; init; } = ["dissatisfied_several"];
+
+    /// <summary>
+    /// The traits the effect of accepting an offer may depend on, shared by all types and per type: what an offer can answer (a
+    /// price increase, a contract about to end, a complaint, payment trouble) and what no offer answers (falling usage, as when a
+    /// customer moves out; repeated dissatisfaction).
+    /// </summary>
+    public IReadOnlyList<string> AcceptedModifiers { get; init; } =
+        ["price_increase_90", "contract_end_within_60", "complaints_any_90", "dissatisfied_several", "late_any_365", "late_payments_365", "usage_drop"];
 }
 
 /// <summary>One randomised observation: the customer as they were on <see cref="On"/>, approached with an offer type (or held out in
@@ -179,7 +197,8 @@ public static class UpliftLearner
         var y = used.Select(r => r.Churned ? 1.0 : 0.0).ToArray();
         var theta = Fit(x, used.Select(r => r.Offset).ToArray(), treated, block, y, types.Length, options);
         var d = UpliftCovariates.Count;
-        var effects = types.Select((t, j) => new UpliftTypeEffect(t, theta[(d * (j + 2))..(d * (j + 3))],
+        // A type's stored effect is the shared effect of accepting plus its own deviation.
+        var effects = types.Select((t, j) => new UpliftTypeEffect(t, theta[(d * 2)..(d * 3)].Zip(theta[(d * (j + 3))..(d * (j + 4))], (a, b) => a + b).ToArray(),
             used.Count(r => r.OfferType == t), used.Count(r => r.OfferType == t && r.Accepted))).ToArray();
         return new UpliftModelState(UpliftCovariates.Names, theta[..d], theta[d..(2 * d)], effects, control.Length, controlChurned);
     }
@@ -223,18 +242,24 @@ public static class UpliftLearner
     private static double[] Fit(double[][] x, double[] offset, bool[] treated, int[] block, double[] y, int typeCount, UpliftLearnerOptions options)
     {
         var d = UpliftCovariates.Count;
-        // Layout: baseline, contact effect, then one acceptance block per type.
-        var size = d * (2 + typeCount);
+        // Layout: baseline, contact effect, shared acceptance effect, then one acceptance block per type. Modifiers left out of a
+        // block are held at zero by an overwhelming penalty.
+        var size = d * (3 + typeCount);
         var theta = new double[size];
         var penalty = new double[size];
+        var contactIn = UpliftCovariates.Names.Select((n, k) => k == 0 || options.ContactModifiers.Contains(n)).ToArray();
+        var acceptedIn = UpliftCovariates.Names.Select((n, k) => k == 0 || options.AcceptedModifiers.Contains(n)).ToArray();
         for (var k = 0; k < size; k++)
         {
-            var intercept = k % d == 0;
+            var j = k % d;
+            var intercept = j == 0;
             penalty[k] = k < d ? (intercept ? 1e-3 : options.BaselineL2)
-                : k < 2 * d ? (intercept ? options.EffectInterceptL2 : options.SharedEffectL2)
+                : k < 2 * d ? (!contactIn[j] ? 1e9 : intercept ? options.EffectInterceptL2 : options.SharedEffectL2)
+                : !acceptedIn[j] ? 1e9
+                : k < 3 * d ? (intercept ? options.EffectInterceptL2 : options.AcceptedL2)
                 : intercept ? options.EffectInterceptL2 : options.EffectL2;
         }
-        var active = new int[3 * d];
+        var active = new int[4 * d];
         for (var iteration = 0; iteration < 40; iteration++)
         {
             var gradient = new double[size];
@@ -248,8 +273,12 @@ public static class UpliftLearner
                     for (var k = 0; k < d; k++)
                         active[n++] = d + k;
                 if (block[i] >= 0)
+                {
                     for (var k = 0; k < d; k++)
-                        active[n++] = d * (block[i] + 2) + k;
+                        active[n++] = 2 * d + k;
+                    for (var k = 0; k < d; k++)
+                        active[n++] = d * (block[i] + 3) + k;
+                }
                 var z = offset[i];
                 for (var a = 0; a < n; a++)
                     z += theta[active[a]] * x[i][active[a] % d];
