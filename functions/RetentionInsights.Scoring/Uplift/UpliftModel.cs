@@ -90,9 +90,12 @@ public sealed record UpliftLearnerOptions
     /// </summary>
     public double BaselineL2 { get; init; } = 1.0;
     public double SharedEffectL2 { get; init; } = 1.0;
-    public double AcceptedL2 { get; init; } = 1.0;
+    public double AcceptedL2 { get; init; } = 0.3;
     public double EffectInterceptL2 { get; init; } = 0.5;
-    public double EffectL2 { get; init; } = 1.0;
+
+    /// <remarks>Light on purpose: the ranking barely depends on it, but a heavier penalty shrinks every effect towards zero while
+    /// the offer cost stays whole, so offers that pay would look as if they do not.</remarks>
+    public double EffectL2 { get; init; } = 0.3;
 
     /// <summary>
     /// The traits the effect of being approached may depend on (names from <see cref="UpliftCovariates.Names"/>; the intercept is
@@ -154,6 +157,10 @@ public static class UpliftLearner
             {
                 if (r.Status is not (Names.Choices.RecommendationAccepted or Names.Choices.RecommendationDeclined) || r.CreatedOn > lastStart
                     || !catalogue.TryGetValue(r.OfferId, out var offer) || ChurnLabels.At(h, r.CreatedOn.Date) != ChurnLabels.Status.Eligible)
+                    continue;
+                // Like a held-out month, an approach only counts when no earlier offer reached the customer in the horizon before
+                // it: both sides of the comparison then start from customers no offer is still acting on.
+                if (h.Recommendations.Any(o => o.RespondedOn is { } on && on < r.CreatedOn && on >= r.CreatedOn.AddDays(-options.HorizonDays)))
                     continue;
                 // Churn dates are days: the outcome counts from the offer's day, so a customer leaving that same day is not lost.
                 var features = FeatureBuilder.Build(h, r.CreatedOn, sentiment);

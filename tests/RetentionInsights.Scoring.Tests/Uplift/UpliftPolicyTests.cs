@@ -75,7 +75,7 @@ public sealed class UpliftPolicyTests(GeneratedOrgFixture fixture, ITestOutputHe
     }
 
     [Fact]
-    public void Uplift_GeneratedOrg_QiniFarAboveThePriorsAndNearTheTrueUplift()
+    public void Uplift_GeneratedOrg_QiniAtLeastSevenTenthsOfTheTrueUpliftAndFarAboveThePrior()
     {
         var (_, _, uplift, cases) = State();
         Assert.NotEmpty(uplift.Types);
@@ -90,13 +90,12 @@ public sealed class UpliftPolicyTests(GeneratedOrgFixture fixture, ITestOutputHe
             output.WriteLine($"  type {g.Key}: {g.Count()} pairs, ratio {m / b:0.000}, mean predicted {g.Average(p => p.Predicted):0.0000}, mean true {g.Average(p => p.True):0.0000}");
         }
         // The ranking the prior gives (catalogue effect × risk) is worse than random here: the riskiest customers include those a
-        // call annoys. The learned model must rank far better than that, and than random. Measured on this 6,000-contact org:
-        // about 0.37 of the true-uplift Qini; the target of 0.7 is not reached with the randomised history this org holds.
+        // call annoys. The learned model must reach 0.7 of the true-uplift Qini (measured on this 6,000-contact org: 0.755).
         var prior = new OfferSelector(fixture.Org.Data.Offers, State().Selector.AcceptanceModel, new OfferPolicy());
         var priorPairs = cases.SelectMany(c => prior.Evaluate(Context(c)).Select(e => (Predicted: e.ChurnReductionIfOffered, True: TrueReduction(c.Truth, e.Offer.Id)))).ToArray();
         var priorArea = Qini.Truth(priorPairs.Select(p => p.Predicted).ToArray(), priorPairs.Select(p => p.True).ToArray()).Area;
         output.WriteLine($"prior ranking: ratio {priorArea / best:0.000}");
-        Assert.True(model >= 0.3 * best, $"uplift Qini {model:0.0} is below 0.3 of the true-uplift Qini {best:0.0}");
+        Assert.True(model >= 0.7 * best, $"uplift Qini {model:0.0} is below 0.7 of the true-uplift Qini {best:0.0}");
         Assert.True(model > priorArea + 0.3 * best, "the uplift model does not rank clearly better than the prior");
     }
 
@@ -170,7 +169,21 @@ public sealed class UpliftPolicyTests(GeneratedOrgFixture fixture, ITestOutputHe
             Assert.True(o.ExpectedValue >= 0);
             Assert.True(o.ChurnReduction > 0, "an offer that does not lower the risk was proposed");
         });
-        // Low-risk customers (the band below Medium) get an offer only where it pays; without uplift most of them got one.
-        Assert.True(lowRiskOffered <= 0.10 * lowRisk.Length, $"{lowRiskOffered} of {lowRisk.Length} low-risk contacts got offers");
+        // Low-risk customers (the band below Medium) get an offer only where it pays; without uplift most of them got one. Judged
+        // against the truth: the first offer made to a low-risk customer must, on the whole, pay for itself.
+        double TrueNet(Case c)
+        {
+            var o = c.Score.Offers[0];
+            var offer = c.Decision.Evaluated.Single(e => e.Offer.Id == o.OfferId).Offer;
+            return TrueReduction(c.Truth, o.OfferId) * (double)c.Score.Scores.Clv36m!.Value
+                - c.Truth.Offers.Single(x => x.OfferId == o.OfferId).Acceptance * (double)(offer.Cost + Math.Max(0, -offer.MarginImpact));
+        }
+        var lowRiskWithOffers = lowRisk.Where(c => c.Score.Offers.Count > 0).ToArray();
+        var paying = lowRiskWithOffers.Count(c => TrueNet(c) > 0);
+        var net = lowRiskWithOffers.Sum(TrueNet);
+        output.WriteLine($"low-risk contacts with offers whose first offer truly pays: {paying} of {lowRiskWithOffers.Length}; true net value of those offers €{net:0}");
+        Assert.True(lowRiskOffered <= 0.15 * lowRisk.Length, $"{lowRiskOffered} of {lowRisk.Length} low-risk contacts got offers");
+        Assert.True(net > 0, $"offers to low-risk contacts lose €{-net:0} against the truth");
+        Assert.True(paying >= 0.7 * lowRiskWithOffers.Length, $"only {paying} of {lowRiskWithOffers.Length} offers to low-risk contacts truly pay");
     }
 }
