@@ -1,3 +1,5 @@
+using RetentionInsights.Data.Campaign;
+using RetentionInsights.Data.Metadata;
 using RetentionInsights.Data.Records;
 using RetentionInsights.Scoring.Churn;
 using RetentionInsights.Scoring.Engine;
@@ -33,9 +35,18 @@ public enum ScoreStatus
 /// catalogue codes for the panel to render in the reader's language; <see cref="TalkingPoints"/> holds one phrase per offer,
 /// in offer order (rtn_talkingpoint, see <see cref="Explanations.TalkingPoints.ToJson"/>).
 /// </summary>
+/// <remarks>
+/// For scored contacts the engine also decides the retention group of the period (<see cref="RetentionGroup"/>, from
+/// <see cref="RetentionGroupSince"/>: control contacts are scored but get no proactive offer) and the uplift segment; the
+/// pipeline writes them to rtn_retentiongroup, rtn_retentiongroupsince and rtn_upliftsegment, and each proposal's
+/// <see cref="OfferProposal.ChurnReduction"/> to rtn_churnreduction. Null for contacts that are not scored.
+/// </remarks>
 public sealed record CustomerScore(Guid ContactId, ScoreStatus Status, ContactScores Scores, IReadOnlyList<OfferProposal> Offers, IReadOnlyList<ChurnReason> Reasons)
 {
     public IReadOnlyList<Phrase> TalkingPoints { get; init; } = [];
+    public int? RetentionGroup { get; init; }
+    public DateTime? RetentionGroupSince { get; init; }
+    public int? UpliftSegment { get; init; }
 }
 
 public sealed record EngineOptions
@@ -68,7 +79,7 @@ public sealed class RetentionEngine
         Metadata = metadata;
         _options = options ?? new EngineOptions();
         _clipper = DataPreparation.Compile(metadata.Parameters.FeatureLimits);
-        _offers = new OfferSelector(catalogue, metadata.Parameters.Offers, _options.OfferPolicy);
+        _offers = new OfferSelector(catalogue, metadata.Parameters.Offers, _options.OfferPolicy, metadata.Parameters.Uplift);
     }
 
     public ModelMetadata Metadata { get; }
@@ -164,8 +175,12 @@ public sealed class RetentionEngine
         var reasons = ChurnReasons.Top(contributions, raw, stored, BaseRate);
         var tenureYears = raw[FeatureSchema.IndexOf("tenure_years")];
         var running = FeatureBuilder.RunningContract(history, asOf);
-        var offers = _offers.Select(new OfferContext(history, asOf, raw, probability, value.Clv36m,
+        var decision = _offers.Decide(new OfferContext(history, asOf, raw, probability, value.Clv36m,
             (decimal)(value.MonthlyMargin * 12), running));
+        // The standing control group is decided here, in the engine, so every pipeline holds out the same contacts.
+        var policy = _options.OfferPolicy;
+        var control = RetentionGroups.IsControl(history.Contact.Id, asOf, policy.ControlShare, policy.ControlPeriodMonths);
+        IReadOnlyList<OfferProposal> offers = control ? [] : decision.Offers;
         var scores = new ContactScores(
             history.Contact.Id,
             stored,
@@ -192,7 +207,13 @@ public sealed class RetentionEngine
             Reason = Phrases.Render(PhraseSection.TalkingPoints, talkingPoints[i], _options.Language),
             ReasonDutch = Phrases.Render(PhraseSection.TalkingPoints, talkingPoints[i], "nl"),
         }).ToArray();
-        return new CustomerScore(history.Contact.Id, ScoreStatus.Scored, scores, offers, reasons) { TalkingPoints = talkingPoints };
+        return new CustomerScore(history.Contact.Id, ScoreStatus.Scored, scores, offers, reasons)
+        {
+            TalkingPoints = talkingPoints,
+            RetentionGroup = control ? Names.Choices.GroupControl : Names.Choices.GroupTreatment,
+            RetentionGroupSince = RetentionGroups.PeriodStart(asOf, policy.ControlPeriodMonths),
+            UpliftSegment = decision.UpliftSegment,
+        };
     }
 
     private static ContactScores Cleared(Guid id) => new(id, null, null, null, null, null, null, null, null, null, null, null);

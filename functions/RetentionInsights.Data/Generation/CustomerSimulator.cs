@@ -1,3 +1,4 @@
+using RetentionInsights.Data.Campaign;
 using RetentionInsights.Data.LocalOrg;
 using RetentionInsights.Data.Metadata;
 
@@ -15,6 +16,15 @@ public sealed class SimulatedRows(DateTime exportAt)
     public TruthRow? Truth { get; set; }
     public double ForkChurnProbability { get; set; }
     public bool Churned { get; set; }
+
+    /// <summary>Fork only: churn probability within the horizon had the customer been approached at T and declined.</summary>
+    public double ForkChurnIfDeclined { get; set; }
+
+    /// <summary>Fork only: per catalogue offer, churn probability within the horizon had the customer accepted it at T.</summary>
+    public double[] ForkChurnIfAccepted { get; set; } = [];
+
+    /// <summary>Campaign replay only: whether the customer churned inside the truth window under the forced group.</summary>
+    public bool CampaignChurned { get; set; }
 
     public void Add(string table, object?[] row) => Rows.Add((table, row));
 
@@ -108,7 +118,7 @@ public sealed class CustomerSimulator
         bool UsageDrop,
         double TenureYears,
         bool ContactSurge,
-        bool AcceptedOffer180,
+        double OfferShift,
         bool RolledOver120 = false,
         bool BillingError60 = false,
         bool ReopenedCase90 = false);
@@ -126,7 +136,7 @@ public sealed class CustomerSimulator
             + 0.80 * (x.TenureYears < 1 ? 1 : 0)
             - 0.30 * Math.Min(x.TenureYears, 6) / 6
             + 0.50 * (x.ContactSurge ? 1 : 0)
-            - 1.20 * (x.AcceptedOffer180 ? 1 : 0)
+            + x.OfferShift // retention offers, heterogeneous: see OfferCatalogue.TrueEffect
             // Only the ERP export mode has roll-overs, billing errors and rejected resolutions; they are zero otherwise.
             + 0.90 * (x.RolledOver120 ? 1 : 0)
             + 0.90 * (x.BillingError60 ? 1 : 0)
@@ -166,13 +176,21 @@ public sealed class CustomerSimulator
     /// distribution: averaging such forks gives the churn probability given everything except that trait, the best any
     /// model reading the records could hope for (the "observable" truth).
     /// </remarks>
-    private SimulatedRows Run(int index, int? fork, bool hideRandomEffect = false)
+    /// <remarks>
+    /// With <paramref name="forceArm"/> (0 treatment, 1 control) the customer's group in the truth window is forced and the run
+    /// returns, as <see cref="SimulatedRows.CampaignChurned"/>, whether it churned inside the window: both arms replay the same
+    /// random numbers, so their difference is the customer's own treatment effect.
+    /// </remarks>
+    private SimulatedRows Run(int index, int? fork, bool hideRandomEffect = false, int? forceArm = null)
     {
         // Dynamics (everything the churn process depends on) and cosmetics (names, texts, ids) use separate streams, so a
         // fork that skips the cosmetics replays exactly the same dynamics.
         var rng = Rng.For(_options.Seed, index);
         var text = Rng.For(_options.Seed, index, stream: 1);
-        var emit = fork is null;
+        var emit = fork is null && forceArm is null;
+        // Retention offers of the past draw from their own stream, so forcing the customer's group replays the same dynamics.
+        var offerRng = Rng.For(_options.Seed, index, stream: 3);
+        var responsiveness = Math.Exp(offerRng.Normal(0, 0.25));
         var forkSurvival = 1.0;
         var forkMonthsLeft = 0.0;
         var exportAt = _options.ExportDate;
@@ -229,7 +247,10 @@ public sealed class CustomerSimulator
         var lateInvoices = new List<(DateTime Due, DateTime? Paid)>();
         var usage = new List<double>();
         DateTime? lastPriceIncrease = null;
-        DateTime? lastAcceptedOffer = null;
+        var offersMade = new List<(DateTime On, DateTime? AcceptedOn, OfferEffect Effect)>();
+        OfferEffect[] forkOfferEffects = [];
+        var forkDeclined = 1.0;
+        var forkAccepted = new double[_catalogue.Offers.Count];
         DateTime? lastRollOver = null;
         DateTime? lastBillingError = null;
         var reopens = new List<DateTime>();
@@ -321,13 +342,58 @@ public sealed class CustomerSimulator
         var monthStart = new DateTime(Math.Max(windowStart.Ticks, new DateTime(joined.Year, joined.Month, 1).AddMonths(1).Ticks), DateTimeKind.Utc);
         DateTime? churnedOn = null;
         var truthAsOf = _options.TruthAsOf;
+        var windowEnd = truthAsOf?.AddDays(_options.TruthHorizonDays);
 
         for (; monthStart < until; monthStart = monthStart.AddMonths(1))
         {
             var monthEnd = monthStart.AddMonths(1);
+            if (forceArm is not null && monthStart >= windowEnd)
+                return output;
 
             // --- observable state at the month start -> planted hazard
             var inputs = InputsAt(monthStart);
+
+            // --- retention campaign of the past, randomised (what the uplift model learns from), at the start of the month. Customers at risk by what the
+            // records show are considered more often; the standing control group of the period gets nothing; a treated customer
+            // gets one catalogue offer drawn at random. All draws come first, so both forced groups consume the same numbers. The
+            // campaign is broad (most at-risk customers are approached every other month, others every few months): churn events
+            // are rare, and the effect of an offer per customer trait can only be learned from enough randomised approaches.
+            var considered = offerRng.Chance(Hazard(inputs, _options.HazardIntercept, 0) > 0.02 || inputs.ContractEndWithin60 ? 0.6 : 0.2);
+            var offerOn = monthStart.AddHours(9 + offerRng.Next(8));
+            var offer = _catalogue.Offers[offerRng.Next(_catalogue.Offers.Count)];
+            var respondedOn = offerOn.AddDays(offerRng.Next(0, 10)).AddHours(offerRng.Next(8));
+            var expired = offerRng.Chance(0.06);
+            var acceptDraw = offerRng.NextDouble();
+            var inWindow = forceArm is not null && monthStart >= truthAsOf && monthStart < windowEnd;
+            var heldOut = inWindow ? forceArm == 1 : RetentionGroups.IsControl(contactId, monthStart);
+            var afterTruthInFork = fork is not null && monthStart >= truthAsOf;
+            if (considered && !heldOut && !optOut && !afterTruthInFork)
+            {
+                var pAccept = _catalogue.TrueAcceptance(offer, priceSensitivity, greenAffinity, discipline, inputs.ContractEndWithin60);
+                var status = respondedOn >= until
+                    ? Names.Choices.RecommendationProposed
+                    : expired ? Names.Choices.RecommendationExpired
+                    : acceptDraw < pAccept ? Names.Choices.RecommendationAccepted : Names.Choices.RecommendationDeclined;
+                if (status is Names.Choices.RecommendationAccepted or Names.Choices.RecommendationDeclined)
+                {
+                    // Offers go out on the first working hours of the month and act on this month's hazard already.
+                    offersMade.Add((monthStart, status == Names.Choices.RecommendationAccepted ? monthStart : null, OfferCatalogue.TrueEffect(offer.OfferType, inputs, responsiveness)));
+                    inputs = InputsAt(monthStart);
+                }
+                if (emit)
+                    output.Add("rtn_offerrecommendation", _layouts.Row("rtn_offerrecommendation")
+                    .Set("rtn_offerrecommendationid", StorageFormat.Guid(text.NextGuid()))
+                    .Set("rtn_name", offer.Name)
+                    .Set("rtn_contactid", StorageFormat.Guid(contactId))
+                    .Set("rtn_offerid", StorageFormat.Guid(offer.Id))
+                    .Set("rtn_rank", 1 + text.Next(3))
+                    .Set("rtn_status", status)
+                    .Set("rtn_respondedon", status is Names.Choices.RecommendationAccepted or Names.Choices.RecommendationDeclined ? StorageFormat.Utc(respondedOn) : null)
+                    .Set("rtn_channel", text.Chance(0.7) ? Names.Choices.ChannelPhone : Names.Choices.ChannelEmail)
+                    .Set("rtn_modelversion", "historical")
+                    .Set("createdon", StorageFormat.Utc(offerOn)).Values);
+            }
+
             var hazard = Hazard(inputs, _options.HazardIntercept, randomEffect);
             if (fork is not null && monthStart == truthAsOf)
             {
@@ -338,15 +404,25 @@ public sealed class CustomerSimulator
                     randomEffect = Rng.For(_options.Seed, index, stream: 500UL + (ulong)fork.Value).Normal(0, RandomEffectSd);
                     hazard = Hazard(inputs, _options.HazardIntercept, randomEffect);
                 }
+                forkOfferEffects = _catalogue.Offers.Select(o => OfferCatalogue.TrueEffect(o.OfferType, inputs, responsiveness)).ToArray();
+                Array.Fill(forkAccepted, 1.0);
             }
             if (forkMonthsLeft > 0)
             {
-                // Inside a fork after T: accumulate survival instead of drawing churn, then keep simulating behaviour.
-                forkSurvival *= Math.Pow(1 - hazard, Math.Min(1.0, forkMonthsLeft));
+                // Inside a fork after T: accumulate survival instead of drawing churn, then keep simulating behaviour. Beside the
+                // path without an offer, the same path with an offer made at T (declined, or accepted per catalogue offer).
+                var weight = Math.Min(1.0, forkMonthsLeft);
+                forkSurvival *= Math.Pow(1 - hazard, weight);
+                var t = truthAsOf!.Value;
+                forkDeclined *= Math.Pow(1 - Hazard(inputs with { OfferShift = ShiftAt(monthStart, (t, null, forkOfferEffects[0])) }, _options.HazardIntercept, randomEffect), weight);
+                for (var k = 0; k < forkAccepted.Length; k++)
+                    forkAccepted[k] *= Math.Pow(1 - Hazard(inputs with { OfferShift = ShiftAt(monthStart, (t, t, forkOfferEffects[k])) }, _options.HazardIntercept, randomEffect), weight);
                 forkMonthsLeft -= 1;
                 if (forkMonthsLeft <= 0)
                 {
                     output.ForkChurnProbability = 1 - forkSurvival;
+                    output.ForkChurnIfDeclined = 1 - forkDeclined;
+                    output.ForkChurnIfAccepted = forkAccepted.Select(sv => 1 - sv).ToArray();
                     return output;
                 }
             }
@@ -357,19 +433,38 @@ public sealed class CustomerSimulator
             {
                 // A fixed contract ending this month simply is not renewed; otherwise the customer cancels.
                 churnedOn = contract.End is { } termEnds && termEnds >= monthStart && termEnds < monthEnd ? termEnds : churnDay.Date;
+                if (forceArm is not null)
+                {
+                    output.CampaignChurned = churnedOn >= truthAsOf && churnedOn < windowEnd;
+                    return output;
+                }
             }
 
             if (truthAsOf == monthStart)
             {
-                if (fork is null)
+                if (fork is null && forceArm is null)
                 {
-                    double sum = 0, observable = 0;
+                    double sum = 0, observable = 0, declined = 0;
+                    var accepted = new double[_catalogue.Offers.Count];
                     for (var k = 0; k < TruthForks; k++)
                     {
                         sum += Run(index, k).ForkChurnProbability;
-                        observable += Run(index, k, hideRandomEffect: true).ForkChurnProbability;
+                        var hidden = Run(index, k, hideRandomEffect: true);
+                        observable += hidden.ForkChurnProbability;
+                        declined += hidden.ForkChurnIfDeclined;
+                        for (var j = 0; j < accepted.Length; j++)
+                            accepted[j] += hidden.ForkChurnIfAccepted[j];
                     }
-                    output.Truth = new TruthRow(contactId, sum / TruthForks, false, observable / TruthForks);
+                    var offerTruth = _catalogue.Offers.Select((o, j) => new OfferTruth(o.Id, o.Code, o.OfferType,
+                        _catalogue.TrueAcceptance(o, priceSensitivity, greenAffinity, discipline, inputs.ContractEndWithin60), accepted[j] / TruthForks)).ToArray();
+                    output.Truth = new TruthRow(contactId, sum / TruthForks, false, observable / TruthForks)
+                    {
+                        ChurnIfDeclined = declined / TruthForks,
+                        Offers = offerTruth,
+                        InControlGroup = RetentionGroups.IsControl(contactId, monthStart),
+                        ChurnedIfTreated = Run(index, null, forceArm: 0).CampaignChurned,
+                        ChurnedIfControl = Run(index, null, forceArm: 1).CampaignChurned,
+                    };
                 }
             }
 
@@ -529,40 +624,6 @@ public sealed class CustomerSimulator
                     AddOutboundEmail(on);
             }
 
-            // --- retention offers proposed in the past (feedback the offer model learns from)
-            var atRisk = hazard > 0.02 || inputs.ContractEndWithin60;
-            if (rng.Chance(atRisk ? 0.18 : 0.02))
-            {
-                var on = monthStart.AddDays(rng.Next(28)).AddHours(10 + rng.Next(6));
-                if (on < activeUntil)
-                {
-                    var offer = _catalogue.Offers[rng.Next(_catalogue.Offers.Count)];
-                    var pAccept = _catalogue.TrueAcceptance(offer, priceSensitivity, greenAffinity, discipline, inputs.ContractEndWithin60);
-                    var responded = on.AddDays(rng.Next(0, 10)).AddHours(rng.Next(8));
-                    var status = responded >= until
-                        ? Names.Choices.RecommendationProposed
-                        : rng.Chance(0.12) ? Names.Choices.RecommendationExpired
-                        : rng.NextDouble() < pAccept ? Names.Choices.RecommendationAccepted : Names.Choices.RecommendationDeclined;
-                    if (status == Names.Choices.RecommendationAccepted)
-                    {
-                        lastAcceptedOffer = responded;
-                        mood -= 0.4;
-                    }
-                    if (emit)
-                        output.Add("rtn_offerrecommendation", _layouts.Row("rtn_offerrecommendation")
-                        .Set("rtn_offerrecommendationid", StorageFormat.Guid(text.NextGuid()))
-                        .Set("rtn_name", offer.Name)
-                        .Set("rtn_contactid", StorageFormat.Guid(contactId))
-                        .Set("rtn_offerid", StorageFormat.Guid(offer.Id))
-                        .Set("rtn_rank", 1 + text.Next(3))
-                        .Set("rtn_status", status)
-                        .Set("rtn_respondedon", status is Names.Choices.RecommendationAccepted or Names.Choices.RecommendationDeclined ? StorageFormat.Utc(responded) : null)
-                        .Set("rtn_channel", text.Chance(0.7) ? Names.Choices.ChannelPhone : Names.Choices.ChannelEmail)
-                        .Set("rtn_modelversion", "historical")
-                        .Set("createdon", StorageFormat.Utc(on)).Values, on);
-                }
-            }
-
             if (churnedOn is { } left)
             {
                 // Cancellation: the running contract stops; the cancellation request arrives on the churn date itself. The
@@ -617,10 +678,27 @@ public sealed class CustomerSimulator
             TenureYears: (at - joined).TotalDays / 365.25,
             ContactSurge: inbound.Count(d => d > at.AddDays(-30) && d <= at) >= 3
                 && inbound.Count(d => d > at.AddDays(-30) && d <= at) >= 3 * Math.Max(1.0, inbound.Count(d => d > at.AddDays(-210) && d <= at.AddDays(-30)) / 6.0),
-            AcceptedOffer180: lastAcceptedOffer is { } ao && ao > at.AddDays(-180) && ao <= at,
+            OfferShift: ShiftAt(at, null),
             RolledOver120: lastRollOver is { } rv && rv > at.AddDays(-120) && rv <= at,
             BillingError60: lastBillingError is { } be && be > at.AddDays(-60) && be <= at,
             ReopenedCase90: reopens.Any(d => d > at.AddDays(-90) && d <= at));
+
+        // Offers act while fresh: the strongest accepted offer of the last 180 days, the worst annoyance of the last 90.
+        double ShiftAt(DateTime at, (DateTime On, DateTime? AcceptedOn, OfferEffect Effect)? extra)
+        {
+            double keep = 0, annoy = 0;
+            for (var k = 0; k <= offersMade.Count; k++)
+            {
+                var o = k < offersMade.Count ? offersMade[k] : extra;
+                if (o is not { } made)
+                    continue;
+                if (made.On <= at && made.On > at.AddDays(-90))
+                    annoy = Math.Max(annoy, made.Effect.OfContact);
+                if (made.AcceptedOn is { } a && a <= at && a > at.AddDays(-180))
+                    keep = Math.Min(keep, made.Effect.IfAccepted);
+            }
+            return keep + annoy;
+        }
 
         void Resolution(Guid caseId, int n, DateTime resolvedOn, DateTime? cancelledOn) =>
             output.Add("incidentresolution", _layouts.Row("incidentresolution")

@@ -77,4 +77,21 @@ public sealed record GeneratorOptions
 /// the same with that hidden trait drawn afresh per fork, i.e. what the records can reveal at best. And whether the contact
 /// actually churned.
 /// </summary>
-public sealed record TruthRow(Guid ContactId, double TrueProbability, bool ChurnedWithinHorizon, double ObservableProbability);
+/// <remarks>
+/// The offer part is planted retention-offer truth at T, with the hidden churn trait integrated out like
+/// <see cref="ObservableProbability"/> (which is also the churn probability without an offer): per catalogue offer the true
+/// acceptance probability and the churn probability if the customer accepts it; the churn probability if approached and
+/// declined. The campaign part is the customer's churn inside the horizon under each group, the same random numbers replayed
+/// (so <c>ChurnedIfTreated − ChurnedIfControl</c> is the customer's own effect of the past retention campaign).
+/// </remarks>
+public sealed record TruthRow(Guid ContactId, double TrueProbability, bool ChurnedWithinHorizon, double ObservableProbability)
+{
+    public double ChurnIfDeclined { get; init; }
+    public IReadOnlyList<OfferTruth> Offers { get; init; } = [];
+    public bool InControlGroup { get; init; }
+    public bool ChurnedIfTreated { get; init; }
+    public bool ChurnedIfControl { get; init; }
+}
+
+/// <summary>Planted truth for one catalogue offer made to one customer at the truth date.</summary>
+public sealed record OfferTruth(Guid OfferId, string Code, int OfferType, double Acceptance, double ChurnIfAccepted);

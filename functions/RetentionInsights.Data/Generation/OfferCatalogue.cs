@@ -7,6 +7,9 @@ public sealed record CatalogueOffer(
     Guid Id, string Code, string Name, int OfferType, string Description, decimal Cost, decimal MarginImpact,
     string EligibilityRules, int MaxPer90Days, double BaseAcceptance);
 
+/// <summary>Log-odds shifts of the monthly churn hazard caused by a retention offer (negative keeps the customer).</summary>
+public readonly record struct OfferEffect(double IfAccepted, double OfContact);
+
 /// <summary>The synthetic supplier's retention offers and the true (hidden) acceptance behaviour of customers.</summary>
 public sealed class OfferCatalogue
 {
@@ -48,6 +51,38 @@ public sealed class OfferCatalogue
             _ => 1.0,
         };
         return Math.Clamp(offer.BaseAcceptance * factor, 0.01, 0.9);
+    }
+
+    /// <summary>
+    /// The planted effect of a retention offer on the monthly churn hazard, as log-odds shifts: <see cref="OfferEffect.IfAccepted"/>
+    /// for 180 days after the customer accepts, <see cref="OfferEffect.OfContact"/> for 90 days after the customer is approached
+    /// (accepted or not). Heterogeneous on purpose, and driven by what the records show, so an uplift model can learn it:
+    /// price offers keep customers whose risk comes from price (a recent increase, a contract about to end); a payment plan keeps
+    /// chronic late payers; service offers keep customers with a recent complaint; nothing keeps a customer who is moving out
+    /// (lost cause); customers who complain a lot or write angry messages are annoyed by a sales call (do not disturb). Low-risk
+    /// customers move little in absolute terms whatever the shift (sure things). <paramref name="responsiveness"/> is a hidden
+    /// per-customer multiplier no record reveals.
+    /// </summary>
+    public static OfferEffect TrueEffect(int offerType, in CustomerSimulator.HazardInputs x, double responsiveness)
+    {
+        var annoyed = x.Complaints90 >= 2 || x.NegativeInbound60 >= 2;
+        var priceIncrease = x.PriceIncrease90 ? 1.0 : 0.0;
+        var contractEnding = x.ContractEndWithin60 ? 1.0 : 0.0;
+        var accepted = offerType switch
+        {
+            Names.Choices.OfferDiscount => -(0.2 + 2.0 * priceIncrease + 0.8 * contractEnding),
+            Names.Choices.OfferLoyaltyBonus => -(0.2 + 1.0 * priceIncrease + 0.8 * contractEnding),
+            Names.Choices.OfferFixedPrice => -(0.1 + 0.8 * priceIncrease + 2.4 * contractEnding),
+            Names.Choices.OfferGreenUpgrade => -0.3,
+            Names.Choices.OfferServiceAddOn => -(0.1 + 1.5 * Math.Min(x.Complaints90, 1)),
+            Names.Choices.OfferPaymentPlan => -(0.1 + 2.0 * (x.LatePayments365 >= 2 ? 1 : 0)),
+            _ => -0.2,
+        };
+        if (x.UsageDrop)
+            accepted = 0;
+        if (annoyed)
+            accepted *= 0.3;
+        return new OfferEffect(accepted * responsiveness, annoyed ? 1.2 : 0);
     }
 
     public IEnumerable<object?[]> Rows(RowLayouts layouts, DateTime createdOn) =>

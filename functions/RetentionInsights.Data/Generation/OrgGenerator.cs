@@ -95,8 +95,16 @@ public static class OrgGenerator
     public static void WriteTruth(string path, IReadOnlyList<TruthRow> truth)
     {
         using var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false));
-        writer.WriteLine("contactid,true_probability,churned_within_horizon,observable_probability");
+        var codes = truth.FirstOrDefault()?.Offers.Select(o => o.Code.ToLowerInvariant()).ToArray() ?? [];
+        writer.WriteLine("contactid,true_probability,churned_within_horizon,observable_probability"
+            + ",churn_if_declined,control_group,churned_if_treated,churned_if_control"
+            + string.Concat(codes.Select(c => $",{c}_acceptance,{c}_churn_if_accepted,{c}_churn_if_offered")));
         foreach (var row in truth)
-            writer.WriteLine($"{StorageFormat.Guid(row.ContactId)},{row.TrueProbability.ToString("0.######", CultureInfo.InvariantCulture)},{(row.ChurnedWithinHorizon ? "true" : "false")},{row.ObservableProbability.ToString("0.######", CultureInfo.InvariantCulture)}");
+            writer.WriteLine($"{StorageFormat.Guid(row.ContactId)},{F(row.TrueProbability)},{B(row.ChurnedWithinHorizon)},{F(row.ObservableProbability)}"
+                + $",{F(row.ChurnIfDeclined)},{B(row.InControlGroup)},{B(row.ChurnedIfTreated)},{B(row.ChurnedIfControl)}"
+                + string.Concat(row.Offers.Select(o => $",{F(o.Acceptance)},{F(o.ChurnIfAccepted)},{F(o.Acceptance * o.ChurnIfAccepted + (1 - o.Acceptance) * row.ChurnIfDeclined)}")));
+
+        static string F(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
+        static string B(bool value) => value ? "true" : "false";
     }
 }

@@ -28,6 +28,9 @@ public static class Names
         public const string ScoredOn = "rtn_scoredon";
         public const string ModelVersion = "rtn_modelversion";
         public const string ProfilingOptOut = "rtn_profilingoptout";
+        public const string RetentionGroup = "rtn_retentiongroup";
+        public const string RetentionGroupSince = "rtn_retentiongroupsince";
+        public const string UpliftSegment = "rtn_upliftsegment";
     }
 
     public static class OfferRecommendation
@@ -66,6 +69,8 @@ public static class Names
         public const int TrendRising = 471500000, TrendStable = 471500001, TrendFalling = 471500002;
         public const int AlertOpen = 471500000, AlertInProgress = 471500001, AlertResolved = 471500002;
         public const int FeedbackValid = 471500000, FeedbackFalseAlarm = 471500001;
+        public const int GroupTreatment = 471500000, GroupControl = 471500001;
+        public const int UpliftPersuadable = 471500000, UpliftSureThing = 471500001, UpliftLostCause = 471500002, UpliftDoNotDisturb = 471500003;
         public const int TariffFixed = 471500000, TariffVariable = 471500001;
     }
 

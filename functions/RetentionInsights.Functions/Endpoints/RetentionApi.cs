@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RetentionInsights.Data.Metadata;
 using RetentionInsights.Functions.Batch;
+using RetentionInsights.Functions.Campaign;
 using RetentionInsights.Functions.Configuration;
 using RetentionInsights.Functions.Events;
 using RetentionInsights.Functions.Http;
@@ -29,6 +30,7 @@ public sealed class RetentionApi(
     ModelTrainingService training,
     IRescoreQueue queue,
     ICustomerScorer scorer,
+    CampaignReportService campaign,
     IOptions<ServiceOptions> options,
     TimeProvider time,
     ILogger<RetentionApi> logger)
@@ -129,6 +131,9 @@ public sealed class RetentionApi(
     /// <summary>Seconds a monitor or load balancer waits before asking a degraded service again.</summary>
     public const int DegradedRetryAfterSeconds = 60;
 
+    public Task<IActionResult> CampaignReportAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
+        JsonAnswer.Ok(await campaign.BuildAsync(QueryDate(request, "from"), QueryDate(request, "to"), ct)));
+
     public Task<IActionResult> HealthAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
     {
         // 503 while no champion scores (nothing loadable, or a fallback): a monitor sees the outage instead of "ok".
@@ -157,6 +162,16 @@ public sealed class RetentionApi(
         Guid.TryParse(text, out var id) && id != Guid.Empty
             ? id
             : throw RequestProblemException.BadRequest($"Route value '{name}' must be the {what}'s GUID (e.g. 3f2504e0-4f89-11d3-9a0c-0305e82c3301); got '{Shorten(text)}'.");
+
+    private static DateTime? QueryDate(HttpRequest request, string name)
+    {
+        if (!request.Query.TryGetValue(name, out var values))
+            return null;
+        return DateTime.TryParseExact(values.ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date)
+            && date.Year is >= 2000 and <= 2100
+            ? date
+            : throw RequestProblemException.BadRequest($"Query parameter '{name}' must be a date written yyyy-MM-dd (e.g. 2026-07-01); got '{Shorten(values.ToString())}'.");
+    }
 
     internal static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
 }

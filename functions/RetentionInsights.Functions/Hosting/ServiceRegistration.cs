@@ -135,6 +135,7 @@ public static class ServiceRegistration
         services.AddSingleton<DataverseEventProcessor>();
         services.AddSingleton<BatchRescoreCoordinator>();
         services.AddSingleton<ModelTrainingService>();
+        services.AddSingleton<Campaign.CampaignReportService>();
         return services;
     }
 

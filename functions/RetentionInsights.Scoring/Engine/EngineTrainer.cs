@@ -6,6 +6,7 @@ using RetentionInsights.Scoring.Evaluation;
 using RetentionInsights.Scoring.Features;
 using RetentionInsights.Scoring.Models;
 using RetentionInsights.Scoring.Offers;
+using RetentionInsights.Scoring.Uplift;
 
 namespace RetentionInsights.Scoring.Engine;
 
@@ -22,6 +23,9 @@ public sealed record TrainingOptions
     public RiskBands RiskBands { get; init; } = RiskBands.Default;
     public ClvSettings Clv { get; init; } = new();
     public string? Version { get; init; }
+
+    /// <summary>Uplift learner settings; its horizon follows <see cref="HorizonDays"/>.</summary>
+    public UpliftLearnerOptions Uplift { get; init; } = new();
     public LeakageBounds Leakage { get; init; } = new();
 }
 
@@ -147,6 +151,18 @@ public static class EngineTrainer
         var offers = OfferPropensity.Train(OfferPropensity.CollectResponses(histories, options.AsOf, byId, sentiment), catalogue);
         timings["train.clv_offers.seconds"] = clock.Elapsed.TotalSeconds;
         metrics["offers.responses"] = offers.Offers.Sum(o => o.Responses);
+
+        clock.Restart();
+        var upliftOptions = options.Uplift with { HorizonDays = options.HorizonDays };
+        var upliftRows = UpliftLearner.CollectRows(histories, byId, options.AsOf, upliftOptions, sentiment, rows => ChurnOffsets(model, clipper, rows), offers);
+        var uplift = UpliftLearner.Train(upliftRows, upliftOptions);
+        // Honest holdout: the last two months of rows whose outcomes are known, scored by a model fitted on the rows before.
+        if (UpliftLearner.HoldoutQini(upliftRows, options.AsOf.AddDays(-options.HorizonDays).AddMonths(-2), upliftOptions) is { } qini)
+            metrics["uplift.holdout.qini"] = qini;
+        metrics["uplift.control.rows"] = uplift.ControlRows;
+        metrics["uplift.treated.rows"] = upliftRows.Count(r => r.OfferType >= 0);
+        metrics["uplift.types.learned"] = uplift.Types.Count;
+        timings["train.uplift.seconds"] = clock.Elapsed.TotalSeconds;
         if (bg is not null)
         {
             metrics["clv.bgnbd.loglik"] = bg.LogLikelihood;
@@ -165,7 +181,7 @@ public static class EngineTrainer
             Seed = options.Learner.Seed,
             Features = FeatureSchema.Names,
             Metrics = metrics,
-            Parameters = new EngineParameters { RiskBands = options.RiskBands, Clv = clv, Offers = offers, FeatureLimits = limits },
+            Parameters = new EngineParameters { RiskBands = options.RiskBands, Clv = clv, Offers = offers, Uplift = uplift, FeatureLimits = limits },
         };
         report.Merge(holdoutReport);
         return new TrainingResult(metadata, model, plan, holdout, baseline, report, holdoutClv, timings, bg, gg)
@@ -173,6 +189,18 @@ public static class EngineTrainer
             FeatureAucs = featureAucs,
             LeakageFindings = findings,
         };
+    }
+
+    /// <summary>The churn model's probabilities for raw feature rows, clipped exactly as at scoring time.</summary>
+    public static double[] ChurnOffsets(ChurnPredictor model, FeatureClipper clipper, IReadOnlyList<float[]> rows)
+    {
+        var clipped = rows.Select(r =>
+        {
+            var copy = (float[])r.Clone();
+            clipper.Apply(copy);
+            return copy;
+        }).ToList();
+        return model.PredictProbabilities(clipped).ToArray();
     }
 
     private static bool[]? SampleCustomers(int customers, int snapshots, TrainingOptions options)

@@ -2,6 +2,7 @@ using RetentionInsights.Scoring.Churn;
 using RetentionInsights.Scoring.Clv;
 using RetentionInsights.Scoring.Features;
 using RetentionInsights.Scoring.Offers;
+using RetentionInsights.Scoring.Uplift;
 
 namespace RetentionInsights.Scoring.Models;
 
@@ -11,6 +12,9 @@ public sealed record EngineParameters
     public RiskBands RiskBands { get; init; } = RiskBands.Default;
     public ClvSettings Clv { get; init; } = new();
     public OfferModelState Offers { get; init; } = OfferModelState.Empty;
+
+    /// <summary>Learned effect of each offer type on churn; empty (prior only) until enough randomised history exists.</summary>
+    public UpliftModelState Uplift { get; init; } = UpliftModelState.Empty;
 
     /// <summary>Winsorising limits learned on the training data, applied identically when scoring.</summary>
     public IReadOnlyList<FeatureLimit> FeatureLimits { get; init; } = [];

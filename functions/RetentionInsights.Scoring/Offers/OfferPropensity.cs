@@ -163,7 +163,7 @@ public static class OfferPropensity
         return w;
     }
 
-    private static double[] Solve(double[,] a, double[] b)
+    internal static double[] Solve(double[,] a, double[] b)
     {
         var n = b.Length;
         var m = (double[,])a.Clone();

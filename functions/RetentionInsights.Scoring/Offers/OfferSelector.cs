@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using RetentionInsights.Data.Campaign;
 using RetentionInsights.Data.Metadata;
 using RetentionInsights.Data.Records;
+using RetentionInsights.Scoring.Uplift;
 
 namespace RetentionInsights.Scoring.Offers;
 
@@ -17,14 +19,55 @@ public sealed record OfferPolicy
     /// <summary>The contract's yearly margin after the offer (margin + impact − cost) must stay at or above this.</summary>
     public decimal MarginFloorPerContract { get; init; } = 40m;
 
-    /// <summary>Share of the value at risk (P(churn) × CLV 36m) an accepted offer keeps.</summary>
+    /// <summary>
+    /// The prior, used for an offer type until enough randomised history exists: an accepted offer removes this share of the
+    /// customer's churn risk (catalogue effect × risk).
+    /// </summary>
     public double RetentionEffect { get; init; } = 0.5;
+
+    /// <summary>Share of scored contacts held out of proactive retention offers per period (the standing control group).</summary>
+    public double ControlShare { get; init; } = RetentionGroups.DefaultControlShare;
+
+    /// <summary>Length of a control-group period in months (periods align with 1 January).</summary>
+    public int ControlPeriodMonths { get; init; } = RetentionGroups.DefaultPeriodMonths;
+
+    /// <summary>
+    /// Churn risk from which a customer no offer helps is a lost cause rather than a sure thing: the Medium band by default, the
+    /// risk from which the product flags a customer at all. Below it the customer is expected to stay anyway (a sure thing);
+    /// from it, no offer is expected to keep them.
+    /// </summary>
+    public double LostCauseRisk { get; init; } = 0.05;
 
     public int TopN { get; init; } = 3;
 }
 
 /// <summary>A proposed offer for one customer, ranked 1..3.</summary>
-public sealed record OfferProposal(Guid OfferId, string OfferName, int OfferType, int Rank, double AcceptanceProbability, decimal ExpectedValue, string Reason, string ReasonDutch, int Channel);
+public sealed record OfferProposal(Guid OfferId, string OfferName, int OfferType, int Rank, double AcceptanceProbability, decimal ExpectedValue, string Reason, string ReasonDutch, int Channel)
+{
+    /// <summary>Churn risk now minus churn risk if the customer accepts (rtn_churnreduction); negative: the offer pushes them away.</summary>
+    public double ChurnReduction { get; init; }
+
+    /// <summary>Churn risk if the customer accepts: what the card shows after the arrow.</summary>
+    public double RiskIfAccepted { get; init; }
+
+    /// <summary>Value the offer protects if accepted: churn reduction × the customer's 36-month value (€).</summary>
+    public decimal ValueProtected { get; init; }
+
+    public UpliftSource UpliftSource { get; init; }
+}
+
+/// <summary>
+/// The economics of one eligible offer for one customer, before the contact policy. <see cref="ChurnReduction"/>: risk now minus
+/// risk if accepted; <see cref="ChurnReductionIfDeclined"/>: risk now minus risk if approached and declined (negative for
+/// customers a call annoys); <see cref="ChurnReductionIfOffered"/>: the expected reduction from making the offer.
+/// </summary>
+public sealed record OfferEvaluation(OfferRecord Offer, double AcceptanceProbability, double ChurnReduction, double ChurnReductionIfDeclined, double IncrementalValue, UpliftSource Source, int Driver)
+{
+    public double ChurnReductionIfOffered => AcceptanceProbability * ChurnReduction + (1 - AcceptanceProbability) * ChurnReductionIfDeclined;
+}
+
+/// <summary>What the selector decided for one customer: the proposals, the uplift segment, and every offer it weighed.</summary>
+public sealed record OfferDecision(IReadOnlyList<OfferProposal> Offers, int UpliftSegment, IReadOnlyList<OfferEvaluation> Evaluated);
 
 /// <summary>What the selector knows about the customer at scoring time.</summary>
 public sealed record OfferContext(
@@ -37,29 +80,98 @@ public sealed record OfferContext(
     OrderRecord? RunningContract);
 
 /// <summary>
-/// Chooses the top offers by expected net value under the contact policy. Rules, in order: no running contract or
-/// profiling opt-out → nothing; no allowed channel (do-not-phone and do-not-email) → nothing; customer-level cap per 90 days;
-/// per offer: active, eligibility rules, per-offer cap per 90 days, cooldown after a decline of the same type, not accepted in
-/// the last year, margin floor; then at most one offer per type, positive expected value only, best first.
-/// Expected value = P(accept) × (retained value + yearly margin change − cost): the cost is a fulfilment cost paid only when
-/// the customer accepts (a bonus nobody takes costs nothing).
+/// Chooses the top offers by incremental net value under the contact policy. Economics, per active offer that passes its
+/// eligibility rules and the margin floor: P(accept) × [churn reduction if accepted × value if retained − cost − margin given
+/// away] + (1 − P(accept)) × churn reduction if declined × value (the cost is paid only when the customer accepts; the declined
+/// term is negative for customers a call annoys; a margin gain is not counted, it is no reason for a retention call). The churn reductions come from the uplift model when its offer type
+/// has enough randomised history (learned log-odds shifts for being approached and for accepting, applied to the customer's
+/// churn risk), else from the prior (catalogue effect × risk, nothing if declined). Contact rules, in order: no running contract or
+/// profiling opt-out → nothing; no allowed channel → nothing; customer-level cap per 90 days; per-offer cap per 90 days,
+/// cooldown after a decline of the same type, not accepted in the last year. Then at most one offer per type, positive
+/// incremental value only, best first: sure stayers, lost causes and customers an offer would push away get none.
 /// </summary>
 public sealed class OfferSelector
 {
     private readonly IReadOnlyList<OfferRecord> _catalogue;
     private readonly OfferModelState _model;
+    private readonly UpliftModelState _uplift;
     private readonly OfferPolicy _policy;
 
-    public OfferSelector(IReadOnlyList<OfferRecord> catalogue, OfferModelState model, OfferPolicy? policy = null)
+    public OfferSelector(IReadOnlyList<OfferRecord> catalogue, OfferModelState model, OfferPolicy? policy = null, UpliftModelState? uplift = null)
     {
         _catalogue = catalogue;
         _model = model;
         _policy = policy ?? new OfferPolicy();
+        _uplift = uplift ?? UpliftModelState.Empty;
     }
 
     public OfferPolicy Policy => _policy;
 
-    public IReadOnlyList<OfferProposal> Select(OfferContext context)
+    public OfferModelState AcceptanceModel => _model;
+
+    public IReadOnlyList<OfferProposal> Select(OfferContext context) => Decide(context).Offers;
+
+    public OfferDecision Decide(OfferContext context)
+    {
+        var evaluated = Evaluate(context);
+        var segment = Segment(context.ChurnProbability, evaluated);
+        return new OfferDecision(Propose(context, evaluated), segment, evaluated);
+    }
+
+    /// <summary>Economics of every active, eligible offer within the margin floor, whatever the contact policy says.</summary>
+    public IReadOnlyList<OfferEvaluation> Evaluate(OfferContext context)
+    {
+        if (context.RunningContract is null)
+            return [];
+        var risk = Math.Clamp(context.ChurnProbability, 0, 1);
+        var value = Math.Max(0, context.Clv36m);
+        var acceptance = _catalogue.Where(o => o.Active).ToDictionary(o => o.Id, o => OfferPropensity.Predict(_model, o, context.Features));
+        var list = new List<OfferEvaluation>();
+        foreach (var offer in _catalogue)
+        {
+            if (!offer.Active || !IsEligible(offer, context) || context.AnnualMargin + offer.MarginImpact - offer.Cost < _policy.MarginFloorPerContract)
+                continue;
+            var p = acceptance[offer.Id];
+            double reduction, declined = 0;
+            UpliftSource source;
+            var driver = -1;
+            if (_uplift.Shifts(offer.OfferType, context.Features) is { } shift)
+            {
+                // Learned log-odds shifts, applied to this customer's own churn risk from the churn model.
+                var z = UpliftModelState.Logit(risk);
+                reduction = risk - UpliftModelState.Logistic(z + shift.IfAccepted);
+                declined = risk - UpliftModelState.Logistic(z + shift.IfDeclined);
+                source = UpliftSource.Model;
+                driver = StrongestUpliftDriver(offer.OfferType, context.Features);
+            }
+            else
+            {
+                reduction = _policy.RetentionEffect * risk;
+                source = UpliftSource.Prior;
+            }
+            // Value of the call: customers kept (accepted or not: a call can also annoy), less, if accepted, the cost and the margin
+            // given away. A margin gain (a price lock) is no reason for a retention call, so it does not count.
+            var incremental = (p * reduction + (1 - p) * declined) * value - p * ((double)offer.Cost + Math.Max(0, -(double)offer.MarginImpact));
+            list.Add(new OfferEvaluation(offer, p, reduction, declined, incremental, source, driver));
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// rtn_upliftsegment: Persuadable when some offer has positive incremental value; Do not disturb when making any offer would
+    /// raise the churn risk; otherwise Lost cause at or above <see cref="OfferPolicy.LostCauseRisk"/>, Sure thing below.
+    /// </summary>
+    public int Segment(double churnProbability, IReadOnlyList<OfferEvaluation> evaluated)
+    {
+        if (evaluated.Any(e => e.IncrementalValue > 0))
+            return Names.Choices.UpliftPersuadable;
+        // A clear harm (one percentage point of churn) before a customer is marked do-not-disturb: estimates near zero are noise.
+        if (evaluated.Count > 0 && evaluated.Max(e => e.ChurnReductionIfOffered) < -0.01)
+            return Names.Choices.UpliftDoNotDisturb;
+        return churnProbability >= _policy.LostCauseRisk ? Names.Choices.UpliftLostCause : Names.Choices.UpliftSureThing;
+    }
+
+    private IReadOnlyList<OfferProposal> Propose(OfferContext context, IReadOnlyList<OfferEvaluation> evaluated)
     {
         var contact = context.History.Contact;
         if (contact.ProfilingOptOut || context.RunningContract is null || !contact.IsActive)
@@ -76,11 +188,10 @@ public sealed class OfferSelector
             return [];
         var offerTypeById = _catalogue.ToDictionary(o => o.Id, o => o.OfferType);
 
-        var candidates = new List<(OfferRecord Offer, double P, double Value)>();
-        foreach (var offer in _catalogue)
+        var candidates = new List<OfferEvaluation>();
+        foreach (var e in evaluated)
         {
-            if (!offer.Active || !IsEligible(offer, context))
-                continue;
+            var offer = e.Offer;
             var sameOffer90 = recent.Count(r => r.OfferId == offer.Id && (t - r.RespondedOn!.Value).TotalDays <= 90);
             if (sameOffer90 >= Math.Max(1, offer.MaxPer90Days))
                 continue;
@@ -91,24 +202,48 @@ public sealed class OfferSelector
                 continue;
             if (recent.Any(r => r.OfferId == offer.Id && r.Status == Names.Choices.RecommendationAccepted && (t - r.RespondedOn!.Value).TotalDays <= 365))
                 continue;
-            if (context.AnnualMargin + offer.MarginImpact - offer.Cost < _policy.MarginFloorPerContract)
-                continue;
-            var p = OfferPropensity.Predict(_model, offer, context.Features);
-            var retained = _policy.RetentionEffect * context.ChurnProbability * context.Clv36m;
-            var value = p * (retained + (double)offer.MarginImpact - (double)offer.Cost);
-            if (value > 0)
-                candidates.Add((offer, p, value));
+            if (e.IncrementalValue > 0)
+                candidates.Add(e);
         }
 
-        var chosen = candidates.OrderByDescending(c => c.Value).ThenBy(c => c.Offer.Id)
+        var chosen = candidates.OrderByDescending(c => c.IncrementalValue).ThenBy(c => c.Offer.Id)
             .GroupBy(c => c.Offer.OfferType).Select(g => g.First())
-            .OrderByDescending(c => c.Value).ThenBy(c => c.Offer.Id)
+            .OrderByDescending(c => c.IncrementalValue).ThenBy(c => c.Offer.Id)
             .Take(_policy.TopN).ToArray();
+        var risk = Math.Clamp(context.ChurnProbability, 0, 1);
         return chosen.Select((c, i) =>
         {
-            var (en, nl) = Reason(c.Offer, c.P, context);
-            return new OfferProposal(c.Offer.Id, c.Offer.Name, c.Offer.OfferType, i + 1, c.P, Math.Round((decimal)c.Value, 2), en, nl, channel.Value);
+            var protectedValue = Math.Round((decimal)(c.ChurnReduction * Math.Max(0, context.Clv36m)), 0);
+            var (en, nl) = Reason(c, context, protectedValue);
+            return new OfferProposal(c.Offer.Id, c.Offer.Name, c.Offer.OfferType, i + 1, c.AcceptanceProbability, Math.Round((decimal)c.IncrementalValue, 2), en, nl, channel.Value)
+            {
+                ChurnReduction = Math.Round(c.ChurnReduction, 4),
+                RiskIfAccepted = Math.Round(risk - c.ChurnReduction, 4),
+                ValueProtected = protectedValue,
+                UpliftSource = c.Source,
+            };
         }).ToArray();
+    }
+
+    /// <summary>Index (in <see cref="UpliftCovariates.Names"/>) of the trait that makes this offer type keep this customer most, or −1.</summary>
+    private int StrongestUpliftDriver(int offerType, ReadOnlySpan<float> features)
+    {
+        var type = _uplift.Types.FirstOrDefault(t => t.OfferType == offerType);
+        if (type is null || _uplift.Contact.Length != UpliftCovariates.Count)
+            return -1;
+        var x = UpliftCovariates.Compute(features);
+        var best = -1;
+        var bestValue = -0.1;
+        for (var k = 1; k < x.Length; k++)
+        {
+            var effect = (type.Weights[k] + _uplift.Contact[k]) * x[k];
+            if (effect < bestValue && UpliftPhrases[k].En.Length > 0)
+            {
+                best = k;
+                bestValue = effect;
+            }
+        }
+        return best;
     }
 
     /// <summary>Evaluates the JSON eligibility rules of an offer. Unknown rule keys make the offer ineligible (fail closed).</summary>
@@ -171,18 +306,52 @@ public sealed class OfferSelector
         ("instalment went up recently", "termijnbedrag is recent gestegen", "instalment went down recently", "termijnbedrag is recent gedaald"),
     ];
 
-    private (string En, string Nl) Reason(OfferRecord offer, double p, OfferContext context)
+    // Why this offer keeps this customer, one phrase per uplift covariate (empty: never a talking point).
+    private static readonly (string En, string Nl)[] UpliftPhrases =
+    [
+        ("", ""),
+        ("their instalment went up recently, and this offer answers the price", "het termijnbedrag is recent gestegen en dit aanbod beantwoordt de prijs"),
+        ("their contract ends within 60 days: this keeps them from comparing suppliers", "het contract loopt binnen 60 dagen af: dit voorkomt dat de klant gaat vergelijken"),
+        ("they are on a variable price, which this offer takes the uncertainty out of", "de klant heeft een variabele prijs en dit aanbod neemt de onzekerheid weg"),
+        ("they complained recently, and this shows we take them seriously", "de klant heeft recent geklaagd en dit laat zien dat we dat serieus nemen"),
+        ("they complained recently, and this shows we take them seriously", "de klant heeft recent geklaagd en dit laat zien dat we dat serieus nemen"),
+        ("they complained recently, and this shows we take them seriously", "de klant heeft recent geklaagd en dit laat zien dat we dat serieus nemen"),
+        ("", ""),
+        ("", ""),
+        ("they paid late recently, and this eases their bills", "de klant heeft recent te laat betaald en dit maakt de rekeningen lichter"),
+        ("they paid late recently, and this eases their bills", "de klant heeft recent te laat betaald en dit maakt de rekeningen lichter"),
+        ("", ""),
+        ("they have been with us for years, and this rewards their loyalty", "de klant is al jaren bij ons en dit beloont die trouw"),
+        ("they are new, and this wins their trust early", "de klant is nieuw en dit wint vroeg het vertrouwen"),
+        ("", ""),
+        ("", ""),
+        ("", ""),
+        ("", ""),
+    ];
+
+    private (string En, string Nl) Reason(OfferEvaluation c, OfferContext context, decimal protectedValue)
     {
-        var driver = OfferPropensity.StrongestDriver(_model, offer, context.Features);
-        var pct = p.ToString("0%", CultureInfo.InvariantCulture);
-        var risk = context.ChurnProbability.ToString("0%", CultureInfo.InvariantCulture);
+        var pct = c.AcceptanceProbability.ToString("0%", CultureInfo.InvariantCulture);
+        var risk = Math.Clamp(context.ChurnProbability, 0, 1);
+        var now = risk.ToString("0%", CultureInfo.InvariantCulture);
+        var after = (risk - c.ChurnReduction).ToString("0%", CultureInfo.InvariantCulture);
+        var money = protectedValue.ToString("0", CultureInfo.InvariantCulture);
+        var effectEn = $"Risk {now} → {after} if accepted, protecting €{money}";
+        var effectNl = $"Risico {now} → {after} bij acceptatie, beschermt €{money}";
+        if (c.Driver >= 0)
+        {
+            var phrase = UpliftPhrases[c.Driver];
+            return ($"{effectEn}: {phrase.En} ({pct} likely to accept).", $"{effectNl}: {phrase.Nl} ({pct} kans op acceptatie).");
+        }
+        var driver = OfferPropensity.StrongestDriver(_model, c.Offer, context.Features);
+        var basis = c.Source == UpliftSource.Prior ? ("estimate from the catalogue effect", "schatting op basis van het catalogus-effect") : ("based on similar customers", "op basis van vergelijkbare klanten");
         if (driver >= 0)
         {
             var phrase = DriverPhrases[driver];
             var negative = OfferPropensity.Inputs(context.Features)[driver] < 0;
             var (en, nl) = negative ? (phrase.EnNegative, phrase.NlNegative) : (phrase.En, phrase.Nl);
-            return ($"{pct} likely to accept: customer {en}; churn risk {risk}.", $"{pct} kans op acceptatie: klant {nl}; opzegrisico {risk}.");
+            return ($"{effectEn} ({basis.Item1}); {pct} likely to accept: customer {en}.", $"{effectNl} ({basis.Item2}); {pct} kans op acceptatie: klant {nl}.");
         }
-        return ($"{pct} likely to accept, based on similar customers; churn risk {risk}.", $"{pct} kans op acceptatie, op basis van vergelijkbare klanten; opzegrisico {risk}.");
+        return ($"{effectEn} ({basis.Item1}); {pct} likely to accept, based on similar customers.", $"{effectNl} ({basis.Item2}); {pct} kans op acceptatie, op basis van vergelijkbare klanten.");
     }
 }

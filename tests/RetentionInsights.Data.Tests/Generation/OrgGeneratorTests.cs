@@ -110,13 +110,13 @@ public sealed class OrgGeneratorTests : IClassFixture<OrgGeneratorTests.Generate
     [Fact]
     public void Hazard_EachRiskSignal_RaisesTheHazard()
     {
-        var baseline = new CustomerSimulator.HazardInputs(0, 0, 0, false, false, false, 4, false, false);
+        var baseline = new CustomerSimulator.HazardInputs(0, 0, 0, false, false, false, 4, false, 0);
         var h0 = CustomerSimulator.Hazard(baseline, -5.3, 0);
         Assert.True(CustomerSimulator.Hazard(baseline with { Complaints90 = 3 }, -5.3, 0) > h0);
         Assert.True(CustomerSimulator.Hazard(baseline with { LatePayments365 = 3 }, -5.3, 0) > h0);
         Assert.True(CustomerSimulator.Hazard(baseline with { ContractEndWithin60 = true }, -5.3, 0) > h0);
         Assert.True(CustomerSimulator.Hazard(baseline with { UsageDrop = true }, -5.3, 0) > h0);
-        Assert.True(CustomerSimulator.Hazard(baseline with { AcceptedOffer180 = true }, -5.3, 0) < h0);
+        Assert.True(CustomerSimulator.Hazard(baseline with { OfferShift = -1 }, -5.3, 0) < h0);
     }
 
     [Fact]
@@ -154,7 +154,8 @@ public sealed class OrgGeneratorTests : IClassFixture<OrgGeneratorTests.Generate
         using var dir = new TempDirectory();
         OrgGenerator.WriteTruth(dir.File("truth.csv"), _org.Result.Truth);
         var lines = File.ReadAllLines(dir.File("truth.csv"));
-        Assert.Equal("contactid,true_probability,churned_within_horizon,observable_probability", lines[0]);
+        Assert.StartsWith("contactid,true_probability,churned_within_horizon,observable_probability,churn_if_declined,control_group,churned_if_treated,churned_if_control,disc10_acceptance,disc10_churn_if_accepted,disc10_churn_if_offered,", lines[0]);
+        Assert.Equal(lines[0].Split(',').Length, lines[1].Split(',').Length);
         Assert.Equal(_org.Result.Truth.Count + 1, lines.Length);
         var fields = lines[1].Split(',');
         Assert.True(Guid.TryParse(fields[0], out _));
@@ -239,7 +240,7 @@ public sealed class OrgGeneratorTests : IClassFixture<OrgGeneratorTests.Generate
     [Fact]
     public void Hazard_ErpSignals_RaiseTheHazard()
     {
-        var baseline = new CustomerSimulator.HazardInputs(0, 0, 0, false, false, false, 4, false, false);
+        var baseline = new CustomerSimulator.HazardInputs(0, 0, 0, false, false, false, 4, false, 0.0);
         var h0 = CustomerSimulator.Hazard(baseline, -5.3, 0);
         Assert.True(CustomerSimulator.Hazard(baseline with { RolledOver120 = true }, -5.3, 0) > h0);
         Assert.True(CustomerSimulator.Hazard(baseline with { BillingError60 = true }, -5.3, 0) > h0);

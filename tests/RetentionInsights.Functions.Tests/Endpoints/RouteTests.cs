@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RetentionInsights.Data.Metadata;
 using RetentionInsights.Functions.Tests.Support;
@@ -20,6 +21,7 @@ public sealed class RouteTests(ServiceFixture fixture)
         { "GET", "/api/rescore/20261101T020000-abc" },
         { "POST", "/api/models/train" },
         { "GET", "/api/models" },
+        { "GET", "/api/campaign" },
         { "GET", "/api/health" },
     };
 
@@ -326,6 +328,44 @@ public sealed class RouteTests(ServiceFixture fixture)
             await Task.Delay(100);
 
         Assert.Equal(active, OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM contact WHERE statecode = 0 AND rtn_churnprobability IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task Campaign_DefaultWindow_ReportsBothGroupsTheEffectWithIntervalRoiAndQini()
+    {
+        using var app = new TestApp(fixture);
+
+        var report = await TestApp.ReadJsonAsync(await app.KeyedClient().GetAsync("/api/campaign"));
+
+        // The service scores as of 2026-11-01: the last complete control-group period is the third quarter.
+        Assert.Equal("2026-07-01", report.GetProperty("from").GetString());
+        Assert.Equal("2026-10-01", report.GetProperty("to").GetString());
+        var treatment = report.GetProperty("treatment");
+        var control = report.GetProperty("control");
+        Assert.True(treatment.GetProperty("contacts").GetInt32() > 5 * control.GetProperty("contacts").GetInt32());
+        Assert.True(control.GetProperty("contacts").GetInt32() > 0);
+        Assert.InRange(treatment.GetProperty("churnRate").GetDouble(), 0, 0.5);
+        Assert.InRange(control.GetProperty("churnRate").GetDouble(), 0, 0.5);
+        Assert.Equal(0, control.GetProperty("offersMade").GetInt32());
+        var effect = report.GetProperty("effect");
+        var ci = effect.GetProperty("ci95").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(2, ci.Length);
+        Assert.InRange(effect.GetProperty("churnRateDifference").GetDouble(), ci[0], ci[1]);
+        Assert.Equal(JsonValueKind.Number, report.GetProperty("roi").ValueKind);
+        Assert.True(report.TryGetProperty("qini", out _));
+    }
+
+    [Theory]
+    [InlineData("?from=July", "'from'")]
+    [InlineData("?from=2026-07-01&to=2026-06-01", "'to'")]
+    [InlineData("?from=2001-01-01", "'from'")]
+    public async Task Campaign_BadWindow_Returns400NamingTheParameter(string query, string expected)
+    {
+        using var app = new TestApp(fixture);
+        var response = await app.KeyedClient().GetAsync("/api/campaign" + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -43,6 +43,7 @@ public sealed class FunctionMetadataTests(ServiceFixture fixture)
         { "RescoreStatus", "rescore/{batchId}", "GET" },
         { "ModelsTrain", "models/train", "POST" },
         { "ModelsList", "models", "GET" },
+        { "CampaignReport", "campaign", "GET" },
         { "Health", "health", "GET" },
     };
 

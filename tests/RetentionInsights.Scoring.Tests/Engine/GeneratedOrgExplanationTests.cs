@@ -68,6 +68,8 @@ public sealed class GeneratedOrgExplanationTests(GeneratedOrgFixture fixture, IT
             [Names.Contact.ChurnRiskBand] = now[i].Scores.ChurnRiskBand,
             [Names.Contact.ValueSegment] = now[i].Scores.ValueSegment,
             [Names.Contact.ChurnTrend] = RiskBands.Trend(before[i].Scores.ChurnProbability, now[i].Scores.ChurnProbability!.Value),
+            ["rtn_upliftsegment"] = now[i].UpliftSegment,
+            ["rtn_retentiongroup"] = now[i].RetentionGroup,
         }).ToList();
         var active = rows.Count(r => r["statecode"] == 0);
         var views = Directory.GetFiles(Path.Combine(RepositoryRoot(), "solution", "src", "Entities", "Contact", "SavedQueries"), "*.xml");
