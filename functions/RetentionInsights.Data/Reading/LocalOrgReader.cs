@@ -64,7 +64,7 @@ public sealed class LocalOrgReader
         ("email", ["activityid", "regardingobjectid", "regardingobjectidtype", "directioncode", "subject", "description", "actualend", "createdon"]),
         ("phonecall", ["activityid", "regardingobjectid", "regardingobjectidtype", "directioncode", "subject", "description", "actualend", "createdon", "actualdurationminutes"]),
         ("rtn_usagereading", ["rtn_contactid", "rtn_readingdate", "rtn_electricitykwh", "rtn_gasm3", "createdon"]),
-        (Names.OfferRecommendation.Table, [Names.OfferRecommendation.Id, Names.OfferRecommendation.Contact, Names.OfferRecommendation.Offer, "rtn_rank", "rtn_acceptanceprobability", "rtn_expectedvalue", "rtn_reason", Names.OfferRecommendation.Status, "createdon", "rtn_respondedon", "rtn_channel", "rtn_modelversion", "rtn_talkingpoint"]),
+        (Names.OfferRecommendation.Table, [Names.OfferRecommendation.Id, Names.OfferRecommendation.Contact, Names.OfferRecommendation.Offer, "rtn_rank", "rtn_acceptanceprobability", "rtn_expectedvalue", "rtn_reason", Names.OfferRecommendation.Status, "createdon", "rtn_respondedon", "rtn_channel", "rtn_modelversion", "rtn_talkingpoint", "rtn_churnreduction"]),
         (Names.RetentionAlert.Table, [Names.RetentionAlert.Id, Names.RetentionAlert.Contact, "rtn_level", "rtn_signals", "rtn_sentiment", "rtn_dueby", "rtn_status", "rtn_feedback", "createdon", "rtn_resolvedon"]),
         (Names.Offer.Table, [Names.Offer.Id, "rtn_name", "rtn_code", "rtn_offertype", "rtn_description", "rtn_cost", "rtn_marginimpact", "rtn_eligibilityrules", "rtn_maxper90days", "rtn_active"]),
     ];
@@ -371,7 +371,7 @@ public sealed class LocalOrgReader
 
     private static RecommendationRecord Recommendation(SqliteDataReader r, Guid contactId) =>
         new(G(r, 0), contactId, GN(r, 2) ?? Guid.Empty, r.IsDBNull(3) ? 0 : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetDouble(4), M(r, 5), S(r, 6),
-            r.IsDBNull(7) ? 0 : r.GetInt32(7), T(r, 8) ?? DateTime.MinValue, T(r, 9), I(r, 10), S(r, 11)) { TalkingPoint = S(r, 12) };
+            r.IsDBNull(7) ? 0 : r.GetInt32(7), T(r, 8) ?? DateTime.MinValue, T(r, 9), I(r, 10), S(r, 11)) { TalkingPoint = S(r, 12), ChurnReduction = r.IsDBNull(13) ? null : r.GetDouble(13) };
 
     private static AlertRecord Alert(SqliteDataReader r, Guid contactId) =>
         new(G(r, 0), contactId, r.IsDBNull(2) ? 0 : r.GetInt32(2), S(r, 3), r.IsDBNull(4) ? null : r.GetDouble(4), T(r, 5),

@@ -143,6 +143,9 @@ public sealed record RecommendationRecord(
 {
     /// <summary>rtn_talkingpoint: why this offer fits this customer, as compact JSON (code and parameters) the panel renders.</summary>
     public string? TalkingPoint { get; init; }
+
+    /// <summary>rtn_churnreduction: churn risk now minus churn risk if the offer is accepted.</summary>
+    public double? ChurnReduction { get; init; }
 }
 
 public sealed record AlertRecord(
@@ -212,4 +215,13 @@ public sealed record ContactScores(
 
     /// <summary>rtn_riskbandchangedon: when the band last changed (stored state; the engine leaves it null).</summary>
     public DateTime? RiskBandChangedOn { get; init; }
+
+    /// <summary>rtn_retentiongroup: Treatment or Control (the standing control group gets no proactive retention offer).</summary>
+    public int? RetentionGroup { get; init; }
+
+    /// <summary>rtn_retentiongroupsince: start of the period the group holds for.</summary>
+    public DateTime? RetentionGroupSince { get; init; }
+
+    /// <summary>rtn_upliftsegment: Persuadable, Sure thing, Lost cause or Do not disturb.</summary>
+    public int? UpliftSegment { get; init; }
 }

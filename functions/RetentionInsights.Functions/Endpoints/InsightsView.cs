@@ -19,6 +19,9 @@ public sealed record OfferView(Guid RecommendationId, Guid OfferId, string Name,
     public DateTime? RespondedOn { get; init; }
 
     public int? Channel { get; init; }
+
+    /// <summary>rtn_churnreduction: churn risk now minus churn risk if accepted ("risk 42 % → 28 % if accepted").</summary>
+    public double? ChurnReduction { get; init; }
 }
 
 /// <summary>An open alert; <see cref="Signals"/> in English and <see cref="SignalsNl"/> in Dutch (rtn_signals holds both halves).</summary>
@@ -56,6 +59,13 @@ public sealed record InsightsResponse(
     public int? ChurnTrend { get; init; }
     public int? PreviousRiskBand { get; init; }
     public DateTime? RiskBandChangedOn { get; init; }
+
+    /// <summary>rtn_retentiongroup: Treatment or Control ("Control group: no retention offer this period").</summary>
+    public int? RetentionGroup { get; init; }
+    public DateTime? RetentionGroupSince { get; init; }
+
+    /// <summary>rtn_upliftsegment: Persuadable, Sure thing, Lost cause or Do not disturb.</summary>
+    public int? UpliftSegment { get; init; }
 }
 
 public sealed record OfferResponseRequest(string? Response, string? Channel);
@@ -82,6 +92,7 @@ public static class InsightsView
                 TalkingPoint = r.Record.TalkingPoint,
                 RespondedOn = r.Record.RespondedOn,
                 Channel = r.Record.Channel,
+                ChurnReduction = r.Record.ChurnReduction,
             })
             .ToList();
         var alert = state.OpenAlert is { } a
@@ -97,6 +108,9 @@ public static class InsightsView
             ChurnTrend = s.ChurnTrend,
             PreviousRiskBand = s.PreviousRiskBand,
             RiskBandChangedOn = s.RiskBandChangedOn,
+            RetentionGroup = s.RetentionGroup,
+            RetentionGroupSince = s.RetentionGroupSince,
+            UpliftSegment = s.UpliftSegment,
         };
     }
 

@@ -68,6 +68,13 @@ public static class ChangeDetector
             c[Names.Contact.Clv12m] = RoundMoney(fresh.Clv12m);
         if (!SameMoney(stored.Clv36m, fresh.Clv36m))
             c[Names.Contact.Clv36m] = RoundMoney(fresh.Clv36m);
+        if (stored.RetentionGroup != fresh.RetentionGroup)
+            c[Names.Contact.RetentionGroup] = fresh.RetentionGroup;
+        if (stored.RetentionGroupSince?.Date != fresh.RetentionGroupSince?.Date)
+            // A date-only column: written as a date, so Dataverse does not shift it by a time zone.
+            c[Names.Contact.RetentionGroupSince] = fresh.RetentionGroupSince is { } since ? DateOnly.FromDateTime(since) : null;
+        if (stored.UpliftSegment != fresh.UpliftSegment)
+            c[Names.Contact.UpliftSegment] = fresh.UpliftSegment;
         if (!SameMoney(stored.ValueIfRetained, fresh.ValueIfRetained))
             c[Names.Contact.ValueIfRetained] = RoundMoney(fresh.ValueIfRetained);
         if (!SameProbability(stored.PAlive, fresh.PAlive))
@@ -122,12 +129,14 @@ public static class ChangeDetector
                     Channel = offer.Channel ?? existing.Channel,
                     ModelVersion = outcome.Scores.ModelVersion,
                     TalkingPoint = offer.TalkingPoint,
+                    ChurnReduction = offer.ChurnReduction,
                 };
                 if (existing.Rank != updated.Rank
                     || !SameProbability(existing.AcceptanceProbability, updated.AcceptanceProbability)
                     || !SameMoney(existing.ExpectedValue, updated.ExpectedValue)
                     || !string.Equals(Normalize(existing.Reason), Normalize(updated.Reason), StringComparison.Ordinal)
-                    || !string.Equals(existing.TalkingPoint ?? string.Empty, updated.TalkingPoint ?? string.Empty, StringComparison.Ordinal))
+                    || !string.Equals(existing.TalkingPoint ?? string.Empty, updated.TalkingPoint ?? string.Empty, StringComparison.Ordinal)
+                    || !SameProbability(existing.ChurnReduction, updated.ChurnReduction))
                     changes.UpdateRecommendations.Add(updated);
             }
             else
@@ -136,7 +145,7 @@ public static class ChangeDetector
                 changes.CreateRecommendations.Add(new RecommendationRecord(
                     RowIds.Recommendation(current.ContactId, offer.OfferId, answered), current.ContactId, offer.OfferId, offer.Rank, Math.Round(offer.AcceptanceProbability, 4),
                     Math.Round(offer.ExpectedValue, 2), offer.Reason, Names.Choices.RecommendationProposed, Truncate(now), null,
-                    offer.Channel, outcome.Scores.ModelVersion) { TalkingPoint = offer.TalkingPoint });
+                    offer.Channel, outcome.Scores.ModelVersion) { TalkingPoint = offer.TalkingPoint, ChurnReduction = offer.ChurnReduction });
             }
         }
         foreach (var stale in live.Where(r => !keep.Contains(r.Id)))
@@ -181,6 +190,9 @@ public static class ChangeDetector
         if (stored.ChurnReasonDetails is not null) c[Names.Contact.ChurnReasonDetails] = null;
         if (stored.ValueIfRetained is not null) c[Names.Contact.ValueIfRetained] = null;
         if (stored.ChurnTrend is not null) c[Names.Contact.ChurnTrend] = null;
+        if (stored.RetentionGroup is not null) c[Names.Contact.RetentionGroup] = null;
+        if (stored.RetentionGroupSince is not null) c[Names.Contact.RetentionGroupSince] = null;
+        if (stored.UpliftSegment is not null) c[Names.Contact.UpliftSegment] = null;
         if (stored.PreviousRiskBand is not null) c[Names.Contact.PreviousRiskBand] = null;
         if (stored.RiskBandChangedOn is not null) c[Names.Contact.RiskBandChangedOn] = null;
         if (stored.EarlyWarningLevel is not null) c[Names.Contact.EarlyWarningLevel] = null;

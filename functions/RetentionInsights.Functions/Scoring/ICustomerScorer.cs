@@ -12,7 +12,7 @@ public sealed record ScoringOutcome(ContactScores Scores, IReadOnlyList<Proposed
 
 /// <summary>An offer of the top 3; <see cref="TalkingPoint"/> is the rtn_talkingpoint JSON (why it fits, in any language).</summary>
 public sealed record ProposedOffer(Guid OfferId, int Rank, double AcceptanceProbability, decimal ExpectedValue, string Reason, int? Channel,
-    string? TalkingPoint = null);
+    string? TalkingPoint = null, double? ChurnReduction = null);
 
 /// <summary>An early-warning alert: level (choice), the human-readable signals (one per line), due-by time.</summary>
 public sealed record ProposedAlert(int Level, string Signals, double? Sentiment, DateTime DueBy);

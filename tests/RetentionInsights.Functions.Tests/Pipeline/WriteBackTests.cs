@@ -44,6 +44,27 @@ public sealed class WriteBackTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task RescoreAll_StoresTheRetentionGroupAndUpliftSegment_ControlContactsHoldNoProposedOffer_OffersCarryTheirChurnReduction()
+    {
+        var db = fixture.CopyOrg();
+        using var app = new TestApp(fixture, new() { ["Retention:LocalOrgPath"] = db });
+
+        await app.Services.GetRequiredService<CustomerRescorer>().RescoreAllAsync(null, null, CancellationToken.None);
+
+        var scored = OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM contact WHERE rtn_churnprobability IS NOT NULL");
+        var control = OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM contact WHERE rtn_churnprobability IS NOT NULL AND rtn_retentiongroup = 471500001");
+        Assert.Equal(0, OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM contact WHERE rtn_churnprobability IS NOT NULL AND (rtn_retentiongroup IS NULL OR rtn_retentiongroupsince IS NULL)"));
+        Assert.InRange(control / (double)scored, 0.05, 0.15);
+        Assert.Equal(0, OrgSql.Scalar<long>(db, """
+            SELECT COUNT(*) FROM rtn_offerrecommendation r JOIN contact c ON c.contactid = r.rtn_contactid
+            WHERE r.rtn_status = 471500000 AND c.rtn_retentiongroup = 471500001
+            """));
+        Assert.True(OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM contact WHERE rtn_upliftsegment IS NOT NULL") > 0);
+        Assert.Equal(0, OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM rtn_offerrecommendation WHERE rtn_status = 471500000 AND rtn_churnreduction IS NULL"));
+        Assert.Equal(0, OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM contact WHERE rtn_retentiongroupsince IS NOT NULL AND length(rtn_retentiongroupsince) <> 10"));
+    }
+
+    [Fact]
     public async Task RescoreTwoMonthsLater_StoresTrendAndBandHistoryThatAgreeWithTheProbabilities()
     {
         var db = fixture.CopyOrg();

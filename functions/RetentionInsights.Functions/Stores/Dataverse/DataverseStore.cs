@@ -200,6 +200,9 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                     ChurnTrend = r.Int(Names.Contact.ChurnTrend),
                     PreviousRiskBand = r.Int(Names.Contact.PreviousRiskBand),
                     RiskBandChangedOn = r.Date(Names.Contact.RiskBandChangedOn),
+                    RetentionGroup = r.Int(Names.Contact.RetentionGroup),
+                    RetentionGroupSince = r.Date(Names.Contact.RetentionGroupSince),
+                    UpliftSegment = r.Int(Names.Contact.UpliftSegment),
                 }), cancellationToken);
             if (contacts.Count == 0)
                 continue;
@@ -423,6 +426,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         ["rtn_expectedvalue"] = rec.ExpectedValue,
         ["rtn_reason"] = rec.Reason,
         ["rtn_talkingpoint"] = rec.TalkingPoint,
+        ["rtn_churnreduction"] = rec.ChurnReduction,
         ["rtn_status"] = rec.Status,
         ["rtn_channel"] = rec.Channel,
         ["rtn_modelversion"] = rec.ModelVersion,
@@ -435,6 +439,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         ["rtn_expectedvalue"] = rec.ExpectedValue,
         ["rtn_reason"] = rec.Reason,
         ["rtn_talkingpoint"] = rec.TalkingPoint,
+        ["rtn_churnreduction"] = rec.ChurnReduction,
         ["rtn_channel"] = rec.Channel,
         ["rtn_modelversion"] = rec.ModelVersion,
     };
@@ -472,9 +477,10 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         Names.Contact.Clv36m, Names.Contact.PAlive, Names.Contact.ValueSegment, Names.Contact.ChurnReasons, Names.Contact.EarlyWarningLevel,
         Names.Contact.ScoredOn, Names.Contact.ModelVersion, Names.Contact.ValueIfRetained, Names.Contact.ChurnReasonCodes,
         Names.Contact.ChurnReasonDetails, Names.Contact.ChurnTrend, Names.Contact.PreviousRiskBand, Names.Contact.RiskBandChangedOn,
+        Names.Contact.RetentionGroup, Names.Contact.RetentionGroupSince, Names.Contact.UpliftSegment,
     ];
 
-    private const string RecommendationColumns = "rtn_offerrecommendationid,_rtn_contactid_value,_rtn_offerid_value,rtn_rank,rtn_acceptanceprobability,rtn_expectedvalue,rtn_reason,rtn_talkingpoint,rtn_status,createdon,rtn_respondedon,rtn_channel,rtn_modelversion";
+    private const string RecommendationColumns = "rtn_offerrecommendationid,_rtn_contactid_value,_rtn_offerid_value,rtn_rank,rtn_acceptanceprobability,rtn_expectedvalue,rtn_reason,rtn_talkingpoint,rtn_churnreduction,rtn_status,createdon,rtn_respondedon,rtn_channel,rtn_modelversion";
     private const string AlertColumns = "rtn_retentionalertid,_rtn_contactid_value,rtn_level,rtn_signals,rtn_sentiment,rtn_dueby,rtn_status,rtn_feedback,createdon,rtn_resolvedon";
 
     private static RecommendationRecord ReadRecommendation(ODataRow r) => new(r.Id("rtn_offerrecommendationid"), r.Lookup("rtn_contactid")!.Value,
@@ -482,6 +488,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         r.Int("rtn_status") ?? 0, r.Date("createdon") ?? DateTime.MinValue, r.Date("rtn_respondedon"), r.Int("rtn_channel"), r.Text("rtn_modelversion"))
     {
         TalkingPoint = r.Text("rtn_talkingpoint"),
+        ChurnReduction = r.Double("rtn_churnreduction"),
     };
 
     private static AlertRecord ReadAlert(ODataRow r) => new(r.Id("rtn_retentionalertid"), r.Lookup("rtn_contactid")!.Value, r.Int("rtn_level") ?? 0,
@@ -519,6 +526,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
     {
         null => null,
         DateTime d => StorageFormat.DateTime(d),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         double x => x,
         decimal m => m,
         int n => n,

@@ -141,7 +141,8 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         command.CommandText = $"""
             SELECT contactid, fullname, rtn_profilingoptout, rtn_churnprobability, rtn_previouschurnprobability, rtn_churnriskband,
                    rtn_clv12m, rtn_clv36m, rtn_palive, rtn_valuesegment, rtn_churnreasons, rtn_earlywarninglevel, rtn_scoredon, rtn_modelversion,
-                   rtn_valueifretained, rtn_churnreasoncodes, rtn_churnreasondetails, rtn_churntrend, rtn_previousriskband, rtn_riskbandchangedon
+                   rtn_valueifretained, rtn_churnreasoncodes, rtn_churnreasondetails, rtn_churntrend, rtn_previousriskband, rtn_riskbandchangedon,
+                   rtn_retentiongroup, rtn_retentiongroupsince, rtn_upliftsegment
             FROM contact WHERE contactid IN ({list})
             """;
         using var r = command.ExecuteReader();
@@ -157,6 +158,9 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
                 ChurnTrend = r.Int(17),
                 PreviousRiskBand = r.Int(18),
                 RiskBandChangedOn = r.Date(19),
+                RetentionGroup = r.Int(20),
+                RetentionGroupSince = r.Date(21),
+                UpliftSegment = r.Int(22),
             }));
         }
         var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);

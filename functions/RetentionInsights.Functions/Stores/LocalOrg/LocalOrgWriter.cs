@@ -38,15 +38,15 @@ internal static class LocalOrgWriter
         {
             Execute(connection, transaction, """
                 INSERT INTO rtn_offerrecommendation (rtn_offerrecommendationid, rtn_name, rtn_contactid, rtn_offerid, rtn_rank,
-                    rtn_acceptanceprobability, rtn_expectedvalue, rtn_reason, rtn_talkingpoint, rtn_status, rtn_respondedon, rtn_channel, rtn_modelversion, createdon)
-                VALUES ($id, $name, $contact, $offer, $rank, $p, $ev, $reason, $talk, $status, NULL, $channel, $model, $created)
+                    rtn_acceptanceprobability, rtn_expectedvalue, rtn_reason, rtn_talkingpoint, rtn_churnreduction, rtn_status, rtn_respondedon, rtn_channel, rtn_modelversion, createdon)
+                VALUES ($id, $name, $contact, $offer, $rank, $p, $ev, $reason, $talk, $cut, $status, NULL, $channel, $model, $created)
                 ON CONFLICT (rtn_offerrecommendationid) DO UPDATE SET rtn_name = excluded.rtn_name, rtn_rank = excluded.rtn_rank,
                     rtn_acceptanceprobability = excluded.rtn_acceptanceprobability, rtn_expectedvalue = excluded.rtn_expectedvalue,
-                    rtn_reason = excluded.rtn_reason, rtn_talkingpoint = excluded.rtn_talkingpoint, rtn_status = excluded.rtn_status,
+                    rtn_reason = excluded.rtn_reason, rtn_talkingpoint = excluded.rtn_talkingpoint, rtn_churnreduction = excluded.rtn_churnreduction, rtn_status = excluded.rtn_status,
                     rtn_channel = excluded.rtn_channel, rtn_modelversion = excluded.rtn_modelversion
                 WHERE rtn_respondedon IS NULL
                 """, ("$id", rec.Id), ("$name", $"Offer {rec.Rank}"), ("$contact", rec.ContactId), ("$offer", rec.OfferId), ("$rank", rec.Rank),
-                ("$p", rec.AcceptanceProbability), ("$ev", rec.ExpectedValue), ("$reason", rec.Reason), ("$talk", rec.TalkingPoint), ("$status", rec.Status),
+                ("$p", rec.AcceptanceProbability), ("$ev", rec.ExpectedValue), ("$reason", rec.Reason), ("$talk", rec.TalkingPoint), ("$cut", rec.ChurnReduction), ("$status", rec.Status),
                 ("$channel", rec.Channel), ("$model", rec.ModelVersion), ("$created", rec.CreatedOn));
             writes++;
         }
@@ -55,10 +55,10 @@ internal static class LocalOrgWriter
         {
             Execute(connection, transaction, """
                 UPDATE rtn_offerrecommendation SET rtn_rank = $rank, rtn_acceptanceprobability = $p, rtn_expectedvalue = $ev,
-                    rtn_reason = $reason, rtn_talkingpoint = $talk, rtn_channel = $channel, rtn_modelversion = $model
+                    rtn_reason = $reason, rtn_talkingpoint = $talk, rtn_churnreduction = $cut, rtn_channel = $channel, rtn_modelversion = $model
                 WHERE rtn_offerrecommendationid = $id
                 """, ("$id", rec.Id), ("$rank", rec.Rank), ("$p", rec.AcceptanceProbability), ("$ev", rec.ExpectedValue),
-                ("$reason", rec.Reason), ("$talk", rec.TalkingPoint), ("$channel", rec.Channel), ("$model", rec.ModelVersion));
+                ("$reason", rec.Reason), ("$talk", rec.TalkingPoint), ("$cut", rec.ChurnReduction), ("$channel", rec.Channel), ("$model", rec.ModelVersion));
             writes++;
         }
 

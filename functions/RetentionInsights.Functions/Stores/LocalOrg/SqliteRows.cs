@@ -27,6 +27,7 @@ internal static class SqliteRows
     {
         null => DBNull.Value,
         DateTime d => StorageFormat.DateTime(DateTime.SpecifyKind(d, d.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : d.Kind)),
+        DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         Guid g => StorageFormat.Guid(g),
         bool b => b ? 1 : 0,
         decimal m => (double)m,
