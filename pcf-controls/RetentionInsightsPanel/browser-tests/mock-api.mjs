@@ -18,9 +18,9 @@ export const ids = {
 // rtn_churnreasondetails as the engine writes it: horizon, base rate, band cut points, reason codes with parameters.
 const details = (reasons, extra = {}) => JSON.stringify({ v: 1, h: 90, b: 0.08, bands: [0.05, 0.12, 0.25], ...extra, r: reasons });
 
-const offer = (n, contactNo, fields) => ({
+const offer = (n, contactNo, { offerNo, ...fields }) => ({
     recommendationId: `a0c3e5f7-0000-4000-8000-00000000${contactNo}${n}00`,
-    offerId: `b1d4f6a8-0000-4000-8000-00000000000${fields.offerNo}`,
+    offerId: `b1d4f6a8-0000-4000-8000-00000000000${offerNo}`,
     status: 471500000,
     ...fields,
 });

@@ -66,7 +66,10 @@ public sealed class RetentionEngineTests(GeneratedOrgFixture fixture)
         var example = critical.First(s => s.Reasons.Count > 0);
         Assert.Equal(string.Join("\n", example.Reasons.Select(r => r.English)), example.Scores.ChurnReasons);
         Assert.All(example.Reasons, r => Assert.NotEqual(r.English, r.Dutch));
-        Assert.Contains(scored, s => s.Offers.Count == 3);
+        // A top-3 at most, and only offers worth making: with the offer caps of a busy campaign history, a third offer
+        // that still pays is rare at the end of this org's data, but several paying offers are not.
+        Assert.All(scored, s => Assert.InRange(s.Offers.Count, 0, 3));
+        Assert.Contains(scored, s => s.Offers.Count >= 2);
     }
 
     [Fact]
