@@ -90,10 +90,11 @@ public static class SimulatedDay
             if (random.NextDouble() < 0.05)
             {
                 // Records removed at the source (a message filed against the wrong customer, an invoice credited away).
-                deleted += Execute(connection, transaction, "DELETE FROM email WHERE activityid = (SELECT activityid FROM email WHERE regardingobjectid = $contact ORDER BY activityid LIMIT 1)",
-                    ("$contact", contact));
-                deleted += Execute(connection, transaction, "DELETE FROM invoice WHERE invoiceid = (SELECT invoiceid FROM invoice WHERE customerid = $contact ORDER BY invoiceid LIMIT 1)",
-                    ("$contact", contact));
+                // Only rows that existed before today: a row created and removed the same day would never reach a night.
+                deleted += Execute(connection, transaction, "DELETE FROM email WHERE activityid = (SELECT activityid FROM email WHERE regardingobjectid = $contact AND createdon < $at ORDER BY activityid LIMIT 1)",
+                    ("$contact", contact), ("$at", at));
+                deleted += Execute(connection, transaction, "DELETE FROM invoice WHERE invoiceid = (SELECT invoiceid FROM invoice WHERE customerid = $contact AND createdon < $at ORDER BY invoiceid LIMIT 1)",
+                    ("$contact", contact), ("$at", at));
             }
         }
         transaction.Commit();

@@ -170,7 +170,10 @@ public sealed class ConcurrentRescoreTests(ServiceFixture fixture)
         Assert.All(contacts, c => Assert.InRange(OpenAlerts(db, c), 0, 1));
         // The burst is only a test of alerts if the escalation raised some.
         Assert.True(contacts.Count(c => OpenAlerts(db, c) == 1) >= contacts.Count / 2, "most escalated contacts should have an open alert");
-        Assert.True(contacts.Count(c => ProposedOffers(db, c) > 0) >= contacts.Count / 2, "most contacts should have offers");
+        // Offers go only where they pay (uplift policy, control group held out): enough contacts must hold some for the burst
+        // to be a test of duplicate offers.
+        var withOffers = contacts.Count(c => ProposedOffers(db, c) > 0);
+        Assert.True(withOffers >= contacts.Count / 10, $"only {withOffers} of {contacts.Count} contacts hold offers: the burst says little about duplicates");
     }
 
     private static long DuplicateOffers(string db, List<Guid> contacts) =>
