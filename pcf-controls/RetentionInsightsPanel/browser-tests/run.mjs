@@ -285,7 +285,7 @@ await test("Panel_EnglishUser_TalkingPointsRiskIfAcceptedAndPastResponses", asyn
     assertEqual(await first.locator('[data-testid="offer-risk-if-accepted"]').innerText(), "Risk 73% → 61% if accepted", "risk now and if accepted");
     assert((await text("past-responses")).includes("Green upgrade: Declined ·") && (await text("past-responses")).endsWith("· phone"), `past responses: ${await text("past-responses")}`);
     await selectContact(ids.lowRisk);
-    assertEqual(await text("reasons"), "New customer (joined this month)", "zero months");
+    assertEqual(await settledText("reasons", "New customer (joined this month)"), "New customer (joined this month)", "zero months");
 });
 
 await test("Panel_ControlGroup_ShowsNoOfferThisPeriod", async () => {
