@@ -44,9 +44,9 @@ public enum ScoreStatus
 public sealed record CustomerScore(Guid ContactId, ScoreStatus Status, ContactScores Scores, IReadOnlyList<OfferProposal> Offers, IReadOnlyList<ChurnReason> Reasons)
 {
     public IReadOnlyList<Phrase> TalkingPoints { get; init; } = [];
-    public int? RetentionGroup { get; init; }
-    public DateTime? RetentionGroupSince { get; init; }
-    public int? UpliftSegment { get; init; }
+    public int? RetentionGroup => Scores.RetentionGroup;
+    public DateTime? RetentionGroupSince => Scores.RetentionGroupSince;
+    public int? UpliftSegment => Scores.UpliftSegment;
 }
 
 public sealed record EngineOptions
@@ -207,13 +207,14 @@ public sealed class RetentionEngine
             Reason = Phrases.Render(PhraseSection.TalkingPoints, talkingPoints[i], _options.Language),
             ReasonDutch = Phrases.Render(PhraseSection.TalkingPoints, talkingPoints[i], "nl"),
         }).ToArray();
-        return new CustomerScore(history.Contact.Id, ScoreStatus.Scored, scores, offers, reasons)
+        // Group and segment are score columns like the others: they live on ContactScores, which the pipeline writes.
+        scores = scores with
         {
-            TalkingPoints = talkingPoints,
             RetentionGroup = control ? Names.Choices.GroupControl : Names.Choices.GroupTreatment,
             RetentionGroupSince = RetentionGroups.PeriodStart(asOf, policy.ControlPeriodMonths),
             UpliftSegment = decision.UpliftSegment,
         };
+        return new CustomerScore(history.Contact.Id, ScoreStatus.Scored, scores, offers, reasons) { TalkingPoints = talkingPoints };
     }
 
     private static ContactScores Cleared(Guid id) => new(id, null, null, null, null, null, null, null, null, null, null, null);

@@ -73,8 +73,6 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
             var s = scores[i];
             var offers = s.Offers.Select((o, k) => new ProposedOffer(o.OfferId, o.Rank, o.AcceptanceProbability, o.ExpectedValue, o.Reason, o.Channel,
                 k < s.TalkingPoints.Count ? TalkingPoints.ToJson(s.TalkingPoints[k]) : null, Math.Round(o.ChurnReduction, 4))).ToList();
-            // The engine's group and segment travel with the score columns (a cleared score carries none).
-            s = s with { Scores = s.Scores with { RetentionGroup = s.RetentionGroup, RetentionGroupSince = s.RetentionGroupSince, UpliftSegment = s.UpliftSegment } };
             if (earlyWarning is null || s.Status != ScoreStatus.Scored)
             {
                 outcomes.Add(new ScoringOutcome(s.Scores, offers, null, Status: s.Status));
