@@ -106,7 +106,7 @@ public sealed class EarlyWarningCommands : IVerbGroup
             }
             var console = CliSupport.Stdout();
             console.MarkupLine($"Assessed [bold]{report.CustomersAssessed:N0}[/] customers with recent contact ({report.MessagesScored:N0} messages) in {seconds} s.");
-            var table = new Table().AddColumns("level", "flagged", "new alerts", "escalated", "already open");
+            var table = new Table().AddColumns("level", "flagged", "new alerts", "escalated", "already open", "resolved today");
             AddRow(table, "[yellow]Yellow[/]", r => r.Yellow, report);
             AddRow(table, "[orange1]Orange[/]", r => r.Orange, report);
             AddRow(table, "[red]Red[/]", r => r.Red, report);
@@ -116,7 +116,7 @@ public sealed class EarlyWarningCommands : IVerbGroup
         return command;
 
         static void AddRow(Table table, string label, Func<LevelCounts, int> pick, WarningScanReport report) =>
-            table.AddRow(label, $"{pick(report.Levels):N0}", $"{pick(report.Created):N0}", $"{pick(report.Escalated):N0}", $"{pick(report.AlreadyOpen):N0}");
+            table.AddRow(label, $"{pick(report.Levels):N0}", $"{pick(report.Created):N0}", $"{pick(report.Escalated):N0}", $"{pick(report.AlreadyOpen):N0}", $"{pick(report.ResolvedToday):N0}");
     }
 
     private static Command Evaluate()

@@ -15,8 +15,11 @@ public sealed record ContactLifecycle(Guid ContactId, DateTime CreatedOn, bool A
     public bool IsCustomerAt(DateTime asOf) => CreatedOn <= asOf && (ChurnedOn is null || ChurnedOn > asOf);
 }
 
-/// <summary>A new alert to store; the store assigns id, name, status Open and the creation time.</summary>
-public sealed record NewAlert(Guid ContactId, int Level, string Signals, double? Sentiment, DateTime DueBy, DateTime CreatedOn);
+/// <summary>
+/// A new alert to store under the caller's <paramref name="Id"/>: the scoring service and a scan name the alert a contact opens
+/// on a day the same way, so a scan beside the service adds no second row. The store assigns name and status Open.
+/// </summary>
+public sealed record NewAlert(Guid Id, Guid ContactId, int Level, string Signals, double? Sentiment, DateTime DueBy, DateTime CreatedOn);
 
 public enum AlertWriteOutcome
 {
@@ -25,6 +28,8 @@ public enum AlertWriteOutcome
     Escalated,
     /// <summary>An open alert at the same or a higher level existed; nothing written (no duplicates while one is open).</summary>
     AlreadyOpen,
+    /// <summary>The alert of this id exists and was resolved by an agent; nothing written (the agent's verdict is kept).</summary>
+    AlreadyResolved,
 }
 
 /// <summary>
@@ -130,10 +135,10 @@ public sealed class AlertStore
     }
 
     /// <summary>The open (Open or In progress) alert of each contact that has one.</summary>
-    public IReadOnlyDictionary<Guid, AlertRecord> OpenAlerts()
+    public IReadOnlyDictionary<Guid, AlertRecord> OpenAlerts(SqliteTransaction? transaction = null)
     {
         var open = new Dictionary<Guid, AlertRecord>();
-        foreach (var alert in Query(null, $"WHERE {Columns.Status} <> $resolved", ("$resolved", Names.Choices.AlertResolved)))
+        foreach (var alert in Query(transaction, $"WHERE {Columns.Status} <> $resolved", ("$resolved", Names.Choices.AlertResolved)))
         {
             // Should two open alerts ever exist (e.g. imported data), the most severe one is the one to act on.
             if (!open.TryGetValue(alert.ContactId, out var existing) || alert.Level > existing.Level)
@@ -161,6 +166,9 @@ public sealed class AlertStore
             ? openAlerts.GetValueOrDefault(alert.ContactId)
             : Query(transaction, $"WHERE {Names.RetentionAlert.Contact} = $c AND {Columns.Status} <> $resolved",
                 ("$c", StorageFormat.Guid(alert.ContactId)), ("$resolved", Names.Choices.AlertResolved)).MaxBy(a => a.Level);
+        // A row of this id that is not open is an alert the agent already resolved today: the verdict stands until tomorrow.
+        if (existing is null && Query(transaction, $"WHERE {Names.RetentionAlert.Id} = $id", ("$id", StorageFormat.Guid(alert.Id))).Count > 0)
+            return (AlertWriteOutcome.AlreadyResolved, alert.Id);
         if (AlertRule.Decide(existing, alert.Level) == AlertDecision.Leave)
             return (AlertWriteOutcome.AlreadyOpen, existing!.Id);
 
@@ -180,7 +188,7 @@ public sealed class AlertStore
         }
         else
         {
-            id = Guid.NewGuid();
+            id = alert.Id;
             outcome = AlertWriteOutcome.Created;
             Execute(transaction,
                 $"INSERT INTO {Names.RetentionAlert.Table} ({Names.RetentionAlert.Id}, {Columns.Name}, {Names.RetentionAlert.Contact}, {Columns.Level}, " +
@@ -202,9 +210,10 @@ public sealed class AlertStore
     public IReadOnlyList<(NewAlert Alert, AlertWriteOutcome Outcome, Guid AlertId)> RaiseAll(IEnumerable<NewAlert> alerts)
     {
         ArgumentNullException.ThrowIfNull(alerts);
-        var open = new Dictionary<Guid, AlertRecord>(OpenAlerts());
+        // Read and write in one immediate transaction: the scoring service writing alerts of the same org waits for it.
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        var open = new Dictionary<Guid, AlertRecord>(OpenAlerts(transaction));
         var outcomes = new List<(NewAlert, AlertWriteOutcome, Guid)>();
-        using var transaction = _connection.BeginTransaction();
         foreach (var alert in alerts)
         {
             var (outcome, id) = Raise(alert, open, transaction);

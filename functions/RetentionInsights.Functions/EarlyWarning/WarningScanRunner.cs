@@ -1,5 +1,6 @@
 using RetentionInsights.Data.Alerts;
 
+using RetentionInsights.Functions.Scoring;
 using RetentionInsights.Scoring.EarlyWarning;
 
 namespace RetentionInsights.Functions.EarlyWarning;
@@ -32,7 +33,8 @@ public sealed record WarningScanReport(
     LevelCounts Levels,
     LevelCounts Created,
     LevelCounts Escalated,
-    LevelCounts AlreadyOpen);
+    LevelCounts AlreadyOpen,
+    LevelCounts ResolvedToday);
 
 public sealed record WarningEvaluationReport(
     IReadOnlyList<DateTime> AsOf,
@@ -59,12 +61,14 @@ public sealed class WarningScanRunner(EarlyWarningScanner scanner)
         var feedback = new AlertFeedbackCalibration(AlertFeedbackCalibration.FromAlerts(store.All()), _scanner.Evaluator.Options);
         var assessments = _scanner.Assess(rows, sentiment, asOf, id => lifecycles.TryGetValue(id, out var l) && l.IsCustomerAt(asOf), feedback);
         var raised = assessments.Where(a => a.RaisesAlert).ToList();
-        var outcomes = store.RaiseAll(raised.Select(a => new NewAlert(a.ContactId, a.Level.ToChoice(), a.SignalsText(), a.MeanSentiment, a.DueBy!.Value, asOf)));
+        // The service names the alert a contact opens on a day the same way (RowIds.Alert): a scan beside it adds no second row.
+        var outcomes = store.RaiseAll(raised.Select(a => new NewAlert(RowIds.Alert(a.ContactId, asOf), a.ContactId, a.Level.ToChoice(), a.SignalsText(), a.MeanSentiment, a.DueBy!.Value, asOf)));
         var levelOf = raised.ToDictionary(a => a.ContactId, a => a.Level);
         LevelCounts CountOf(AlertWriteOutcome outcome) =>
             LevelCounts.Of(outcomes.Where(o => o.Outcome == outcome).Select(o => levelOf[o.Alert.ContactId]));
         return new WarningScanReport(asOf, assessments.Count, sentiment.Count, LevelCounts.Of(raised.Select(a => a.Level)),
-            CountOf(AlertWriteOutcome.Created), CountOf(AlertWriteOutcome.Escalated), CountOf(AlertWriteOutcome.AlreadyOpen));
+            CountOf(AlertWriteOutcome.Created), CountOf(AlertWriteOutcome.Escalated), CountOf(AlertWriteOutcome.AlreadyOpen),
+            CountOf(AlertWriteOutcome.AlreadyResolved));
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using RetentionInsights.Data.Metadata;
 using RetentionInsights.Scoring.EarlyWarning;
 using RetentionInsights.Scoring.Sentiment;
 using RetentionInsights.Functions.EarlyWarning;
+using RetentionInsights.Functions.Scoring;
 
 namespace RetentionInsights.Scoring.Tests.EarlyWarning;
 
@@ -154,15 +155,46 @@ public sealed class AlertStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_AlertTheAgentResolvedToday_IsNotReopenedUntilTomorrow()
+    {
+        var angry = AngryCustomer();
+        await _runner.ScanAsync(Store, AsOf);
+        var alert = Assert.Single(Store.All());
+        Assert.True(Store.RecordFeedback(alert.Id, Names.Choices.FeedbackFalseAlarm, AsOf.AddHours(3)));
+
+        var sameDay = await _runner.ScanAsync(Store, AsOf.AddHours(6));
+        var kept = Assert.Single(Store.All());
+        Assert.Equal(1, sameDay.ResolvedToday.Total);
+        Assert.Equal(Names.Choices.AlertResolved, kept.Status);
+        Assert.Equal(Names.Choices.FeedbackFalseAlarm, kept.Feedback);
+
+        var nextDay = await _runner.ScanAsync(Store, AsOf.AddDays(1));
+        Assert.Equal(1, nextDay.Created.Total);
+        Assert.Equal(2, Store.All().Count);
+        // The false alarm moved this customer's thresholds, so the new alert may be milder; the contact shows its level.
+        Assert.Equal(Assert.Single(Store.OpenAlerts().Values).Level, LevelOfContact(angry));
+    }
+
+    [Fact]
+    public async Task Scan_NamesTheDaysAlertAsTheScoringServiceDoes_SoBothWritersShareOneRow()
+    {
+        var angry = AngryCustomer();
+
+        await _runner.ScanAsync(Store, AsOf.AddHours(9));
+
+        Assert.Equal(RowIds.Alert(angry, AsOf.AddHours(9)), Assert.Single(Store.All()).Id);
+    }
+
+    [Fact]
     public void Raise_InsideACallersTransaction_FindsTheOpenAlertItself()
     {
         var id = _org.Contact(AsOf.AddYears(-1));
         var store = Store;
         using (var transaction = _org.Connection.BeginTransaction())
         {
-            Assert.Equal(AlertWriteOutcome.Created, store.Raise(new NewAlert(id, Names.Choices.WarningYellow, "s", -0.4, AsOf.AddDays(1), AsOf), null, transaction).Outcome);
-            Assert.Equal(AlertWriteOutcome.AlreadyOpen, store.Raise(new NewAlert(id, Names.Choices.WarningYellow, "s", -0.4, AsOf.AddDays(1), AsOf), null, transaction).Outcome);
-            Assert.Equal(AlertWriteOutcome.Escalated, store.Raise(new NewAlert(id, Names.Choices.WarningOrange, "s", -0.6, AsOf.AddHours(4), AsOf), null, transaction).Outcome);
+            Assert.Equal(AlertWriteOutcome.Created, store.Raise(new NewAlert(RowIds.Alert(id, AsOf), id, Names.Choices.WarningYellow, "s", -0.4, AsOf.AddDays(1), AsOf), null, transaction).Outcome);
+            Assert.Equal(AlertWriteOutcome.AlreadyOpen, store.Raise(new NewAlert(RowIds.Alert(id, AsOf), id, Names.Choices.WarningYellow, "s", -0.4, AsOf.AddDays(1), AsOf), null, transaction).Outcome);
+            Assert.Equal(AlertWriteOutcome.Escalated, store.Raise(new NewAlert(RowIds.Alert(id, AsOf), id, Names.Choices.WarningOrange, "s", -0.6, AsOf.AddHours(4), AsOf), null, transaction).Outcome);
             transaction.Commit();
         }
         var alert = Assert.Single(store.All());

@@ -71,15 +71,18 @@ internal static class LocalOrgWriter
 
         if (change.CreateAlert is { } alert)
         {
+            // A second writer of the same day's alert (same name-based id) updates the open row; a row an agent already
+            // resolved keeps its status, feedback and resolution date.
             Execute(connection, transaction, """
                 INSERT INTO rtn_retentionalert (rtn_retentionalertid, rtn_name, rtn_contactid, rtn_level, rtn_signals, rtn_sentiment, rtn_dueby,
                     rtn_status, rtn_feedback, rtn_resolvedon, createdon)
                 VALUES ($id, $name, $contact, $level, $signals, $sentiment, $due, $status, NULL, NULL, $created)
                 ON CONFLICT (rtn_retentionalertid) DO UPDATE SET rtn_level = excluded.rtn_level, rtn_signals = excluded.rtn_signals,
-                    rtn_sentiment = excluded.rtn_sentiment, rtn_dueby = excluded.rtn_dueby, rtn_status = excluded.rtn_status, rtn_resolvedon = NULL
+                    rtn_sentiment = excluded.rtn_sentiment, rtn_dueby = excluded.rtn_dueby
+                WHERE rtn_retentionalert.rtn_status <> $resolved
                 """, ("$id", alert.Id), ("$name", "Retention alert"), ("$contact", alert.ContactId), ("$level", alert.Level),
                 ("$signals", alert.Signals), ("$sentiment", alert.Sentiment), ("$due", alert.DueBy), ("$status", alert.Status),
-                ("$created", alert.CreatedOn));
+                ("$created", alert.CreatedOn), ("$resolved", Names.Choices.AlertResolved));
             writes++;
         }
 
