@@ -52,7 +52,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA busy_timeout={SqliteWriteGate.BusyTimeoutMs};";
+        pragma.CommandText = SqliteWriteGate.ConnectionPragmas;
         pragma.ExecuteNonQuery();
         return connection;
     }
@@ -195,10 +195,10 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         var pending = changes.Where(c => !c.IsEmpty).ToList();
         if (pending.Count == 0)
             return 0;
+        using var connection = OpenConnection(); // before the gate: other writers wait for the statements only
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            using var connection = OpenConnection();
             using var transaction = connection.BeginTransaction();
             var writes = 0;
             foreach (var change in pending)
@@ -214,10 +214,10 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
 
     public async Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken)
     {
+        using var connection = OpenConnection();
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            using var connection = OpenConnection();
             using var command = connection.CreateCommand();
             command.CommandText = $"""
                 UPDATE {Names.OfferRecommendation.Table}
@@ -238,10 +238,10 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
 
     public async Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken)
     {
+        using var connection = OpenConnection();
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            using var connection = OpenConnection();
             using var transaction = connection.BeginTransaction();
             var change = new ChangeSet(contactId) { EraseDerived = true };
             foreach (var column in ScoreColumns)
@@ -258,10 +258,10 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
 
     public async Task<int> RemoveMessageDerivedDataAsync(DateTime createdBefore, CancellationToken cancellationToken)
     {
+        using var connection = OpenConnection();
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            using var connection = OpenConnection();
             using var command = connection.CreateCommand();
             command.CommandText = """
                 UPDATE rtn_retentionalert SET rtn_signals = NULL, rtn_sentiment = NULL
