@@ -252,6 +252,8 @@ public static class ServiceBenchmark
         public Task<IReadOnlyList<Guid>> ListContactIdsAsync(bool activeOnly, CancellationToken cancellationToken) => local.ListContactIdsAsync(activeOnly, cancellationToken);
         public Task<IReadOnlyList<CustomerListItem>> ListCustomersAsync(int top, CancellationToken cancellationToken) => local.ListCustomersAsync(top, cancellationToken);
         public Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken) => local.ReadContactStatesAsync(contactIds, cancellationToken);
+        public Task<RecommendationRecord?> FindRecommendationAsync(Guid contactId, Guid offerOrRecommendationId, CancellationToken cancellationToken) =>
+            local.FindRecommendationAsync(contactId, offerOrRecommendationId, cancellationToken);
         public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken) => local.ReadCustomerOfRecordAsync(table, id, cancellationToken);
         public Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken) => local.ApplyResponseAsync(response, cancellationToken);
 
