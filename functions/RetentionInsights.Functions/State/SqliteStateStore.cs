@@ -65,11 +65,11 @@ public sealed class SqliteStateStore : IStateStore
             _committing = true;
         }
         if (commit)
-            CommitQueued();
+            _ = CommitQueuedAsync(); // on this caller's thread up to the gate: it waits for this commit anyway
         return write.Rows.Task;
     }
 
-    private void CommitQueued()
+    private async Task CommitQueuedAsync()
     {
         List<PendingWrite> group;
         lock (_queue)
@@ -77,19 +77,16 @@ public sealed class SqliteStateStore : IStateStore
             group = [.. _queue];
             _queue.Clear();
         }
-        _ = Task.Run(async () =>
+        await CommitAsync(group);
+        lock (_queue)
         {
-            await CommitAsync(group);
-            lock (_queue)
+            if (_queue.Count == 0)
             {
-                if (_queue.Count == 0)
-                {
-                    _committing = false;
-                    return;
-                }
+                _committing = false;
+                return;
             }
-            CommitQueued();
-        });
+        }
+        _ = Task.Run(CommitQueuedAsync);
     }
 
     private async Task CommitAsync(List<PendingWrite> group)
