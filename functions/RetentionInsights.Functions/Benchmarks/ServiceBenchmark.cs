@@ -20,8 +20,11 @@ namespace RetentionInsights.Functions.Benchmarks;
 
 public sealed record LatencySummary(int Events, double EventsPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
 
-/// <summary>Loopback HTTP events sent by <paramref name="Concurrency"/> callers at once; latency is per event.</summary>
-public sealed record ConcurrencyLevel(int Concurrency, LatencySummary LoopbackHttp);
+/// <summary>
+/// Loopback HTTP events sent by <paramref name="Concurrency"/> callers at once; latency is per event. <paramref name="Breakdown"/>:
+/// where an event's time went.
+/// </summary>
+public sealed record ConcurrencyLevel(int Concurrency, LatencySummary LoopbackHttp, StageBreakdown Breakdown);
 
 public sealed record ServiceBenchmarkResult(
     int Contacts,
@@ -108,7 +111,9 @@ public static class ServiceBenchmark
             foreach (var level in concurrency ?? DefaultConcurrency)
             {
                 progress?.Report($"loopback HTTP: {events} incident events, {level} at a time");
-                levels.Add(new ConcurrencyLevel(level, await MeasureAsync(events, targets, Post, level)));
+                using var clock = new StageClock();
+                var latency = await MeasureAsync(events, targets, Post, level, clock.Start);
+                levels.Add(new ConcurrencyLevel(level, latency, clock.Stop(events)));
             }
 
             progress?.Report("rescoring 1,000 contacts twice");
@@ -180,11 +185,12 @@ public static class ServiceBenchmark
     }
 
     private static async Task<LatencySummary> MeasureAsync(int events, IReadOnlyList<(Guid Incident, Guid Contact)> targets, Func<string, Task> send,
-        int concurrency = 1)
+        int concurrency = 1, Action? measuring = null)
     {
         // Warm-up: JIT, model load, connection pool.
         for (var i = 0; i < Math.Min(20, events); i++)
             await send(Body(targets[i % targets.Count]));
+        measuring?.Invoke();
         var latencies = new double[events];
         var next = -1;
         var total = Stopwatch.StartNew();
@@ -246,6 +252,8 @@ public static class ServiceBenchmark
         public Task<IReadOnlyList<Guid>> ListContactIdsAsync(bool activeOnly, CancellationToken cancellationToken) => local.ListContactIdsAsync(activeOnly, cancellationToken);
         public Task<IReadOnlyList<CustomerListItem>> ListCustomersAsync(int top, CancellationToken cancellationToken) => local.ListCustomersAsync(top, cancellationToken);
         public Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken) => local.ReadContactStatesAsync(contactIds, cancellationToken);
+        public Task<RecommendationRecord?> FindRecommendationAsync(Guid contactId, Guid offerOrRecommendationId, CancellationToken cancellationToken) =>
+            local.FindRecommendationAsync(contactId, offerOrRecommendationId, cancellationToken);
         public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken) => local.ReadCustomerOfRecordAsync(table, id, cancellationToken);
         public Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken) => local.ApplyResponseAsync(response, cancellationToken);
 

@@ -80,7 +80,8 @@ public sealed class RetentionApi(
         var state = await store.ReadContactStateAsync(contactId, ct)
             ?? throw RequestProblemException.NotFound($"No contact with id {contactId}.");
         var recommendation = OfferResponses.Find(state, offer)
-            ?? throw (state.ExpiredOffers.Contains(offer) ? OfferResponses.Expired()
+            ?? throw (await store.FindRecommendationAsync(contactId, offer, ct) is { Status: Names.Choices.RecommendationExpired }
+                ? OfferResponses.Expired()
                 : RequestProblemException.NotFound($"Contact {contactId} has no recommendation of offer {offer}."));
         if (OfferResponses.Refusal(recommendation, status, correction, time.GetUtcNow().UtcDateTime) is { } refusal)
             throw refusal;

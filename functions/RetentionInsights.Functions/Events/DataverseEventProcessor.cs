@@ -43,7 +43,7 @@ public sealed class DataverseEventProcessor(
         }
 
         CheckOrigin(evt, headers);
-        using var activity = ServiceTelemetry.Source.StartActivity("dataverse.event");
+        using var activity = ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Event);
         activity?.SetTag("rtn.message", evt.MessageName);
         activity?.SetTag("rtn.entity", evt.PrimaryEntityName);
         activity?.SetTag("rtn.correlation", evt.CorrelationId);
@@ -52,7 +52,10 @@ public sealed class DataverseEventProcessor(
         if (!EventCustomerResolver.IsSupported(evt.PrimaryEntityName))
             return new EventOutcome("ignored", null, 0, $"{evt.PrimaryEntityName} events do not affect scores.", key);
 
-        var (claim, previous) = await ledger.TryBeginAsync(key, cancellationToken);
+        LedgerClaim claim;
+        string? previous;
+        using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.LedgerClaim))
+            (claim, previous) = await ledger.TryBeginAsync(key, cancellationToken);
         if (claim == LedgerClaim.Duplicate)
         {
             logger.LogInformation("Event {EventKey} was already processed; nothing written", key);
@@ -99,7 +102,8 @@ public sealed class DataverseEventProcessor(
                 await ledger.RemoveAsync(key, cancellationToken);
                 return new EventOutcome(status, contactId, result.Writes, detail, key);
             }
-            await ledger.CompleteAsync(key, $"{status}: {result.Writes} write(s)", cancellationToken, contactId);
+            using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.LedgerComplete))
+                await ledger.CompleteAsync(key, $"{status}: {result.Writes} write(s)", cancellationToken, contactId);
 
             logger.LogInformation("Event {EventKey} {Message} {Entity} for contact {ContactId}: {Status} with {Writes} writes",
                 key, evt.MessageName, evt.PrimaryEntityName, contactId, status, result.Writes);

@@ -77,6 +77,9 @@ public sealed class SnapshotRetentionStore : IRetentionStore
         return states;
     }
 
+    public Task<RecommendationRecord?> FindRecommendationAsync(Guid contactId, Guid offerOrRecommendationId, CancellationToken cancellationToken) =>
+        org.FindRecommendationAsync(contactId, offerOrRecommendationId, cancellationToken);
+
     public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken) =>
         org.ReadCustomerOfRecordAsync(table, id, cancellationToken);
 

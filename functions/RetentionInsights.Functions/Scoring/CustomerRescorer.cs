@@ -37,7 +37,10 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
     /// <summary>Rescores <paramref name="contactIds"/> as of <paramref name="asOf"/> (default: <see cref="AsOf"/>).</summary>
     public async Task<IReadOnlyList<RescoreResult>> RescoreManyAsync(IReadOnlyList<Guid> contactIds, DateTime? asOf, CancellationToken cancellationToken)
     {
-        using (await Locks.AcquireAsync(contactIds, cancellationToken))
+        IDisposable held;
+        using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Lock))
+            held = await Locks.AcquireAsync(contactIds, cancellationToken);
+        using (held)
             return await RescoreLockedAsync(contactIds, asOf, cancellationToken);
     }
 
@@ -49,14 +52,20 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
     {
         using var activity = ServiceTelemetry.Source.StartActivity("rescore");
         activity?.SetTag("rtn.contacts", contactIds.Count);
-        var histories = (await store.LoadCustomersAsync(contactIds, cancellationToken)).ToDictionary(h => h.Contact.Id);
-        var states = (await store.ReadContactStatesAsync(contactIds, cancellationToken)).ToDictionary(s => s.ContactId);
+        Dictionary<Guid, CustomerHistory> histories;
+        using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Load))
+            histories = (await store.LoadCustomersAsync(contactIds, cancellationToken)).ToDictionary(h => h.Contact.Id);
+        Dictionary<Guid, ContactState> states;
+        using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.State))
+            states = (await store.ReadContactStatesAsync(contactIds, cancellationToken)).ToDictionary(s => s.ContactId);
         var catalogue = await CatalogueAsync(cancellationToken);
         var scoredAsOf = asOf ?? AsOf;
         var now = time.GetUtcNow().UtcDateTime;
 
         var scorable = contactIds.Where(id => histories.ContainsKey(id) && states.TryGetValue(id, out var s) && !s.ProfilingOptOut).ToList();
-        var outcomes = await scorer.ScoreAsync(scorable.Select(id => histories[id]).ToList(), catalogue, scoredAsOf, cancellationToken);
+        IReadOnlyList<ScoringOutcome?> outcomes;
+        using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Score))
+            outcomes = await scorer.ScoreAsync(scorable.Select(id => histories[id]).ToList(), catalogue, scoredAsOf, cancellationToken);
         var outcomeOf = new Dictionary<Guid, ScoringOutcome?>(scorable.Count);
         for (var i = 0; i < scorable.Count; i++)
             outcomeOf[scorable[i]] = outcomes[i];
@@ -77,7 +86,9 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
                 NoModel: outcome is null && !state.ProfilingOptOut));
         }
 
-        var writes = await store.ApplyAsync(changes, cancellationToken);
+        int writes;
+        using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Write))
+            writes = await store.ApplyAsync(changes, cancellationToken);
         activity?.SetTag("rtn.writes", writes);
         logger.LogDebug("Rescored {Contacts} contacts with {Changed} changed and {Writes} writes", contactIds.Count,
             changes.Count(c => !c.IsEmpty), writes);

@@ -6,7 +6,9 @@ namespace RetentionInsights.Functions.State;
 /// <summary>
 /// State documents in a table of a SQLite file (by default the local org itself, next to the data it protects). Writes go
 /// through the file's one write gate (<see cref="SqliteWriteGate"/>), shared with the local org's own writes, and every
-/// connection waits inside SQLite (busy_timeout) rather than in the driver's coarse busy retries.
+/// connection waits inside SQLite (busy_timeout) rather than in the driver's coarse busy retries. Writes that arrive while
+/// one commits are committed together (group commit): every webhook event writes here three times, and one commit per
+/// write made the gate the queue all concurrent events waited in.
 /// </summary>
 public sealed class SqliteStateStore : IStateStore
 {
@@ -19,7 +21,8 @@ public sealed class SqliteStateStore : IStateStore
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "CREATE TABLE IF NOT EXISTS rtn_service_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, version INTEGER NOT NULL)";
+        // WAL (kept by the file): what synchronous=NORMAL of every connection relies on; the local org is WAL already.
+        command.CommandText = "PRAGMA journal_mode=WAL; CREATE TABLE IF NOT EXISTS rtn_service_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, version INTEGER NOT NULL)";
         command.ExecuteNonQuery();
     }
 
@@ -33,66 +36,114 @@ public sealed class SqliteStateStore : IStateStore
         return Task.FromResult(reader.Read() ? new StateEntry(key, reader.GetString(0), reader.GetInt64(1).ToString(System.Globalization.CultureInfo.InvariantCulture)) : null);
     }
 
-    public async Task<bool> TryCreateAsync(string key, string value, CancellationToken cancellationToken)
+    public async Task<bool> TryCreateAsync(string key, string value, CancellationToken cancellationToken) =>
+        await WriteAsync("INSERT OR IGNORE INTO rtn_service_state (key, value, version) VALUES ($k, $v, 1)", cancellationToken,
+            ("$k", key), ("$v", value)) == 1;
+
+    public async Task<bool> TryReplaceAsync(string key, string value, string expectedVersion, CancellationToken cancellationToken) =>
+        await WriteAsync("UPDATE rtn_service_state SET value = $v, version = version + 1 WHERE key = $k AND version = $expected", cancellationToken,
+            ("$k", key), ("$v", value), ("$expected", long.Parse(expectedVersion, System.Globalization.CultureInfo.InvariantCulture))) == 1;
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        WriteAsync("DELETE FROM rtn_service_state WHERE key = $k", cancellationToken, ("$k", key));
+
+    /// <summary>
+    /// Queues one statement and returns the rows it changed. Whoever finds no commit running commits the queue: every
+    /// statement in order, in one transaction under the write gate. Statements that arrive meanwhile form the next group,
+    /// committed by a new task, so no caller waits for more than the group before its own. A failed commit fails each of
+    /// its statements' callers (nothing of the group was written; the ledger then releases its claims).
+    /// </summary>
+    private Task<int> WriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
-        await _writeGate.WaitAsync(cancellationToken);
-        try
+        cancellationToken.ThrowIfCancellationRequested();
+        var write = new PendingWrite(sql, parameters);
+        bool commit;
+        lock (_queue)
         {
-            using var connection = Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "INSERT OR IGNORE INTO rtn_service_state (key, value, version) VALUES ($k, $v, 1)";
-            command.Parameters.AddWithValue("$k", key);
-            command.Parameters.AddWithValue("$v", value);
-            return command.ExecuteNonQuery() == 1;
+            _queue.Add(write);
+            commit = !_committing;
+            _committing = true;
         }
-        finally
-        {
-            _writeGate.Release();
-        }
+        if (commit)
+            _ = CommitQueuedAsync(); // on this caller's thread up to the gate: it waits for this commit anyway
+        return write.Rows.Task;
     }
 
-    public async Task<bool> TryReplaceAsync(string key, string value, string expectedVersion, CancellationToken cancellationToken)
+    private async Task CommitQueuedAsync()
     {
-        await _writeGate.WaitAsync(cancellationToken);
-        try
+        List<PendingWrite> group;
+        lock (_queue)
         {
-            using var connection = Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE rtn_service_state SET value = $v, version = version + 1 WHERE key = $k AND version = $expected";
-            command.Parameters.AddWithValue("$k", key);
-            command.Parameters.AddWithValue("$v", value);
-            command.Parameters.AddWithValue("$expected", long.Parse(expectedVersion, System.Globalization.CultureInfo.InvariantCulture));
-            return command.ExecuteNonQuery() == 1;
+            group = [.. _queue];
+            _queue.Clear();
         }
-        finally
+        await CommitAsync(group);
+        lock (_queue)
         {
-            _writeGate.Release();
+            if (_queue.Count == 0)
+            {
+                _committing = false;
+                return;
+            }
         }
+        _ = Task.Run(CommitQueuedAsync);
     }
 
-    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    private async Task CommitAsync(List<PendingWrite> group)
     {
-        await _writeGate.WaitAsync(cancellationToken);
+        var rows = new int[group.Count];
         try
         {
+            // Connection and statements are made before the gate: while other writers wait, only the statements run.
             using var connection = Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM rtn_service_state WHERE key = $k";
-            command.Parameters.AddWithValue("$k", key);
-            command.ExecuteNonQuery();
+            await _writeGate.WaitAsync(CancellationToken.None);
+            try
+            {
+                using var transaction = connection.BeginTransaction();
+                for (var i = 0; i < group.Count; i++)
+                {
+                    using var command = connection.CreateCommand();
+                    command.Transaction = transaction;
+                    command.CommandText = group[i].Sql;
+                    foreach (var (name, value) in group[i].Parameters)
+                        command.Parameters.AddWithValue(name, value);
+                    rows[i] = command.ExecuteNonQuery();
+                }
+                transaction.Commit();
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
         }
-        finally
+        catch (Exception e)
         {
-            _writeGate.Release();
+            foreach (var write in group)
+                write.Rows.TrySetException(e);
+            return;
         }
+        for (var i = 0; i < group.Count; i++)
+            group[i].Rows.TrySetResult(rows[i]);
+    }
+
+    private readonly List<PendingWrite> _queue = [];
+    private bool _committing;
+
+    private sealed record PendingWrite(string Sql, (string Name, object Value)[] Parameters)
+    {
+        public TaskCompletionSource<int> Rows { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public Task<IReadOnlyList<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT key FROM rtn_service_state WHERE substr(key, 1, length($p)) = $p ORDER BY key";
-        command.Parameters.AddWithValue("$p", prefix);
+        // A range of the primary key (keys from the prefix up to, not including, the prefix with its last character
+        // incremented): a seek, where a substr() comparison read every row of a table that grows with every event.
+        command.CommandText = prefix.Length == 0 ? "SELECT key FROM rtn_service_state ORDER BY key"
+            : "SELECT key FROM rtn_service_state WHERE key >= $from AND key < $to ORDER BY key";
+        command.Parameters.AddWithValue("$from", prefix);
+        command.Parameters.AddWithValue("$to", prefix.Length == 0 ? prefix : prefix[..^1] + (char)(prefix[^1] + 1));
         using var reader = command.ExecuteReader();
         var keys = new List<string>();
         while (reader.Read())
@@ -105,7 +156,7 @@ public sealed class SqliteStateStore : IStateStore
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA busy_timeout={SqliteWriteGate.BusyTimeoutMs};";
+        pragma.CommandText = SqliteWriteGate.ConnectionPragmas;
         pragma.ExecuteNonQuery();
         return connection;
     }

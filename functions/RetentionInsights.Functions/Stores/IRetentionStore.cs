@@ -28,6 +28,13 @@ public interface IRetentionStore
     Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken);
 
     /// <summary>
+    /// A contact's recommendation in any status, addressed by its offer (the latest recommendation of it) or by its own id;
+    /// null when there is none. Read only when an answer names no live recommendation: an offer whose recommendation
+    /// expired is answered 409, one never proposed 404.
+    /// </summary>
+    Task<RecommendationRecord?> FindRecommendationAsync(Guid contactId, Guid offerOrRecommendationId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The customer lookup of a record, read from the store (used when a webhook body was truncated at 256 KB or the
     /// step registered no image). Null when the record does not exist.
     /// </summary>
@@ -66,9 +73,6 @@ public sealed record ContactState(
 {
     /// <summary>Open alerts besides <see cref="OpenAlert"/> (duplicates left by older versions); a rescore closes them.</summary>
     public IReadOnlyList<AlertRecord> OtherOpenAlerts { get; init; } = [];
-
-    /// <summary>Offers whose latest recommendation expired unanswered (an answer to one is 409, not 404). Filled by the local org.</summary>
-    public IReadOnlyList<Guid> ExpiredOffers { get; init; } = [];
 
     /// <summary>Whether any recommendation or alert row of the contact exists (in any status): what an objection erases.</summary>
     public bool HasDerivedRows { get; init; }

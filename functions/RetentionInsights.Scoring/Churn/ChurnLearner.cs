@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
@@ -25,6 +26,13 @@ internal sealed class LearnerRow
     public bool Label { get; set; }
 }
 
+/// <summary>What the churn chain adds to a row: the calibrated probability and the per-feature contributions.</summary>
+internal sealed class ScoredRow
+{
+    public float Probability { get; set; }
+    public float[] FeatureContributions { get; set; } = [];
+}
+
 /// <summary>
 /// The churn learner: ML.NET LightGBM with Platt-calibrated probabilities, single-threaded so a fixed seed gives the same
 /// model on every run (on 2 cores OpenMP threads also make fit times erratic), plus the logistic
@@ -34,10 +42,16 @@ public static class ChurnLearner
 {
     public static IDataView ToDataView(MLContext ml, IReadOnlyList<float[]> rows, IReadOnlyList<bool>? labels, int featureCount)
     {
+        var data = rows.Select((r, i) => new LearnerRow { Features = r, Label = labels is not null && labels[i] });
+        return ml.Data.LoadFromEnumerable(data, RowSchema(featureCount));
+    }
+
+    /// <summary>A learner row with its feature vector of fixed length (what the model's Features column expects).</summary>
+    internal static SchemaDefinition RowSchema(int featureCount)
+    {
         var schema = SchemaDefinition.Create(typeof(LearnerRow));
         schema[nameof(LearnerRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
-        var data = rows.Select((r, i) => new LearnerRow { Features = r, Label = labels is not null && labels[i] });
-        return ml.Data.LoadFromEnumerable(data, schema);
+        return schema;
     }
 
     public static ChurnPredictor TrainLightGbm(IReadOnlyList<float[]> rows, IReadOnlyList<bool> labels, IReadOnlyList<string> featureNames, ChurnLearnerOptions? options = null)
@@ -90,12 +104,21 @@ public static class ChurnLearner
 
 /// <summary>
 /// A trained churn model ready to score: calibrated probability plus per-feature contributions (in log-odds units, before
-/// calibration) for reason codes. Thread-safe: batch scoring goes through IDataView, which ML.NET evaluates per call.
+/// calibration) for reason codes. Thread-safe: a large batch goes through an IDataView, which ML.NET evaluates per call; a
+/// small one (an event scores one customer) through a pooled PredictionEngine, one per concurrent caller.
 /// </summary>
 public sealed class ChurnPredictor
 {
+    /// <summary>
+    /// Up to this many rows are scored one by one through a pooled PredictionEngine. An IDataView per call builds its row
+    /// mapping with reflection emit and runs its cursor on ML.NET's background threads: about 2 ms of CPU for one row, and
+    /// with many events at once those threads compete for the cores. Both ways compute the same numbers.
+    /// </summary>
+    public const int EngineRowsMax = 64;
+
     private readonly MLContext _ml;
     private readonly ITransformer _chain;
+    private readonly ConcurrentBag<PredictionEngine<LearnerRow, ScoredRow>> _engines = [];
 
     internal ChurnPredictor(MLContext ml, ITransformer chain, string[] features, double[] gains)
     {
@@ -116,6 +139,35 @@ public sealed class ChurnPredictor
     {
         if (rows.Count == 0)
             return ([], []);
+        return rows.Count <= EngineRowsMax ? PredictEachRow(rows, withContributions) : PredictDataView(rows, withContributions);
+    }
+
+    private (double[] Probabilities, float[][] Contributions) PredictEachRow(IReadOnlyList<float[]> rows, bool withContributions)
+    {
+        // A PredictionEngine is not thread-safe: each caller takes one from the pool (or makes one) and gives it back.
+        var engine = _engines.TryTake(out var pooled) ? pooled : _ml.Model.CreatePredictionEngine<LearnerRow, ScoredRow>(_chain,
+            inputSchemaDefinition: ChurnLearner.RowSchema(Features.Count));
+        try
+        {
+            var probabilities = new double[rows.Count];
+            var contributions = withContributions ? new float[rows.Count][] : [];
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var scored = engine.Predict(new LearnerRow { Features = rows[i] });
+                probabilities[i] = scored.Probability;
+                if (withContributions)
+                    contributions[i] = [.. scored.FeatureContributions];
+            }
+            return (probabilities, contributions);
+        }
+        finally
+        {
+            _engines.Add(engine);
+        }
+    }
+
+    private (double[] Probabilities, float[][] Contributions) PredictDataView(IReadOnlyList<float[]> rows, bool withContributions)
+    {
         var scored = _chain.Transform(ChurnLearner.ToDataView(_ml, rows, null, Features.Count));
         var probabilities = new double[rows.Count];
         var contributions = withContributions ? new float[rows.Count][] : [];

@@ -1,4 +1,5 @@
 using RetentionInsights.Functions.Benchmarks;
+using RetentionInsights.Functions.Telemetry;
 using RetentionInsights.Functions.Tests.Support;
 
 namespace RetentionInsights.Functions.Tests.Benchmarks;
@@ -21,6 +22,15 @@ public sealed class ServiceBenchmarkTests(ServiceFixture fixture)
         Assert.Equal([1, 4], result.Concurrency.Select(c => c.Concurrency));
         Assert.All(result.Concurrency, c => Assert.Equal(20, c.LoopbackHttp.Events));
         Assert.All(result.Concurrency, c => Assert.True(c.LoopbackHttp.P50Ms <= c.LoopbackHttp.P99Ms));
+        // The breakdown names every stage; each is part of the event, so none takes longer than the event itself.
+        Assert.All(result.Concurrency, c =>
+        {
+            Assert.True(c.Breakdown.CpuMsPerEvent > 0);
+            Assert.Equal(ServiceTelemetry.Stages.All, c.Breakdown.StageMsPerEvent.Keys);
+            var stages = c.Breakdown.StageMsPerEvent;
+            Assert.True(stages[ServiceTelemetry.Stages.Score] > 0 && stages[ServiceTelemetry.Stages.LedgerClaim] > 0);
+            Assert.All(stages, s => Assert.InRange(s.Value, 0, stages[ServiceTelemetry.Stages.Event]));
+        });
         // First pass writes the customers not yet scored; the second pass finds nothing changed and sends nothing.
         Assert.True(result.DataverseWriteCallsFirstPass > 0);
         Assert.Equal(0, result.DataverseWriteCallsPer1000Unchanged);

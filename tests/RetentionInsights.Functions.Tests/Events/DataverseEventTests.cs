@@ -270,6 +270,7 @@ public sealed class CountingStore(IRetentionStore inner, WriteCounter counter) :
     public Task<IReadOnlyList<Guid>> ListContactIdsAsync(bool activeOnly, CancellationToken cancellationToken) => inner.ListContactIdsAsync(activeOnly, cancellationToken);
     public Task<IReadOnlyList<CustomerListItem>> ListCustomersAsync(int top, CancellationToken cancellationToken) => inner.ListCustomersAsync(top, cancellationToken);
     public Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken) => inner.ReadContactStatesAsync(contactIds, cancellationToken);
+    public Task<RetentionInsights.Data.Records.RecommendationRecord?> FindRecommendationAsync(Guid contactId, Guid offerOrRecommendationId, CancellationToken cancellationToken) => inner.FindRecommendationAsync(contactId, offerOrRecommendationId, cancellationToken);
     public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken) => inner.ReadCustomerOfRecordAsync(table, id, cancellationToken);
     public Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken) => inner.ApplyResponseAsync(response, cancellationToken);
     public Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken) => inner.EraseContactAsync(contactId, cancellationToken);

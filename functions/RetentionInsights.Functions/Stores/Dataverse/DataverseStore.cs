@@ -153,17 +153,11 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 r.Text("rtn_description"), r.Decimal("rtn_cost") ?? 0m, r.Decimal("rtn_marginimpact") ?? 0m, r.Text("rtn_eligibilityrules"),
                 r.Int("rtn_maxper90days") ?? 0, r.Bool("rtn_active")), cancellationToken);
 
-    private (DateTime At, IReadOnlyDictionary<Guid, OfferRecord> Offers)? _offerCache;
+    private OfferCatalogueCache? _offers;
 
-    /// <summary>Offer names for the insights; the catalogue changes a few times a year, so one read per 5 minutes is plenty.</summary>
-    private async Task<IReadOnlyDictionary<Guid, OfferRecord>> CachedOffersAsync(CancellationToken cancellationToken)
-    {
-        if (_offerCache is { } cache && DateTime.UtcNow - cache.At < TimeSpan.FromMinutes(5))
-            return cache.Offers;
-        var offers = (await LoadOfferCatalogueAsync(cancellationToken)).ToDictionary(o => o.Id);
-        _offerCache = (DateTime.UtcNow, offers);
-        return offers;
-    }
+    /// <summary>Offer names for the stored recommendations (see <see cref="OfferCatalogueCache"/> for how fresh they are).</summary>
+    private Task<IReadOnlyDictionary<Guid, OfferRecord>> CachedOffersAsync(CancellationToken cancellationToken) =>
+        (_offers ??= new OfferCatalogueCache(LoadOfferCatalogueAsync, TimeProvider.System)).GetAsync(cancellationToken);
 
     public async Task<IReadOnlyList<Guid>> ListContactIdsAsync(bool activeOnly, CancellationToken cancellationToken)
     {
@@ -245,6 +239,15 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 r => r.Lookup("rtn_contactid") is null ? null : ReadAlert(r), cancellationToken));
         }
         return (recommendations.OrderBy(r => r.CreatedOn).ToLookup(r => r.ContactId), alerts.OrderBy(a => a.CreatedOn).ToLookup(a => a.ContactId));
+    }
+
+    public async Task<RecommendationRecord?> FindRecommendationAsync(Guid contactId, Guid offerOrRecommendationId, CancellationToken cancellationToken)
+    {
+        // One query for both ways of addressing it; the contact's rows of one offer are few (one per time it was proposed).
+        var rows = await ListAsync("rtn_offerrecommendation", RecommendationColumns,
+            $"_rtn_contactid_value eq {contactId:D} and (_rtn_offerid_value eq {offerOrRecommendationId:D} or rtn_offerrecommendationid eq {offerOrRecommendationId:D})",
+            ReadRecommendation, cancellationToken);
+        return rows.FirstOrDefault(r => r.Id == offerOrRecommendationId) ?? rows.MaxBy(r => r.CreatedOn);
     }
 
     public async Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken)

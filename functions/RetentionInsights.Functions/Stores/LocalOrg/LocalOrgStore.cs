@@ -16,8 +16,9 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     private static readonly LocalOrgReader Reader = new();
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate;
+    private readonly OfferCatalogueCache _offers;
 
-    public LocalOrgStore(string path)
+    public LocalOrgStore(string path, TimeProvider? time = null)
     {
         // Creating the schema on an empty path keeps a fresh install working (an empty org has nothing to score).
         using (LocalOrgDatabase.Open(path)) { }
@@ -30,6 +31,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         }.ToString();
         Path = path;
         _writeGate = SqliteWriteGate.For(path);
+        _offers = new OfferCatalogueCache(LoadOfferCatalogueAsync, time ?? TimeProvider.System);
     }
 
     public string Kind => "local-org";
@@ -52,7 +54,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA busy_timeout={SqliteWriteGate.BusyTimeoutMs};";
+        pragma.CommandText = SqliteWriteGate.ConnectionPragmas;
         pragma.ExecuteNonQuery();
         return connection;
     }
@@ -108,10 +110,10 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         return Task.FromResult<IReadOnlyList<CustomerListItem>>(list);
     }
 
-    public Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
     {
+        var offers = await _offers.GetAsync(cancellationToken);
         using var connection = OpenConnection();
-        var offers = Reader.ReadOffers(connection).ToDictionary(o => o.Id);
         var states = new List<ContactState>(contactIds.Count);
         foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
         {
@@ -125,12 +127,10 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
                     .Select(r => new StoredRecommendation(r, offers.TryGetValue(r.OfferId, out var o) ? o.Name : string.Empty, offers.TryGetValue(r.OfferId, out var t) ? t.OfferType : 0))
                     .ToList();
                 var open = alerts[id].Where(a => a.Status != Names.Choices.AlertResolved).OrderByDescending(a => a.CreatedOn).ThenBy(a => a.Id).ToList();
-                states.Add(new ContactState(id, fullName, optOut, scores, live, open.FirstOrDefault()) { OtherOpenAlerts = open.Skip(1).ToList(), HasDerivedRows = recommendations[id].Any() || alerts[id].Any(),
-                    ExpiredOffers = recommendations[id].GroupBy(r => r.OfferId).Select(g => g.OrderByDescending(r => r.CreatedOn).First())
-                        .Where(r => r.Status == Names.Choices.RecommendationExpired && r.RespondedOn is null).Select(r => r.OfferId).ToList() });
+                states.Add(new ContactState(id, fullName, optOut, scores, live, open.FirstOrDefault()) { OtherOpenAlerts = open.Skip(1).ToList(), HasDerivedRows = recommendations[id].Any() || alerts[id].Any() });
             }
         }
-        return Task.FromResult<IReadOnlyList<ContactState>>(states);
+        return states;
     }
 
     /// <summary>The score columns as stored (the "before" that a rescore is compared with).</summary>
@@ -167,6 +167,14 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         return rows.OrderBy(x => order[x.Item1]).ToList();
     }
 
+    public Task<RecommendationRecord?> FindRecommendationAsync(Guid contactId, Guid offerOrRecommendationId, CancellationToken cancellationToken)
+    {
+        using var connection = OpenConnection();
+        var rows = Reader.ReadRecommendationsAndAlerts(connection, [contactId]).Recommendations[contactId].ToList();
+        return Task.FromResult(rows.FirstOrDefault(r => r.Id == offerOrRecommendationId)
+            ?? rows.Where(r => r.OfferId == offerOrRecommendationId).MaxBy(r => r.CreatedOn));
+    }
+
     public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken)
     {
         // Where the record keeps its customer comes from datamodel.json (customerLookup); a lookup without a type column
@@ -195,10 +203,10 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         var pending = changes.Where(c => !c.IsEmpty).ToList();
         if (pending.Count == 0)
             return 0;
+        using var connection = OpenConnection(); // before the gate: other writers wait for the statements only
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            using var connection = OpenConnection();
             using var transaction = connection.BeginTransaction();
             var writes = 0;
             foreach (var change in pending)
@@ -214,10 +222,10 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
 
     public async Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken)
     {
+        using var connection = OpenConnection();
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            using var connection = OpenConnection();
             using var command = connection.CreateCommand();
             command.CommandText = $"""
                 UPDATE {Names.OfferRecommendation.Table}
@@ -238,10 +246,10 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
 
     public async Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken)
     {
+        using var connection = OpenConnection();
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            using var connection = OpenConnection();
             using var transaction = connection.BeginTransaction();
             var change = new ChangeSet(contactId) { EraseDerived = true };
             foreach (var column in ScoreColumns)
@@ -258,10 +266,10 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
 
     public async Task<int> RemoveMessageDerivedDataAsync(DateTime createdBefore, CancellationToken cancellationToken)
     {
+        using var connection = OpenConnection();
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            using var connection = OpenConnection();
             using var command = connection.CreateCommand();
             command.CommandText = """
                 UPDATE rtn_retentionalert SET rtn_signals = NULL, rtn_sentiment = NULL

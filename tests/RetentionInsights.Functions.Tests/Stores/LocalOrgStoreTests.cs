@@ -1,0 +1,45 @@
+using RetentionInsights.Data.Metadata;
+using RetentionInsights.Functions.Stores;
+using RetentionInsights.Functions.Stores.LocalOrg;
+using RetentionInsights.Functions.Tests.Support;
+
+namespace RetentionInsights.Functions.Tests.Stores;
+
+[Collection(ServiceTests.Name)]
+public sealed class LocalOrgStoreTests(ServiceFixture fixture)
+{
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now = start;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public async Task ReadContactStates_OfferRenamedInTheOrg_ShowsTheNewNameOnceTheCachedCatalogueIsOlderThanMaxAge()
+    {
+        var db = fixture.CopyOrg();
+        var contact = DataProducer.ActiveContactWithCases(db);
+        var offer = OrgSql.Scalar<string>(db, "SELECT rtn_offerid FROM rtn_offer ORDER BY rtn_code LIMIT 1")!;
+        var before = OrgSql.Scalar<string>(db, "SELECT rtn_name FROM rtn_offer WHERE rtn_offerid = $o", ("$o", offer))!;
+        var recommendation = Guid.NewGuid();
+        OrgSql.Execute(db, """
+            INSERT INTO rtn_offerrecommendation (rtn_offerrecommendationid, rtn_name, rtn_contactid, rtn_offerid, rtn_rank, rtn_status, createdon)
+            VALUES ($id, 'Offer 1', $c, $o, 1, $proposed, '2026-11-01T00:00:00Z')
+            """, ("$id", recommendation.ToString("D")), ("$c", contact.ToString("D")), ("$o", offer), ("$proposed", Names.Choices.RecommendationProposed));
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero));
+        using var store = new LocalOrgStore(db, clock);
+        async Task<string> NameAsync() => (await store.ReadContactStatesAsync([contact], CancellationToken.None)).Single()
+            .Recommendations.Single(r => r.Record.Id == recommendation).OfferName;
+
+        var first = await NameAsync();
+        OrgSql.Execute(db, "UPDATE rtn_offer SET rtn_name = 'Renamed offer' WHERE rtn_offerid = $o", ("$o", offer));
+        clock.Now += OfferCatalogueCache.MaxAge - TimeSpan.FromSeconds(1);
+        var withinMaxAge = await NameAsync();
+        clock.Now += TimeSpan.FromSeconds(1);
+        var afterMaxAge = await NameAsync();
+
+        Assert.Equal(before, first);
+        Assert.Equal(before, withinMaxAge);
+        Assert.Equal("Renamed offer", afterMaxAge);
+    }
+}
