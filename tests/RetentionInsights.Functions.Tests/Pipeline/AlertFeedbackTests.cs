@@ -12,7 +12,8 @@ public sealed class AlertFeedbackTests(ServiceFixture fixture)
     public async Task Rescore_AfterAgentsCalledAlertsFalseAlarms_ReRaisesFewerOfThemThanAfterPlainResolution()
     {
         var db = fixture.CopyOrg();
-        using var app = new TestApp(fixture, new() { ["Retention:LocalOrgPath"] = db });
+        var clock = new MovableClock(DateTimeOffset.UtcNow);
+        using var app = new TestApp(fixture, new() { ["Retention:LocalOrgPath"] = db }, services => services.AddSingleton<TimeProvider>(clock));
         var rescorer = app.Services.GetRequiredService<CustomerRescorer>();
         await rescorer.RescoreAllAsync(null, null, CancellationToken.None);
 
@@ -24,6 +25,8 @@ public sealed class AlertFeedbackTests(ServiceFixture fixture)
         OrgSql.Execute(db, $"UPDATE rtn_retentionalert SET rtn_status = 471500002, rtn_resolvedon = '2026-10-31T12:00:00Z', rtn_feedback = 471500001 WHERE rtn_contactid IN ({In(judged)})");
         OrgSql.Execute(db, $"UPDATE rtn_retentionalert SET rtn_status = 471500002, rtn_resolvedon = '2026-10-31T12:00:00Z' WHERE rtn_contactid IN ({In(resolved)})");
 
+        // The next day: an alert an agent resolved stays resolved for the rest of the day it was raised.
+        clock.Now = clock.Now.AddDays(1);
         await rescorer.RescoreAllAsync(null, null, CancellationToken.None);
 
         double ReRaised(List<string> ids) =>
@@ -33,6 +36,29 @@ public sealed class AlertFeedbackTests(ServiceFixture fixture)
         Assert.True(afterResolution >= 0.5, $"without a verdict only {afterResolution:P0} were raised again: the comparison says nothing");
         Assert.True(afterFalseAlarm <= afterResolution - 0.25,
             $"{afterFalseAlarm:P0} of alerts called false alarms came back, against {afterResolution:P0} of alerts closed without a verdict");
+    }
+
+    [Fact]
+    public async Task Rescore_TheSameDayAnAgentResolvedTheAlert_KeepsItResolvedWithTheVerdict()
+    {
+        var db = fixture.CopyOrg();
+        using var app = new TestApp(fixture, new() { ["Retention:LocalOrgPath"] = db });
+        var rescorer = app.Services.GetRequiredService<CustomerRescorer>();
+        await rescorer.RescoreAllAsync(null, null, CancellationToken.None);
+        var alerted = OrgSql.Column(db, "SELECT rtn_contactid FROM rtn_retentionalert WHERE rtn_status = 471500000");
+        Assert.NotEmpty(alerted);
+        OrgSql.Execute(db, "UPDATE rtn_retentionalert SET rtn_status = 471500002, rtn_resolvedon = createdon, rtn_feedback = 471500000");
+
+        await rescorer.RescoreAllAsync(null, null, CancellationToken.None);
+
+        Assert.Equal(0L, OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM rtn_retentionalert WHERE rtn_status <> 471500002 OR rtn_feedback IS NULL"));
+        Assert.Equal(alerted.Count, (int)OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM rtn_retentionalert"));
+    }
+
+    private sealed class MovableClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     private static string In(IEnumerable<string> ids) => string.Join(",", ids.Select(id => $"'{id}'"));
