@@ -90,8 +90,9 @@ public static class ChangeDetector
         if (outcome.AlertEvaluated || fresh.EarlyWarningLevel is not null)
         {
             // The contact shows the level of the alert the agent sees: an open alert that a calmer rescore leaves alone keeps it.
-            var level = Math.Max(outcome.Alert?.Level ?? fresh.EarlyWarningLevel ?? Names.Choices.WarningNone,
-                current.OpenAlert?.Level ?? Names.Choices.WarningNone);
+            var raised = ResolvedToday(current, now) ? Names.Choices.WarningNone
+                : outcome.Alert?.Level ?? fresh.EarlyWarningLevel ?? Names.Choices.WarningNone;
+            var level = Math.Max(raised, current.OpenAlert?.Level ?? Names.Choices.WarningNone);
             if (stored.EarlyWarningLevel != level)
                 c[Names.Contact.EarlyWarningLevel] = level;
         }
@@ -164,6 +165,10 @@ public static class ChangeDetector
         var sentiment = alert.Sentiment is { } s ? Math.Round(s, 4) : (double?)null;
         switch (AlertRule.Decide(open, alert.Level))
         {
+            case AlertDecision.Create when ResolvedToday(current, now):
+                // An agent resolved today's alert (same name-based id): the verdict stands until tomorrow, rather than an
+                // upsert reopening the row and overwriting the agent's resolution.
+                break;
             case AlertDecision.Create:
                 changes.CreateAlert = new AlertRecord(RowIds.Alert(current.ContactId, now), current.ContactId, alert.Level, signals, sentiment, Truncate(alert.DueBy),
                     Names.Choices.AlertOpen, null, Truncate(now), null);
@@ -174,6 +179,9 @@ public static class ChangeDetector
                 break;
         }
     }
+
+    private static bool ResolvedToday(ContactState current, DateTime now) =>
+        current.OpenAlert is null && current.ResolvedAlertIds.Contains(RowIds.Alert(current.ContactId, now));
 
     private static void ClearScores(ChangeSet changes, ContactScores stored)
     {

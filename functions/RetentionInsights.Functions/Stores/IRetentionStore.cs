@@ -74,6 +74,12 @@ public sealed record ContactState(
     /// <summary>Open alerts besides <see cref="OpenAlert"/> (duplicates left by older versions); a rescore closes them.</summary>
     public IReadOnlyList<AlertRecord> OtherOpenAlerts { get; init; } = [];
 
+    /// <summary>
+    /// Ids of the contact's resolved alerts, at least those raised today: the day's alert (<see cref="Scoring.RowIds.Alert"/>)
+    /// among them was resolved by an agent and is not reopened that day.
+    /// </summary>
+    public IReadOnlyCollection<Guid> ResolvedAlertIds { get; init; } = [];
+
     /// <summary>Whether any recommendation or alert row of the contact exists (in any status): what an objection erases.</summary>
     public bool HasDerivedRows { get; init; }
 }

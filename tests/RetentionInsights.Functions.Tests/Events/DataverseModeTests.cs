@@ -40,6 +40,39 @@ public sealed class DataverseModeTests(ServiceFixture fixture)
         Assert.DoesNotContain(server.Requests, r => r.StartsWith("GET", StringComparison.Ordinal) && !r.Contains("$select=", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Post_AfterAnAgentResolvedTodaysAlert_InDataverseMode_LeavesItResolvedWithTheVerdict()
+    {
+        var org = fixture.CopyOrg();
+        var contact = DataProducer.ActiveContactWithCases(org);
+        DataProducer.Escalation(org, contact, ServiceFixture.AsOf);
+        var server = new ODataTestServer(org);
+        var state = Path.Combine(fixture.Root, "state-" + Guid.NewGuid().ToString("N") + ".db");
+        using var app = new TestApp(fixture, new()
+        {
+            ["Retention:DataverseUrl"] = ODataTestServer.Host,
+            ["Retention:LocalOrgPath"] = state,
+        }, services => services.AddSingleton(new DataverseStore(new DataverseWebApiClient(
+            new HttpClient(new BearerHandler(server)) { BaseAddress = new Uri(ODataTestServer.Host + "/api/data/v9.2/") }))));
+        var incident = DataProducer.AnyIncidentOf(org, contact);
+        using var client = app.KeyedClient();
+        await client.SendAsync(Webhook.Request(Webhook.IncidentUpdate(incident, contact, Guid.NewGuid(), Guid.NewGuid(), "Storing")));
+        List<Dictionary<string, object?>> AlertsOf() =>
+            server.Tables["rtn_retentionalert"].Where(r => string.Equals(r["rtn_contactid"] as string, contact.ToString("D"), StringComparison.OrdinalIgnoreCase)).ToList();
+        var alert = Assert.Single(AlertsOf());
+        var alertId = Guid.Parse((string)alert["rtn_retentionalertid"]!);
+        // The agent calls it a false alarm (as the form's feedback does).
+        server.Update("rtn_retentionalert", alertId, "rtn_status", Names.Choices.AlertResolved);
+        server.Update("rtn_retentionalert", alertId, "rtn_feedback", Names.Choices.FeedbackFalseAlarm);
+
+        var again = await client.SendAsync(Webhook.Request(Webhook.IncidentUpdate(incident, contact, Guid.NewGuid(), Guid.NewGuid(), "Storing")));
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var kept = Assert.Single(AlertsOf());
+        Assert.Equal(Names.Choices.AlertResolved, Convert.ToInt32(kept["rtn_status"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(Names.Choices.FeedbackFalseAlarm, Convert.ToInt32(kept["rtn_feedback"], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Stands in for the token handler (no Entra ID in tests).</summary>
     private sealed class BearerHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
     {

@@ -197,6 +197,28 @@ public sealed class ChangeDetectorTests
         Outcome(0.2) with { Alert = new ProposedAlert(level, signals, -0.6, Now.AddHours(4)), AlertEvaluated = true };
 
     [Fact]
+    public void Diff_TodaysAlertResolvedByAnAgent_IsNotReopenedAndTheContactShowsNoLevel()
+    {
+        var state = State(Scores(0.2) with { EarlyWarningLevel = Names.Choices.WarningNone }) with { ResolvedAlertIds = [RowIds.Alert(Contact, Now)] };
+
+        var change = ChangeDetector.Diff(state, WithAlert(Names.Choices.WarningRed, "angry again"), Now);
+
+        Assert.Null(change.CreateAlert);
+        Assert.False(change.ContactColumns.ContainsKey(Names.Contact.EarlyWarningLevel));
+    }
+
+    [Fact]
+    public void Diff_AlertResolvedOnAnEarlierDay_DoesNotStopANewAlertToday()
+    {
+        var state = State(Scores(0.2)) with { ResolvedAlertIds = [RowIds.Alert(Contact, Now.AddDays(-1))] };
+
+        var change = ChangeDetector.Diff(state, WithAlert(Names.Choices.WarningRed, "angry again"), Now);
+
+        Assert.Equal(RowIds.Alert(Contact, Now), change.CreateAlert?.Id);
+        Assert.Equal(Names.Choices.WarningRed, change.ContactColumns[Names.Contact.EarlyWarningLevel]);
+    }
+
+    [Fact]
     public void Diff_OpenAlertAtTheSameLevel_IsLeftAsTheAgentKnowsIt()
     {
         var state = State(Scores(0.2)) with { OpenAlert = OpenAlert(Names.Choices.WarningOrange, "old signals") };

@@ -613,6 +613,8 @@ public sealed partial class ODataTestServer : HttpMessageHandler
                 "ne" => row => !Equal(row),
                 // Dates are ISO strings of one format, so ordinal order is time order.
                 "gt" => row => row[column] is string v && value is string x && string.CompareOrdinal(v, x) > 0,
+                "ge" => row => row[column] is string v && value is string x && string.CompareOrdinal(v, x) >= 0,
+                "lt" => row => row[column] is string v && value is string x && string.CompareOrdinal(v, x) < 0,
                 _ => throw new FormatException($"Operator '{op}' is not supported by the test server."),
             };
         }

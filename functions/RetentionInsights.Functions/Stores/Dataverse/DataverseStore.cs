@@ -203,17 +203,20 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
             offers ??= await CachedOffersAsync(cancellationToken);
             var recommendations = await ListAsync("rtn_offerrecommendation", RecommendationColumns,
                 $"({Any("_rtn_contactid_value", slice)}) and (rtn_status eq {Names.Choices.RecommendationProposed} or rtn_respondedon ne null)", ReadRecommendation, cancellationToken);
+            // Open alerts, and the alerts resolved since yesterday: the day's alert an agent already resolved is not reopened.
             var alerts = await ListAsync("rtn_retentionalert", AlertColumns,
-                $"({Any("_rtn_contactid_value", slice)}) and rtn_status ne {Names.Choices.AlertResolved}", ReadAlert, cancellationToken);
+                $"({Any("_rtn_contactid_value", slice)}) and (rtn_status ne {Names.Choices.AlertResolved} or createdon ge {StorageFormat.DateTime(DateTime.UtcNow.Date.AddDays(-1))})",
+                ReadAlert, cancellationToken);
             foreach (var c in contacts)
             {
                 var recs = recommendations.Where(r => r.ContactId == c.Id).OrderByDescending(r => r.CreatedOn)
                     .Select(r => new StoredRecommendation(r, offers.TryGetValue(r.OfferId, out var o) ? o.Name : string.Empty, offers.TryGetValue(r.OfferId, out var t) ? t.OfferType : 0))
                     .ToList();
-                var open = alerts.Where(a => a.ContactId == c.Id).OrderByDescending(a => a.CreatedOn).ThenBy(a => a.Id).ToList();
+                var open = alerts.Where(a => a.ContactId == c.Id && a.Status != Names.Choices.AlertResolved).OrderByDescending(a => a.CreatedOn).ThenBy(a => a.Id).ToList();
                 states.Add(new ContactState(c.Id, c.Name, c.OptOut, c.Scores, recs, open.FirstOrDefault())
                 {
                     OtherOpenAlerts = open.Skip(1).ToList(),
+                    ResolvedAlertIds = alerts.Where(a => a.ContactId == c.Id && a.Status == Names.Choices.AlertResolved).Select(a => a.Id).ToList(),
                     // Only an objection needs the rows not read above (expired offers, resolved alerts): look for them then.
                     HasDerivedRows = recs.Count > 0 || open.Count > 0 || (c.OptOut && (await DerivedRowIdsAsync(c.Id, cancellationToken)).Count > 0),
                 });

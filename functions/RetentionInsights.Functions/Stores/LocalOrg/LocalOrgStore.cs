@@ -127,7 +127,8 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
                     .Select(r => new StoredRecommendation(r, offers.TryGetValue(r.OfferId, out var o) ? o.Name : string.Empty, offers.TryGetValue(r.OfferId, out var t) ? t.OfferType : 0))
                     .ToList();
                 var open = alerts[id].Where(a => a.Status != Names.Choices.AlertResolved).OrderByDescending(a => a.CreatedOn).ThenBy(a => a.Id).ToList();
-                states.Add(new ContactState(id, fullName, optOut, scores, live, open.FirstOrDefault()) { OtherOpenAlerts = open.Skip(1).ToList(), HasDerivedRows = recommendations[id].Any() || alerts[id].Any() });
+                states.Add(new ContactState(id, fullName, optOut, scores, live, open.FirstOrDefault()) { OtherOpenAlerts = open.Skip(1).ToList(),
+                    ResolvedAlertIds = alerts[id].Where(a => a.Status == Names.Choices.AlertResolved).Select(a => a.Id).ToList(), HasDerivedRows = recommendations[id].Any() || alerts[id].Any() });
             }
         }
         return states;
