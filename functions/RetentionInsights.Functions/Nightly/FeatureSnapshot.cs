@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using RetentionInsights.Data.Records;
 using RetentionInsights.Scoring.Features;
+using RetentionInsights.Scoring.Sentiment;
 
 namespace RetentionInsights.Functions.Nightly;
 
@@ -66,6 +67,25 @@ public sealed class FeatureSnapshot
     public IEnumerable<ActivityRecord> Unanalysed(IEnumerable<Guid> contactIds) =>
         contactIds.Where(Histories.ContainsKey).SelectMany(id => Histories[id].Activities)
             .Where(a => !a.Outgoing && !string.IsNullOrWhiteSpace(a.MessageText) && !Sentiment.ContainsKey(a.Id));
+
+    /// <summary>
+    /// Analyses the inbound messages of <paramref name="contacts"/> that have no sentiment yet and keeps the answers. Batches
+    /// of 500 go to the analyzer, as many at a time as there are cores (the offline analyzer is CPU-bound; each message's
+    /// score depends on its text only, so the result does not depend on the order). Returns the messages analysed.
+    /// </summary>
+    public async Task<int> AnalyseAsync(ISentimentAnalyzer analyzer, IEnumerable<Guid> contacts, CancellationToken cancellationToken)
+    {
+        var batches = Unanalysed(contacts).DistinctBy(a => a.Id).Chunk(500).ToList();
+        var answers = new IReadOnlyList<SentimentResult>[batches.Count];
+        await Parallel.ForAsync(0, batches.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (i, ct) => answers[i] = await analyzer.AnalyzeAsync(batches[i].Select(a => new SentimentDocument(a.Id.ToString("N"), a.MessageText!)).ToList(), ct));
+        foreach (var results in answers)
+        {
+            foreach (var result in results)
+                Sentiment[Guid.ParseExact(result.Id, "N")] = Math.Clamp(result.Score, -1, 1);
+        }
+        return batches.Sum(b => b.Length);
+    }
 
     /// <summary>The history kept: recommendations and alerts are read fresh each night (see the class remarks).</summary>
     public static CustomerHistory Strip(CustomerHistory history) =>

@@ -41,7 +41,7 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
             snapshot.Histories.EnsureCapacity(data.Histories.Count);
             foreach (var history in data.Histories)
                 snapshot.Histories[history.Contact.Id] = FeatureSnapshot.Strip(history);
-            var analysed = await AnalyseAsync(snapshot, snapshot.Histories.Keys, cancellationToken);
+            var analysed = await snapshot.AnalyseAsync(analyzer, snapshot.Histories.Keys, cancellationToken);
             return (snapshot, new SnapshotUpdate("full", reason, data.Report.TotalRows, 0, snapshot.Histories.Count, 0, analysed, head, clock.Elapsed.TotalSeconds));
         }
 
@@ -63,7 +63,7 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
                 current.Replace(id, history);
             }
         }
-        var analysedNew = await AnalyseAsync(current, contacts, cancellationToken);
+        var analysedNew = await current.AnalyseAsync(analyzer, contacts, cancellationToken);
         current.Watermark = upTo;
         current.UpdatedOn = time.GetUtcNow().UtcDateTime;
         return (current, new SnapshotUpdate("delta", null, rows, entries, contacts.Count, removed, analysedNew, upTo, clock.Elapsed.TotalSeconds));
@@ -80,17 +80,4 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
     /// <summary>Rows a history was read from (recommendations and alerts included: the reader reads them too).</summary>
     public static long Rows(CustomerHistory h) => 1L + h.Orders.Count + h.OrderLines.Count + h.Invoices.Count + h.Cases.Count + h.CaseResolutions.Count
         + h.Activities.Count + h.Usage.Count + h.Recommendations.Count + h.Alerts.Count;
-
-    private async Task<int> AnalyseAsync(FeatureSnapshot snapshot, IEnumerable<Guid> contacts, CancellationToken cancellationToken)
-    {
-        var analysed = 0;
-        foreach (var batch in snapshot.Unanalysed(contacts).DistinctBy(a => a.Id).Chunk(500))
-        {
-            var results = await analyzer.AnalyzeAsync(batch.Select(a => new SentimentDocument(a.Id.ToString("N"), a.MessageText!)).ToList(), cancellationToken);
-            foreach (var result in results)
-                snapshot.Sentiment[Guid.ParseExact(result.Id, "N")] = Math.Clamp(result.Score, -1, 1);
-            analysed += batch.Length;
-        }
-        return analysed;
-    }
 }

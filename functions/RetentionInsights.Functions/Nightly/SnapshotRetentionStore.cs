@@ -1,8 +1,6 @@
-using RetentionInsights.Data.Reading;
+using System.Collections.Concurrent;
 using RetentionInsights.Data.Records;
 using RetentionInsights.Functions.Stores;
-using RetentionInsights.Functions.Stores.Dataverse;
-using RetentionInsights.Functions.Stores.LocalOrg;
 
 namespace RetentionInsights.Functions.Nightly;
 
@@ -10,33 +8,13 @@ namespace RetentionInsights.Functions.Nightly;
 /// A store seen through the feature snapshot: histories come from the snapshot, with the contact's recommendations and
 /// alerts read from the store (the service writes them itself, so they are current there and not in the snapshot);
 /// everything else — states, the catalogue, writes — goes to the store. The one scoring pipeline runs on it unchanged.
+/// The recommendations and alerts read with a history also serve the state read of the same contacts that follows it (the
+/// rescorer's load → state → diff), so the night reads them once: each contact's rows are taken by the first state read.
 /// </summary>
-public sealed class SnapshotRetentionStore : IRetentionStore
+public sealed class SnapshotRetentionStore(IOwnRowsStore org, FeatureSnapshot snapshot) : IRetentionStore
 {
-    private const int MaxIdsPerQuery = 500;
-    private static readonly LocalOrgReader Reader = new();
-    private readonly IRetentionStore org;
-    private readonly FeatureSnapshot snapshot;
-    private readonly Func<IReadOnlyList<Guid>, CancellationToken, Task<(ILookup<Guid, RecommendationRecord>, ILookup<Guid, AlertRecord>)>> _ownOutput;
+    private readonly ConcurrentDictionary<Guid, OwnRows> _readWithHistory = new();
     private long _rowsRead;
-
-    public SnapshotRetentionStore(LocalOrgStore org, FeatureSnapshot snapshot)
-    {
-        this.org = org;
-        this.snapshot = snapshot;
-        _ownOutput = (ids, _) =>
-        {
-            using var connection = org.OpenConnection();
-            return Task.FromResult(Reader.ReadRecommendationsAndAlerts(connection, ids));
-        };
-    }
-
-    public SnapshotRetentionStore(DataverseStore dataverse, FeatureSnapshot snapshot)
-    {
-        org = dataverse;
-        this.snapshot = snapshot;
-        _ownOutput = dataverse.LoadRecommendationsAndAlertsAsync;
-    }
 
     public string Kind => org.Kind;
 
@@ -48,21 +26,20 @@ public sealed class SnapshotRetentionStore : IRetentionStore
 
     public async Task<IReadOnlyList<CustomerHistory>> LoadCustomersAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
     {
-        var result = new List<CustomerHistory>(contactIds.Count);
-        foreach (var slice in contactIds.Where(snapshot.Histories.ContainsKey).Chunk(MaxIdsPerQuery))
+        var known = contactIds.Where(snapshot.Histories.ContainsKey).ToList();
+        var own = await org.LoadOwnRowsAsync(known, cancellationToken);
+        var result = new List<CustomerHistory>(known.Count);
+        foreach (var id in known)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (recommendations, alerts) = await _ownOutput(slice, cancellationToken);
-            foreach (var id in slice)
-            {
-                var recs = recommendations[id].ToList();
-                var raised = alerts[id].ToList();
-                Interlocked.Add(ref _rowsRead, recs.Count + raised.Count);
-                result.Add(snapshot.Histories[id] with { Recommendations = recs, Alerts = raised });
-            }
+            var rows = own.GetValueOrDefault(id) ?? NoRows;
+            Interlocked.Add(ref _rowsRead, rows.Recommendations.Count + rows.Alerts.Count);
+            _readWithHistory[id] = rows;
+            result.Add(snapshot.Histories[id] with { Recommendations = rows.Recommendations, Alerts = rows.Alerts });
         }
         return result;
     }
+
+    private static readonly OwnRows NoRows = new([], []);
 
     public Task<IReadOnlyList<OfferRecord>> LoadOfferCatalogueAsync(CancellationToken cancellationToken) => org.LoadOfferCatalogueAsync(cancellationToken);
 
@@ -72,8 +49,28 @@ public sealed class SnapshotRetentionStore : IRetentionStore
 
     public async Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
     {
-        var states = await org.ReadContactStatesAsync(contactIds, cancellationToken);
-        Interlocked.Add(ref _rowsRead, states.Count + states.Sum(s => s.Recommendations.Count + (s.OpenAlert is null ? 0 : 1)));
+        var rows = new Dictionary<Guid, OwnRows>(contactIds.Count);
+        var unread = new List<Guid>();
+        foreach (var id in contactIds)
+        {
+            if (_readWithHistory.TryRemove(id, out var own))
+                rows[id] = own;
+            else
+                unread.Add(id);
+        }
+        var states = new List<ContactState>(contactIds.Count);
+        if (rows.Count > 0)
+        {
+            var fromRows = await org.ReadContactStatesAsync(rows.Keys.ToList(), rows, cancellationToken);
+            Interlocked.Add(ref _rowsRead, fromRows.Count);
+            states.AddRange(fromRows);
+        }
+        if (unread.Count > 0)
+        {
+            var read = await org.ReadContactStatesAsync(unread, cancellationToken);
+            Interlocked.Add(ref _rowsRead, read.Count + read.Sum(s => s.Recommendations.Count + (s.OpenAlert is null ? 0 : 1)));
+            states.AddRange(read);
+        }
         return states;
     }
 

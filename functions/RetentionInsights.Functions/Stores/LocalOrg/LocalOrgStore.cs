@@ -10,7 +10,7 @@ namespace RetentionInsights.Functions.Stores.LocalOrg;
 /// The SQLite local org as a store (the default when no Dataverse URL is configured). Reads use short-lived pooled
 /// connections; writes are serialised because SQLite has one writer, and each change set is one transaction.
 /// </summary>
-public sealed class LocalOrgStore : IRetentionStore, IDisposable
+public sealed class LocalOrgStore : IOwnRowsStore, IDisposable
 {
     private const int MaxIdsPerQuery = 500;
     private static readonly LocalOrgReader Reader = new();
@@ -116,22 +116,50 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (recommendations, alerts) = Reader.ReadRecommendationsAndAlerts(connection, slice);
-            foreach (var (id, fullName, optOut, scores) in ReadScores(connection, slice))
-            {
-                var live = recommendations[id]
-                    .Where(r => r.Status == Names.Choices.RecommendationProposed || r.RespondedOn is not null)
-                    .OrderByDescending(r => r.CreatedOn)
-                    .Select(r => new StoredRecommendation(r, offers.TryGetValue(r.OfferId, out var o) ? o.Name : string.Empty, offers.TryGetValue(r.OfferId, out var t) ? t.OfferType : 0))
-                    .ToList();
-                var open = alerts[id].Where(a => a.Status != Names.Choices.AlertResolved).OrderByDescending(a => a.CreatedOn).ThenBy(a => a.Id).ToList();
-                states.Add(new ContactState(id, fullName, optOut, scores, live, open.FirstOrDefault()) { OtherOpenAlerts = open.Skip(1).ToList(), HasDerivedRows = recommendations[id].Any() || alerts[id].Any(),
-                    ExpiredOffers = recommendations[id].GroupBy(r => r.OfferId).Select(g => g.OrderByDescending(r => r.CreatedOn).First())
-                        .Where(r => r.Status == Names.Choices.RecommendationExpired && r.RespondedOn is null).Select(r => r.OfferId).ToList() });
-            }
+            states.AddRange(States(connection, slice, OwnRowsOf(connection, slice), offers));
         }
         return Task.FromResult<IReadOnlyList<ContactState>>(states);
     }
+
+    public Task<IReadOnlyDictionary<Guid, OwnRows>> LoadOwnRowsAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    {
+        using var connection = OpenConnection();
+        var rows = new Dictionary<Guid, OwnRows>();
+        foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var (id, own) in OwnRowsOf(connection, slice))
+                rows[id] = own;
+        }
+        return Task.FromResult<IReadOnlyDictionary<Guid, OwnRows>>(rows);
+    }
+
+    public Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, IReadOnlyDictionary<Guid, OwnRows> rows,
+        CancellationToken cancellationToken)
+    {
+        using var connection = OpenConnection();
+        var offers = Reader.ReadOffers(connection).ToDictionary(o => o.Id);
+        var states = new List<ContactState>(contactIds.Count);
+        foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            states.AddRange(States(connection, slice, rows, offers));
+        }
+        return Task.FromResult<IReadOnlyList<ContactState>>(states);
+    }
+
+    private static readonly OwnRows NoRows = new([], []);
+
+    private static Dictionary<Guid, OwnRows> OwnRowsOf(SqliteConnection connection, IReadOnlyList<Guid> ids)
+    {
+        var (recommendations, alerts) = Reader.ReadRecommendationsAndAlerts(connection, ids);
+        return recommendations.Select(g => g.Key).Union(alerts.Select(g => g.Key))
+            .ToDictionary(id => id, id => new OwnRows(recommendations[id].ToList(), alerts[id].ToList()));
+    }
+
+    private static IEnumerable<ContactState> States(SqliteConnection connection, IReadOnlyList<Guid> ids, IReadOnlyDictionary<Guid, OwnRows> rows,
+        IReadOnlyDictionary<Guid, OfferRecord> offers) =>
+        ReadScores(connection, ids).Select(c => ContactState.From(c.Id, c.FullName, c.OptOut, c.Scores, rows.GetValueOrDefault(c.Id) ?? NoRows, offers));
 
     /// <summary>The score columns as stored (the "before" that a rescore is compared with).</summary>
     private static List<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> ReadScores(SqliteConnection connection, IReadOnlyList<Guid> ids)
@@ -201,8 +229,11 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
             using var connection = OpenConnection();
             using var transaction = connection.BeginTransaction();
             var writes = 0;
-            foreach (var change in pending)
-                writes += LocalOrgWriter.Apply(connection, transaction, change);
+            using (var writer = new LocalOrgWriter(connection, transaction))
+            {
+                foreach (var change in pending)
+                    writes += writer.Apply(change);
+            }
             transaction.Commit();
             return writes;
         }
@@ -246,7 +277,9 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
             var change = new ChangeSet(contactId) { EraseDerived = true };
             foreach (var column in ScoreColumns)
                 change.ContactColumns[column] = null;
-            var writes = LocalOrgWriter.Apply(connection, transaction, change);
+            int writes;
+            using (var writer = new LocalOrgWriter(connection, transaction))
+                writes = writer.Apply(change);
             transaction.Commit();
             return writes;
         }
