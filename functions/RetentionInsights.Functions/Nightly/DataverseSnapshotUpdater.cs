@@ -56,7 +56,7 @@ public sealed class DataverseSnapshotUpdater(DataverseStore store, ISentimentAna
             foreach (var history in histories)
             {
                 rows += LocalOrgSnapshotUpdater.Rows(history);
-                snapshot.Histories[history.Contact.Id] = FeatureSnapshot.Strip(history);
+                snapshot.Histories[history.Contact.Id] = snapshot.Kept(history);
             }
             var analysed = await snapshot.AnalyseAsync(analyzer, snapshot.Histories.Keys, cancellationToken);
             return (snapshot, new SnapshotUpdate("full", reason, rows, 0, snapshot.Histories.Count, 0, analysed, 0, clock.Elapsed.TotalSeconds)
@@ -116,7 +116,7 @@ public sealed class DataverseSnapshotUpdater(DataverseStore store, ISentimentAna
             if (history is null && current.Histories.ContainsKey(id))
                 removedContacts++;
             read += history is null ? 0 : LocalOrgSnapshotUpdater.Rows(history);
-            current.Replace(id, history);
+            current.Replace(id, history, null);
         }
         var analysedNew = await current.AnalyseAsync(analyzer, affected, cancellationToken);
         current.UpdatedOn = started;
