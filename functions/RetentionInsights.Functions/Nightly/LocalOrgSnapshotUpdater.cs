@@ -19,7 +19,8 @@ public sealed record SnapshotUpdate(string Mode, string? Reason, long RowsRead, 
 /// Brings the feature snapshot up to date with the local org: a full read on the first run, when the feature schema changed
 /// or on demand; otherwise only the contacts the change log names since the snapshot's watermark are re-read (with the same
 /// reader as the full path, so a re-read contact is exactly what a full read gives, with its score columns), deleted ones
-/// removed, and only new messages analysed. The night's own writes are in the log marked with its night id and skipped. The change log is trimmed by <see cref="CommitAsync"/> once the snapshot is saved.
+/// removed, and only new messages analysed. The night's own writes are in the log marked with its night id and skipped.
+/// The change log is trimmed by <see cref="CommitAsync"/> once the snapshot is saved.
 /// </summary>
 public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer analyzer, TimeProvider time)
 {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using RetentionInsights.Data.Records;
 using RetentionInsights.Functions.Stores;
+using RetentionInsights.Functions.Stores.Dataverse;
 using RetentionInsights.Functions.Stores.LocalOrg;
 
 namespace RetentionInsights.Functions.Nightly;
@@ -20,19 +21,26 @@ namespace RetentionInsights.Functions.Nightly;
 public sealed class SnapshotRetentionStore : IRetentionStore
 {
     private static readonly OwnRows NoRows = new([], []);
-    private readonly IOwnRowsStore org;
+    private readonly IRetentionStore org;
     private readonly LocalOrgStore? _kept;
+    private readonly DataverseStore? _dataverse;
     private readonly FeatureSnapshot snapshot;
     private readonly ConcurrentDictionary<Guid, OwnRows> _readWithHistory = new();
     private IReadOnlyDictionary<Guid, OfferRecord>? _offers;
     private long _rowsRead;
 
-    public SnapshotRetentionStore(IOwnRowsStore org, FeatureSnapshot snapshot)
+    public SnapshotRetentionStore(LocalOrgStore org, FeatureSnapshot snapshot)
     {
-        this.org = org;
+        if (!snapshot.OwnRowsKept)
+            throw new ArgumentException("A local-org snapshot keeps the service's own rows; this one does not.", nameof(snapshot));
+        this.org = _kept = org;
         this.snapshot = snapshot;
-        if (snapshot.OwnRowsKept)
-            _kept = org as LocalOrgStore ?? throw new ArgumentException("Only a local-org snapshot keeps the service's own rows.", nameof(snapshot));
+    }
+
+    public SnapshotRetentionStore(DataverseStore org, FeatureSnapshot snapshot)
+    {
+        this.org = _dataverse = org;
+        this.snapshot = snapshot;
     }
 
     public string Kind => org.Kind;
@@ -52,7 +60,7 @@ public sealed class SnapshotRetentionStore : IRetentionStore
                 return contactIds.Where(snapshot.Histories.ContainsKey).Select(id => snapshot.Histories[id]).ToList();
             known = contactIds.Where(snapshot.Histories.ContainsKey).ToList();
         }
-        var own = await org.LoadOwnRowsAsync(known, cancellationToken);
+        var own = await _dataverse!.LoadOwnRowsAsync(known, cancellationToken);
         var result = new List<CustomerHistory>(known.Count);
         foreach (var id in known)
         {
@@ -104,7 +112,7 @@ public sealed class SnapshotRetentionStore : IRetentionStore
         }
         if (rows.Count > 0)
         {
-            var fromRows = await org.ReadContactStatesAsync(rows.Keys.ToList(), rows, cancellationToken);
+            var fromRows = await _dataverse!.ReadContactStatesAsync(rows.Keys.ToList(), rows, cancellationToken);
             Interlocked.Add(ref _rowsRead, fromRows.Count);
             states.AddRange(fromRows);
         }

@@ -99,19 +99,6 @@ public sealed record ContactState(
 /// <summary>Every recommendation and alert row of one contact (the service's own output), each in created order.</summary>
 public sealed record OwnRows(IReadOnlyList<RecommendationRecord> Recommendations, IReadOnlyList<AlertRecord> Alerts);
 
-/// <summary>
-/// A store that can read the service's own rows of contacts once and build their states from them: the nightly run from the
-/// feature snapshot needs those rows both in the history (features) and in the state (the write check), and reads them once.
-/// </summary>
-public interface IOwnRowsStore : IRetentionStore
-{
-    /// <summary>Every recommendation and alert of the contacts, by contact (contacts without any are left out).</summary>
-    Task<IReadOnlyDictionary<Guid, OwnRows>> LoadOwnRowsAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken);
-
-    /// <summary><see cref="IRetentionStore.ReadContactStatesAsync"/> with the contacts' own rows already read (a contact absent from
-    /// <paramref name="rows"/> has none); only the score columns are read.</summary>
-    Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, IReadOnlyDictionary<Guid, OwnRows> rows, CancellationToken cancellationToken);
-}
 
 public sealed record StoredRecommendation(RecommendationRecord Record, string OfferName, int OfferType);
 

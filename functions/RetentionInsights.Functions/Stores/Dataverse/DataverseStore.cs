@@ -12,7 +12,7 @@ namespace RetentionInsights.Functions.Stores.Dataverse;
 /// by the contacts of a slice (one query per table per slice, never per contact); writes go out as $batch change sets,
 /// one per contact, and only for values that changed. Entity set names come from datamodel.json.
 /// </summary>
-public sealed class DataverseStore(DataverseWebApiClient client) : IOwnRowsStore
+public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionStore
 {
     /// <summary>Contacts per query: ~50 characters each keeps the $filter URL near 8 KB, well under Dataverse's URL limit.</summary>
     public const int IdsPerQuery = 150;
@@ -213,6 +213,8 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IOwnRowsStore
         return states;
     }
 
+    /// <summary><see cref="ReadContactStatesAsync(IReadOnlyList{Guid}, CancellationToken)"/> with the contacts' own rows already read
+    /// (a contact absent from <paramref name="rows"/> has none): only the score columns are read.</summary>
     public async Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, IReadOnlyDictionary<Guid, OwnRows> rows,
         CancellationToken cancellationToken)
     {
@@ -226,6 +228,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IOwnRowsStore
         return states;
     }
 
+    /// <summary>Every recommendation and alert of the contacts, by contact (contacts without any are left out).</summary>
     public async Task<IReadOnlyDictionary<Guid, OwnRows>> LoadOwnRowsAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
     {
         var (recommendations, alerts) = await LoadRecommendationsAndAlertsAsync(contactIds, cancellationToken);

@@ -11,7 +11,7 @@ namespace RetentionInsights.Functions.Stores.LocalOrg;
 /// The SQLite local org as a store (the default when no Dataverse URL is configured). Reads use short-lived pooled
 /// connections; writes are serialised because SQLite has one writer, and each change set is one transaction.
 /// </summary>
-public sealed class LocalOrgStore : IOwnRowsStore, IDisposable
+public sealed class LocalOrgStore : IRetentionStore, IDisposable
 {
     private const int MaxIdsPerQuery = 500;
     private static readonly LocalOrgReader Reader = new();
@@ -118,33 +118,6 @@ public sealed class LocalOrgStore : IOwnRowsStore, IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             states.AddRange(States(connection, slice, OwnRowsOf(connection, slice), offers));
-        }
-        return Task.FromResult<IReadOnlyList<ContactState>>(states);
-    }
-
-    public Task<IReadOnlyDictionary<Guid, OwnRows>> LoadOwnRowsAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
-    {
-        using var connection = OpenConnection();
-        var rows = new Dictionary<Guid, OwnRows>();
-        foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            foreach (var (id, own) in OwnRowsOf(connection, slice))
-                rows[id] = own;
-        }
-        return Task.FromResult<IReadOnlyDictionary<Guid, OwnRows>>(rows);
-    }
-
-    public Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, IReadOnlyDictionary<Guid, OwnRows> rows,
-        CancellationToken cancellationToken)
-    {
-        using var connection = OpenConnection();
-        var offers = Reader.ReadOffers(connection).ToDictionary(o => o.Id);
-        var states = new List<ContactState>(contactIds.Count);
-        foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            states.AddRange(States(connection, slice, rows, offers));
         }
         return Task.FromResult<IReadOnlyList<ContactState>>(states);
     }
