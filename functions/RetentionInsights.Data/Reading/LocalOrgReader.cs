@@ -115,7 +115,8 @@ public sealed class LocalOrgReader
                     alerts.Add(Alert(r, contact));
             }
         }
-        return (recommendations.OrderBy(x => x.CreatedOn).ToLookup(x => x.ContactId), alerts.OrderBy(x => x.CreatedOn).ToLookup(x => x.ContactId));
+        return (recommendations.OrderBy(x => x.CreatedOn).ThenBy(x => x.Id).ToLookup(x => x.ContactId),
+            alerts.OrderBy(x => x.CreatedOn).ThenBy(x => x.Id).ToLookup(x => x.ContactId));
     }
 
     public IReadOnlyList<OfferRecord> ReadOffers(SqliteConnection connection)
@@ -170,10 +171,11 @@ public sealed class LocalOrgReader
 
         public readonly List<CaseResolutionRecord> Resolutions = [];
 
-        /// <summary>Every list in time order, whatever order the rows were stored in (imports do not preserve it).</summary>
+        /// <summary>Every list in time order, whatever order the rows were stored in (imports do not preserve it); the service's
+        /// own rows, often created at the same instant, then by id, so every query plan gives the same order.</summary>
         public CustomerHistory Build() => new(Contact, [.. Orders.OrderBy(o => o.CreatedOn)], Lines, [.. Invoices.OrderBy(i => i.DueDate)],
             [.. Cases.OrderBy(c => c.CreatedOn)], [.. Activities.OrderBy(a => a.On)], [.. Usage.OrderBy(u => u.Date)],
-            [.. Recommendations.OrderBy(r => r.CreatedOn)], [.. Alerts.OrderBy(a => a.CreatedOn)])
+            [.. Recommendations.OrderBy(r => r.CreatedOn).ThenBy(r => r.Id)], [.. Alerts.OrderBy(a => a.CreatedOn).ThenBy(a => a.Id)])
         {
             CaseResolutions = [.. Resolutions.OrderBy(r => r.ResolvedOn)],
         };

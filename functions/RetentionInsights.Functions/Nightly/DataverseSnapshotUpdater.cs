@@ -56,9 +56,9 @@ public sealed class DataverseSnapshotUpdater(DataverseStore store, ISentimentAna
             foreach (var history in histories)
             {
                 rows += LocalOrgSnapshotUpdater.Rows(history);
-                snapshot.Histories[history.Contact.Id] = FeatureSnapshot.Strip(history);
+                snapshot.Histories[history.Contact.Id] = snapshot.Kept(history);
             }
-            var analysed = await AnalyseAsync(snapshot, snapshot.Histories.Keys, cancellationToken);
+            var analysed = await snapshot.AnalyseAsync(analyzer, snapshot.Histories.Keys, cancellationToken);
             return (snapshot, new SnapshotUpdate("full", reason, rows, 0, snapshot.Histories.Count, 0, analysed, 0, clock.Elapsed.TotalSeconds)
             {
                 WebApiRequests = store.Client.Requests - requestsBefore,
@@ -116,27 +116,14 @@ public sealed class DataverseSnapshotUpdater(DataverseStore store, ISentimentAna
             if (history is null && current.Histories.ContainsKey(id))
                 removedContacts++;
             read += history is null ? 0 : LocalOrgSnapshotUpdater.Rows(history);
-            current.Replace(id, history);
+            current.Replace(id, history, null);
         }
-        var analysedNew = await AnalyseAsync(current, affected, cancellationToken);
+        var analysedNew = await current.AnalyseAsync(analyzer, affected, cancellationToken);
         current.UpdatedOn = started;
         return (current, new SnapshotUpdate("delta", null, read, entries, affected.Count, removedContacts, analysedNew, 0, clock.Elapsed.TotalSeconds)
         {
             WebApiRequests = store.Client.Requests - requestsBefore,
         });
-    }
-
-    private async Task<int> AnalyseAsync(FeatureSnapshot snapshot, IEnumerable<Guid> contacts, CancellationToken cancellationToken)
-    {
-        var analysed = 0;
-        foreach (var batch in snapshot.Unanalysed(contacts).DistinctBy(a => a.Id).Chunk(500))
-        {
-            var results = await analyzer.AnalyzeAsync(batch.Select(a => new SentimentDocument(a.Id.ToString("N"), a.MessageText!)).ToList(), cancellationToken);
-            foreach (var result in results)
-                snapshot.Sentiment[Guid.ParseExact(result.Id, "N")] = Math.Clamp(result.Score, -1, 1);
-            analysed += batch.Length;
-        }
-        return analysed;
     }
 
     /// <summary>Which contact a record belongs to, from the snapshot (for removed rows and for rows linked through an order or case).</summary>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using RetentionInsights.Data.Records;
 using RetentionInsights.Scoring.Features;
+using RetentionInsights.Scoring.Sentiment;
 
 namespace RetentionInsights.Functions.Nightly;
 
@@ -10,8 +11,10 @@ namespace RetentionInsights.Functions.Nightly;
 /// contact's source records as the readers deliver them (contact, contracts and lines, invoices, cases and resolutions,
 /// messages, meter readings) and the sentiment of every inbound message, analysed once. Features are never stored: they
 /// depend on the scoring date ("contract ends in N days", windows of 30/60/90 days), so they are rebuilt from these records
-/// at score time under the point-in-time rules, exactly as the full path builds them. Recommendations and alerts are not
-/// kept either: the service writes them itself every night and the write check reads them anyway.
+/// at score time under the point-in-time rules, exactly as the full path builds them. On the local org the snapshot also
+/// keeps what the service itself last wrote or read of each contact — its recommendations, alerts and score columns
+/// (<see cref="OwnRowsKept"/>) — so the write check needs no read; any change to those rows by others (an agent's answer,
+/// an admin's edit) is in the change log and the contact is re-read. On Dataverse they are read fresh each night.
 /// </summary>
 public sealed class FeatureSnapshot
 {
@@ -19,12 +22,28 @@ public sealed class FeatureSnapshot
     public static readonly string CurrentSchemaKey = SchemaKeyOf(FeatureSchema.Names);
 
     /// <summary>Format of the stored records; bump when <see cref="SnapshotFormat"/> changes.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     public string SchemaKey { get; init; } = CurrentSchemaKey;
 
-    /// <summary>Histories by contact id, with empty <see cref="CustomerHistory.Recommendations"/> and <see cref="CustomerHistory.Alerts"/>.</summary>
+    /// <summary>Histories by contact id; <see cref="CustomerHistory.Recommendations"/> and <see cref="CustomerHistory.Alerts"/> are
+    /// empty unless <see cref="OwnRowsKept"/>.</summary>
     public Dictionary<Guid, CustomerHistory> Histories { get; } = [];
+
+    /// <summary>
+    /// Whether the service's own rows are kept: each history's recommendations and alerts, and <see cref="Scores"/>. Set by
+    /// the local org, whose change log also covers those rows; a Dataverse snapshot reads them from the store each night.
+    /// </summary>
+    public bool OwnRowsKept { get; init; }
+
+    /// <summary>The score columns of each contact as stored (the "before" of the write check), when <see cref="OwnRowsKept"/>.</summary>
+    public Dictionary<Guid, ContactScores> Scores { get; } = [];
+
+    /// <summary>
+    /// The night whose own writes this snapshot holds: the change-log entries of those writes carry this id and are not
+    /// changes to re-read. A night that never saved its snapshot left entries with another id, which are re-read.
+    /// </summary>
+    public Guid NightId { get; set; }
 
     /// <summary>Sentiment in [−1, 1] per inbound message id, as the analyzer answered when the message was first seen.</summary>
     public Dictionary<Guid, double> Sentiment { get; } = [];
@@ -46,7 +65,7 @@ public sealed class FeatureSnapshot
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"format {FormatVersion}\n" + string.Join("\n", featureNames))))[..16].ToLowerInvariant();
 
     /// <summary>Replaces a contact's records (a re-read after a change), or removes it when it no longer exists.</summary>
-    public void Replace(Guid contactId, CustomerHistory? history)
+    public void Replace(Guid contactId, CustomerHistory? history, ContactScores? scores)
     {
         if (Histories.Remove(contactId, out var old))
         {
@@ -58,19 +77,42 @@ public sealed class FeatureSnapshot
                     Sentiment.Remove(activity.Id);
             }
         }
-        if (history is not null)
-            Histories[contactId] = Strip(history);
+        Scores.Remove(contactId);
+        if (history is null)
+            return;
+        Histories[contactId] = Kept(history);
+        if (OwnRowsKept && scores is not null)
+            Scores[contactId] = scores;
     }
+
+    /// <summary>The history as kept: without the service's own rows unless <see cref="OwnRowsKept"/>.</summary>
+    public CustomerHistory Kept(CustomerHistory history) =>
+        OwnRowsKept || (history.Recommendations.Count == 0 && history.Alerts.Count == 0) ? history : history with { Recommendations = [], Alerts = [] };
 
     /// <summary>Inbound messages with text that have no sentiment yet (new since the last night, or never analysed).</summary>
     public IEnumerable<ActivityRecord> Unanalysed(IEnumerable<Guid> contactIds) =>
         contactIds.Where(Histories.ContainsKey).SelectMany(id => Histories[id].Activities)
             .Where(a => !a.Outgoing && !string.IsNullOrWhiteSpace(a.MessageText) && !Sentiment.ContainsKey(a.Id));
 
-    /// <summary>The history kept: recommendations and alerts are read fresh each night (see the class remarks).</summary>
-    public static CustomerHistory Strip(CustomerHistory history) =>
-        history.Recommendations.Count == 0 && history.Alerts.Count == 0 ? history : history with { Recommendations = [], Alerts = [] };
+    /// <summary>
+    /// Analyses the inbound messages of <paramref name="contacts"/> that have no sentiment yet and keeps the answers. Batches
+    /// of 500 go to the analyzer, as many at a time as there are cores (the offline analyzer is CPU-bound; each message's
+    /// score depends on its text only, so the result does not depend on the order). Returns the messages analysed.
+    /// </summary>
+    public async Task<int> AnalyseAsync(ISentimentAnalyzer analyzer, IEnumerable<Guid> contacts, CancellationToken cancellationToken)
+    {
+        var batches = Unanalysed(contacts).DistinctBy(a => a.Id).Chunk(500).ToList();
+        var answers = new IReadOnlyList<SentimentResult>[batches.Count];
+        await Parallel.ForAsync(0, batches.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (i, ct) => answers[i] = await analyzer.AnalyzeAsync(batches[i].Select(a => new SentimentDocument(a.Id.ToString("N"), a.MessageText!)).ToList(), ct));
+        foreach (var results in answers)
+        {
+            foreach (var result in results)
+                Sentiment[Guid.ParseExact(result.Id, "N")] = Math.Clamp(result.Score, -1, 1);
+        }
+        return batches.Sum(b => b.Length);
+    }
 
     public long RecordCount => Histories.Values.Sum(h => 1L + h.Orders.Count + h.OrderLines.Count + h.Invoices.Count + h.Cases.Count
-        + h.CaseResolutions.Count + h.Activities.Count + h.Usage.Count);
+        + h.CaseResolutions.Count + h.Activities.Count + h.Usage.Count + h.Recommendations.Count + h.Alerts.Count);
 }

@@ -10,8 +10,9 @@ namespace RetentionInsights.Functions.Nightly;
 /// delete, each linked to the contact the row belongs to (through its order or case where it has no customer of its own).
 /// Several local-org tables have no <c>modifiedon</c> (invoices, messages, readings), so a modifiedon window would miss an
 /// invoice being paid; and a deleted row leaves nothing to find by date. The triggers are installed by the first full read;
-/// from then on every change is in the log, including deletes. Score columns and the service's own tables are not tracked:
-/// the nightly rescore writes them itself.
+/// from then on every change is in the log, including deletes. The service's own rows (recommendations, alerts, the
+/// contact's score columns) are tracked too, so an agent's answer or an admin's edit is seen; the nightly run marks the
+/// entries of its own writes with its night id (<see cref="MarkOwn"/>) in the same transaction, and those are not re-read.
 /// </summary>
 public static class LocalOrgChangeLog
 {
@@ -29,7 +30,14 @@ public static class LocalOrgChangeLog
         ("email", Regarding),
         ("phonecall", Regarding),
         ("rtn_usagereading", row => $"{row}.rtn_contactid"),
+        ("rtn_offerrecommendation", row => $"{row}.rtn_contactid"),
+        ("rtn_retentionalert", row => $"{row}.rtn_contactid"),
     ];
+
+    /// <summary>The contact's score columns: written by the nightly run, but also by events, erasure or an admin.</summary>
+    private static readonly string[] ScoreColumns = Stores.LocalOrg.LocalOrgStore.StoredScoreColumns;
+
+    private const string OwnPrefix = "own ";
 
     private static string Customer(string row) => $"CASE WHEN {row}.customeridtype = 'contact' THEN {row}.customerid END";
 
@@ -55,24 +63,45 @@ public static class LocalOrgChangeLog
             sql.Append($"CREATE TRIGGER IF NOT EXISTS rtn_track_{table}_delete AFTER DELETE ON {table} BEGIN ")
                .Append($"INSERT INTO {Table} (tablename, contactid, operation) VALUES ('{table}', {contact("OLD")}, 'delete'); END;\n");
         }
+        sql.Append($"CREATE TRIGGER IF NOT EXISTS rtn_track_contact_scores_update AFTER UPDATE OF {string.Join(", ", ScoreColumns)} ON contact BEGIN ")
+           .Append($"INSERT INTO {Table} (tablename, contactid, operation) VALUES ('contact', OLD.contactid, 'update'); END;\n");
         using var command = connection.CreateCommand();
         command.CommandText = sql.ToString();
         command.ExecuteNonQuery();
     }
 
-    /// <summary>The newest sequence number in the log (0 when empty or not installed).</summary>
-    public static long Head(SqliteConnection connection)
+    /// <summary>
+    /// Marks the entries after <paramref name="after"/> as the nightly run's own writes of <paramref name="night"/>. Called in
+    /// the write transaction: SQLite has one writer, so every entry after the head read at its start came from its statements.
+    /// </summary>
+    public static void MarkOwn(SqliteConnection connection, SqliteTransaction transaction, long after, Guid night)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"UPDATE {Table} SET operation = $own WHERE seq > $after";
+        command.Parameters.AddWithValue("$own", OwnPrefix + night.ToString("N"));
+        command.Parameters.AddWithValue("$after", after);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The newest sequence number in the log (0 when empty).</summary>
+    public static long Head(SqliteConnection connection, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = $"SELECT COALESCE((SELECT MAX(seq) FROM {Table}), 0)";
         return (long)command.ExecuteScalar()!;
     }
 
-    /// <summary>Changes after <paramref name="after"/> up to <paramref name="upTo"/>: the contacts touched and the entries read.</summary>
-    public static (HashSet<Guid> Contacts, long Entries) ContactsChanged(SqliteConnection connection, long after, long upTo)
+    /// <summary>
+    /// Changes after <paramref name="after"/> up to <paramref name="upTo"/>, except the writes of night
+    /// <paramref name="ownNight"/> (which the snapshot already holds): the contacts touched and the entries read.
+    /// </summary>
+    public static (HashSet<Guid> Contacts, long Entries) ContactsChanged(SqliteConnection connection, long after, long upTo, Guid ownNight)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT contactid FROM {Table} WHERE seq > $after AND seq <= $upTo";
+        command.CommandText = $"SELECT contactid FROM {Table} WHERE seq > $after AND seq <= $upTo AND operation <> $own";
+        command.Parameters.AddWithValue("$own", OwnPrefix + ownNight.ToString("N"));
         command.Parameters.AddWithValue("$after", after);
         command.Parameters.AddWithValue("$upTo", upTo);
         using var reader = command.ExecuteReader();

@@ -26,8 +26,8 @@ public sealed record NightReport(
 
 /// <summary>
 /// The nightly rescore on the local org: bring the feature snapshot up to date (full read the first time, after a feature
-/// schema change or when asked; otherwise the change log's deltas), save it, then run the one scoring pipeline over every
-/// contact with histories served from the snapshot and sentiment from the snapshot. Time-dependent features are rebuilt at
+/// schema change or when asked; otherwise the change log's deltas), run the one scoring pipeline over every contact with
+/// histories, stored state and sentiment served from the snapshot, then save it. Time-dependent features are rebuilt at
 /// score time from the records, so a rescore every night is right even when nothing changed.
 /// </summary>
 public sealed class LocalOrgNightlyRescore(LocalOrgStore org, ISnapshotStore snapshots, ISentimentAnalyzer analyzer, IServiceProvider services, TimeProvider time)
@@ -36,20 +36,24 @@ public sealed class LocalOrgNightlyRescore(LocalOrgStore org, ISnapshotStore sna
     {
         var clock = Stopwatch.StartNew();
         var (snapshot, update) = await UpdateSnapshotAsync(rebuild, cancellationToken);
-        var saveClock = Stopwatch.StartNew();
-        var updater = new LocalOrgSnapshotUpdater(org.Path, analyzer, time);
-        await snapshots.SaveAsync(snapshot, cancellationToken);
-        await updater.CommitAsync(snapshot, cancellationToken);
-        var saveSeconds = saveClock.Elapsed.TotalSeconds;
 
+        // The snapshot takes in what this night writes, so it is saved after the rescore; the writes are marked with a new
+        // night id, which only a saved snapshot carries (a night that fails before saving has its writes re-read next time).
         var rescoreClock = Stopwatch.StartNew();
+        snapshot.NightId = Guid.NewGuid();
         var store = new SnapshotRetentionStore(org, snapshot);
         var sentiment = new SnapshotSentimentAnalyzer(snapshot, analyzer);
         var scorer = ActivatorUtilities.CreateInstance<EngineScorer>(services, sentiment);
         var rescorer = ActivatorUtilities.CreateInstance<CustomerRescorer>(services, store, scorer);
         var results = await rescorer.RescoreAllAsync(asOf, null, cancellationToken);
+        var rescoreSeconds = rescoreClock.Elapsed.TotalSeconds;
+
+        var saveClock = Stopwatch.StartNew();
+        await snapshots.SaveAsync(snapshot, cancellationToken);
+        await new LocalOrgSnapshotUpdater(org.Path, analyzer, time).CommitAsync(snapshot, cancellationToken);
+        var saveSeconds = saveClock.Elapsed.TotalSeconds;
         return new NightReport(update, results.Count, results.Count(r => r.Scored), results.Sum(r => r.Writes), store.RowsRead,
-            update.MessagesAnalysed + sentiment.Analysed, rescoreClock.Elapsed.TotalSeconds, saveSeconds,
+            update.MessagesAnalysed + sentiment.Analysed, rescoreSeconds, saveSeconds,
             await snapshots.SizeAsync(cancellationToken), clock.Elapsed.TotalSeconds, results);
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RetentionInsights.Data.LocalOrg;
 using RetentionInsights.Data.Reading;
 using RetentionInsights.Data.Records;
+using RetentionInsights.Functions.Stores.LocalOrg;
 using RetentionInsights.Scoring.Sentiment;
 
 namespace RetentionInsights.Functions.Nightly;
@@ -17,8 +18,9 @@ public sealed record SnapshotUpdate(string Mode, string? Reason, long RowsRead, 
 /// <summary>
 /// Brings the feature snapshot up to date with the local org: a full read on the first run, when the feature schema changed
 /// or on demand; otherwise only the contacts the change log names since the snapshot's watermark are re-read (with the same
-/// reader as the full path, so a re-read contact is exactly what a full read gives), deleted ones removed, and only new
-/// messages analysed. The change log is trimmed by <see cref="CommitAsync"/> once the snapshot is saved.
+/// reader as the full path, so a re-read contact is exactly what a full read gives, with its score columns), deleted ones
+/// removed, and only new messages analysed. The night's own writes are in the log marked with its night id and skipped.
+/// The change log is trimmed by <see cref="CommitAsync"/> once the snapshot is saved.
 /// </summary>
 public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer analyzer, TimeProvider time)
 {
@@ -37,33 +39,41 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
             LocalOrgChangeLog.Install(connection);
             var head = LocalOrgChangeLog.Head(connection);
             var data = Reader.ReadAll(connection);
-            var snapshot = new FeatureSnapshot { Watermark = head, BuiltOn = time.GetUtcNow().UtcDateTime, UpdatedOn = time.GetUtcNow().UtcDateTime };
+            var snapshot = new FeatureSnapshot
+            {
+                Watermark = head, BuiltOn = time.GetUtcNow().UtcDateTime, UpdatedOn = time.GetUtcNow().UtcDateTime, OwnRowsKept = true,
+            };
             snapshot.Histories.EnsureCapacity(data.Histories.Count);
             foreach (var history in data.Histories)
-                snapshot.Histories[history.Contact.Id] = FeatureSnapshot.Strip(history);
-            var analysed = await AnalyseAsync(snapshot, snapshot.Histories.Keys, cancellationToken);
-            return (snapshot, new SnapshotUpdate("full", reason, data.Report.TotalRows, 0, snapshot.Histories.Count, 0, analysed, head, clock.Elapsed.TotalSeconds));
+                snapshot.Histories[history.Contact.Id] = history;
+            var scores = LocalOrgStore.ReadScores(connection, null);
+            foreach (var (id, _, _, contactScores) in scores)
+                snapshot.Scores[id] = contactScores;
+            var analysed = await snapshot.AnalyseAsync(analyzer, snapshot.Histories.Keys, cancellationToken);
+            return (snapshot, new SnapshotUpdate("full", reason, data.Report.TotalRows + scores.Count, 0, snapshot.Histories.Count, 0, analysed, head,
+                clock.Elapsed.TotalSeconds));
         }
 
         var current = stored!;
         var upTo = LocalOrgChangeLog.Head(connection);
-        var (contacts, entries) = LocalOrgChangeLog.ContactsChanged(connection, current.Watermark, upTo);
+        var (contacts, entries) = LocalOrgChangeLog.ContactsChanged(connection, current.Watermark, upTo, current.NightId);
         long rows = entries;
         var removed = 0;
         foreach (var slice in contacts.Chunk(MaxIdsPerQuery))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var histories = Reader.ReadCustomers(connection, slice).ToDictionary(h => h.Contact.Id);
+            var scores = LocalOrgStore.ReadScores(connection, slice).ToDictionary(s => s.Id, s => s.Scores);
             foreach (var id in slice)
             {
                 var history = histories.GetValueOrDefault(id);
                 if (history is null && current.Histories.ContainsKey(id))
                     removed++;
-                rows += history is null ? 0 : Rows(history);
-                current.Replace(id, history);
+                rows += history is null ? 0 : Rows(history) + 1;
+                current.Replace(id, history, scores.GetValueOrDefault(id));
             }
         }
-        var analysedNew = await AnalyseAsync(current, contacts, cancellationToken);
+        var analysedNew = await current.AnalyseAsync(analyzer, contacts, cancellationToken);
         current.Watermark = upTo;
         current.UpdatedOn = time.GetUtcNow().UtcDateTime;
         return (current, new SnapshotUpdate("delta", null, rows, entries, contacts.Count, removed, analysedNew, upTo, clock.Elapsed.TotalSeconds));
@@ -80,17 +90,4 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
     /// <summary>Rows a history was read from (recommendations and alerts included: the reader reads them too).</summary>
     public static long Rows(CustomerHistory h) => 1L + h.Orders.Count + h.OrderLines.Count + h.Invoices.Count + h.Cases.Count + h.CaseResolutions.Count
         + h.Activities.Count + h.Usage.Count + h.Recommendations.Count + h.Alerts.Count;
-
-    private async Task<int> AnalyseAsync(FeatureSnapshot snapshot, IEnumerable<Guid> contacts, CancellationToken cancellationToken)
-    {
-        var analysed = 0;
-        foreach (var batch in snapshot.Unanalysed(contacts).DistinctBy(a => a.Id).Chunk(500))
-        {
-            var results = await analyzer.AnalyzeAsync(batch.Select(a => new SentimentDocument(a.Id.ToString("N"), a.MessageText!)).ToList(), cancellationToken);
-            foreach (var result in results)
-                snapshot.Sentiment[Guid.ParseExact(result.Id, "N")] = Math.Clamp(result.Score, -1, 1);
-            analysed += batch.Length;
-        }
-        return analysed;
-    }
 }

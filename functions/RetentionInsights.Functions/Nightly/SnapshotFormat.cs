@@ -23,6 +23,8 @@ public static class SnapshotFormat
         w.Write(snapshot.Watermark);
         w.Write(snapshot.BuiltOn.Ticks);
         w.Write(snapshot.UpdatedOn.Ticks);
+        w.Write(snapshot.OwnRowsKept);
+        WriteGuid(w, snapshot.NightId);
         w.Write(snapshot.DeltaLinks.Count);
         foreach (var (table, link) in snapshot.DeltaLinks)
         {
@@ -37,7 +39,10 @@ public static class SnapshotFormat
         }
         w.Write(snapshot.Histories.Count);
         foreach (var history in snapshot.Histories.Values)
+        {
             WriteHistory(w, history);
+            WriteScores(w, snapshot.Scores.GetValueOrDefault(history.Contact.Id));
+        }
     }
 
     /// <summary>The snapshot in <paramref name="stream"/>, or null when it is of another format version (it is then rebuilt).</summary>
@@ -49,10 +54,14 @@ public static class SnapshotFormat
             throw new InvalidDataException("Not a feature snapshot.");
         if (r.ReadInt32() != FeatureSnapshot.FormatVersion)
             return null;
-        var snapshot = new FeatureSnapshot { SchemaKey = r.ReadString() };
-        snapshot.Watermark = r.ReadInt64();
-        snapshot.BuiltOn = new DateTime(r.ReadInt64(), DateTimeKind.Utc);
-        snapshot.UpdatedOn = new DateTime(r.ReadInt64(), DateTimeKind.Utc);
+        var schemaKey = r.ReadString();
+        var watermark = r.ReadInt64();
+        var builtOn = new DateTime(r.ReadInt64(), DateTimeKind.Utc);
+        var updatedOn = new DateTime(r.ReadInt64(), DateTimeKind.Utc);
+        var snapshot = new FeatureSnapshot
+        {
+            SchemaKey = schemaKey, Watermark = watermark, BuiltOn = builtOn, UpdatedOn = updatedOn, OwnRowsKept = r.ReadBoolean(), NightId = ReadGuid(r),
+        };
         for (var n = r.ReadInt32(); n > 0; n--)
             snapshot.DeltaLinks[r.ReadString()] = r.ReadString();
         var sentiments = r.ReadInt32();
@@ -65,6 +74,8 @@ public static class SnapshotFormat
         {
             var history = ReadHistory(r);
             snapshot.Histories[history.Contact.Id] = history;
+            if (ReadScores(r, history.Contact.Id) is { } scores)
+                snapshot.Scores[history.Contact.Id] = scores;
         }
         return snapshot;
     }
@@ -159,7 +170,79 @@ public static class SnapshotFormat
             w.Write(u.GasM3);
             WriteDate(w, u.CreatedOn);
         }
+        w.Write(h.Recommendations.Count);
+        foreach (var x in h.Recommendations)
+        {
+            WriteGuid(w, x.Id);
+            WriteGuid(w, x.OfferId);
+            w.Write(x.Rank);
+            WriteDouble(w, x.AcceptanceProbability);
+            WriteDecimal(w, x.ExpectedValue);
+            WriteText(w, x.Reason);
+            w.Write(x.Status);
+            WriteDate(w, x.CreatedOn);
+            WriteDate(w, x.RespondedOn);
+            WriteInt(w, x.Channel);
+            WriteText(w, x.ModelVersion);
+            WriteText(w, x.TalkingPoint);
+            WriteDouble(w, x.ChurnReduction);
+        }
+        w.Write(h.Alerts.Count);
+        foreach (var x in h.Alerts)
+        {
+            WriteGuid(w, x.Id);
+            w.Write(x.Level);
+            WriteText(w, x.Signals);
+            WriteDouble(w, x.Sentiment);
+            WriteDate(w, x.DueBy);
+            w.Write(x.Status);
+            WriteInt(w, x.Feedback);
+            WriteDate(w, x.CreatedOn);
+            WriteDate(w, x.ResolvedOn);
+        }
     }
+
+    private static void WriteScores(BinaryWriter w, ContactScores? s)
+    {
+        w.Write(s is not null);
+        if (s is null)
+            return;
+        WriteDouble(w, s.ChurnProbability);
+        WriteDouble(w, s.PreviousChurnProbability);
+        WriteInt(w, s.ChurnRiskBand);
+        WriteDecimal(w, s.Clv12m);
+        WriteDecimal(w, s.Clv36m);
+        WriteDouble(w, s.PAlive);
+        WriteInt(w, s.ValueSegment);
+        WriteText(w, s.ChurnReasons);
+        WriteInt(w, s.EarlyWarningLevel);
+        WriteDate(w, s.ScoredOn);
+        WriteText(w, s.ModelVersion);
+        WriteDecimal(w, s.ValueIfRetained);
+        WriteText(w, s.ChurnReasonCodes);
+        WriteText(w, s.ChurnReasonDetails);
+        WriteInt(w, s.ChurnTrend);
+        WriteInt(w, s.PreviousRiskBand);
+        WriteDate(w, s.RiskBandChangedOn);
+        WriteInt(w, s.RetentionGroup);
+        WriteDate(w, s.RetentionGroupSince);
+        WriteInt(w, s.UpliftSegment);
+    }
+
+    private static ContactScores? ReadScores(BinaryReader r, Guid contactId) =>
+        !r.ReadBoolean() ? null : new ContactScores(contactId, ReadDouble(r), ReadDouble(r), ReadInt(r), ReadDecimal(r), ReadDecimal(r), ReadDouble(r),
+            ReadInt(r), ReadText(r), ReadInt(r), ReadDateN(r), ReadText(r))
+        {
+            ValueIfRetained = ReadDecimal(r),
+            ChurnReasonCodes = ReadText(r),
+            ChurnReasonDetails = ReadText(r),
+            ChurnTrend = ReadInt(r),
+            PreviousRiskBand = ReadInt(r),
+            RiskBandChangedOn = ReadDateN(r),
+            RetentionGroup = ReadInt(r),
+            RetentionGroupSince = ReadDateN(r),
+            UpliftSegment = ReadInt(r),
+        };
 
     private static CustomerHistory ReadHistory(BinaryReader r)
     {
@@ -205,7 +288,17 @@ public static class SnapshotFormat
         var usage = new UsageRecord[r.ReadInt32()];
         for (var i = 0; i < usage.Length; i++)
             usage[i] = new UsageRecord(id, ReadDate(r), r.ReadDouble(), r.ReadDouble()) { CreatedOn = ReadDateN(r) };
-        return new CustomerHistory(contact, orders, lines, invoices, cases, activities, usage, [], []) { CaseResolutions = resolutions };
+        var recommendations = new RecommendationRecord[r.ReadInt32()];
+        for (var i = 0; i < recommendations.Length; i++)
+        {
+            recommendations[i] = new RecommendationRecord(ReadGuid(r), id, ReadGuid(r), r.ReadInt32(), ReadDouble(r), ReadDecimal(r), ReadText(r), r.ReadInt32(),
+                ReadDate(r), ReadDateN(r), ReadInt(r), ReadText(r))
+            { TalkingPoint = ReadText(r), ChurnReduction = ReadDouble(r) };
+        }
+        var alerts = new AlertRecord[r.ReadInt32()];
+        for (var i = 0; i < alerts.Length; i++)
+            alerts[i] = new AlertRecord(ReadGuid(r), id, r.ReadInt32(), ReadText(r), ReadDouble(r), ReadDateN(r), r.ReadInt32(), ReadInt(r), ReadDate(r), ReadDateN(r));
+        return new CustomerHistory(contact, orders, lines, invoices, cases, activities, usage, recommendations, alerts) { CaseResolutions = resolutions };
     }
 
     private static void WriteGuid(BinaryWriter w, Guid id)
@@ -269,4 +362,22 @@ public static class SnapshotFormat
     }
 
     private static int? ReadInt(BinaryReader r) => r.ReadBoolean() ? r.ReadInt32() : null;
+
+    private static void WriteDouble(BinaryWriter w, double? value)
+    {
+        w.Write(value.HasValue);
+        if (value is { } v)
+            w.Write(v);
+    }
+
+    private static double? ReadDouble(BinaryReader r) => r.ReadBoolean() ? r.ReadDouble() : null;
+
+    private static void WriteDecimal(BinaryWriter w, decimal? value)
+    {
+        w.Write(value.HasValue);
+        if (value is { } v)
+            w.Write(v);
+    }
+
+    private static decimal? ReadDecimal(BinaryReader r) => r.ReadBoolean() ? r.ReadDecimal() : null;
 }

@@ -1,4 +1,4 @@
-using RetentionInsights.Data.Reading;
+using System.Collections.Concurrent;
 using RetentionInsights.Data.Records;
 using RetentionInsights.Functions.Stores;
 using RetentionInsights.Functions.Stores.Dataverse;
@@ -7,40 +7,45 @@ using RetentionInsights.Functions.Stores.LocalOrg;
 namespace RetentionInsights.Functions.Nightly;
 
 /// <summary>
-/// A store seen through the feature snapshot: histories come from the snapshot, with the contact's recommendations and
-/// alerts read from the store (the service writes them itself, so they are current there and not in the snapshot);
-/// everything else — states, the catalogue, writes — goes to the store. The one scoring pipeline runs on it unchanged.
+/// A store seen through the feature snapshot: histories come from the snapshot; the catalogue and writes go to the store.
+/// The one scoring pipeline runs on it unchanged. The service's own rows (recommendations, alerts, score columns):
+/// <list type="bullet">
+/// <item>On the local org the snapshot keeps them (<see cref="FeatureSnapshot.OwnRowsKept"/>): histories and states are served
+/// from it without a read; after each write the written contacts' rows are read back into it (exactly what the org now
+/// holds), and the writes' change-log entries are marked as this night's own so the next night does not re-read them.</item>
+/// <item>On Dataverse they are read from the store once per chunk: the rows read with a history also build the state read of
+/// the same contacts that follows it (the rescorer's load → state → diff); each contact's rows are taken by that state read.</item>
+/// </list>
+/// Chunks run in parallel; the snapshot is locked while read or changed here.
 /// </summary>
 public sealed class SnapshotRetentionStore : IRetentionStore
 {
-    private const int MaxIdsPerQuery = 500;
-    private static readonly LocalOrgReader Reader = new();
+    private static readonly OwnRows NoRows = new([], []);
     private readonly IRetentionStore org;
+    private readonly LocalOrgStore? _kept;
+    private readonly DataverseStore? _dataverse;
     private readonly FeatureSnapshot snapshot;
-    private readonly Func<IReadOnlyList<Guid>, CancellationToken, Task<(ILookup<Guid, RecommendationRecord>, ILookup<Guid, AlertRecord>)>> _ownOutput;
+    private readonly ConcurrentDictionary<Guid, OwnRows> _readWithHistory = new();
+    private IReadOnlyDictionary<Guid, OfferRecord>? _offers;
     private long _rowsRead;
 
     public SnapshotRetentionStore(LocalOrgStore org, FeatureSnapshot snapshot)
     {
-        this.org = org;
+        if (!snapshot.OwnRowsKept)
+            throw new ArgumentException("A local-org snapshot keeps the service's own rows; this one does not.", nameof(snapshot));
+        this.org = _kept = org;
         this.snapshot = snapshot;
-        _ownOutput = (ids, _) =>
-        {
-            using var connection = org.OpenConnection();
-            return Task.FromResult(Reader.ReadRecommendationsAndAlerts(connection, ids));
-        };
     }
 
-    public SnapshotRetentionStore(DataverseStore dataverse, FeatureSnapshot snapshot)
+    public SnapshotRetentionStore(DataverseStore org, FeatureSnapshot snapshot)
     {
-        org = dataverse;
+        this.org = _dataverse = org;
         this.snapshot = snapshot;
-        _ownOutput = dataverse.LoadRecommendationsAndAlertsAsync;
     }
 
     public string Kind => org.Kind;
 
-    /// <summary>Rows read from the org by this store (recommendations, alerts; contact states estimated as their rows).</summary>
+    /// <summary>Rows read from the org by this store (own rows and contact states; on the local org the read-back after writes).</summary>
     public long RowsRead => Interlocked.Read(ref _rowsRead);
 
     public async Task<CustomerHistory?> LoadCustomerAsync(Guid contactId, CancellationToken cancellationToken) =>
@@ -48,18 +53,24 @@ public sealed class SnapshotRetentionStore : IRetentionStore
 
     public async Task<IReadOnlyList<CustomerHistory>> LoadCustomersAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
     {
-        var result = new List<CustomerHistory>(contactIds.Count);
-        foreach (var slice in contactIds.Where(snapshot.Histories.ContainsKey).Chunk(MaxIdsPerQuery))
+        List<Guid> known;
+        lock (snapshot)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (recommendations, alerts) = await _ownOutput(slice, cancellationToken);
-            foreach (var id in slice)
-            {
-                var recs = recommendations[id].ToList();
-                var raised = alerts[id].ToList();
-                Interlocked.Add(ref _rowsRead, recs.Count + raised.Count);
-                result.Add(snapshot.Histories[id] with { Recommendations = recs, Alerts = raised });
-            }
+            if (_kept is not null)
+                return contactIds.Where(snapshot.Histories.ContainsKey).Select(id => snapshot.Histories[id]).ToList();
+            known = contactIds.Where(snapshot.Histories.ContainsKey).ToList();
+        }
+        var own = await _dataverse!.LoadOwnRowsAsync(known, cancellationToken);
+        var result = new List<CustomerHistory>(known.Count);
+        foreach (var id in known)
+        {
+            var rows = own.GetValueOrDefault(id) ?? NoRows;
+            Interlocked.Add(ref _rowsRead, rows.Recommendations.Count + rows.Alerts.Count);
+            _readWithHistory[id] = rows;
+            CustomerHistory history;
+            lock (snapshot)
+                history = snapshot.Histories[id];
+            result.Add(history with { Recommendations = rows.Recommendations, Alerts = rows.Alerts });
         }
         return result;
     }
@@ -72,8 +83,45 @@ public sealed class SnapshotRetentionStore : IRetentionStore
 
     public async Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
     {
-        var states = await org.ReadContactStatesAsync(contactIds, cancellationToken);
-        Interlocked.Add(ref _rowsRead, states.Count + states.Sum(s => s.Recommendations.Count + (s.OpenAlert is null ? 0 : 1)));
+        var rows = new Dictionary<Guid, OwnRows>(contactIds.Count);
+        var unread = new List<Guid>();
+        var states = new List<ContactState>(contactIds.Count);
+        if (_kept is not null)
+        {
+            _offers ??= (await org.LoadOfferCatalogueAsync(cancellationToken)).ToDictionary(o => o.Id);
+            lock (snapshot)
+            {
+                foreach (var id in contactIds)
+                {
+                    if (snapshot.Histories.TryGetValue(id, out var h) && snapshot.Scores.TryGetValue(id, out var scores))
+                        states.Add(ContactState.From(id, h.Contact.FullName, h.Contact.ProfilingOptOut, scores, new OwnRows(h.Recommendations, h.Alerts), _offers));
+                    else
+                        unread.Add(id);
+                }
+            }
+        }
+        else
+        {
+            foreach (var id in contactIds)
+            {
+                if (_readWithHistory.TryRemove(id, out var own))
+                    rows[id] = own;
+                else
+                    unread.Add(id);
+            }
+        }
+        if (rows.Count > 0)
+        {
+            var fromRows = await _dataverse!.ReadContactStatesAsync(rows.Keys.ToList(), rows, cancellationToken);
+            Interlocked.Add(ref _rowsRead, fromRows.Count);
+            states.AddRange(fromRows);
+        }
+        if (unread.Count > 0)
+        {
+            var read = await org.ReadContactStatesAsync(unread, cancellationToken);
+            Interlocked.Add(ref _rowsRead, read.Count + read.Sum(s => s.Recommendations.Count + (s.OpenAlert is null ? 0 : 1)));
+            states.AddRange(read);
+        }
         return states;
     }
 
@@ -83,7 +131,30 @@ public sealed class SnapshotRetentionStore : IRetentionStore
     public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken) =>
         org.ReadCustomerOfRecordAsync(table, id, cancellationToken);
 
-    public Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken) => org.ApplyAsync(changes, cancellationToken);
+    public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
+    {
+        if (_kept is null)
+            return await org.ApplyAsync(changes, cancellationToken);
+        var writes = await _kept.ApplyAsync(changes, snapshot.NightId, cancellationToken);
+        var written = changes.Where(c => !c.IsEmpty).Select(c => c.ContactId).ToList();
+        if (written.Count == 0)
+            return writes;
+        // Read back rather than replay the changes: the org decides (an upsert keeps an answered offer), the snapshot copies.
+        var (own, scores) = _kept.ReadOwnState(written);
+        Interlocked.Add(ref _rowsRead, scores.Count + own.Values.Sum(r => r.Recommendations.Count + r.Alerts.Count));
+        lock (snapshot)
+        {
+            foreach (var (id, _, _, stored) in scores)
+            {
+                if (!snapshot.Histories.TryGetValue(id, out var history))
+                    continue;
+                var rows = own.GetValueOrDefault(id) ?? NoRows;
+                snapshot.Histories[id] = history with { Recommendations = rows.Recommendations, Alerts = rows.Alerts };
+                snapshot.Scores[id] = stored;
+            }
+        }
+        return writes;
+    }
 
     // Erasure and retention act on the org itself; the snapshot picks up the removed rows with its next change capture.
     public Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken) => org.EraseContactAsync(contactId, cancellationToken);

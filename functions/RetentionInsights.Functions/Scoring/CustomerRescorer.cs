@@ -96,19 +96,26 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
     }
 
     /// <summary>
-    /// Every contact of the store, in chunks (<c>rtn score</c>, and the parity check against a service batch). As of a past
-    /// date every contact is passed: who was a customer then is the engine's decision from dated records, not today's status.
+    /// Every contact of the store, in chunks (<c>rtn score</c>, the nightly run, and the parity check against a service batch).
+    /// As of a past date every contact is passed: who was a customer then is the engine's decision from dated records, not
+    /// today's status. As many chunks run at a time as there are cores, so one chunk is scored while another reads or writes;
+    /// chunks hold disjoint contacts, each contact's outcome depends on its own rows only, and the results come back in
+    /// contact order whatever order the chunks finished in. The store serialises the writes (one SQLite writer; Dataverse
+    /// bounds its requests in flight).
     /// </summary>
     public async Task<IReadOnlyList<RescoreResult>> RescoreAllAsync(DateTime? asOf, Action<int, int>? progress, CancellationToken cancellationToken)
     {
         var ids = await store.ListContactIdsAsync(activeOnly: false, cancellationToken);
-        var results = new List<RescoreResult>(ids.Count);
-        foreach (var chunk in ids.Chunk(Math.Max(1, options.Value.ChunkSize)))
-        {
-            results.AddRange(await RescoreManyAsync(chunk, asOf, cancellationToken));
-            progress?.Invoke(results.Count, ids.Count);
-        }
-        return results;
+        var chunks = ids.Chunk(Math.Max(1, options.Value.ChunkSize)).ToList();
+        var results = new IReadOnlyList<RescoreResult>[chunks.Count];
+        var done = 0;
+        await Parallel.ForAsync(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                results[i] = await RescoreManyAsync(chunks[i], asOf, ct);
+                progress?.Invoke(Interlocked.Add(ref done, chunks[i].Length), ids.Count);
+            });
+        return results.SelectMany(r => r).ToList();
     }
 
     /// <summary>Whether the champion model is what scores (for /api/health and retryable answers).</summary>

@@ -1,3 +1,4 @@
+using RetentionInsights.Data.Metadata;
 using RetentionInsights.Data.Records;
 
 namespace RetentionInsights.Functions.Stores;
@@ -82,7 +83,30 @@ public sealed record ContactState(
 
     /// <summary>Whether any recommendation or alert row of the contact exists (in any status): what an objection erases.</summary>
     public bool HasDerivedRows { get; init; }
+
+    /// <summary>
+    /// The state of a contact from its score columns and every recommendation and alert row it has, each in created order:
+    /// live recommendations are the proposed and the answered ones (newest first), the open alert the newest unresolved one.
+    /// </summary>
+    public static ContactState From(Guid id, string fullName, bool optOut, ContactScores scores, OwnRows rows, IReadOnlyDictionary<Guid, OfferRecord> offers)
+    {
+        var live = rows.Recommendations
+            .Where(r => r.Status == Names.Choices.RecommendationProposed || r.RespondedOn is not null)
+            .OrderByDescending(r => r.CreatedOn)
+            .Select(r => new StoredRecommendation(r, offers.TryGetValue(r.OfferId, out var o) ? o.Name : string.Empty, offers.TryGetValue(r.OfferId, out var t) ? t.OfferType : 0))
+            .ToList();
+        var open = rows.Alerts.Where(a => a.Status != Names.Choices.AlertResolved).OrderByDescending(a => a.CreatedOn).ThenBy(a => a.Id).ToList();
+        return new ContactState(id, fullName, optOut, scores, live, open.FirstOrDefault())
+        {
+            OtherOpenAlerts = open.Skip(1).ToList(),
+            ResolvedAlertIds = rows.Alerts.Where(a => a.Status == Names.Choices.AlertResolved).Select(a => a.Id).ToList(),
+            HasDerivedRows = rows.Recommendations.Count > 0 || rows.Alerts.Count > 0,
+        };
+    }
 }
+
+/// <summary>Every recommendation and alert row of one contact (the service's own output), each in created order.</summary>
+public sealed record OwnRows(IReadOnlyList<RecommendationRecord> Recommendations, IReadOnlyList<AlertRecord> Alerts);
 
 public sealed record StoredRecommendation(RecommendationRecord Record, string OfferName, int OfferType);
 

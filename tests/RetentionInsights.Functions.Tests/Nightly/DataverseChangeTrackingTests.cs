@@ -98,7 +98,7 @@ public sealed class DataverseChangeTrackingTests(ServiceFixture fixture, Xunit.A
     }
 
     [Fact]
-    public async Task NightlyFromTheSnapshot_OnDataverse_SecondNightStaysUnderATenthOfARequestPerContact()
+    public async Task NightlyFromTheSnapshot_OnDataverse_SecondNightStaysWithinATwentiethOfARequestPerContact()
     {
         var db = fixture.CopyOrg();
         var server = new ODataTestServer(db);
@@ -145,7 +145,7 @@ public sealed class DataverseChangeTrackingTests(ServiceFixture fixture, Xunit.A
         Assert.Equal("delta", second.Update.Mode);
         Assert.Equal(first.Results.Count / 100, second.Update.ContactsReread);
         Assert.True(second.Results.Sum(r => r.Writes) > 0, "a day later nothing was rescored differently");
-        Assert.True(perContact < 0.1, $"{perContact:0.000} requests per contact on the second night");
+        Assert.True(perContact <= 0.05, $"{perContact:0.000} requests per contact on the second night");
         Assert.True(server.BulkRequests.GetValueOrDefault("UpdateMultiple") > 0);
     }
 

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using RetentionInsights.Data.Metadata;
 using RetentionInsights.Data.Records;
+using RetentionInsights.Functions.Stores;
 using RetentionInsights.Functions.Benchmarks;
 using RetentionInsights.Functions.Hosting;
 using RetentionInsights.Functions.Nightly;
@@ -103,6 +105,50 @@ public sealed class FeatureSnapshotTests(ServiceFixture fixture)
             Assert.Equal(expected[i]?.Scores, actual[i]?.Scores);
             Assert.Equal(expected[i]?.Offers, actual[i]?.Offers);
             Assert.Equal(expected[i]?.Alert, actual[i]?.Alert);
+        }
+    }
+
+    [Fact]
+    public async Task AgentAnswerAndAdminEditBetweenNights_AreReReadNextNight_WhileTheNightsOwnWritesAreNot()
+    {
+        using var setup = Create();
+        var first = await setup.Nightly.RunAsync(rebuild: false, ServiceFixture.AsOf, CancellationToken.None);
+        var ids = await setup.Org.ListContactIdsAsync(activeOnly: false, CancellationToken.None);
+        var before = (await setup.Org.ReadContactStatesAsync(ids, CancellationToken.None)).ToDictionary(s => s.ContactId);
+        // An agent accepts a proposed offer; an admin overwrites another contact's churn probability.
+        var offered = before.Values.First(s => s.Recommendations.Any(r => r.Record.Status == Names.Choices.RecommendationProposed));
+        var offer = offered.Recommendations.First(r => r.Record.Status == Names.Choices.RecommendationProposed).Record;
+        await setup.Org.ApplyResponseAsync(new ResponseUpdate(offer.Id, Names.Choices.RecommendationAccepted, Names.Choices.ChannelPhone,
+            new DateTime(2026, 11, 1, 15, 0, 0, DateTimeKind.Utc)), CancellationToken.None);
+        var edited = before.Values.First(s => s.ContactId != offered.ContactId && s.Scores.ChurnProbability is not null).ContactId;
+        using (var connection = setup.Org.OpenConnection())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "UPDATE contact SET rtn_churnprobability = 0.999 WHERE contactid = $id";
+            command.Parameters.AddWithValue("$id", edited.ToString("D"));
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        var (snapshot, update) = await setup.Nightly.UpdateSnapshotAsync(rebuild: false, CancellationToken.None);
+        var fromSnapshot = (await new SnapshotRetentionStore(setup.Org, snapshot).ReadContactStatesAsync(ids, CancellationToken.None)).ToDictionary(s => s.ContactId);
+        var stored = await setup.Org.ReadContactStatesAsync(ids, CancellationToken.None);
+
+        Assert.True(first.Writes > 1000, $"the first night wrote only {first.Writes} rows");
+        // Only the two contacts others changed are re-read: the first night's own writes are in the snapshot already.
+        Assert.Equal(2, update.ContactsReread);
+        Assert.Contains(fromSnapshot[offered.ContactId].Recommendations, r => r.Record.Id == offer.Id && r.Record.Status == Names.Choices.RecommendationAccepted);
+        Assert.Equal(0.999, fromSnapshot[edited].Scores.ChurnProbability);
+        // Every contact's stored state served from the snapshot is what the org holds after the first night's writes.
+        Assert.Equal(stored.Count, fromSnapshot.Count);
+        foreach (var expected in stored)
+        {
+            var actual = fromSnapshot[expected.ContactId];
+            Assert.Equal(expected.Scores, actual.Scores);
+            Assert.Equal((expected.FullName, expected.ProfilingOptOut, expected.HasDerivedRows), (actual.FullName, actual.ProfilingOptOut, actual.HasDerivedRows));
+            Assert.Equal(expected.Recommendations, actual.Recommendations);
+            Assert.Equal(expected.OpenAlert, actual.OpenAlert);
+            Assert.Equal(expected.OtherOpenAlerts, actual.OtherOpenAlerts);
+            Assert.Equal(expected.ResolvedAlertIds, actual.ResolvedAlertIds);
         }
     }
 

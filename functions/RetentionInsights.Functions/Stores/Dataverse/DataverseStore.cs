@@ -182,22 +182,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         IReadOnlyDictionary<Guid, OfferRecord>? offers = null;
         foreach (var slice in contactIds.Distinct().Chunk(IdsPerQuery))
         {
-            var contacts = await ListAsync("contact", "contactid,fullname,rtn_profilingoptout," + string.Join(",", ScoreColumns), Any("contactid", slice),
-                r => (Id: r.Id("contactid"), Name: r.Text("fullname") ?? string.Empty, OptOut: r.Bool("rtn_profilingoptout"), Scores: new ContactScores(r.Id("contactid"),
-                    r.Double(Names.Contact.ChurnProbability), r.Double(Names.Contact.PreviousChurnProbability), r.Int(Names.Contact.ChurnRiskBand),
-                    r.Decimal(Names.Contact.Clv12m), r.Decimal(Names.Contact.Clv36m), r.Double(Names.Contact.PAlive), r.Int(Names.Contact.ValueSegment),
-                    r.Text(Names.Contact.ChurnReasons), r.Int(Names.Contact.EarlyWarningLevel), r.Date(Names.Contact.ScoredOn), r.Text(Names.Contact.ModelVersion))
-                {
-                    ValueIfRetained = r.Decimal(Names.Contact.ValueIfRetained),
-                    ChurnReasonCodes = r.Text(Names.Contact.ChurnReasonCodes),
-                    ChurnReasonDetails = r.Text(Names.Contact.ChurnReasonDetails),
-                    ChurnTrend = r.Int(Names.Contact.ChurnTrend),
-                    PreviousRiskBand = r.Int(Names.Contact.PreviousRiskBand),
-                    RiskBandChangedOn = r.Date(Names.Contact.RiskBandChangedOn),
-                    RetentionGroup = r.Int(Names.Contact.RetentionGroup),
-                    RetentionGroupSince = r.Date(Names.Contact.RetentionGroupSince),
-                    UpliftSegment = r.Int(Names.Contact.UpliftSegment),
-                }), cancellationToken);
+            var contacts = await ReadScoreColumnsAsync(slice, cancellationToken);
             if (contacts.Count == 0)
                 continue;
             offers ??= await CachedOffersAsync(cancellationToken);
@@ -224,6 +209,48 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         }
         return states;
     }
+
+    /// <summary><see cref="ReadContactStatesAsync(IReadOnlyList{Guid}, CancellationToken)"/> with the contacts' own rows already read
+    /// (a contact absent from <paramref name="rows"/> has none): only the score columns are read.</summary>
+    public async Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, IReadOnlyDictionary<Guid, OwnRows> rows,
+        CancellationToken cancellationToken)
+    {
+        var states = new List<ContactState>(contactIds.Count);
+        var offers = await CachedOffersAsync(cancellationToken);
+        foreach (var slice in contactIds.Distinct().Chunk(IdsPerQuery))
+        {
+            foreach (var c in await ReadScoreColumnsAsync(slice, cancellationToken))
+                states.Add(ContactState.From(c.Id, c.Name, c.OptOut, c.Scores, rows.GetValueOrDefault(c.Id) ?? new OwnRows([], []), offers));
+        }
+        return states;
+    }
+
+    /// <summary>Every recommendation and alert of the contacts, by contact (contacts without any are left out).</summary>
+    public async Task<IReadOnlyDictionary<Guid, OwnRows>> LoadOwnRowsAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
+    {
+        var (recommendations, alerts) = await LoadRecommendationsAndAlertsAsync(contactIds, cancellationToken);
+        return recommendations.Select(g => g.Key).Union(alerts.Select(g => g.Key))
+            .ToDictionary(id => id, id => new OwnRows(recommendations[id].ToList(), alerts[id].ToList()));
+    }
+
+    /// <summary>Name, objection and the score columns of one slice of contacts (the "before" of a rescore).</summary>
+    private Task<List<(Guid Id, string Name, bool OptOut, ContactScores Scores)>> ReadScoreColumnsAsync(IReadOnlyList<Guid> slice, CancellationToken cancellationToken) =>
+        ListAsync("contact", "contactid,fullname,rtn_profilingoptout," + string.Join(",", ScoreColumns), Any("contactid", slice),
+            r => (Id: r.Id("contactid"), Name: r.Text("fullname") ?? string.Empty, OptOut: r.Bool("rtn_profilingoptout"), Scores: new ContactScores(r.Id("contactid"),
+                r.Double(Names.Contact.ChurnProbability), r.Double(Names.Contact.PreviousChurnProbability), r.Int(Names.Contact.ChurnRiskBand),
+                r.Decimal(Names.Contact.Clv12m), r.Decimal(Names.Contact.Clv36m), r.Double(Names.Contact.PAlive), r.Int(Names.Contact.ValueSegment),
+                r.Text(Names.Contact.ChurnReasons), r.Int(Names.Contact.EarlyWarningLevel), r.Date(Names.Contact.ScoredOn), r.Text(Names.Contact.ModelVersion))
+            {
+                ValueIfRetained = r.Decimal(Names.Contact.ValueIfRetained),
+                ChurnReasonCodes = r.Text(Names.Contact.ChurnReasonCodes),
+                ChurnReasonDetails = r.Text(Names.Contact.ChurnReasonDetails),
+                ChurnTrend = r.Int(Names.Contact.ChurnTrend),
+                PreviousRiskBand = r.Int(Names.Contact.PreviousRiskBand),
+                RiskBandChangedOn = r.Date(Names.Contact.RiskBandChangedOn),
+                RetentionGroup = r.Int(Names.Contact.RetentionGroup),
+                RetentionGroupSince = r.Date(Names.Contact.RetentionGroupSince),
+                UpliftSegment = r.Int(Names.Contact.UpliftSegment),
+            }), cancellationToken);
 
     /// <summary>
     /// Every recommendation and alert of the contacts, as a history holds them (the nightly run reads these beside the

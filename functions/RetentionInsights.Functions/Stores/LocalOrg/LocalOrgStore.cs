@@ -3,6 +3,7 @@ using RetentionInsights.Data.LocalOrg;
 using RetentionInsights.Data.Metadata;
 using RetentionInsights.Data.Reading;
 using RetentionInsights.Data.Records;
+using RetentionInsights.Functions.Nightly;
 
 namespace RetentionInsights.Functions.Stores.LocalOrg;
 
@@ -118,34 +119,45 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (recommendations, alerts) = Reader.ReadRecommendationsAndAlerts(connection, slice);
-            foreach (var (id, fullName, optOut, scores) in ReadScores(connection, slice))
-            {
-                var live = recommendations[id]
-                    .Where(r => r.Status == Names.Choices.RecommendationProposed || r.RespondedOn is not null)
-                    .OrderByDescending(r => r.CreatedOn)
-                    .Select(r => new StoredRecommendation(r, offers.TryGetValue(r.OfferId, out var o) ? o.Name : string.Empty, offers.TryGetValue(r.OfferId, out var t) ? t.OfferType : 0))
-                    .ToList();
-                var open = alerts[id].Where(a => a.Status != Names.Choices.AlertResolved).OrderByDescending(a => a.CreatedOn).ThenBy(a => a.Id).ToList();
-                states.Add(new ContactState(id, fullName, optOut, scores, live, open.FirstOrDefault()) { OtherOpenAlerts = open.Skip(1).ToList(),
-                    ResolvedAlertIds = alerts[id].Where(a => a.Status == Names.Choices.AlertResolved).Select(a => a.Id).ToList(), HasDerivedRows = recommendations[id].Any() || alerts[id].Any() });
-            }
+            states.AddRange(States(connection, slice, OwnRowsOf(connection, slice), offers));
         }
         return states;
     }
 
-    /// <summary>The score columns as stored (the "before" that a rescore is compared with).</summary>
-    private static List<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> ReadScores(SqliteConnection connection, IReadOnlyList<Guid> ids)
+    private static readonly OwnRows NoRows = new([], []);
+
+    private static Dictionary<Guid, OwnRows> OwnRowsOf(SqliteConnection connection, IReadOnlyList<Guid> ids)
+    {
+        var (recommendations, alerts) = Reader.ReadRecommendationsAndAlerts(connection, ids);
+        return recommendations.Select(g => g.Key).Union(alerts.Select(g => g.Key))
+            .ToDictionary(id => id, id => new OwnRows(recommendations[id].ToList(), alerts[id].ToList()));
+    }
+
+    private static IEnumerable<ContactState> States(SqliteConnection connection, IReadOnlyList<Guid> ids, IReadOnlyDictionary<Guid, OwnRows> rows,
+        IReadOnlyDictionary<Guid, OfferRecord> offers) =>
+        ReadScores(connection, ids).Select(c => ContactState.From(c.Id, c.FullName, c.OptOut, c.Scores, rows.GetValueOrDefault(c.Id) ?? NoRows, offers));
+
+    /// <summary>The contact's columns the write check compares with (read by <see cref="ReadScores"/>, in this order).</summary>
+    internal static readonly string[] StoredScoreColumns =
+    [
+        Names.Contact.ChurnProbability, Names.Contact.PreviousChurnProbability, Names.Contact.ChurnRiskBand, Names.Contact.Clv12m,
+        Names.Contact.Clv36m, Names.Contact.PAlive, Names.Contact.ValueSegment, Names.Contact.ChurnReasons, Names.Contact.EarlyWarningLevel,
+        Names.Contact.ScoredOn, Names.Contact.ModelVersion, Names.Contact.ValueIfRetained, Names.Contact.ChurnReasonCodes,
+        Names.Contact.ChurnReasonDetails, Names.Contact.ChurnTrend, Names.Contact.PreviousRiskBand, Names.Contact.RiskBandChangedOn,
+        Names.Contact.RetentionGroup, Names.Contact.RetentionGroupSince, Names.Contact.UpliftSegment,
+    ];
+
+    /// <summary>The score columns as stored (the "before" that a rescore is compared with) of <paramref name="ids"/>, or of every contact.</summary>
+    internal static List<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> ReadScores(SqliteConnection connection, IReadOnlyList<Guid>? ids)
     {
         using var command = connection.CreateCommand();
-        SqliteRows.AddIds(command, ids, out var list);
-        command.CommandText = $"""
-            SELECT contactid, fullname, rtn_profilingoptout, rtn_churnprobability, rtn_previouschurnprobability, rtn_churnriskband,
-                   rtn_clv12m, rtn_clv36m, rtn_palive, rtn_valuesegment, rtn_churnreasons, rtn_earlywarninglevel, rtn_scoredon, rtn_modelversion,
-                   rtn_valueifretained, rtn_churnreasoncodes, rtn_churnreasondetails, rtn_churntrend, rtn_previousriskband, rtn_riskbandchangedon,
-                   rtn_retentiongroup, rtn_retentiongroupsince, rtn_upliftsegment
-            FROM contact WHERE contactid IN ({list})
-            """;
+        var where = string.Empty;
+        if (ids is not null)
+        {
+            SqliteRows.AddIds(command, ids, out var list);
+            where = $" WHERE contactid IN ({list})";
+        }
+        command.CommandText = $"SELECT contactid, fullname, rtn_profilingoptout, {string.Join(", ", StoredScoreColumns)} FROM contact{where}";
         using var r = command.ExecuteReader();
         var rows = new List<(Guid, string, bool, ContactScores)>();
         while (r.Read())
@@ -164,6 +176,8 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
                 UpliftSegment = r.Int(22),
             }));
         }
+        if (ids is null)
+            return rows;
         var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         return rows.OrderBy(x => order[x.Item1]).ToList();
     }
@@ -174,6 +188,21 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         var rows = Reader.ReadRecommendationsAndAlerts(connection, [contactId]).Recommendations[contactId].ToList();
         return Task.FromResult(rows.FirstOrDefault(r => r.Id == offerOrRecommendationId)
             ?? rows.Where(r => r.OfferId == offerOrRecommendationId).MaxBy(r => r.CreatedOn));
+    }
+
+    /// <summary>The stored state of <paramref name="ids"/> as the nightly snapshot keeps it: their own rows and score columns.</summary>
+    internal (IReadOnlyDictionary<Guid, OwnRows> Rows, IReadOnlyList<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> Scores) ReadOwnState(IReadOnlyList<Guid> ids)
+    {
+        using var connection = OpenConnection();
+        var rows = new Dictionary<Guid, OwnRows>();
+        var scores = new List<(Guid, string, bool, ContactScores)>(ids.Count);
+        foreach (var slice in ids.Chunk(MaxIdsPerQuery))
+        {
+            foreach (var (id, own) in OwnRowsOf(connection, slice))
+                rows[id] = own;
+            scores.AddRange(ReadScores(connection, slice));
+        }
+        return (rows, scores);
     }
 
     public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken)
@@ -199,7 +228,13 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         return Task.FromResult<CustomerLink?>(new CustomerLink(reader.Text(1) ?? "contact", reader.Guid(0)));
     }
 
-    public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
+    public Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken) => ApplyAsync(changes, ownNight: null, cancellationToken);
+
+    /// <summary>
+    /// Writes the changes in one transaction. With <paramref name="ownNight"/> (the nightly run, whose snapshot keeps what it
+    /// writes) the change-log entries of these writes are marked as that night's own, in the same transaction.
+    /// </summary>
+    public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, Guid? ownNight, CancellationToken cancellationToken)
     {
         var pending = changes.Where(c => !c.IsEmpty).ToList();
         if (pending.Count == 0)
@@ -209,9 +244,15 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         try
         {
             using var transaction = connection.BeginTransaction();
+            var head = ownNight is null ? 0 : LocalOrgChangeLog.Head(connection, transaction);
             var writes = 0;
-            foreach (var change in pending)
-                writes += LocalOrgWriter.Apply(connection, transaction, change);
+            using (var writer = new LocalOrgWriter(connection, transaction))
+            {
+                foreach (var change in pending)
+                    writes += writer.Apply(change);
+            }
+            if (ownNight is { } night)
+                LocalOrgChangeLog.MarkOwn(connection, transaction, head, night);
             transaction.Commit();
             return writes;
         }
@@ -255,7 +296,9 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
             var change = new ChangeSet(contactId) { EraseDerived = true };
             foreach (var column in ScoreColumns)
                 change.ContactColumns[column] = null;
-            var writes = LocalOrgWriter.Apply(connection, transaction, change);
+            int writes;
+            using (var writer = new LocalOrgWriter(connection, transaction))
+                writes = writer.Apply(change);
             transaction.Commit();
             return writes;
         }

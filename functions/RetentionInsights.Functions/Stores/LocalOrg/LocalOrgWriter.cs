@@ -5,38 +5,47 @@ using RetentionInsights.Data.Records;
 
 namespace RetentionInsights.Functions.Stores.LocalOrg;
 
-/// <summary>Applies one <see cref="ChangeSet"/> to the local org. Column names come from the change set, which only
-/// holds names from <see cref="Names"/>; they are still checked against datamodel.json before they reach SQL.</summary>
-internal static class LocalOrgWriter
+/// <summary>
+/// Applies <see cref="ChangeSet"/>s to the local org inside one transaction. Each statement is prepared once per writer and
+/// reused for every change of the transaction: a night writes hundreds of thousands of rows, and preparing the same upsert
+/// again for each of them cost more than executing it. Column names come from the change set, which only holds names from
+/// <see cref="Names"/>; they are still checked against datamodel.json before they reach SQL.
+/// </summary>
+internal sealed class LocalOrgWriter(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
 {
     private static readonly TableDefinition ContactTable = DataModel.Current.Table(Names.Contact.Table);
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
 
-    public static int Apply(SqliteConnection connection, SqliteTransaction transaction, ChangeSet change)
+    public void Dispose()
+    {
+        foreach (var command in _prepared.Values)
+            command.Dispose();
+        _prepared.Clear();
+    }
+
+    public int Apply(ChangeSet change)
     {
         var writes = 0;
         if (change.ContactColumns.Count > 0)
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
             var sets = new List<string>();
-            var i = 0;
+            var parameters = new List<(string, object?)>();
             foreach (var (column, value) in change.ContactColumns)
             {
                 ContactTable.Column(column);
-                sets.Add($"{column} = $v{i}");
-                command.Parameters.AddWithValue("$v" + i++, SqliteRows.Storage(value));
+                sets.Add($"{column} = $v{parameters.Count}");
+                parameters.Add(("$v" + parameters.Count, value));
             }
             sets.Add("modifiedon = $modified");
-            command.Parameters.AddWithValue("$modified", StorageFormat.DateTime(DateTime.UtcNow));
-            command.CommandText = $"UPDATE contact SET {string.Join(", ", sets)} WHERE contactid = $id";
-            command.Parameters.AddWithValue("$id", StorageFormat.Guid(change.ContactId));
-            command.ExecuteNonQuery();
+            parameters.Add(("$modified", DateTime.UtcNow));
+            parameters.Add(("$id", change.ContactId));
+            Execute($"UPDATE contact SET {string.Join(", ", sets)} WHERE contactid = $id", [.. parameters]);
             writes++;
         }
 
         foreach (var rec in change.CreateRecommendations)
         {
-            Execute(connection, transaction, """
+            Execute("""
                 INSERT INTO rtn_offerrecommendation (rtn_offerrecommendationid, rtn_name, rtn_contactid, rtn_offerid, rtn_rank,
                     rtn_acceptanceprobability, rtn_expectedvalue, rtn_reason, rtn_talkingpoint, rtn_churnreduction, rtn_status, rtn_respondedon, rtn_channel, rtn_modelversion, createdon)
                 VALUES ($id, $name, $contact, $offer, $rank, $p, $ev, $reason, $talk, $cut, $status, NULL, $channel, $model, $created)
@@ -53,7 +62,7 @@ internal static class LocalOrgWriter
 
         foreach (var rec in change.UpdateRecommendations)
         {
-            Execute(connection, transaction, """
+            Execute("""
                 UPDATE rtn_offerrecommendation SET rtn_rank = $rank, rtn_acceptanceprobability = $p, rtn_expectedvalue = $ev,
                     rtn_reason = $reason, rtn_talkingpoint = $talk, rtn_churnreduction = $cut, rtn_channel = $channel, rtn_modelversion = $model
                 WHERE rtn_offerrecommendationid = $id
@@ -64,7 +73,7 @@ internal static class LocalOrgWriter
 
         foreach (var id in change.ExpireRecommendations)
         {
-            Execute(connection, transaction, "UPDATE rtn_offerrecommendation SET rtn_status = $status WHERE rtn_offerrecommendationid = $id",
+            Execute("UPDATE rtn_offerrecommendation SET rtn_status = $status WHERE rtn_offerrecommendationid = $id",
                 ("$id", id), ("$status", Names.Choices.RecommendationExpired));
             writes++;
         }
@@ -73,7 +82,7 @@ internal static class LocalOrgWriter
         {
             // A second writer of the same day's alert (same name-based id) updates the open row; a row an agent already
             // resolved keeps its status, feedback and resolution date.
-            Execute(connection, transaction, """
+            Execute("""
                 INSERT INTO rtn_retentionalert (rtn_retentionalertid, rtn_name, rtn_contactid, rtn_level, rtn_signals, rtn_sentiment, rtn_dueby,
                     rtn_status, rtn_feedback, rtn_resolvedon, createdon)
                 VALUES ($id, $name, $contact, $level, $signals, $sentiment, $due, $status, NULL, NULL, $created)
@@ -88,7 +97,7 @@ internal static class LocalOrgWriter
 
         if (change.UpdateAlert is { } update)
         {
-            Execute(connection, transaction, """
+            Execute("""
                 UPDATE rtn_retentionalert SET rtn_level = $level, rtn_signals = $signals, rtn_sentiment = $sentiment, rtn_dueby = $due
                 WHERE rtn_retentionalertid = $id
                 """, ("$id", update.Id), ("$level", update.Level), ("$signals", update.Signals), ("$sentiment", update.Sentiment),
@@ -98,24 +107,29 @@ internal static class LocalOrgWriter
         if (change.EraseDerived)
         {
             // Every row, whatever its status: answered offers and resolved alerts were profiling output as well.
-            writes += Execute(connection, transaction, "DELETE FROM rtn_offerrecommendation WHERE rtn_contactid = $contact", ("$contact", change.ContactId));
-            writes += Execute(connection, transaction, "DELETE FROM rtn_retentionalert WHERE rtn_contactid = $contact", ("$contact", change.ContactId));
+            writes += Execute("DELETE FROM rtn_offerrecommendation WHERE rtn_contactid = $contact", ("$contact", change.ContactId));
+            writes += Execute("DELETE FROM rtn_retentionalert WHERE rtn_contactid = $contact", ("$contact", change.ContactId));
         }
 
         foreach (var id in change.CloseAlerts)
         {
-            Execute(connection, transaction, "UPDATE rtn_retentionalert SET rtn_status = $status, rtn_resolvedon = $on WHERE rtn_retentionalertid = $id",
+            Execute("UPDATE rtn_retentionalert SET rtn_status = $status, rtn_resolvedon = $on WHERE rtn_retentionalertid = $id",
                 ("$id", id), ("$status", Names.Choices.AlertResolved), ("$on", DateTime.UtcNow));
             writes++;
         }
         return writes;
     }
 
-    private static int Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    private int Execute(string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        if (!_prepared.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            _prepared[sql] = command;
+        }
+        command.Parameters.Clear();
         foreach (var (name, value) in parameters)
             command.Parameters.AddWithValue(name, SqliteRows.Storage(value));
         return command.ExecuteNonQuery();
