@@ -35,7 +35,7 @@ public static class LocalOrgChangeLog
     ];
 
     /// <summary>The contact's score columns: written by the nightly run, but also by events, erasure or an admin.</summary>
-    private static readonly string[] ScoreColumns = Stores.LocalOrg.LocalOrgStore.StoredScoreColumns;
+    private static readonly IReadOnlyList<string> ScoreColumns = Stores.ContactScoreColumns.All;
 
     private const string OwnPrefix = "own ";
 

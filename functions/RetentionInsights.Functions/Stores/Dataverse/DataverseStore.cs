@@ -504,14 +504,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         ["rtn_dueby"] = update.DueBy is { } due ? StorageFormat.DateTime(due) : null,
     };
 
-    private static readonly string[] ScoreColumns =
-    [
-        Names.Contact.ChurnProbability, Names.Contact.PreviousChurnProbability, Names.Contact.ChurnRiskBand, Names.Contact.Clv12m,
-        Names.Contact.Clv36m, Names.Contact.PAlive, Names.Contact.ValueSegment, Names.Contact.ChurnReasons, Names.Contact.EarlyWarningLevel,
-        Names.Contact.ScoredOn, Names.Contact.ModelVersion, Names.Contact.ValueIfRetained, Names.Contact.ChurnReasonCodes,
-        Names.Contact.ChurnReasonDetails, Names.Contact.ChurnTrend, Names.Contact.PreviousRiskBand, Names.Contact.RiskBandChangedOn,
-        Names.Contact.RetentionGroup, Names.Contact.RetentionGroupSince, Names.Contact.UpliftSegment,
-    ];
+    private static readonly IReadOnlyList<string> ScoreColumns = ContactScoreColumns.All;
 
     private const string RecommendationColumns = "rtn_offerrecommendationid,_rtn_contactid_value,_rtn_offerid_value,rtn_rank,rtn_acceptanceprobability,rtn_expectedvalue,rtn_reason,rtn_talkingpoint,rtn_churnreduction,rtn_status,createdon,rtn_respondedon,rtn_channel,rtn_modelversion";
     private const string AlertColumns = "rtn_retentionalertid,_rtn_contactid_value,rtn_level,rtn_signals,rtn_sentiment,rtn_dueby,rtn_status,rtn_feedback,createdon,rtn_resolvedon";

@@ -137,16 +137,6 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         IReadOnlyDictionary<Guid, OfferRecord> offers) =>
         ReadScores(connection, ids).Select(c => ContactState.From(c.Id, c.FullName, c.OptOut, c.Scores, rows.GetValueOrDefault(c.Id) ?? NoRows, offers));
 
-    /// <summary>The contact's columns the write check compares with (read by <see cref="ReadScores"/>, in this order).</summary>
-    internal static readonly string[] StoredScoreColumns =
-    [
-        Names.Contact.ChurnProbability, Names.Contact.PreviousChurnProbability, Names.Contact.ChurnRiskBand, Names.Contact.Clv12m,
-        Names.Contact.Clv36m, Names.Contact.PAlive, Names.Contact.ValueSegment, Names.Contact.ChurnReasons, Names.Contact.EarlyWarningLevel,
-        Names.Contact.ScoredOn, Names.Contact.ModelVersion, Names.Contact.ValueIfRetained, Names.Contact.ChurnReasonCodes,
-        Names.Contact.ChurnReasonDetails, Names.Contact.ChurnTrend, Names.Contact.PreviousRiskBand, Names.Contact.RiskBandChangedOn,
-        Names.Contact.RetentionGroup, Names.Contact.RetentionGroupSince, Names.Contact.UpliftSegment,
-    ];
-
     /// <summary>The score columns as stored (the "before" that a rescore is compared with) of <paramref name="ids"/>, or of every contact.</summary>
     internal static List<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> ReadScores(SqliteConnection connection, IReadOnlyList<Guid>? ids)
     {
@@ -157,7 +147,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
             SqliteRows.AddIds(command, ids, out var list);
             where = $" WHERE contactid IN ({list})";
         }
-        command.CommandText = $"SELECT contactid, fullname, rtn_profilingoptout, {string.Join(", ", StoredScoreColumns)} FROM contact{where}";
+        command.CommandText = $"SELECT contactid, fullname, rtn_profilingoptout, {string.Join(", ", ContactScoreColumns.All)} FROM contact{where}";
         using var r = command.ExecuteReader();
         var rows = new List<(Guid, string, bool, ContactScores)>();
         while (r.Read())
