@@ -1,4 +1,5 @@
 using RetentionInsights.Data.Metadata;
+using RetentionInsights.Functions.Scoring;
 using RetentionInsights.Functions.Stores;
 using RetentionInsights.Functions.Stores.LocalOrg;
 using RetentionInsights.Functions.Tests.Support;
@@ -41,5 +42,29 @@ public sealed class LocalOrgStoreTests(ServiceFixture fixture)
         Assert.Equal(before, first);
         Assert.Equal(before, withinMaxAge);
         Assert.Equal("Renamed offer", afterMaxAge);
+    }
+
+    [Fact]
+    public async Task Apply_NewRowsForAContactDeletedMeanwhile_WritesNothingDerivedFromThePerson()
+    {
+        var db = fixture.CopyOrg();
+        var contact = DataProducer.ActiveContactWithCases(db);
+        var offer = Guid.Parse(OrgSql.Scalar<string>(db, "SELECT rtn_offerid FROM rtn_offer ORDER BY rtn_code LIMIT 1")!);
+        OrgSql.Execute(db, "DELETE FROM rtn_offerrecommendation WHERE rtn_contactid = $c", ("$c", contact.ToString("D")));
+        OrgSql.Execute(db, "DELETE FROM rtn_retentionalert WHERE rtn_contactid = $c", ("$c", contact.ToString("D")));
+        OrgSql.Execute(db, "DELETE FROM contact WHERE contactid = $c", ("$c", contact.ToString("D")));
+        var now = new DateTime(2026, 11, 1, 8, 0, 0, DateTimeKind.Utc);
+        var change = new ChangeSet(contact)
+        {
+            CreateAlert = new(RowIds.Alert(contact, now), contact, Names.Choices.WarningRed, "signals", -0.7, now.AddDays(1), Names.Choices.AlertOpen, null, now, null),
+        };
+        change.CreateRecommendations.Add(new(RowIds.Recommendation(contact, offer, 0), contact, offer, 1, 0.3, 40m, "reason",
+            Names.Choices.RecommendationProposed, now, null, Names.Choices.ChannelPhone, "v1"));
+        using var store = new LocalOrgStore(db);
+
+        await store.ApplyAsync([change], CancellationToken.None);
+
+        Assert.Equal(0L, OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM rtn_offerrecommendation WHERE rtn_contactid = $c", ("$c", contact.ToString("D"))));
+        Assert.Equal(0L, OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM rtn_retentionalert WHERE rtn_contactid = $c", ("$c", contact.ToString("D"))));
     }
 }

@@ -43,12 +43,15 @@ internal sealed class LocalOrgWriter(SqliteConnection connection, SqliteTransact
             writes++;
         }
 
+        // New rows only for a contact that still exists: a contact deleted (and erased) while a batch scored it from a
+        // snapshot or an earlier read gets nothing derived from it back.
         foreach (var rec in change.CreateRecommendations)
         {
             Execute("""
                 INSERT INTO rtn_offerrecommendation (rtn_offerrecommendationid, rtn_name, rtn_contactid, rtn_offerid, rtn_rank,
                     rtn_acceptanceprobability, rtn_expectedvalue, rtn_reason, rtn_talkingpoint, rtn_churnreduction, rtn_status, rtn_respondedon, rtn_channel, rtn_modelversion, createdon)
-                VALUES ($id, $name, $contact, $offer, $rank, $p, $ev, $reason, $talk, $cut, $status, NULL, $channel, $model, $created)
+                SELECT $id, $name, $contact, $offer, $rank, $p, $ev, $reason, $talk, $cut, $status, NULL, $channel, $model, $created
+                WHERE EXISTS (SELECT 1 FROM contact WHERE contactid = $contact)
                 ON CONFLICT (rtn_offerrecommendationid) DO UPDATE SET rtn_name = excluded.rtn_name, rtn_rank = excluded.rtn_rank,
                     rtn_acceptanceprobability = excluded.rtn_acceptanceprobability, rtn_expectedvalue = excluded.rtn_expectedvalue,
                     rtn_reason = excluded.rtn_reason, rtn_talkingpoint = excluded.rtn_talkingpoint, rtn_churnreduction = excluded.rtn_churnreduction, rtn_status = excluded.rtn_status,
@@ -85,7 +88,8 @@ internal sealed class LocalOrgWriter(SqliteConnection connection, SqliteTransact
             Execute("""
                 INSERT INTO rtn_retentionalert (rtn_retentionalertid, rtn_name, rtn_contactid, rtn_level, rtn_signals, rtn_sentiment, rtn_dueby,
                     rtn_status, rtn_feedback, rtn_resolvedon, createdon)
-                VALUES ($id, $name, $contact, $level, $signals, $sentiment, $due, $status, NULL, NULL, $created)
+                SELECT $id, $name, $contact, $level, $signals, $sentiment, $due, $status, NULL, NULL, $created
+                WHERE EXISTS (SELECT 1 FROM contact WHERE contactid = $contact)
                 ON CONFLICT (rtn_retentionalertid) DO UPDATE SET rtn_level = excluded.rtn_level, rtn_signals = excluded.rtn_signals,
                     rtn_sentiment = excluded.rtn_sentiment, rtn_dueby = excluded.rtn_dueby
                 WHERE rtn_retentionalert.rtn_status <> $resolved
