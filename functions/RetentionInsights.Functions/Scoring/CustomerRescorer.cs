@@ -21,9 +21,8 @@ public sealed record RescoreResult(Guid ContactId, bool Found, bool Scored, int 
 public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scorer, IOptions<ServiceOptions> options, TimeProvider time,
     ILogger<CustomerRescorer> logger)
 {
-    private readonly SemaphoreSlim _catalogueGate = new(1, 1);
-    private IReadOnlyList<OfferRecord>? _catalogue;
-    private DateTime _catalogueLoadedAt;
+    // The catalogue changes a few times a year; reading it for every event would double the reads of a webhook.
+    private readonly OfferCatalogueCache _catalogue = new(store.LoadOfferCatalogueAsync, time);
 
     /// <summary>The "today" of scoring: the configured as-of date (generated orgs end on a fixed date) or now.</summary>
     public DateTime AsOf => options.Value.AsOf ?? time.GetUtcNow().UtcDateTime;
@@ -122,25 +121,5 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
     public async Task<ScorerHealth> ScorerHealthAsync(CancellationToken cancellationToken) =>
         await scorer.GetHealthAsync(await CatalogueAsync(cancellationToken), cancellationToken);
 
-    private async Task<IReadOnlyList<OfferRecord>> CatalogueAsync(CancellationToken cancellationToken)
-    {
-        // The catalogue changes a few times a year; reading it for every event would double the reads of a webhook.
-        var now = time.GetUtcNow().UtcDateTime;
-        if (_catalogue is not null && now - _catalogueLoadedAt < TimeSpan.FromMinutes(5))
-            return _catalogue;
-        await _catalogueGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_catalogue is null || now - _catalogueLoadedAt >= TimeSpan.FromMinutes(5))
-            {
-                _catalogue = await store.LoadOfferCatalogueAsync(cancellationToken);
-                _catalogueLoadedAt = now;
-            }
-            return _catalogue;
-        }
-        finally
-        {
-            _catalogueGate.Release();
-        }
-    }
+    private Task<IReadOnlyList<OfferRecord>> CatalogueAsync(CancellationToken cancellationToken) => _catalogue.ListAsync(cancellationToken);
 }

@@ -194,17 +194,10 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
                 ReadAlert, cancellationToken);
             foreach (var c in contacts)
             {
-                var recs = recommendations.Where(r => r.ContactId == c.Id).OrderByDescending(r => r.CreatedOn)
-                    .Select(r => new StoredRecommendation(r, offers.TryGetValue(r.OfferId, out var o) ? o.Name : string.Empty, offers.TryGetValue(r.OfferId, out var t) ? t.OfferType : 0))
-                    .ToList();
-                var open = alerts.Where(a => a.ContactId == c.Id && a.Status != Names.Choices.AlertResolved).OrderByDescending(a => a.CreatedOn).ThenBy(a => a.Id).ToList();
-                states.Add(new ContactState(c.Id, c.Name, c.OptOut, c.Scores, recs, open.FirstOrDefault())
-                {
-                    OtherOpenAlerts = open.Skip(1).ToList(),
-                    ResolvedAlertIds = alerts.Where(a => a.ContactId == c.Id && a.Status == Names.Choices.AlertResolved).Select(a => a.Id).ToList(),
-                    // Only an objection needs the rows not read above (expired offers, resolved alerts): look for them then.
-                    HasDerivedRows = recs.Count > 0 || open.Count > 0 || (c.OptOut && (await DerivedRowIdsAsync(c.Id, cancellationToken)).Count > 0),
-                });
+                var state = ContactState.From(c.Id, c.Name, c.OptOut, c.Scores,
+                    new OwnRows(recommendations.Where(r => r.ContactId == c.Id).ToList(), alerts.Where(a => a.ContactId == c.Id).ToList()), offers);
+                // Only an objection needs the rows not read above (expired offers, older resolved alerts): look for them then.
+                states.Add(state.HasDerivedRows || !c.OptOut ? state : state with { HasDerivedRows = (await DerivedRowIdsAsync(c.Id, cancellationToken)).Count > 0 });
             }
         }
         return states;
@@ -235,7 +228,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
 
     /// <summary>Name, objection and the score columns of one slice of contacts (the "before" of a rescore).</summary>
     private Task<List<(Guid Id, string Name, bool OptOut, ContactScores Scores)>> ReadScoreColumnsAsync(IReadOnlyList<Guid> slice, CancellationToken cancellationToken) =>
-        ListAsync("contact", "contactid,fullname,rtn_profilingoptout," + string.Join(",", ScoreColumns), Any("contactid", slice),
+        ListAsync("contact", "contactid,fullname,rtn_profilingoptout," + string.Join(",", ContactScoreColumns.All), Any("contactid", slice),
             r => (Id: r.Id("contactid"), Name: r.Text("fullname") ?? string.Empty, OptOut: r.Bool("rtn_profilingoptout"), Scores: new ContactScores(r.Id("contactid"),
                 r.Double(Names.Contact.ChurnProbability), r.Double(Names.Contact.PreviousChurnProbability), r.Int(Names.Contact.ChurnRiskBand),
                 r.Decimal(Names.Contact.Clv12m), r.Decimal(Names.Contact.Clv36m), r.Double(Names.Contact.PAlive), r.Int(Names.Contact.ValueSegment),
@@ -325,7 +318,7 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
     public async Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken)
     {
         var writes = await DeleteDerivedRowsAsync(contactId, cancellationToken);
-        var clear = ScoreColumns.ToDictionary(c => c, _ => (object?)null);
+        var clear = ContactScoreColumns.All.ToDictionary(c => c, _ => (object?)null);
         try
         {
             await client.PatchAsync(Set("contact"), contactId, clear, cancellationToken);
@@ -503,8 +496,6 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         ["rtn_sentiment"] = update.Sentiment,
         ["rtn_dueby"] = update.DueBy is { } due ? StorageFormat.DateTime(due) : null,
     };
-
-    private static readonly IReadOnlyList<string> ScoreColumns = ContactScoreColumns.All;
 
     private const string RecommendationColumns = "rtn_offerrecommendationid,_rtn_contactid_value,_rtn_offerid_value,rtn_rank,rtn_acceptanceprobability,rtn_expectedvalue,rtn_reason,rtn_talkingpoint,rtn_churnreduction,rtn_status,createdon,rtn_respondedon,rtn_channel,rtn_modelversion";
     private const string AlertColumns = "rtn_retentionalertid,_rtn_contactid_value,rtn_level,rtn_signals,rtn_sentiment,rtn_dueby,rtn_status,rtn_feedback,createdon,rtn_resolvedon";
