@@ -74,14 +74,12 @@ public sealed class EventLedger(IStateStore store, TimeProvider time, string? ho
 
     /// <summary>
     /// Records the outcome. With <paramref name="contactId"/> an index entry ties the event to the person, so an erasure
-    /// (contact Delete, objection) finds and removes the person's entries without scanning the ledger.
+    /// (contact Delete, objection) finds and removes the person's entries without scanning the ledger; it is written before
+    /// the outcome, in the same write (one commit on SQLite), so no recorded event of a person escapes the erasure.
     /// </summary>
-    public async Task CompleteAsync(string eventKey, string outcome, CancellationToken cancellationToken, Guid? contactId = null)
-    {
-        if (contactId is { } id)
-            await store.TryCreateAsync(IndexKey(id, eventKey), "{}", cancellationToken);
-        await FinishAsync(eventKey, new Entry("done", time.GetUtcNow().UtcDateTime, outcome, Holder), cancellationToken);
-    }
+    public Task CompleteAsync(string eventKey, string outcome, CancellationToken cancellationToken, Guid? contactId = null) =>
+        FinishAsync(eventKey, new Entry("done", time.GetUtcNow().UtcDateTime, outcome, Holder), cancellationToken,
+            contactId is { } id ? IndexKey(id, eventKey) : null);
 
     /// <summary>Removes an event's entry (the event that erased a person is not kept either; a redelivery erases again).</summary>
     public async Task RemoveAsync(string eventKey, CancellationToken cancellationToken)
@@ -123,11 +121,16 @@ public sealed class EventLedger(IStateStore store, TimeProvider time, string? ho
         return (LedgerClaim.Begun, null);
     }
 
-    private async Task FinishAsync(string eventKey, Entry entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the entry's final state (and <paramref name="indexKey"/> first) whatever the entry holds now: the holder of a
+    /// claim records what it did even if a takeover after the lease rewrote the claim meanwhile, as the last writer.
+    /// </summary>
+    private async Task FinishAsync(string eventKey, Entry entry, CancellationToken cancellationToken, string? indexKey = null)
     {
         try
         {
-            await SetAsync(eventKey, entry, cancellationToken);
+            var entryDocument = new KeyValuePair<string, string>(Prefix + eventKey, JsonSerializer.Serialize(entry));
+            await store.PutAsync(indexKey is null ? [entryDocument] : [new(indexKey, "{}"), entryDocument], cancellationToken);
         }
         finally
         {
@@ -148,20 +151,6 @@ public sealed class EventLedger(IStateStore store, TimeProvider time, string? ho
     }
 
     private static string InstanceOf(string holder) => holder.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? holder[..slash] : holder;
-
-    private async Task SetAsync(string eventKey, Entry entry, CancellationToken cancellationToken)
-    {
-        var key = Prefix + eventKey;
-        var value = JsonSerializer.Serialize(entry);
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            var existing = await store.GetAsync(key, cancellationToken);
-            if (existing is null ? await store.TryCreateAsync(key, value, cancellationToken)
-                                 : await store.TryReplaceAsync(key, value, existing.Version, cancellationToken))
-                return;
-        }
-        throw new InvalidOperationException($"Could not record the outcome of event {eventKey}; another worker keeps changing it.");
-    }
 
     private sealed record Entry(string State, DateTime At, string? Outcome, string? Holder = null);
 }

@@ -37,14 +37,7 @@ public sealed class ModelTrainingService(IRetentionStore store, IModelStore mode
     {
         if (state is null)
             return;
-        var value = System.Text.Json.JsonSerializer.Serialize(new TrainingRecord(status, ProcessToken));
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            var existing = await state.GetAsync(RecordKey, cancellationToken);
-            if (existing is null ? await state.TryCreateAsync(RecordKey, value, cancellationToken)
-                                 : await state.TryReplaceAsync(RecordKey, value, existing.Version, cancellationToken))
-                return;
-        }
+        await state.PutAsync([new(RecordKey, System.Text.Json.JsonSerializer.Serialize(new TrainingRecord(status, ProcessToken)))], cancellationToken);
     }
 
     /// <summary>The status to show: this process's, or the persisted record of an earlier process (failed if it never finished).</summary>

@@ -52,6 +52,13 @@ public sealed class BlobStateStore(BlobContainerClient container) : IStateStore
         }
     }
 
+    public async Task PutAsync(IReadOnlyList<KeyValuePair<string, string>> documents, CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        foreach (var (key, value) in documents)
+            await container.GetBlobClient(key).UploadAsync(BinaryData.FromString(value), overwrite: true, cancellationToken);
+    }
+
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken);

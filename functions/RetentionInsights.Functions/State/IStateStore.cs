@@ -18,6 +18,12 @@ public interface IStateStore
     /// <summary>Replaces the document if it is still at <paramref name="expectedVersion"/>; false otherwise.</summary>
     Task<bool> TryReplaceAsync(string key, string value, string expectedVersion, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Creates or replaces each document whatever its version (the last writer wins), in order. SQLite commits them in one
+    /// transaction; Blob storage writes them one after the other.
+    /// </summary>
+    Task PutAsync(IReadOnlyList<KeyValuePair<string, string>> documents, CancellationToken cancellationToken);
+
     /// <summary>Removes the document if it exists (erasure of a person's entries, retention).</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 

@@ -7,8 +7,8 @@ namespace RetentionInsights.Functions.State;
 /// State documents in a table of a SQLite file (by default the local org itself, next to the data it protects). Writes go
 /// through the file's one write gate (<see cref="SqliteWriteGate"/>), shared with the local org's own writes, and every
 /// connection waits inside SQLite (busy_timeout) rather than in the driver's coarse busy retries. Writes that arrive while
-/// one commits are committed together (group commit): every webhook event writes here three times, and one commit per
-/// write made the gate the queue all concurrent events waited in.
+/// one commits are committed together (group commit): every webhook event writes here twice (its claim, then its outcome
+/// with its contact's index entry), and one commit per write made the gate the queue all concurrent events waited in.
 /// </summary>
 public sealed class SqliteStateStore : IStateStore
 {
@@ -37,26 +37,33 @@ public sealed class SqliteStateStore : IStateStore
     }
 
     public async Task<bool> TryCreateAsync(string key, string value, CancellationToken cancellationToken) =>
-        await WriteAsync("INSERT OR IGNORE INTO rtn_service_state (key, value, version) VALUES ($k, $v, 1)", cancellationToken,
-            ("$k", key), ("$v", value)) == 1;
+        await WriteAsync([new Statement("INSERT OR IGNORE INTO rtn_service_state (key, value, version) VALUES ($k, $v, 1)", ("$k", key), ("$v", value))],
+            cancellationToken) == 1;
 
     public async Task<bool> TryReplaceAsync(string key, string value, string expectedVersion, CancellationToken cancellationToken) =>
-        await WriteAsync("UPDATE rtn_service_state SET value = $v, version = version + 1 WHERE key = $k AND version = $expected", cancellationToken,
-            ("$k", key), ("$v", value), ("$expected", long.Parse(expectedVersion, System.Globalization.CultureInfo.InvariantCulture))) == 1;
+        await WriteAsync([new Statement("UPDATE rtn_service_state SET value = $v, version = version + 1 WHERE key = $k AND version = $expected",
+            ("$k", key), ("$v", value), ("$expected", long.Parse(expectedVersion, System.Globalization.CultureInfo.InvariantCulture)))], cancellationToken) == 1;
+
+    public Task PutAsync(IReadOnlyList<KeyValuePair<string, string>> documents, CancellationToken cancellationToken) =>
+        WriteAsync(documents.Select(d => new Statement("""
+            INSERT INTO rtn_service_state (key, value, version) VALUES ($k, $v, 1)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = version + 1
+            """, ("$k", d.Key), ("$v", d.Value))).ToList(), cancellationToken);
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
-        WriteAsync("DELETE FROM rtn_service_state WHERE key = $k", cancellationToken, ("$k", key));
+        WriteAsync([new Statement("DELETE FROM rtn_service_state WHERE key = $k", ("$k", key))], cancellationToken);
 
     /// <summary>
-    /// Queues one statement and returns the rows it changed. Whoever finds no commit running commits the queue: every
-    /// statement in order, in one transaction under the write gate. Statements that arrive meanwhile form the next group,
-    /// committed by a new task, so no caller waits for more than the group before its own. A failed commit fails each of
-    /// its statements' callers (nothing of the group was written; the ledger then releases its claims).
+    /// Queues one write (its statements run in order, in the same transaction) and returns the rows they changed. Whoever
+    /// finds no commit running commits the queue: every statement in order, in one transaction under the write gate. Writes
+    /// that arrive meanwhile form the next group, committed by a new task, so no caller waits for more than the group
+    /// before its own. A failed commit fails each of its writes' callers (nothing of the group was written; the ledger then
+    /// releases its claims).
     /// </summary>
-    private Task<int> WriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private Task<int> WriteAsync(IReadOnlyList<Statement> statements, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var write = new PendingWrite(sql, parameters);
+        var write = new PendingWrite(statements);
         bool commit;
         lock (_queue)
         {
@@ -102,12 +109,15 @@ public sealed class SqliteStateStore : IStateStore
                 using var transaction = connection.BeginTransaction();
                 for (var i = 0; i < group.Count; i++)
                 {
-                    using var command = connection.CreateCommand();
-                    command.Transaction = transaction;
-                    command.CommandText = group[i].Sql;
-                    foreach (var (name, value) in group[i].Parameters)
-                        command.Parameters.AddWithValue(name, value);
-                    rows[i] = command.ExecuteNonQuery();
+                    foreach (var statement in group[i].Statements)
+                    {
+                        using var command = connection.CreateCommand();
+                        command.Transaction = transaction;
+                        command.CommandText = statement.Sql;
+                        foreach (var (name, value) in statement.Parameters)
+                            command.Parameters.AddWithValue(name, value);
+                        rows[i] += command.ExecuteNonQuery();
+                    }
                 }
                 transaction.Commit();
             }
@@ -129,7 +139,9 @@ public sealed class SqliteStateStore : IStateStore
     private readonly List<PendingWrite> _queue = [];
     private bool _committing;
 
-    private sealed record PendingWrite(string Sql, (string Name, object Value)[] Parameters)
+    private sealed record Statement(string Sql, params (string Name, object Value)[] Parameters);
+
+    private sealed record PendingWrite(IReadOnlyList<Statement> Statements)
     {
         public TaskCompletionSource<int> Rows { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

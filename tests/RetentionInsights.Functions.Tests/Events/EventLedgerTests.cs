@@ -106,6 +106,36 @@ public sealed class EventLedgerTests : IDisposable
         Assert.Equal(LedgerClaim.Begun, after.Claim);
     }
 
+    [Fact]
+    public async Task Complete_WithAContact_RecordsTheOutcomeAndTheIndexEntry_WhichForgetContactRemoves()
+    {
+        var store = new SqliteStateStore(_db);
+        var ledger = new EventLedger(store, new ManualClock(DateTimeOffset.UnixEpoch));
+        var contact = Guid.NewGuid();
+        await ledger.TryBeginAsync("e8", CancellationToken.None);
+
+        await ledger.CompleteAsync("e8", "scored: 1 write(s)", CancellationToken.None, contact);
+
+        Assert.Equal((LedgerClaim.Duplicate, "scored: 1 write(s)"), await ledger.TryBeginAsync("e8", CancellationToken.None));
+        Assert.Equal([$"event-contacts/{contact:N}/e8"], await store.ListKeysAsync("event-contacts/", CancellationToken.None));
+        Assert.Equal(1, await ledger.ForgetContactAsync(contact, CancellationToken.None));
+        Assert.Empty(await store.ListKeysAsync("", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Complete_AfterAnotherHolderTookTheClaimOver_StillRecordsTheOutcome()
+    {
+        var clock = new ManualClock(DateTimeOffset.UnixEpoch);
+        var slow = new EventLedger(new SqliteStateStore(_db), clock, holder: "host-a/1");
+        await slow.TryBeginAsync("e9", CancellationToken.None);
+        clock.Now += EventLedger.Lease + TimeSpan.FromSeconds(1);
+        await new EventLedger(new SqliteStateStore(_db), clock, holder: "host-b/2").TryBeginAsync("e9", CancellationToken.None);
+
+        await slow.CompleteAsync("e9", "scored: 2 write(s)", CancellationToken.None);
+
+        Assert.Equal((LedgerClaim.Duplicate, "scored: 2 write(s)"), await slow.TryBeginAsync("e9", CancellationToken.None));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -39,6 +39,39 @@ public sealed class SqliteStateStoreTests : IDisposable
         Assert.Equal("v42", (await new SqliteStateStore(_db).GetAsync("k/42", CancellationToken.None))!.Value);
     }
 
+    [Fact]
+    public async Task Put_CreatesOrReplacesWhateverTheVersion_AndAReplaceAtTheOldVersionThenLoses()
+    {
+        var store = new SqliteStateStore(_db);
+        await store.TryCreateAsync("existing", "v1", CancellationToken.None);
+
+        await store.PutAsync([new("existing", "v2"), new("new", "n1")], CancellationToken.None);
+
+        var existing = (await store.GetAsync("existing", CancellationToken.None))!;
+        Assert.Equal(("v2", "2"), (existing.Value, existing.Version));
+        Assert.Equal(("n1", "1"), ((await store.GetAsync("new", CancellationToken.None))!.Value, (await store.GetAsync("new", CancellationToken.None))!.Version));
+        Assert.False(await store.TryReplaceAsync("existing", "stale", "1", CancellationToken.None));
+        Assert.True(await store.TryReplaceAsync("existing", "v3", "2", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Put_OfSeveralDocuments_IsOneTransaction_NoneWrittenWhenOneFails()
+    {
+        var store = new SqliteStateStore(_db);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_db}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            // A trigger that rejects one key makes the second document of the write fail.
+            command.CommandText = "CREATE TRIGGER reject BEFORE INSERT ON rtn_service_state WHEN NEW.key = 'bad' BEGIN SELECT RAISE(ABORT, 'rejected'); END";
+            command.ExecuteNonQuery();
+        }
+
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => store.PutAsync([new("good", "g"), new("bad", "b")], CancellationToken.None));
+
+        Assert.Null(await store.GetAsync("good", CancellationToken.None));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

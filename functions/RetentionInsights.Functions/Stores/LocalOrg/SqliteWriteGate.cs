@@ -20,7 +20,7 @@ public static class SqliteWriteGate
     /// waiting for the disk; the log is synced at checkpoints. A killed process loses no commit. A power cut can lose the
     /// last commits but never consistency: their contacts are rescored by the next event or the nightly run, and an event
     /// whose ledger entry was lost is processed again if redelivered (writing only what differs). With FULL, the default,
-    /// every commit waited for the disk inside the write gate, and an event commits three times (claim, index, outcome).
+    /// every commit waited for the disk inside the write gate, and an event commits twice (its claim; its outcome with the index entry).
     /// </summary>
     public const string ConnectionPragmas = "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;";
 }
