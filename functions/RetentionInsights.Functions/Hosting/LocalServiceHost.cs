@@ -31,7 +31,9 @@ public static class LocalServiceHost
     public static WebApplication Build(IReadOnlyDictionary<string, string?> settings, string? urls = null,
         Action<IServiceCollection>? configureServices = null, Action<IWebHostBuilder>? configureWebHost = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        // No configuration reload: the service reads no appsettings file, and reloadOnChange put a file watcher on the
+        // working folder, which woke on every write to a local org kept there (each event's ledger and score writes).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Configuration.AddInMemoryCollection(settings);
         if (urls is not null)
             builder.WebHost.UseUrls(urls);
