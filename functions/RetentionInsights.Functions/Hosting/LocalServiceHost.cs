@@ -79,10 +79,17 @@ public static class LocalServiceHost
     }
 
     /// <summary>Calls the [Function] method: HttpRequest, route values by parameter name, and the request's cancellation token.</summary>
-    private static RequestDelegate Invoke(FunctionEntry function) => async context =>
+    private static RequestDelegate Invoke(FunctionEntry function)
     {
-        var instance = ActivatorUtilities.GetServiceOrCreateInstance(context.RequestServices, function.Type);
-        var arguments = function.Method.GetParameters().Select(p => Argument(p, context)).ToArray();
+        // Constructor and parameters are looked up once per function, not by reflection on every request.
+        var create = ActivatorUtilities.CreateFactory(function.Type, Type.EmptyTypes);
+        var parameters = function.Method.GetParameters();
+        return context => InvokeAsync(function, context, context.RequestServices.GetService(function.Type) ?? create(context.RequestServices, null),
+            Array.ConvertAll(parameters, p => Argument(p, context)));
+    }
+
+    private static async Task InvokeAsync(FunctionEntry function, HttpContext context, object instance, object?[] arguments)
+    {
         IActionResult result;
         try
         {
@@ -94,7 +101,7 @@ public static class LocalServiceHost
             throw;
         }
         await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
-    };
+    }
 
     private static object? Argument(ParameterInfo parameter, HttpContext context)
     {

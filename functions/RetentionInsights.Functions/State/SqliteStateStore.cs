@@ -163,13 +163,5 @@ public sealed class SqliteStateStore : IStateStore
         return Task.FromResult<IReadOnlyList<string>>(keys);
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = SqliteWriteGate.ConnectionPragmas;
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
+    private SqliteConnection Open() => SqliteWriteGate.Open(_connectionString);
 }

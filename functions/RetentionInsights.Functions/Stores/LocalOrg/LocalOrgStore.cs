@@ -50,15 +50,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     public string Path { get; }
 
     /// <summary>Opens a pooled connection (for the service's own bookkeeping tables in the same file).</summary>
-    public SqliteConnection OpenConnection()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = SqliteWriteGate.ConnectionPragmas;
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
+    public SqliteConnection OpenConnection() => SqliteWriteGate.Open(_connectionString);
 
     public async Task<CustomerHistory?> LoadCustomerAsync(Guid contactId, CancellationToken cancellationToken) =>
         (await LoadCustomersAsync([contactId], cancellationToken)).FirstOrDefault();

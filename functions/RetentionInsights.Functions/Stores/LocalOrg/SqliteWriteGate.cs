@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
 
 namespace RetentionInsights.Functions.Stores.LocalOrg;
 
@@ -23,4 +24,24 @@ public static class SqliteWriteGate
     /// every commit waited for the disk inside the write gate, and an event commits twice (its claim; its outcome with the index entry).
     /// </summary>
     public const string ConnectionPragmas = "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;";
+
+    /// <summary>SQLite handles that already run with <see cref="ConnectionPragmas"/> (a pooled connection keeps its handle).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
+
+    /// <summary>
+    /// Opens a pooled connection of the service with <see cref="ConnectionPragmas"/>, run once per underlying handle rather
+    /// than on every open: an event opens several connections, and each parse and run of the pragmas cost as much as a small query.
+    /// </summary>
+    public static SqliteConnection Open(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        if (Configured.TryGetValue(connection.Handle!, out _))
+            return connection;
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = ConnectionPragmas;
+        pragma.ExecuteNonQuery();
+        Configured.AddOrUpdate(connection.Handle!, Configured);
+        return connection;
+    }
 }
