@@ -52,6 +52,13 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     /// <summary>Opens a pooled connection (for the service's own bookkeeping tables in the same file).</summary>
     public SqliteConnection OpenConnection() => SqliteWriteGate.Open(_connectionString);
 
+    /// <summary>
+    /// One read transaction for the queries of a load: they see one snapshot of the org (a customer's orders, cases and
+    /// messages as of the same moment), and SQLite checks once, not per query, whether other writers changed the file (it
+    /// then drops the connection's page cache, which every event's ledger writes otherwise caused before each query).
+    /// </summary>
+    private static SqliteTransaction BeginRead(SqliteConnection connection) => connection.BeginTransaction(deferred: true);
+
     public async Task<CustomerHistory?> LoadCustomerAsync(Guid contactId, CancellationToken cancellationToken) =>
         (await LoadCustomersAsync([contactId], cancellationToken)).FirstOrDefault();
 
@@ -59,6 +66,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     {
         var result = new List<CustomerHistory>(contactIds.Count);
         using var connection = OpenConnection();
+        using var snapshot = BeginRead(connection);
         foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -107,6 +115,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     {
         var offers = await _offers.GetAsync(cancellationToken);
         using var connection = OpenConnection();
+        using var snapshot = BeginRead(connection);
         var states = new List<ContactState>(contactIds.Count);
         foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
         {
