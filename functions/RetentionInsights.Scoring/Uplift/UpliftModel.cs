@@ -85,17 +85,21 @@ public sealed record UpliftLearnerOptions
 
     /// <summary>
     /// Ridge penalties: the baseline lightly; the effect of being approached at all moderately; the effect of accepting any offer
-    /// (shared by all types) moderately; each type's own acceptance intercept lightly and its own effect modifiers more, so a type
-    /// with little history keeps the shared effect.
+    /// (one intercept shared by all types) and each type's own acceptance intercept lightly; each type's own effect modifiers
+    /// more (<see cref="EffectL2"/>).
     /// </summary>
     public double BaselineL2 { get; init; } = 1.0;
     public double SharedEffectL2 { get; init; } = 1.0;
-    public double AcceptedL2 { get; init; } = 0.3;
     public double EffectInterceptL2 { get; init; } = 0.5;
 
-    /// <remarks>Light on purpose: the ranking barely depends on it, but a heavier penalty shrinks every effect towards zero while
-    /// the offer cost stays whole, so offers that pay would look as if they do not.</remarks>
-    public double EffectL2 { get; init; } = 0.3;
+    /// <remarks>
+    /// Each type's modifiers are its own: a shared modifier would carry one type's driver into every other type (a discount's
+    /// price increase into a green upgrade), and shrinking towards it made the cheap offers look as if they answered every driver.
+    /// Not lighter: an org of a few thousand customers has only tens of churners among one type's acceptors, and a light
+    /// penalty lets their noise through as a driver. Not much heavier: a heavy penalty shrinks every effect towards zero while
+    /// the offer cost stays whole, so offers that pay would look as if they do not.
+    /// </remarks>
+    public double EffectL2 { get; init; } = 0.9;
 
     /// <summary>
     /// The traits the effect of being approached may depend on (names from <see cref="UpliftCovariates.Names"/>; the intercept is
@@ -106,12 +110,32 @@ public sealed record UpliftLearnerOptions
     public IReadOnlyList<string> ContactModifiers { get; init; } = ["dissatisfied_several"];
 
     /// <summary>
-    /// The traits the effect of accepting an offer may depend on, shared by all types and per type: what an offer can answer (a
-    /// price increase, a contract about to end, a complaint, payment trouble) and what no offer answers (falling usage, as when a
-    /// customer moves out; repeated dissatisfaction).
+    /// The traits the effect of accepting an offer of a type may depend on, for types the table below does not name: what an
+    /// offer can answer (a price increase, a contract about to end, a complaint, payment trouble) and what no offer answers
+    /// (falling usage, as when a customer moves out; repeated dissatisfaction).
     /// </summary>
     public IReadOnlyList<string> AcceptedModifiers { get; init; } =
         ["price_increase_90", "contract_end_within_60", "complaints_any_90", "dissatisfied_several", "late_any_365", "late_payments_365", "usage_drop"];
+
+    /// <summary>
+    /// Per standard offer type, the traits its effect may depend on: the reasons to leave the offer is designed to answer, plus
+    /// what no offer answers (falling usage; repeated dissatisfaction). A price offer answers a price increase or a contract
+    /// about to end, a payment plan payment trouble, a service visit a complaint, a green upgrade nothing in particular. The
+    /// randomised history has only tens of churners among one type's acceptors; letting every type depend on every trait
+    /// turned that noise into drivers (a payment plan "answering" a complaint), and the policy then followed the noise.
+    /// </summary>
+    public IReadOnlyDictionary<int, string[]> TypeModifiers { get; init; } = new Dictionary<int, string[]>
+    {
+        [Names.Choices.OfferDiscount] = ["price_increase_90", "contract_end_within_60", "usage_drop", "dissatisfied_several"],
+        [Names.Choices.OfferLoyaltyBonus] = ["price_increase_90", "contract_end_within_60", "usage_drop", "dissatisfied_several"],
+        [Names.Choices.OfferFixedPrice] = ["price_increase_90", "contract_end_within_60", "usage_drop", "dissatisfied_several"],
+        [Names.Choices.OfferGreenUpgrade] = ["usage_drop", "dissatisfied_several"],
+        [Names.Choices.OfferServiceAddOn] = ["complaints_any_90", "usage_drop", "dissatisfied_several"],
+        [Names.Choices.OfferPaymentPlan] = ["late_any_365", "late_payments_365", "usage_drop", "dissatisfied_several"],
+    };
+
+    /// <summary>The traits <paramref name="offerType"/>'s effect may depend on.</summary>
+    public IReadOnlyList<string> ModifiersOf(int offerType) => TypeModifiers.TryGetValue(offerType, out var named) ? named : AcceptedModifiers;
 }
 
 /// <summary>One randomised observation: the customer as they were on <see cref="On"/>, approached with an offer type (or held out in
@@ -202,9 +226,9 @@ public static class UpliftLearner
         var treated = used.Select(r => r.OfferType >= 0).ToArray();
         var block = used.Select(r => r.OfferType >= 0 && r.Accepted ? Array.IndexOf(types, r.OfferType) : -1).ToArray();
         var y = used.Select(r => r.Churned ? 1.0 : 0.0).ToArray();
-        var theta = Fit(x, used.Select(r => r.Offset).ToArray(), treated, block, y, types.Length, options);
+        var theta = Fit(x, used.Select(r => r.Offset).ToArray(), treated, block, y, types, options);
         var d = UpliftCovariates.Count;
-        // A type's stored effect is the shared effect of accepting plus its own deviation.
+        // A type's stored effect is the shared intercept of accepting plus its own block.
         var effects = types.Select((t, j) => new UpliftTypeEffect(t, theta[(d * 2)..(d * 3)].Zip(theta[(d * (j + 3))..(d * (j + 4))], (a, b) => a + b).ToArray(),
             used.Count(r => r.OfferType == t), used.Count(r => r.OfferType == t && r.Accepted))).ToArray();
         return new UpliftModelState(UpliftCovariates.Names, theta[..d], theta[d..(2 * d)], effects, control.Length, controlChurned);
@@ -246,24 +270,24 @@ public static class UpliftLearner
         return p0 - (acceptance * UpliftModelState.Logistic(z + shift.IfAccepted) + (1 - acceptance) * UpliftModelState.Logistic(z + shift.IfDeclined));
     }
 
-    private static double[] Fit(double[][] x, double[] offset, bool[] treated, int[] block, double[] y, int typeCount, UpliftLearnerOptions options)
+    private static double[] Fit(double[][] x, double[] offset, bool[] treated, int[] block, double[] y, int[] types, UpliftLearnerOptions options)
     {
         var d = UpliftCovariates.Count;
-        // Layout: baseline, contact effect, shared acceptance effect, then one acceptance block per type. Modifiers left out of a
-        // block are held at zero by an overwhelming penalty.
-        var size = d * (3 + typeCount);
+        // Layout: baseline, contact effect, shared acceptance effect (intercept only), then one acceptance block per type.
+        // Modifiers left out of a block are held at zero by an overwhelming penalty.
+        var size = d * (3 + types.Length);
         var theta = new double[size];
         var penalty = new double[size];
         var contactIn = UpliftCovariates.Names.Select((n, k) => k == 0 || options.ContactModifiers.Contains(n)).ToArray();
-        var acceptedIn = UpliftCovariates.Names.Select((n, k) => k == 0 || options.AcceptedModifiers.Contains(n)).ToArray();
+        var typeIn = types.Select(t => UpliftCovariates.Names.Select((n, k) => k == 0 || options.ModifiersOf(t).Contains(n)).ToArray()).ToArray();
         for (var k = 0; k < size; k++)
         {
             var j = k % d;
             var intercept = j == 0;
             penalty[k] = k < d ? (intercept ? 1e-3 : options.BaselineL2)
                 : k < 2 * d ? (!contactIn[j] ? 1e9 : intercept ? options.EffectInterceptL2 : options.SharedEffectL2)
-                : !acceptedIn[j] ? 1e9
-                : k < 3 * d ? (intercept ? options.EffectInterceptL2 : options.AcceptedL2)
+                : k < 3 * d ? (intercept ? options.EffectInterceptL2 : 1e9)
+                : !typeIn[k / d - 3][j] ? 1e9
                 : intercept ? options.EffectInterceptL2 : options.EffectL2;
         }
         var active = new int[4 * d];
