@@ -98,25 +98,25 @@ public static class SnapshotFormat
 
     /// <summary>
     /// A history as the compact record the snapshot keeps: its contact id (16 bytes), the length of its binary form, and that
-    /// form Brotli-compressed (fastest quality). Compressed one by one, a record is decoded on its own, in any order and on any
+    /// form Deflate-compressed (fastest level: every contact is decoded every night, and Deflate decodes a small record in
+    /// about half the time Brotli takes). Compressed one by one, a record is decoded on its own, in any order and on any
     /// thread, and an unchanged record is saved as it is.
     /// </summary>
     public static byte[] Encode(CustomerHistory history)
     {
-        var buffer = t_buffer ??= new MemoryStream(1 << 14);
-        buffer.SetLength(0);
-        using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        var raw = t_buffer ??= new MemoryStream(1 << 14);
+        raw.SetLength(0);
+        using (var w = new BinaryWriter(raw, Encoding.UTF8, leaveOpen: true))
             WriteHistory(w, history);
-        var raw = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-        var compressed = t_compressed is { } c && c.Length >= BrotliEncoder.GetMaxCompressedLength(raw.Length)
-            ? c : t_compressed = new byte[BrotliEncoder.GetMaxCompressedLength(raw.Length) * 2];
-        if (!BrotliEncoder.TryCompress(raw, compressed, out var written, quality: 1, window: 22))
-            throw new InvalidOperationException("A snapshot record could not be compressed.");
-        var record = new byte[RecordHeader + written];
-        history.Contact.Id.TryWriteBytes(record);
-        BitConverter.TryWriteBytes(record.AsSpan(16), raw.Length);
-        compressed.AsSpan(0, written).CopyTo(record.AsSpan(RecordHeader));
-        return record;
+        var record = t_record ??= new MemoryStream(1 << 14);
+        record.SetLength(0);
+        Span<byte> header = stackalloc byte[RecordHeader];
+        history.Contact.Id.TryWriteBytes(header);
+        BitConverter.TryWriteBytes(header[16..], (int)raw.Length);
+        record.Write(header);
+        using (var deflate = new DeflateStream(record, CompressionLevel.Fastest, leaveOpen: true))
+            deflate.Write(raw.GetBuffer(), 0, (int)raw.Length);
+        return record.ToArray();
     }
 
     /// <summary>The contact id of a record made by <see cref="Encode"/>.</summary>
@@ -130,8 +130,17 @@ public static class SnapshotFormat
         var raw = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            if (!BrotliDecoder.TryDecompress(record.AsSpan(RecordHeader), raw.AsSpan(0, length), out var written) || written != length)
-                throw new InvalidDataException("A feature snapshot record is damaged.");
+            using (var deflate = new DeflateStream(new MemoryStream(record, RecordHeader, record.Length - RecordHeader, writable: false), CompressionMode.Decompress))
+            {
+                try
+                {
+                    deflate.ReadExactly(raw, 0, length);
+                }
+                catch (EndOfStreamException e)
+                {
+                    throw new InvalidDataException("A feature snapshot record is damaged.", e);
+                }
+            }
             using var r = new BinaryReader(new MemoryStream(raw, 0, length, writable: false), Encoding.UTF8, leaveOpen: false);
             return ReadHistory(r);
         }
@@ -145,7 +154,7 @@ public static class SnapshotFormat
     private static MemoryStream? t_buffer;
 
     [ThreadStatic]
-    private static byte[]? t_compressed;
+    private static MemoryStream? t_record;
 
     private static void WriteHistory(BinaryWriter w, CustomerHistory h)
     {
