@@ -80,6 +80,29 @@ public sealed class LocalOrgReader
 
     public OrgData ReadAll(SqliteConnection connection) => Read(connection, ids: null);
 
+    /// <summary>
+    /// The whole org like <see cref="ReadAll(SqliteConnection)"/>, but the histories are built one at a time as the caller
+    /// enumerates them (once), and each contact's rows are let go as its history is handed over: a caller that keeps histories
+    /// in another form (the nightly snapshot) never holds the org's rows and its histories as objects at the same time.
+    /// </summary>
+    public (IEnumerable<CustomerHistory> Histories, ReadReport Report) ReadAllOneByOne(SqliteConnection connection)
+    {
+        var builders = new List<Builder>();
+        var report = Read(connection, ids: null, builders).Report;
+        return (BuildEach(builders), report);
+    }
+
+    private static IEnumerable<CustomerHistory> BuildEach(List<Builder> builders)
+    {
+        for (var i = 0; i < builders.Count; i++)
+        {
+            var history = builders[i].Build();
+            builders[i] = null!; // its rows are the caller's now
+            yield return history;
+        }
+        builders.Clear();
+    }
+
     /// <summary>One customer's history, or null when the contact does not exist.</summary>
     public CustomerHistory? ReadCustomer(SqliteConnection connection, Guid contactId) => ReadCustomers(connection, [contactId]).FirstOrDefault();
 
@@ -181,12 +204,13 @@ public sealed class LocalOrgReader
         };
     }
 
-    private OrgData Read(SqliteConnection connection, IReadOnlyList<Guid>? ids)
+    /// <summary>Reads into histories, or only into <paramref name="unbuilt"/> when given (the histories are then left empty).</summary>
+    private OrgData Read(SqliteConnection connection, IReadOnlyList<Guid>? ids, List<Builder>? unbuilt = null)
     {
         var clock = Stopwatch.StartNew();
         var report = new ReadReport();
         var id = ids;
-        var builders = new List<Builder>();
+        var builders = unbuilt ?? [];
         var byId = new Dictionary<Guid, Builder>();
 
         using (var command = Command(connection, Sql(Names.Contact.Table, IdFilter(Names.Contact.Id, id)), id))
@@ -367,6 +391,9 @@ public sealed class LocalOrgReader
         }
 
         var offers = ids is null ? ReadOffers(connection) : [];
+        report.Seconds = clock.Elapsed.TotalSeconds;
+        if (unbuilt is not null)
+            return new OrgData([], offers, report);
         report.Seconds = clock.Elapsed.TotalSeconds;
         return new OrgData(builders.Select(b => b.Build()).ToArray(), offers, report);
     }

@@ -58,7 +58,7 @@ public sealed class DataverseSnapshotUpdater(DataverseStore store, ISentimentAna
                 rows += LocalOrgSnapshotUpdater.Rows(history);
                 snapshot.Histories[history.Contact.Id] = snapshot.Kept(history);
             }
-            var analysed = await snapshot.AnalyseAsync(analyzer, snapshot.Histories.Keys, cancellationToken);
+            var analysed = await snapshot.AnalyseAsync(analyzer, histories.SelectMany(h => h.Activities), cancellationToken);
             return (snapshot, new SnapshotUpdate("full", reason, rows, 0, snapshot.Histories.Count, 0, analysed, 0, clock.Elapsed.TotalSeconds)
             {
                 WebApiRequests = store.Client.Requests - requestsBefore,
@@ -118,7 +118,7 @@ public sealed class DataverseSnapshotUpdater(DataverseStore store, ISentimentAna
             read += history is null ? 0 : LocalOrgSnapshotUpdater.Rows(history);
             current.Replace(id, history, null);
         }
-        var analysedNew = await current.AnalyseAsync(analyzer, affected, cancellationToken);
+        var analysedNew = await current.AnalyseAsync(analyzer, current.ActivitiesOf(affected), cancellationToken);
         current.UpdatedOn = started;
         return (current, new SnapshotUpdate("delta", null, read, entries, affected.Count, removedContacts, analysedNew, 0, clock.Elapsed.TotalSeconds)
         {

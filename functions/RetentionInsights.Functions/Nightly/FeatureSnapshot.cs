@@ -22,13 +22,13 @@ public sealed class FeatureSnapshot
     public static readonly string CurrentSchemaKey = SchemaKeyOf(FeatureSchema.Names);
 
     /// <summary>Format of the stored records; bump when <see cref="SnapshotFormat"/> changes.</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     public string SchemaKey { get; init; } = CurrentSchemaKey;
 
-    /// <summary>Histories by contact id; <see cref="CustomerHistory.Recommendations"/> and <see cref="CustomerHistory.Alerts"/> are
-    /// empty unless <see cref="OwnRowsKept"/>.</summary>
-    public Dictionary<Guid, CustomerHistory> Histories { get; } = [];
+    /// <summary>Histories by contact id, kept encoded; <see cref="CustomerHistory.Recommendations"/> and <see cref="CustomerHistory.Alerts"/>
+    /// are empty unless <see cref="OwnRowsKept"/>.</summary>
+    public SnapshotHistories Histories { get; } = new();
 
     /// <summary>
     /// Whether the service's own rows are kept: each history's recommendations and alerts, and <see cref="Scores"/>. Set by
@@ -90,18 +90,21 @@ public sealed class FeatureSnapshot
         OwnRowsKept || (history.Recommendations.Count == 0 && history.Alerts.Count == 0) ? history : history with { Recommendations = [], Alerts = [] };
 
     /// <summary>Inbound messages with text that have no sentiment yet (new since the last night, or never analysed).</summary>
-    public IEnumerable<ActivityRecord> Unanalysed(IEnumerable<Guid> contactIds) =>
-        contactIds.Where(Histories.ContainsKey).SelectMany(id => Histories[id].Activities)
-            .Where(a => !a.Outgoing && !string.IsNullOrWhiteSpace(a.MessageText) && !Sentiment.ContainsKey(a.Id));
+    public IEnumerable<ActivityRecord> Unanalysed(IEnumerable<ActivityRecord> activities) =>
+        activities.Where(a => !a.Outgoing && !string.IsNullOrWhiteSpace(a.MessageText) && !Sentiment.ContainsKey(a.Id));
+
+    /// <summary>The messages of <paramref name="contacts"/> (the contacts re-read this night).</summary>
+    public IEnumerable<ActivityRecord> ActivitiesOf(IEnumerable<Guid> contacts) =>
+        contacts.Select(id => Histories.TryGetValue(id, out var h) ? h : null).SelectMany(h => h?.Activities ?? []);
 
     /// <summary>
-    /// Analyses the inbound messages of <paramref name="contacts"/> that have no sentiment yet and keeps the answers. Batches
-    /// of 500 go to the analyzer, as many at a time as there are cores (the offline analyzer is CPU-bound; each message's
-    /// score depends on its text only, so the result does not depend on the order). Returns the messages analysed.
+    /// Analyses those of <paramref name="activities"/> that are inbound with text and have no sentiment yet, and keeps the
+    /// answers. Batches of 500 go to the analyzer, as many at a time as there are cores (the offline analyzer is CPU-bound;
+    /// each message's score depends on its text only, so the result does not depend on the order). Returns the messages analysed.
     /// </summary>
-    public async Task<int> AnalyseAsync(ISentimentAnalyzer analyzer, IEnumerable<Guid> contacts, CancellationToken cancellationToken)
+    public async Task<int> AnalyseAsync(ISentimentAnalyzer analyzer, IEnumerable<ActivityRecord> activities, CancellationToken cancellationToken)
     {
-        var batches = Unanalysed(contacts).DistinctBy(a => a.Id).Chunk(500).ToList();
+        var batches = Unanalysed(activities).DistinctBy(a => a.Id).Chunk(500).ToList();
         var answers = new IReadOnlyList<SentimentResult>[batches.Count];
         await Parallel.ForAsync(0, batches.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (i, ct) => answers[i] = await analyzer.AnalyzeAsync(batches[i].Select(a => new SentimentDocument(a.Id.ToString("N"), a.MessageText!)).ToList(), ct));
@@ -112,7 +115,4 @@ public sealed class FeatureSnapshot
         }
         return batches.Sum(b => b.Length);
     }
-
-    public long RecordCount => Histories.Values.Sum(h => 1L + h.Orders.Count + h.OrderLines.Count + h.Invoices.Count + h.Cases.Count
-        + h.CaseResolutions.Count + h.Activities.Count + h.Usage.Count + h.Recommendations.Count + h.Alerts.Count);
 }

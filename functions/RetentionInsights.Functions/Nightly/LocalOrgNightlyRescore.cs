@@ -45,7 +45,7 @@ public sealed class LocalOrgNightlyRescore(LocalOrgStore org, ISnapshotStore sna
         var sentiment = new SnapshotSentimentAnalyzer(snapshot, analyzer);
         var scorer = ActivatorUtilities.CreateInstance<EngineScorer>(services, sentiment);
         var rescorer = ActivatorUtilities.CreateInstance<CustomerRescorer>(services, store, scorer);
-        var results = await rescorer.RescoreAllAsync(asOf, null, cancellationToken);
+        var results = await rescorer.RescoreAllAsync(asOf, null, cancellationToken, keepOutcomes: false);
         var rescoreSeconds = rescoreClock.Elapsed.TotalSeconds;
 
         var saveClock = Stopwatch.StartNew();

@@ -25,6 +25,9 @@ public sealed record SnapshotUpdate(string Mode, string? Reason, long RowsRead, 
 public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer analyzer, TimeProvider time)
 {
     private const int MaxIdsPerQuery = 500;
+
+    /// <summary>Messages analysed at a time during a full read (enough batches to keep every core busy, few enough to hold).</summary>
+    private const int AnalysisRound = 20_000;
     private static readonly LocalOrgReader Reader = new();
 
     public async Task<(FeatureSnapshot Snapshot, SnapshotUpdate Update)> UpdateAsync(FeatureSnapshot? stored, bool rebuild, CancellationToken cancellationToken)
@@ -38,19 +41,28 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
             // is simply applied again next time (a re-read is idempotent).
             LocalOrgChangeLog.Install(connection);
             var head = LocalOrgChangeLog.Head(connection);
-            var data = Reader.ReadAll(connection);
             var snapshot = new FeatureSnapshot
             {
                 Watermark = head, BuiltOn = time.GetUtcNow().UtcDateTime, UpdatedOn = time.GetUtcNow().UtcDateTime, OwnRowsKept = true,
             };
-            snapshot.Histories.EnsureCapacity(data.Histories.Count);
-            foreach (var history in data.Histories)
+            // Each history is encoded as soon as it is built; its inbound messages wait for the next round of analysis.
+            var (histories, report) = Reader.ReadAllOneByOne(connection);
+            var inbound = new List<ActivityRecord>();
+            var analysed = 0;
+            foreach (var history in histories)
+            {
                 snapshot.Histories[history.Contact.Id] = history;
+                inbound.AddRange(snapshot.Unanalysed(history.Activities));
+                if (inbound.Count < AnalysisRound)
+                    continue;
+                analysed += await snapshot.AnalyseAsync(analyzer, inbound, cancellationToken);
+                inbound.Clear();
+            }
+            analysed += await snapshot.AnalyseAsync(analyzer, inbound, cancellationToken);
             var scores = LocalOrgStore.ReadScores(connection, null);
             foreach (var (id, _, _, contactScores) in scores)
                 snapshot.Scores[id] = contactScores;
-            var analysed = await snapshot.AnalyseAsync(analyzer, snapshot.Histories.Keys, cancellationToken);
-            return (snapshot, new SnapshotUpdate("full", reason, data.Report.TotalRows + scores.Count, 0, snapshot.Histories.Count, 0, analysed, head,
+            return (snapshot, new SnapshotUpdate("full", reason, report.TotalRows + scores.Count, 0, snapshot.Histories.Count, 0, analysed, head,
                 clock.Elapsed.TotalSeconds));
         }
 
@@ -73,7 +85,7 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
                 current.Replace(id, history, scores.GetValueOrDefault(id));
             }
         }
-        var analysedNew = await current.AnalyseAsync(analyzer, contacts, cancellationToken);
+        var analysedNew = await current.AnalyseAsync(analyzer, current.ActivitiesOf(contacts), cancellationToken);
         current.Watermark = upTo;
         current.UpdatedOn = time.GetUtcNow().UtcDateTime;
         return (current, new SnapshotUpdate("delta", null, rows, entries, contacts.Count, removed, analysedNew, upTo, clock.Elapsed.TotalSeconds));

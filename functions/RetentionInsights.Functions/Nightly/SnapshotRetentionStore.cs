@@ -12,7 +12,8 @@ namespace RetentionInsights.Functions.Nightly;
 /// <list type="bullet">
 /// <item>On the local org the snapshot keeps them (<see cref="FeatureSnapshot.OwnRowsKept"/>): histories and states are served
 /// from it without a read; after each write the written contacts' rows are read back into it (exactly what the org now
-/// holds), and the writes' change-log entries are marked as this night's own so the next night does not re-read them.</item>
+/// holds), and the writes' change-log entries are marked as this night's own so the next night does not re-read them. Each
+/// contact's record is decoded once per chunk: the load, the state read and the write-back share the decoded history.</item>
 /// <item>On Dataverse they are read from the store once per chunk: the rows read with a history also build the state read of
 /// the same contacts that follows it (the rescorer's load → state → diff); each contact's rows are taken by that state read.</item>
 /// </list>
@@ -26,6 +27,7 @@ public sealed class SnapshotRetentionStore : IRetentionStore
     private readonly DataverseStore? _dataverse;
     private readonly FeatureSnapshot snapshot;
     private readonly ConcurrentDictionary<Guid, OwnRows> _readWithHistory = new();
+    private readonly ConcurrentDictionary<Guid, CustomerHistory> _loaded = new();
     private IReadOnlyDictionary<Guid, OfferRecord>? _offers;
     private long _rowsRead;
 
@@ -53,13 +55,21 @@ public sealed class SnapshotRetentionStore : IRetentionStore
 
     public async Task<IReadOnlyList<CustomerHistory>> LoadCustomersAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
     {
+        if (_kept is not null)
+        {
+            // Decoded once for the chunk, outside the lock (the bytes are never changed, only replaced): the state read and
+            // the write-back that follow for the same contacts take the histories from _loaded.
+            List<byte[]> encoded;
+            lock (snapshot)
+                encoded = contactIds.Select(snapshot.Histories.Encoded).OfType<byte[]>().ToList();
+            var histories = encoded.Select(SnapshotFormat.Decode).ToList();
+            foreach (var history in histories)
+                _loaded[history.Contact.Id] = history;
+            return histories;
+        }
         List<Guid> known;
         lock (snapshot)
-        {
-            if (_kept is not null)
-                return contactIds.Where(snapshot.Histories.ContainsKey).Select(id => snapshot.Histories[id]).ToList();
             known = contactIds.Where(snapshot.Histories.ContainsKey).ToList();
-        }
         var own = await _dataverse!.LoadOwnRowsAsync(known, cancellationToken);
         var result = new List<CustomerHistory>(known.Count);
         foreach (var id in known)
@@ -89,14 +99,18 @@ public sealed class SnapshotRetentionStore : IRetentionStore
         if (_kept is not null)
         {
             _offers ??= (await org.LoadOfferCatalogueAsync(cancellationToken)).ToDictionary(o => o.Id);
-            lock (snapshot)
+            foreach (var id in contactIds)
             {
-                foreach (var id in contactIds)
+                ContactScores? scores;
+                lock (snapshot)
+                    scores = snapshot.Scores.GetValueOrDefault(id);
+                var h = scores is null ? null : _loaded.GetValueOrDefault(id) ?? Decoded(id);
+                if (scores is not null && h is not null)
+                    states.Add(ContactState.From(id, h.Contact.FullName, h.Contact.ProfilingOptOut, scores, new OwnRows(h.Recommendations, h.Alerts), _offers));
+                else
                 {
-                    if (snapshot.Histories.TryGetValue(id, out var h) && snapshot.Scores.TryGetValue(id, out var scores))
-                        states.Add(ContactState.From(id, h.Contact.FullName, h.Contact.ProfilingOptOut, scores, new OwnRows(h.Recommendations, h.Alerts), _offers));
-                    else
-                        unread.Add(id);
+                    _loaded.TryRemove(id, out _);
+                    unread.Add(id);
                 }
             }
         }
@@ -136,24 +150,44 @@ public sealed class SnapshotRetentionStore : IRetentionStore
         if (_kept is null)
             return await org.ApplyAsync(changes, cancellationToken);
         var writes = await _kept.ApplyAsync(changes, snapshot.NightId, cancellationToken);
+        // The chunk is done with its decoded histories; the written contacts' are updated below.
+        var loaded = new Dictionary<Guid, CustomerHistory>(changes.Count);
+        foreach (var change in changes)
+        {
+            if (_loaded.TryRemove(change.ContactId, out var history))
+                loaded[change.ContactId] = history;
+        }
         var written = changes.Where(c => !c.IsEmpty).Select(c => c.ContactId).ToList();
         if (written.Count == 0)
             return writes;
         // Read back rather than replay the changes: the org decides (an upsert keeps an answered offer), the snapshot copies.
         var (own, scores) = _kept.ReadOwnState(written);
         Interlocked.Add(ref _rowsRead, scores.Count + own.Values.Sum(r => r.Recommendations.Count + r.Alerts.Count));
-        lock (snapshot)
+        foreach (var (id, _, _, stored) in scores)
         {
-            foreach (var (id, _, _, stored) in scores)
+            if ((loaded.GetValueOrDefault(id) ?? Decoded(id)) is not { } history)
+                continue;
+            var rows = own.GetValueOrDefault(id) ?? NoRows;
+            var encoded = SnapshotFormat.Encode(history with { Recommendations = rows.Recommendations, Alerts = rows.Alerts });
+            lock (snapshot)
             {
-                if (!snapshot.Histories.TryGetValue(id, out var history))
+                // A contact removed from the snapshot meanwhile stays removed.
+                if (!snapshot.Histories.ContainsKey(id))
                     continue;
-                var rows = own.GetValueOrDefault(id) ?? NoRows;
-                snapshot.Histories[id] = history with { Recommendations = rows.Recommendations, Alerts = rows.Alerts };
+                snapshot.Histories.SetEncoded(id, encoded);
                 snapshot.Scores[id] = stored;
             }
         }
         return writes;
+    }
+
+    /// <summary>A contact's history decoded from the snapshot (null when it is not there).</summary>
+    private CustomerHistory? Decoded(Guid contactId)
+    {
+        byte[]? encoded;
+        lock (snapshot)
+            encoded = snapshot.Histories.Encoded(contactId);
+        return encoded is null ? null : SnapshotFormat.Decode(encoded);
     }
 
     // Erasure and retention act on the org itself; the snapshot picks up the removed rows with its next change capture.

@@ -100,9 +100,11 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
     /// today's status. As many chunks run at a time as there are cores, so one chunk is scored while another reads or writes;
     /// chunks hold disjoint contacts, each contact's outcome depends on its own rows only, and the results come back in
     /// contact order whatever order the chunks finished in. The store serialises the writes (one SQLite writer; Dataverse
-    /// bounds its requests in flight).
+    /// bounds its requests in flight). Without <paramref name="keepOutcomes"/> the results carry no <see cref="RescoreResult.Outcome"/>:
+    /// a caller that only counts (the nightly run) does not hold every contact's scores, offers and reasons until the end.
     /// </summary>
-    public async Task<IReadOnlyList<RescoreResult>> RescoreAllAsync(DateTime? asOf, Action<int, int>? progress, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RescoreResult>> RescoreAllAsync(DateTime? asOf, Action<int, int>? progress, CancellationToken cancellationToken,
+        bool keepOutcomes = true)
     {
         var ids = await store.ListContactIdsAsync(activeOnly: false, cancellationToken);
         var chunks = ids.Chunk(Math.Max(1, options.Value.ChunkSize)).ToList();
@@ -111,7 +113,8 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
         await Parallel.ForAsync(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                results[i] = await RescoreManyAsync(chunks[i], asOf, ct);
+                var chunk = await RescoreManyAsync(chunks[i], asOf, ct);
+                results[i] = keepOutcomes ? chunk : chunk.Select(r => r with { Outcome = null }).ToList();
                 progress?.Invoke(Interlocked.Add(ref done, chunks[i].Length), ids.Count);
             });
         return results.SelectMany(r => r).ToList();

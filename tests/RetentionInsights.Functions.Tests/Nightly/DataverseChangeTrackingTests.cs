@@ -59,7 +59,7 @@ public sealed class DataverseChangeTrackingTests(ServiceFixture fixture, Xunit.A
         server.Update("incident", withCase.Cases[0].Id, "modifiedon", later);
         server.Update("contact", scoredOnly, Names.Contact.ChurnProbability, 0.42);
         var requestsBefore = server.Requests.Count;
-        var before = snapshot.Histories.ToDictionary(kv => kv.Key, kv => kv.Value);
+        var before = snapshot.Histories.AllEncoded.ToDictionary(kv => kv.Key, kv => kv.Value);
 
         var (updated, delta) = await updater.UpdateAsync(snapshot, rebuild: false, CancellationToken.None);
         var requests = server.Requests.Count - requestsBefore;
@@ -69,7 +69,7 @@ public sealed class DataverseChangeTrackingTests(ServiceFixture fixture, Xunit.A
         Assert.Contains("$deltatoken=", updated.DeltaLinks["email"], StringComparison.Ordinal);
         Assert.Equal("delta", delta.Mode);
         Assert.Equal(3, delta.ContactsReread);
-        var reread = updated.Histories.Where(kv => !ReferenceEquals(kv.Value, before[kv.Key])).Select(kv => kv.Key);
+        var reread = updated.Histories.AllEncoded.Where(kv => !ReferenceEquals(kv.Value, before[kv.Key])).Select(kv => kv.Key);
         Assert.Equal(new[] { messaged, billed, withCase.Contact.Id }.Order(), reread.Order());
         Assert.Contains(server.PreferHeaders, p => p == "odata.track-changes");
         Assert.Contains(server.Requests, r => r.Contains("modifiedon gt", StringComparison.Ordinal));

@@ -29,7 +29,8 @@ public sealed class FeatureSnapshotTests(ServiceFixture fixture)
         }
     }
 
-    private sealed record Setup(ServiceProvider Pipeline, LocalOrgStore Org, LocalOrgNightlyRescore Nightly, CountingAnalyzer Analyzer, string Db) : IDisposable
+    private sealed record Setup(ServiceProvider Pipeline, LocalOrgStore Org, LocalOrgNightlyRescore Nightly, CountingAnalyzer Analyzer, string Db,
+        LocalFolderSnapshotStore Snapshots) : IDisposable
     {
         public void Dispose() => Pipeline.Dispose();
     }
@@ -46,7 +47,7 @@ public sealed class FeatureSnapshotTests(ServiceFixture fixture)
         var org = pipeline.GetRequiredService<LocalOrgStore>();
         var analyzer = new CountingAnalyzer();
         var snapshots = new LocalFolderSnapshotStore(Path.Combine(fixture.Root, "snapshots-" + Guid.NewGuid().ToString("N")));
-        return new Setup(pipeline, org, new LocalOrgNightlyRescore(org, snapshots, analyzer, pipeline, TimeProvider.System), analyzer, db);
+        return new Setup(pipeline, org, new LocalOrgNightlyRescore(org, snapshots, analyzer, pipeline, TimeProvider.System), analyzer, db, snapshots);
     }
 
     private static void AssertSameHistory(CustomerHistory expected, CustomerHistory actual)
@@ -182,6 +183,31 @@ public sealed class FeatureSnapshotTests(ServiceFixture fixture)
         Assert.Equal(("full", "feature schema changed"), (update.Mode, update.Reason));
         Assert.Equal(("full", "requested"), (requested.Mode, requested.Reason));
         Assert.Equal(snapshot.Histories.Count, update.ContactsReread);
+    }
+
+    [Fact]
+    public async Task SnapshotFileOfAnOlderFormat_IsRebuiltInFull()
+    {
+        using var setup = Create();
+        await setup.Nightly.RunAsync(rebuild: false, ServiceFixture.AsOf, CancellationToken.None);
+        var (current, delta) = await setup.Nightly.UpdateSnapshotAsync(rebuild: false, CancellationToken.None);
+        // A file as format 2 wrote it: the same header, then whole histories (no longer readable as this format's records).
+        using (var file = File.Create(setup.Snapshots.FilePath))
+        using (var brotli = new System.IO.Compression.BrotliStream(file, System.IO.Compression.CompressionLevel.Fastest))
+        using (var w = new BinaryWriter(brotli))
+        {
+            w.Write("RTNSNAP");
+            w.Write(2);
+            w.Write(FeatureSnapshot.CurrentSchemaKey);
+            w.Write(new byte[64]);
+        }
+
+        var (rebuilt, update) = await setup.Nightly.UpdateSnapshotAsync(rebuild: false, CancellationToken.None);
+
+        Assert.Equal("delta", delta.Mode);
+        Assert.Equal("full", update.Mode);
+        Assert.Equal(current.Histories.Count, update.ContactsReread);
+        Assert.Equal(current.Histories.Count, rebuilt.Histories.Count);
     }
 
     [Fact]
