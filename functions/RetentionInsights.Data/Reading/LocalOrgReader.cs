@@ -394,7 +394,6 @@ public sealed class LocalOrgReader
         report.Seconds = clock.Elapsed.TotalSeconds;
         if (unbuilt is not null)
             return new OrgData([], offers, report);
-        report.Seconds = clock.Elapsed.TotalSeconds;
         return new OrgData(builders.Select(b => b.Build()).ToArray(), offers, report);
     }
 

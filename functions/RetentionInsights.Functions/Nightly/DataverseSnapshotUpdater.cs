@@ -118,7 +118,7 @@ public sealed class DataverseSnapshotUpdater(DataverseStore store, ISentimentAna
             read += history is null ? 0 : LocalOrgSnapshotUpdater.Rows(history);
             current.Replace(id, history, null);
         }
-        var analysedNew = await current.AnalyseAsync(analyzer, current.ActivitiesOf(affected), cancellationToken);
+        var analysedNew = await current.AnalyseAsync(analyzer, reread.Values.SelectMany(h => h.Activities), cancellationToken);
         current.UpdatedOn = started;
         return (current, new SnapshotUpdate("delta", null, read, entries, affected.Count, removedContacts, analysedNew, 0, clock.Elapsed.TotalSeconds)
         {

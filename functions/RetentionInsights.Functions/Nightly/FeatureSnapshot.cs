@@ -93,10 +93,6 @@ public sealed class FeatureSnapshot
     public IEnumerable<ActivityRecord> Unanalysed(IEnumerable<ActivityRecord> activities) =>
         activities.Where(a => !a.Outgoing && !string.IsNullOrWhiteSpace(a.MessageText) && !Sentiment.ContainsKey(a.Id));
 
-    /// <summary>The messages of <paramref name="contacts"/> (the contacts re-read this night).</summary>
-    public IEnumerable<ActivityRecord> ActivitiesOf(IEnumerable<Guid> contacts) =>
-        contacts.Select(id => Histories.TryGetValue(id, out var h) ? h : null).SelectMany(h => h?.Activities ?? []);
-
     /// <summary>
     /// Analyses those of <paramref name="activities"/> that are inbound with text and have no sentiment yet, and keeps the
     /// answers. Batches of 500 go to the analyzer, as many at a time as there are cores (the offline analyzer is CPU-bound;

@@ -71,6 +71,7 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
         var (contacts, entries) = LocalOrgChangeLog.ContactsChanged(connection, current.Watermark, upTo, current.NightId);
         long rows = entries;
         var removed = 0;
+        var messages = new List<ActivityRecord>();
         foreach (var slice in contacts.Chunk(MaxIdsPerQuery))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -83,9 +84,10 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
                     removed++;
                 rows += history is null ? 0 : Rows(history) + 1;
                 current.Replace(id, history, scores.GetValueOrDefault(id));
+                messages.AddRange(history?.Activities ?? []);
             }
         }
-        var analysedNew = await current.AnalyseAsync(analyzer, current.ActivitiesOf(contacts), cancellationToken);
+        var analysedNew = await current.AnalyseAsync(analyzer, messages, cancellationToken);
         current.Watermark = upTo;
         current.UpdatedOn = time.GetUtcNow().UtcDateTime;
         return (current, new SnapshotUpdate("delta", null, rows, entries, contacts.Count, removed, analysedNew, upTo, clock.Elapsed.TotalSeconds));
