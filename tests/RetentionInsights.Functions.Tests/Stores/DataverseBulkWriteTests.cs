@@ -158,6 +158,77 @@ public sealed class DataverseBulkWriteTests(ServiceFixture fixture)
         Assert.All(ids, id => Assert.Equal(0.8, Convert.ToDouble(server.Row("contact", id)![Names.Contact.ChurnProbability], CultureInfo.InvariantCulture)));
     }
 
+    private static List<ChangeSet> ScoreAndOfferChanges(IReadOnlyList<Guid> ids, Guid offer, double probability) => ids.Select(id =>
+    {
+        var change = ScoreChange(id, probability);
+        change.CreateRecommendations.Add(new RecommendationRecord(Guid.NewGuid(), id, offer, 1, 0.3, 10m, "Because",
+            Names.Choices.RecommendationProposed, ServiceFixture.AsOf, null, Names.Choices.ChannelPhone, "v1"));
+        return change;
+    }).ToList();
+
+    [Fact]
+    public async Task Apply_ChunkWithAContactDeletedSinceItWasRead_WritesEveryOtherContactAndLeavesTheDeletedOneOut()
+    {
+        var db = fixture.CopyOrg();
+        var (store, server, _, provider) = Create(db);
+        using var _ = provider;
+        var ids = OrgSql.Column(db, "SELECT contactid FROM contact ORDER BY contactid LIMIT 40").Select(Guid.Parse).ToList();
+        var offer = Guid.Parse(OrgSql.Column(db, "SELECT rtn_offerid FROM rtn_offer LIMIT 1")[0]);
+        var changes = ScoreAndOfferChanges(ids, offer, 0.4);
+        var deleted = ids[7];
+        server.Delete("contact", deleted);
+
+        await store.ApplyAsync(changes, CancellationToken.None);
+
+        Assert.Equal(1, server.BulkRequests["CreateMultiple"]); // tried in bulk, refused as a whole because of one contact
+        Assert.True(server.BatchRequests > 0, "the chunk was not written contact by contact after the bulk request was refused");
+        foreach (var change in changes.Where(c => c.ContactId != deleted))
+        {
+            Assert.Equal(0.4, Convert.ToDouble(server.Row("contact", change.ContactId)![Names.Contact.ChurnProbability], CultureInfo.InvariantCulture));
+            Assert.Equal(change.ContactId.ToString("D"), server.Row("rtn_offerrecommendation", change.CreateRecommendations[0].Id)!["rtn_contactid"]);
+        }
+        Assert.Null(server.Row("contact", deleted));
+        Assert.Null(server.Row("rtn_offerrecommendation", changes[7].CreateRecommendations[0].Id));
+    }
+
+    [Fact]
+    public async Task Apply_EventForAContactDeletedBeforeTheWrite_FailsForRetry_AndTheOtherContactIsStillWritten()
+    {
+        var db = fixture.CopyOrg();
+        var (store, server, _, provider) = Create(db);
+        using var _ = provider;
+        var ids = OrgSql.Column(db, "SELECT contactid FROM contact ORDER BY contactid LIMIT 2").Select(Guid.Parse).ToList();
+        var offer = Guid.Parse(OrgSql.Column(db, "SELECT rtn_offerid FROM rtn_offer LIMIT 1")[0]);
+        var changes = ScoreAndOfferChanges(ids, offer, 0.6);
+        server.Delete("contact", ids[0]);
+
+        var error = await Assert.ThrowsAsync<DataverseException>(() => store.ApplyAsync(changes, CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.NotFound, error.Status);
+        Assert.StartsWith("1 of 2 contacts' changes could not be written (the others were)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0.6, Convert.ToDouble(server.Row("contact", ids[1])![Names.Contact.ChurnProbability], CultureInfo.InvariantCulture));
+        Assert.NotNull(server.Row("rtn_offerrecommendation", changes[1].CreateRecommendations[0].Id));
+        Assert.Null(server.Row("rtn_offerrecommendation", changes[0].CreateRecommendations[0].Id));
+    }
+
+    [Fact]
+    public async Task Apply_OneContactsChangeRefused_WritesTheOthersAndSaysHowManyFailed()
+    {
+        var db = fixture.CopyOrg();
+        var (store, server, _, provider) = Create(db);
+        using var _ = provider;
+        var ids = OrgSql.Column(db, "SELECT contactid FROM contact ORDER BY contactid LIMIT 25").Select(Guid.Parse).ToList();
+        var changes = ids.Select(id => ScoreChange(id, 0.3)).ToList();
+        changes[3].ContactColumns["rtn_nosuchcolumn"] = 1;
+
+        var error = await Assert.ThrowsAsync<DataverseException>(() => store.ApplyAsync(changes, CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.BadRequest, error.Status);
+        Assert.StartsWith("1 of 25 contacts' changes could not be written (the others were)", error.Message, StringComparison.Ordinal);
+        Assert.Null(server.Row("contact", ids[3])![Names.Contact.ChurnProbability]);
+        Assert.All(ids.Where(id => id != ids[3]), id => Assert.Equal(0.3, Convert.ToDouble(server.Row("contact", id)![Names.Contact.ChurnProbability], CultureInfo.InvariantCulture)));
+    }
+
     [Fact]
     public async Task Apply_BulkRequestThrottledBeyondTheRetryBudget_SurfacesTheServiceProtectionError()
     {

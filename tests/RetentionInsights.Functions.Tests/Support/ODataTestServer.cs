@@ -174,7 +174,8 @@ public sealed partial class ODataTestServer : HttpMessageHandler
                 return Error(HttpStatusCode.NotFound, "0x80060888", "Resource not found for the segment.");
             var resource = path[Api.Length..];
             if (resource == "$batch" && request.Method == HttpMethod.Post)
-                return Batch(request.Content!.Headers.ContentType!.Parameters.Single(p => p.Name == "boundary").Value!.Trim('"'), body!);
+                return Batch(request.Content!.Headers.ContentType!.Parameters.Single(p => p.Name == "boundary").Value!.Trim('"'), body!,
+                    continueOnError: request.Headers.TryGetValues("Prefer", out var batchPrefer) && batchPrefer.Any(v => v.Contains("odata.continue-on-error", StringComparison.Ordinal)));
             if (BulkPattern().Match(resource) is { Success: true } bulk && request.Method == HttpMethod.Post && _bySet.ContainsKey(bulk.Groups[1].Value))
                 return Bulk(bulk.Groups[1].Value, bulk.Groups[2].Value, body!);
             var match = KeyPattern().Match(resource);
@@ -349,7 +350,7 @@ public sealed partial class ODataTestServer : HttpMessageHandler
         return result;
     }
 
-    private static (int Status, string? Message) Apply(TableDefinition table, Dictionary<string, object?> row, JsonObject values)
+    private (int Status, string? Message) Apply(TableDefinition table, Dictionary<string, object?> row, JsonObject values)
     {
         foreach (var (name, node) in values)
         {
@@ -359,9 +360,13 @@ public sealed partial class ODataTestServer : HttpMessageHandler
                 var target = BindPattern().Match(node!.GetValue<string>());
                 if (!table.HasColumn(column) || !target.Success)
                     return (400, $"An undeclared property '{column}' which only has property annotations in the payload but no property value was found in the payload.");
+                // Like Dataverse, a lookup may only point at a row that exists.
+                var targetTable = DataModel.Current.Tables.Single(t => t.EntitySetName == target.Groups[1].Value).LogicalName;
+                if (Row(targetTable, Guid.Parse(target.Groups[2].Value)) is null)
+                    return (404, $"{targetTable} With Id = {target.Groups[2].Value} Does Not Exist");
                 row[column] = target.Groups[2].Value.ToLowerInvariant();
                 if (table.Column(column).TypeColumnName is { } typeColumn)
-                    row[typeColumn] = DataModel.Current.Tables.Single(t => t.EntitySetName == target.Groups[1].Value).LogicalName;
+                    row[typeColumn] = targetTable;
                 continue;
             }
             if (!table.HasColumn(name))
@@ -427,7 +432,8 @@ public sealed partial class ODataTestServer : HttpMessageHandler
         }
     }
 
-    private HttpResponseMessage Batch(string boundary, string body)
+    /// <summary>Like Dataverse: change sets in order, each atomic; the first failed one ends the batch unless the request asks to continue.</summary>
+    private HttpResponseMessage Batch(string boundary, string body, bool continueOnError)
     {
         BatchRequests++;
         var response = new StringBuilder();
@@ -471,6 +477,8 @@ public sealed partial class ODataTestServer : HttpMessageHandler
                 response.Append("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n")
                     .Append($"HTTP/1.1 {failed.Status} Error\r\nContent-Type: application/json; odata.metadata=minimal\r\nOData-Version: 4.0\r\n\r\n")
                     .Append(new JsonObject { ["error"] = new JsonObject { ["code"] = "0x80040217", ["message"] = failed.Message } }.ToJsonString()).Append("\r\n");
+                if (!continueOnError)
+                    break;
                 continue;
             }
             response.Append("Content-Type: multipart/mixed; boundary=").Append(changesetResponse).Append("\r\n\r\n");

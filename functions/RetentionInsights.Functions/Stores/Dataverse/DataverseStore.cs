@@ -298,21 +298,56 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
         var changed = changes.Where(c => !c.IsEmpty).ToList();
         if (changed.Count == 0)
             return erased;
+        // An event or a live refresh: one $batch request, one atomic change set per contact.
+        // A failure is thrown, so the event is retried: the retry reads the rows as they are then (a deleted offer is no longer
+        // there to expire, a deleted contact is no longer scored) and converges.
         if (changed.Count < BulkFrom)
-        {
-            // An event or a live refresh: one $batch request, one atomic change set per contact.
-            var groups = changed.Select(Operations).Where(g => g.Count > 0).ToList();
-            if (groups.Count > 0)
-                await client.ExecuteBatchAsync(groups, cancellationToken);
-            return erased + groups.Sum(g => g.Count);
-        }
+            return erased + await WriteContactByContactAsync(changed, leaveOutMissing: false, cancellationToken);
         // A batch chunk: UpdateMultiple/CreateMultiple per table, up to 1,000 records a request. Recommendations and alerts
         // go first and the contact's score columns last, so a failure half-way leaves the contact looking unscored for
         // tonight and the next rescore (change-only) writes what is missing.
         var writes = BulkWrites(changed);
-        foreach (var write in writes)
-            await client.WriteMultipleAsync(write, cancellationToken);
+        try
+        {
+            foreach (var write in writes)
+                await client.WriteMultipleAsync(write, cancellationToken);
+        }
+        catch (DataverseException e) when ((int)e.Status is >= 400 and < 500 && e.Status != System.Net.HttpStatusCode.TooManyRequests)
+        {
+            // A bulk request is all or nothing: one contact deleted since the chunk read it, or one bad record, refuses the
+            // other 999. The chunk then goes out contact by contact, and only that contact is left out. Every write is an
+            // upsert or an update to the same values, so what the bulk requests already wrote is written again unchanged.
+            return erased + await WriteContactByContactAsync(changed, leaveOutMissing: true, cancellationToken);
+        }
         return erased + writes.Sum(w => w.Records.Count);
+    }
+
+    /// <summary>
+    /// One atomic change set per contact, every contact tried. With <paramref name="leaveOutMissing"/> (a batch chunk), a
+    /// contact whose change set names a row that no longer exists (the contact was deleted since the chunk read it, or an
+    /// admin deleted one of its offers) is left out: there is nothing to write to a deleted contact, and otherwise the next
+    /// night reads the rows as they are then and writes what differs; a night must not fail because one customer of 400,000
+    /// was deleted while it ran. Any other failure is thrown once the other contacts are written, naming how many failed.
+    /// </summary>
+    private async Task<int> WriteContactByContactAsync(IReadOnlyList<ChangeSet> changed, bool leaveOutMissing, CancellationToken cancellationToken)
+    {
+        var groups = changed.Select(Operations).Where(g => g.Count > 0).ToList();
+        if (groups.Count == 0)
+            return 0;
+        var (_, errors) = await client.ExecuteChangeSetsAsync(groups, cancellationToken);
+        var written = 0;
+        var failed = new List<DataverseException>();
+        for (var g = 0; g < groups.Count; g++)
+        {
+            if (errors[g] is null)
+                written += groups[g].Count;
+            else if (!leaveOutMissing || !BatchResponse.IsMissingRow(errors[g]!))
+                failed.Add(errors[g]!);
+        }
+        if (failed.Count > 0)
+            throw new DataverseException(failed[0].Status, failed[0].Code,
+                $"{failed.Count} of {groups.Count} contacts' changes could not be written (the others were): {failed[0].Message}");
+        return written;
     }
 
     public async Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken)
@@ -337,9 +372,13 @@ public sealed class DataverseStore(DataverseWebApiClient client) : IRetentionSto
             $"createdon lt {StorageFormat.DateTime(createdBefore)} and (rtn_signals ne null or rtn_sentiment ne null)", r => (Guid?)r.Id("rtn_retentionalertid"), cancellationToken);
         var groups = ids.Select(id => (IReadOnlyList<BatchOperation>)[new BatchOperation(HttpMethod.Patch, $"{Set("rtn_retentionalert")}({id!.Value:D})",
             Element(new JsonObject { ["rtn_signals"] = null, ["rtn_sentiment"] = null }))]).ToList();
-        if (groups.Count > 0)
-            await client.ExecuteBatchAsync(groups, cancellationToken);
-        return groups.Count;
+        if (groups.Count == 0)
+            return 0;
+        // An alert deleted since the query has nothing left to remove.
+        var (_, errors) = await client.ExecuteChangeSetsAsync(groups, cancellationToken);
+        if (errors.FirstOrDefault(e => e is not null && !BatchResponse.IsMissingRow(e)) is { } error)
+            throw error;
+        return errors.Count(e => e is null);
     }
 
     /// <summary>Every recommendation and alert row of a contact, in any status.</summary>

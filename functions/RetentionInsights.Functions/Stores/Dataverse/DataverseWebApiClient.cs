@@ -132,27 +132,47 @@ public sealed class DataverseWebApiClient(HttpClient http)
 
     /// <summary>
     /// Sends the operations as $batch requests of <see cref="MaxOperationsPerBatch"/>, one change set per group so a
-    /// group (one contact's changes) is all-or-nothing. Returns the number of HTTP requests made.
+    /// group (one contact's changes) is all-or-nothing, and throws the first change set's error once every group was tried.
+    /// Returns the number of HTTP requests made.
     /// </summary>
     public async Task<int> ExecuteBatchAsync(IReadOnlyList<IReadOnlyList<BatchOperation>> groups, CancellationToken cancellationToken)
     {
-        var batches = new List<List<IReadOnlyList<BatchOperation>>>();
+        var (requests, errors) = await ExecuteChangeSetsAsync(groups, cancellationToken);
+        return errors.FirstOrDefault(e => e is not null) is { } error ? throw error : requests;
+    }
+
+    /// <summary>
+    /// Sends the groups as $batch change sets like <see cref="ExecuteBatchAsync"/>, asking Dataverse to go on after a failed
+    /// change set (<c>Prefer: odata.continue-on-error</c>), so one contact's failure never keeps another's changes out.
+    /// Returns the requests made and, per group, the error its change set failed with (null: written).
+    /// </summary>
+    public async Task<(int Requests, IReadOnlyList<DataverseException?> Errors)> ExecuteChangeSetsAsync(IReadOnlyList<IReadOnlyList<BatchOperation>> groups, CancellationToken cancellationToken)
+    {
+        var errors = new DataverseException?[groups.Count];
+        var batches = new List<List<int>>();
         var count = 0;
-        foreach (var group in groups.Where(g => g.Count > 0))
+        for (var g = 0; g < groups.Count; g++)
         {
-            if (batches.Count == 0 || count + group.Count > MaxOperationsPerBatch)
+            if (groups[g].Count == 0)
+                continue;
+            if (batches.Count == 0 || count + groups[g].Count > MaxOperationsPerBatch)
             {
                 batches.Add([]);
                 count = 0;
             }
-            batches[^1].Add(group);
-            count += group.Count;
+            batches[^1].Add(g);
+            count += groups[g].Count;
         }
         // A few batches in flight at once: throughput without crowding the per-user concurrency limit (the
-        // service-protection handler caps the total anyway).
+        // service-protection handler caps the total anyway). Each batch fills in its own groups' slots.
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = ParallelBatches, CancellationToken = cancellationToken },
-            async (batch, ct) => await SendBatchAsync(batch, ct));
-        return batches.Count;
+            async (batch, ct) =>
+            {
+                var outcome = await SendBatchAsync(batch.Select(g => groups[g]).ToList(), ct);
+                for (var k = 0; k < batch.Count; k++)
+                    errors[batch[k]] = outcome[k];
+            });
+        return (batches.Count, errors);
     }
 
     /// <summary>$batch requests sent in parallel by one <see cref="ExecuteBatchAsync"/>.</summary>
@@ -291,7 +311,7 @@ public sealed class DataverseWebApiClient(HttpClient http)
         await ThrowIfFailedAsync(response, cancellationToken);
     }
 
-    private async Task SendBatchAsync(IReadOnlyList<IReadOnlyList<BatchOperation>> changeSets, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<DataverseException?>> SendBatchAsync(IReadOnlyList<IReadOnlyList<BatchOperation>> changeSets, CancellationToken cancellationToken)
     {
         var batchBoundary = "batch_" + Guid.NewGuid().ToString("N");
         var body = new StringBuilder();
@@ -322,11 +342,13 @@ public sealed class DataverseWebApiClient(HttpClient http)
             Content = new StringContent(body.ToString(), Encoding.UTF8),
         };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/mixed; boundary={batchBoundary}");
+        request.Headers.TryAddWithoutValidation("Prefer", "odata.continue-on-error");
         Interlocked.Increment(ref _writeRequests);
         using var response = await SendAsync(request, cancellationToken);
         await ThrowIfFailedAsync(response, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        BatchResponse.ThrowOnFailure(text);
+        var boundary = response.Content.Headers.ContentType?.Parameters.FirstOrDefault(p => p.Name == "boundary")?.Value?.Trim('"');
+        return BatchResponse.ChangeSetErrors(text, boundary, changeSets.Count);
     }
 
     private async Task<JsonDocument> SendForJsonAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -416,15 +438,15 @@ public static class ChangeTracking
 /// <summary>How Dataverse says that a table does not support CreateMultiple/UpdateMultiple.</summary>
 public static class BulkMessageSupport
 {
-    /// <summary>
-    /// The action is unknown on the entity set (404 naming the action), or the message is refused for the table
-    /// (400/405/501 "… is not supported …"). Anything else is a real error of the data and is surfaced.
-    /// </summary>
     /// <summary>Dataverse refuses a create whose id exists: error 0x80040237 "Cannot insert duplicate key".</summary>
     public static bool IsDuplicateKey(string? code, string? message) =>
         string.Equals(code, "0x80040237", StringComparison.OrdinalIgnoreCase)
         || (message ?? string.Empty).Contains("duplicate key", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The action is unknown on the entity set (404 naming the action), or the message is refused for the table
+    /// (400/405/501 "… is not supported …"). Anything else is a real error of the data and is surfaced.
+    /// </summary>
     public static bool IsNotSupported(HttpStatusCode status, string? message, string action)
     {
         var text = message ?? string.Empty;
@@ -465,17 +487,41 @@ public static class BatchResponse
         return results;
     }
 
-    public static void ThrowOnFailure(string text)
+    /// <summary>
+    /// Per change set of the request, in order, the error it failed with (null: applied). Each top-level part of the answer
+    /// is one change set: a nested multipart of its operations' results when it was applied, one error response when it was
+    /// rolled back. Change sets the answer does not reach (a server that ended the batch early) are reported as not applied.
+    /// </summary>
+    public static IReadOnlyList<DataverseException?> ChangeSetErrors(string text, string? boundary, int changeSets)
     {
-        foreach (var (status, body) in Parse(text))
+        var parts = boundary is null ? [text] : text.Split("--" + boundary).Where(p => p.Contains("HTTP/1.1 ", StringComparison.Ordinal)).ToArray();
+        var errors = new DataverseException?[changeSets];
+        for (var k = 0; k < changeSets; k++)
         {
-            if (status >= 400)
+            if (k >= parts.Length)
             {
+                errors[k] = new DataverseException(HttpStatusCode.FailedDependency, null, "A $batch change set was not applied: the answer ended before it.");
+                continue;
+            }
+            foreach (var (status, body) in Parse(parts[k]))
+            {
+                if (status < 400)
+                    continue;
                 var (code, message) = ParseError(body);
-                throw new DataverseException((HttpStatusCode)status, code, $"A $batch operation failed with {status}: {message ?? "no message"}");
+                errors[k] = new DataverseException((HttpStatusCode)status, code, $"A $batch operation failed with {status}: {message ?? "no message"}");
+                break;
             }
         }
+        return errors;
     }
+
+    /// <summary>A row the write names (the contact, or one of its recommendations or alerts) no longer exists: error 0x80040217.</summary>
+    /// <remarks>Both the code and the "… With Id = … Does Not Exist" text: a missing column ("The property … does not exist on
+    /// type …") is an error in the data, not a deleted row.</remarks>
+    public static bool IsMissingRow(DataverseException error) =>
+        string.Equals(error.Code, "0x80040217", StringComparison.OrdinalIgnoreCase)
+        && error.Message.Contains(" With Id = ", StringComparison.OrdinalIgnoreCase)
+        && error.Message.Contains("Does Not Exist", StringComparison.OrdinalIgnoreCase);
 
     public static (string? Code, string? Message) ParseError(string text)
     {
