@@ -6,7 +6,7 @@ namespace RetentionInsights.Data.LocalOrg;
 /// An open connection whose commands are prepared once per SQL text and then reused. Microsoft.Data.Sqlite prepares every
 /// new command (SQLite parses and plans its statements) and finalises its statements when the command or the connection is
 /// disposed, so a pooled connection prepares again on every use; a customer's load runs the same dozen queries for every
-/// event, and preparing them was about a third of the load's time. One user at a time (a caller rents it, uses it, returns it).
+/// event, and preparing them was about a sixth of the load's time. One user at a time (a caller rents it, uses it, returns it).
 /// </summary>
 public sealed class PreparedConnection : IDisposable
 {

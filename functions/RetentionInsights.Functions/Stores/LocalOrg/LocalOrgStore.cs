@@ -8,8 +8,9 @@ using RetentionInsights.Functions.Nightly;
 namespace RetentionInsights.Functions.Stores.LocalOrg;
 
 /// <summary>
-/// The SQLite local org as a store (the default when no Dataverse URL is configured). Reads use short-lived pooled
-/// connections; writes are serialised because SQLite has one writer, and each change set is one transaction.
+/// The SQLite local org as a store (the default when no Dataverse URL is configured). A customer's load and stored state
+/// are read on kept connections with their queries prepared (<see cref="PreparedConnection"/>), other reads on short-lived
+/// pooled connections; writes are serialised because SQLite has one writer, and each change set is one transaction.
 /// </summary>
 public sealed class LocalOrgStore : IRetentionStore, IDisposable
 {
