@@ -78,7 +78,7 @@ public sealed class LocalOrgReader
         return ReadAll(connection);
     }
 
-    public OrgData ReadAll(SqliteConnection connection) => Read(connection, ids: null);
+    public OrgData ReadAll(SqliteConnection connection) => Read(new Commands(connection, null), ids: null);
 
     /// <summary>
     /// The whole org like <see cref="ReadAll(SqliteConnection)"/>, but the histories are built one at a time as the caller
@@ -88,7 +88,7 @@ public sealed class LocalOrgReader
     public (IEnumerable<CustomerHistory> Histories, ReadReport Report) ReadAllOneByOne(SqliteConnection connection)
     {
         var builders = new List<Builder>();
-        var report = Read(connection, ids: null, builders).Report;
+        var report = Read(new Commands(connection, null), ids: null, builders).Report;
         return (BuildEach(builders), report);
     }
 
@@ -111,11 +111,22 @@ public sealed class LocalOrgReader
     /// <see cref="ReadAll(SqliteConnection)"/>; unknown ids are left out. Keep slices to a few hundred ids.
     /// </summary>
     public IReadOnlyList<CustomerHistory> ReadCustomers(SqliteConnection connection, IReadOnlyList<Guid> contactIds) =>
-        contactIds.Count == 0 ? [] : Read(connection, contactIds).Histories;
+        contactIds.Count == 0 ? [] : Read(new Commands(connection, null), contactIds).Histories;
+
+    /// <summary><see cref="ReadCustomers(SqliteConnection, IReadOnlyList{Guid})"/> with the connection's prepared commands.</summary>
+    public IReadOnlyList<CustomerHistory> ReadCustomers(PreparedConnection connection, IReadOnlyList<Guid> contactIds) =>
+        contactIds.Count == 0 ? [] : Read(new Commands(connection.Connection, connection), contactIds).Histories;
 
     /// <summary>The recommendations and alerts of <paramref name="contactIds"/> only (what the stored state of a contact needs).</summary>
     public (ILookup<Guid, RecommendationRecord> Recommendations, ILookup<Guid, AlertRecord> Alerts) ReadRecommendationsAndAlerts(
-        SqliteConnection connection, IReadOnlyList<Guid> contactIds)
+        SqliteConnection connection, IReadOnlyList<Guid> contactIds) => ReadRecommendationsAndAlerts(new Commands(connection, null), contactIds);
+
+    /// <summary><see cref="ReadRecommendationsAndAlerts(SqliteConnection, IReadOnlyList{Guid})"/> with the connection's prepared commands.</summary>
+    public (ILookup<Guid, RecommendationRecord> Recommendations, ILookup<Guid, AlertRecord> Alerts) ReadRecommendationsAndAlerts(
+        PreparedConnection connection, IReadOnlyList<Guid> contactIds) => ReadRecommendationsAndAlerts(new Commands(connection.Connection, connection), contactIds);
+
+    private static (ILookup<Guid, RecommendationRecord> Recommendations, ILookup<Guid, AlertRecord> Alerts) ReadRecommendationsAndAlerts(
+        Commands connection, IReadOnlyList<Guid> contactIds)
     {
         var recommendations = new List<RecommendationRecord>();
         var alerts = new List<AlertRecord>();
@@ -205,7 +216,7 @@ public sealed class LocalOrgReader
     }
 
     /// <summary>Reads into histories, or only into <paramref name="unbuilt"/> when given (the histories are then left empty).</summary>
-    private OrgData Read(SqliteConnection connection, IReadOnlyList<Guid>? ids, List<Builder>? unbuilt = null)
+    private OrgData Read(Commands connection, IReadOnlyList<Guid>? ids, List<Builder>? unbuilt = null)
     {
         var clock = Stopwatch.StartNew();
         var report = new ReadReport();
@@ -226,7 +237,7 @@ public sealed class LocalOrgReader
             }
         }
         if (builders.Count == 0)
-            return new OrgData([], ids is null ? ReadOffers(connection) : [], report);
+            return new OrgData([], ids is null ? ReadOffers(connection.Connection) : [], report);
 
         Builder? Owner(string table, Guid? owner, string? ownerType)
         {
@@ -390,7 +401,7 @@ public sealed class LocalOrgReader
             }
         }
 
-        var offers = ids is null ? ReadOffers(connection) : [];
+        var offers = ids is null ? ReadOffers(connection.Connection) : [];
         report.Seconds = clock.Elapsed.TotalSeconds;
         if (unbuilt is not null)
             return new OrgData([], offers, report);
@@ -409,17 +420,45 @@ public sealed class LocalOrgReader
     private static string? IdFilter(string column, IReadOnlyList<Guid>? ids) =>
         ids is null ? null : $"{column} IN ({string.Join(",", Enumerable.Range(0, ids.Count).Select(i => "$id" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, IReadOnlyList<Guid>? ids)
+    private static Query Command(Commands connection, string sql, IReadOnlyList<Guid>? ids)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
+        var query = connection.Query(sql);
         for (var i = 0; ids is not null && i < ids.Count; i++)
         {
             var name = "$id" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (sql.Contains(name, StringComparison.Ordinal))
-                command.Parameters.AddWithValue(name, StorageFormat.Guid(ids[i]));
+                query.Command.Parameters.AddWithValue(name, StorageFormat.Guid(ids[i]));
         }
-        return command;
+        return query;
+    }
+
+    /// <summary>Where the queries' commands come from: the prepared ones of a <see cref="PreparedConnection"/>, or new ones of a plain connection.</summary>
+    private readonly struct Commands(SqliteConnection connection, PreparedConnection? prepared)
+    {
+        public SqliteConnection Connection => connection;
+
+        public Query Query(string sql)
+        {
+            if (prepared is not null)
+                return new Query(prepared.Command(sql), owned: false);
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return new Query(command, owned: true);
+        }
+    }
+
+    /// <summary>One query's command; a new command is disposed after the query, a prepared one is kept for the next.</summary>
+    private readonly struct Query(SqliteCommand command, bool owned) : IDisposable
+    {
+        public SqliteCommand Command => command;
+
+        public SqliteDataReader ExecuteReader() => command.ExecuteReader();
+
+        public void Dispose()
+        {
+            if (owned)
+                command.Dispose();
+        }
     }
 
     private static Guid G(SqliteDataReader r, int i) => Guid.Parse(r.GetString(i));

@@ -66,5 +66,15 @@ public sealed class ServiceOptions
     /// </summary>
     public int MessageDataRetentionDays { get; set; } = 90;
 
+    /// <summary>
+    /// Webhook events processed at once by this instance (<see cref="Events.EventAdmission"/>); the others wait in arrival
+    /// order. Null: the number of cores with the local org, whose reads, writes and scoring all run on this instance's CPU;
+    /// no limit (0) with Dataverse, where an event mostly waits for the Web API (which has its own cap on requests in flight).
+    /// </summary>
+    public int? MaxConcurrentEvents { get; set; }
+
+    /// <summary>The limit in force: <see cref="MaxConcurrentEvents"/> or its default; 0 is no limit.</summary>
+    public int EventsAtOnce => MaxConcurrentEvents ?? (UsesDataverse ? 0 : Environment.ProcessorCount);
+
     public bool UsesDataverse => DataverseUrl is not null;
 }

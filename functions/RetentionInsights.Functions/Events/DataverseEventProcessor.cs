@@ -14,13 +14,14 @@ namespace RetentionInsights.Functions.Events;
 public sealed record EventOutcome(string Status, Guid? ContactId, int Writes, string Detail, string EventKey);
 
 /// <summary>
-/// POST /api/dataverse/events: parse → check origin → claim in the ledger → resolve the customer → rescore → record.
-/// A failure releases the claim and surfaces as 503, the one status Dataverse retries once.
+/// POST /api/dataverse/events: parse → check origin → wait for a slot (<see cref="EventAdmission"/>) → claim in the ledger →
+/// resolve the customer → rescore → record. A failure releases the claim and surfaces as 503, the one status Dataverse retries once.
 /// </summary>
 public sealed class DataverseEventProcessor(
     IRetentionStore store,
     CustomerRescorer rescorer,
     EventLedger ledger,
+    EventAdmission admission,
     IOptions<ServiceOptions> options,
     ILogger<DataverseEventProcessor> logger)
 {
@@ -52,6 +53,11 @@ public sealed class DataverseEventProcessor(
         if (!EventCustomerResolver.IsSupported(evt.PrimaryEntityName))
             return new EventOutcome("ignored", null, 0, $"{evt.PrimaryEntityName} events do not affect scores.", key);
 
+        // In line from here to the recorded outcome: the ledger's commits and the rescore are this instance's CPU work.
+        EventAdmission.Slot slot;
+        using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Admission))
+            slot = await admission.EnterAsync(cancellationToken);
+        using var admitted = slot;
         LedgerClaim claim;
         string? previous;
         using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.LedgerClaim))

@@ -34,6 +34,10 @@ public static class ServiceOptionsLoader
             options.MessageDataRetentionDays = int.TryParse(retention, NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days <= 3650
                 ? days
                 : throw new InvalidOperationException($"Retention:MessageDataRetentionDays must be a whole number of days from 0 to 3650; got '{retention}'.");
+        if (section["MaxConcurrentEvents"] is { Length: > 0 } events)
+            options.MaxConcurrentEvents = int.TryParse(events, NumberStyles.None, CultureInfo.InvariantCulture, out var atOnce) && atOnce <= 1024
+                ? atOnce
+                : throw new InvalidOperationException($"Retention:MaxConcurrentEvents must be a whole number from 0 (no limit) to 1024; got '{events}'.");
         foreach (var org in (section["AllowedOrganizations"] ?? string.Empty).Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             options.AllowedOrganizations.Add(org);
         if (section["Language"] is { Length: > 0 } language)

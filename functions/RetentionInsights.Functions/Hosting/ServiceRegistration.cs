@@ -132,6 +132,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<ICustomerScorer>(sp => sp.GetRequiredService<EngineScorer>());
         services.AddSingleton<CustomerRescorer>();
         services.AddSingleton<EventLedger>();
+        services.AddSingleton(new Events.EventAdmission(options.EventsAtOnce));
         services.AddSingleton<DataverseEventProcessor>();
         services.AddSingleton<BatchRescoreCoordinator>();
         services.AddSingleton<ModelTrainingService>();

@@ -15,6 +15,7 @@ public static class ServiceTelemetry
     public static class Stages
     {
         public const string Event = "dataverse.event";
+        public const string Admission = "event.admission";
         public const string LedgerClaim = "ledger.claim";
         public const string Lock = "contact.lock";
         public const string Load = "store.load";
@@ -23,6 +24,6 @@ public static class ServiceTelemetry
         public const string Write = "store.write";
         public const string LedgerComplete = "ledger.complete";
 
-        public static readonly IReadOnlyList<string> All = [Event, LedgerClaim, Lock, Load, State, Score, Write, LedgerComplete];
+        public static readonly IReadOnlyList<string> All = [Event, Admission, LedgerClaim, Lock, Load, State, Score, Write, LedgerComplete];
     }
 }

@@ -67,4 +67,41 @@ public sealed class LocalOrgStoreTests(ServiceFixture fixture)
         Assert.Equal(0L, OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM rtn_offerrecommendation WHERE rtn_contactid = $c", ("$c", contact.ToString("D"))));
         Assert.Equal(0L, OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM rtn_retentionalert WHERE rtn_contactid = $c", ("$c", contact.ToString("D"))));
     }
+
+    [Fact]
+    public async Task LoadCustomer_CaseAddedByAnotherConnectionBetweenTwoLoads_TheSecondLoadOnTheKeptConnectionSeesIt()
+    {
+        var db = fixture.CopyOrg();
+        var contact = DataProducer.ActiveContactWithCases(db);
+        using var store = new LocalOrgStore(db);
+        var before = (await store.LoadCustomerAsync(contact, CancellationToken.None))!.Cases.Count;
+
+        var added = DataProducer.Complaint(db, contact, new DateTime(2026, 10, 30, 9, 0, 0, DateTimeKind.Utc), "Meter reading wrong", "Please fix it.");
+        var after = (await store.LoadCustomerAsync(contact, CancellationToken.None))!;
+
+        Assert.Equal(before + 1, after.Cases.Count);
+        Assert.Contains(after.Cases, c => c.Id == added);
+    }
+
+    [Fact]
+    public async Task LoadAndStates_ManyContactsAtOnceOnReusedConnections_EachAnswerIsItsOwnContacts()
+    {
+        var db = fixture.CopyOrg();
+        var contacts = DataProducer.ActiveContactsWithCases(db, 12);
+        using var store = new LocalOrgStore(db);
+        var expected = contacts.ToDictionary(id => id, id => OrgSql.Scalar<long>(db, "SELECT COUNT(*) FROM incident WHERE customerid = $c", ("$c", id.ToString("D"))));
+
+        // Three rounds of twelve at once: connections and their prepared queries are reused with other contacts' ids.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 3).SelectMany(_ => contacts).Select(id => Task.Run(async () =>
+            (Id: id, History: await store.LoadCustomerAsync(id, CancellationToken.None),
+                State: (await store.ReadContactStatesAsync([id], CancellationToken.None)).Single()))));
+
+        Assert.All(answers, a =>
+        {
+            Assert.Equal(a.Id, a.History!.Contact.Id);
+            Assert.Equal(expected[a.Id], a.History.Cases.Count);
+            Assert.All(a.History.Cases, c => Assert.Equal(a.Id, c.ContactId));
+            Assert.Equal(a.Id, a.State.ContactId);
+        });
+    }
 }

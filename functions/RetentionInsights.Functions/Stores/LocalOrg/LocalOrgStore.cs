@@ -8,8 +8,9 @@ using RetentionInsights.Functions.Nightly;
 namespace RetentionInsights.Functions.Stores.LocalOrg;
 
 /// <summary>
-/// The SQLite local org as a store (the default when no Dataverse URL is configured). Reads use short-lived pooled
-/// connections; writes are serialised because SQLite has one writer, and each change set is one transaction.
+/// The SQLite local org as a store (the default when no Dataverse URL is configured). A customer's load and stored state
+/// are read on kept connections with their queries prepared (<see cref="PreparedConnection"/>), other reads on short-lived
+/// pooled connections; writes are serialised because SQLite has one writer, and each change set is one transaction.
 /// </summary>
 public sealed class LocalOrgStore : IRetentionStore, IDisposable
 {
@@ -53,27 +54,75 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     public SqliteConnection OpenConnection() => SqliteWriteGate.Open(_connectionString);
 
     /// <summary>
-    /// One read transaction for the queries of a load: they see one snapshot of the org (a customer's orders, cases and
-    /// messages as of the same moment), and SQLite checks once, not per query, whether other writers changed the file (it
-    /// then drops the connection's page cache, which every event's ledger writes otherwise caused before each query).
+    /// A connection with the customer and state queries prepared (<see cref="PreparedConnection"/>), rented for one load or
+    /// state read and returned after it. Each is used by one caller at a time; as many exist as reads ran at once.
     /// </summary>
-    private static SqliteTransaction BeginRead(SqliteConnection connection) => connection.BeginTransaction(deferred: true);
+    private PreparedConnection RentReader() => _readers.TryPop(out var reader) ? reader : new PreparedConnection(OpenConnection());
+
+    private void Return(PreparedConnection reader)
+    {
+        // A connection that failed mid-read may be in any state: it is closed rather than kept.
+        if (reader.Connection.State == System.Data.ConnectionState.Open && !_disposed && _readers.Count < MaxIdleReaders)
+            _readers.Push(reader);
+        else
+            reader.Dispose();
+        if (_disposed)
+            DisposeReaders();
+    }
+
+    /// <summary>Connections kept open for reads when idle; more than this many reads at once close their connections afterwards.</summary>
+    private const int MaxIdleReaders = 32;
+
+    private readonly System.Collections.Concurrent.ConcurrentStack<PreparedConnection> _readers = new();
+    private volatile bool _disposed;
+
+    private void DisposeReaders()
+    {
+        while (_readers.TryPop(out var reader))
+            reader.Dispose();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> in one read transaction on a rented connection: the queries of a load see one snapshot of
+    /// the org (a customer's orders, cases and messages as of the same moment), and SQLite checks once, not per query, whether
+    /// other writers changed the file (it then drops the connection's page cache, which every event's ledger writes otherwise
+    /// caused before each query).
+    /// </summary>
+    private T Read<T>(Func<PreparedConnection, T> read)
+    {
+        var reader = RentReader();
+        var ok = false;
+        try
+        {
+            T result;
+            using (reader.BeginRead())
+                result = read(reader);
+            ok = true;
+            return result;
+        }
+        finally
+        {
+            if (ok)
+                Return(reader);
+            else
+                reader.Dispose();
+        }
+    }
 
     public async Task<CustomerHistory?> LoadCustomerAsync(Guid contactId, CancellationToken cancellationToken) =>
         (await LoadCustomersAsync([contactId], cancellationToken)).FirstOrDefault();
 
-    public Task<IReadOnlyList<CustomerHistory>> LoadCustomersAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
-    {
-        var result = new List<CustomerHistory>(contactIds.Count);
-        using var connection = OpenConnection();
-        using var snapshot = BeginRead(connection);
-        foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
+    public Task<IReadOnlyList<CustomerHistory>> LoadCustomersAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CustomerHistory>>(Read(connection =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            result.AddRange(Reader.ReadCustomers(connection, slice));
-        }
-        return Task.FromResult<IReadOnlyList<CustomerHistory>>(result);
-    }
+            var result = new List<CustomerHistory>(contactIds.Count);
+            foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                result.AddRange(Reader.ReadCustomers(connection, slice));
+            }
+            return result;
+        }));
 
     public Task<IReadOnlyList<OfferRecord>> LoadOfferCatalogueAsync(CancellationToken cancellationToken)
     {
@@ -114,41 +163,52 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     public async Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken)
     {
         var offers = await _offers.GetAsync(cancellationToken);
-        using var connection = OpenConnection();
-        using var snapshot = BeginRead(connection);
-        var states = new List<ContactState>(contactIds.Count);
-        foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
+        return Read(connection =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            states.AddRange(States(connection, slice, OwnRowsOf(connection, slice), offers));
-        }
-        return states;
+            var states = new List<ContactState>(contactIds.Count);
+            foreach (var slice in contactIds.Chunk(MaxIdsPerQuery))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                states.AddRange(States(connection, slice, OwnRowsOf(connection, slice), offers));
+            }
+            return states;
+        });
     }
 
     private static readonly OwnRows NoRows = new([], []);
 
-    private static Dictionary<Guid, OwnRows> OwnRowsOf(SqliteConnection connection, IReadOnlyList<Guid> ids)
+    private static Dictionary<Guid, OwnRows> OwnRowsOf(PreparedConnection connection, IReadOnlyList<Guid> ids)
     {
         var (recommendations, alerts) = Reader.ReadRecommendationsAndAlerts(connection, ids);
         return recommendations.Select(g => g.Key).Union(alerts.Select(g => g.Key))
             .ToDictionary(id => id, id => new OwnRows(recommendations[id].ToList(), alerts[id].ToList()));
     }
 
-    private static IEnumerable<ContactState> States(SqliteConnection connection, IReadOnlyList<Guid> ids, IReadOnlyDictionary<Guid, OwnRows> rows,
-        IReadOnlyDictionary<Guid, OfferRecord> offers) =>
-        ReadScores(connection, ids).Select(c => ContactState.From(c.Id, c.FullName, c.OptOut, c.Scores, rows.GetValueOrDefault(c.Id) ?? NoRows, offers));
+    private static IEnumerable<ContactState> States(PreparedConnection connection, IReadOnlyList<Guid> ids, IReadOnlyDictionary<Guid, OwnRows> rows,
+        IReadOnlyDictionary<Guid, OfferRecord> offers)
+    {
+        var command = connection.Command(ScoresSql(ids.Count));
+        SqliteRows.AddIds(command, ids, out _);
+        return ReadScores(command, ids).Select(c => ContactState.From(c.Id, c.FullName, c.OptOut, c.Scores, rows.GetValueOrDefault(c.Id) ?? NoRows, offers));
+    }
 
     /// <summary>The score columns as stored (the "before" that a rescore is compared with) of <paramref name="ids"/>, or of every contact.</summary>
     internal static List<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> ReadScores(SqliteConnection connection, IReadOnlyList<Guid>? ids)
     {
         using var command = connection.CreateCommand();
-        var where = string.Empty;
+        command.CommandText = ScoresSql(ids?.Count);
         if (ids is not null)
-        {
-            SqliteRows.AddIds(command, ids, out var list);
-            where = $" WHERE contactid IN ({list})";
-        }
-        command.CommandText = $"SELECT contactid, fullname, rtn_profilingoptout, {string.Join(", ", ContactScoreColumns.All)} FROM contact{where}";
+            SqliteRows.AddIds(command, ids, out _);
+        return ReadScores(command, ids);
+    }
+
+    /// <summary>The query of <see cref="ReadScores(SqliteConnection, IReadOnlyList{Guid}?)"/> for that many ids ($id0, $id1, …), or for every contact.</summary>
+    private static string ScoresSql(int? ids) =>
+        $"SELECT contactid, fullname, rtn_profilingoptout, {string.Join(", ", ContactScoreColumns.All)} FROM contact"
+        + (ids is { } count ? $" WHERE contactid IN ({string.Join(",", Enumerable.Range(0, count).Select(i => "$id" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))})" : string.Empty);
+
+    private static List<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> ReadScores(SqliteCommand command, IReadOnlyList<Guid>? ids)
+    {
         using var r = command.ExecuteReader();
         var rows = new List<(Guid, string, bool, ContactScores)>();
         while (r.Read())
@@ -175,8 +235,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
 
     public Task<RecommendationRecord?> FindRecommendationAsync(Guid contactId, Guid offerOrRecommendationId, CancellationToken cancellationToken)
     {
-        using var connection = OpenConnection();
-        var rows = Reader.ReadRecommendationsAndAlerts(connection, [contactId]).Recommendations[contactId].ToList();
+        var rows = Read(connection => Reader.ReadRecommendationsAndAlerts(connection, [contactId])).Recommendations[contactId].ToList();
         return Task.FromResult(rows.FirstOrDefault(r => r.Id == offerOrRecommendationId)
             ?? rows.Where(r => r.OfferId == offerOrRecommendationId).MaxBy(r => r.CreatedOn));
     }
@@ -184,16 +243,20 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     /// <summary>The stored state of <paramref name="ids"/> as the nightly snapshot keeps it: their own rows and score columns.</summary>
     internal (IReadOnlyDictionary<Guid, OwnRows> Rows, IReadOnlyList<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> Scores) ReadOwnState(IReadOnlyList<Guid> ids)
     {
-        using var connection = OpenConnection();
-        var rows = new Dictionary<Guid, OwnRows>();
-        var scores = new List<(Guid, string, bool, ContactScores)>(ids.Count);
-        foreach (var slice in ids.Chunk(MaxIdsPerQuery))
+        return Read(connection =>
         {
-            foreach (var (id, own) in OwnRowsOf(connection, slice))
-                rows[id] = own;
-            scores.AddRange(ReadScores(connection, slice));
-        }
-        return (rows, scores);
+            var rows = new Dictionary<Guid, OwnRows>();
+            var scores = new List<(Guid, string, bool, ContactScores)>(ids.Count);
+            foreach (var slice in ids.Chunk(MaxIdsPerQuery))
+            {
+                foreach (var (id, own) in OwnRowsOf(connection, slice))
+                    rows[id] = own;
+                var command = connection.Command(ScoresSql(slice.Length));
+                SqliteRows.AddIds(command, slice, out _);
+                scores.AddRange(ReadScores(command, slice));
+            }
+            return ((IReadOnlyDictionary<Guid, OwnRows>)rows, (IReadOnlyList<(Guid, string, bool, ContactScores)>)scores);
+        });
     }
 
     public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken)
@@ -327,6 +390,10 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         Names.Contact.ScoredOn, Names.Contact.ModelVersion,
     ];
 
-    /// <summary>The write gate is shared by every store of the file (<see cref="SqliteWriteGate"/>), so it outlives this one.</summary>
-    public void Dispose() => GC.SuppressFinalize(this);
+    /// <summary>Closes the kept read connections. The write gate is shared by every store of the file (<see cref="SqliteWriteGate"/>), so it outlives this one.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        DisposeReaders();
+    }
 }
