@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RetentionInsights.Functions.Configuration;
+using RetentionInsights.Functions.Telemetry;
 using RetentionInsights.Data.Records;
 using RetentionInsights.Scoring;
 using RetentionInsights.Scoring.EarlyWarning;
@@ -65,8 +66,13 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         var engine = await EngineAsync(catalogue, cancellationToken);
         if (engine is null)
             return histories.Select(_ => (ScoringOutcome?)null).ToList();
-        var messages = await SentimentOfAsync(histories, cancellationToken);
-        var scores = engine.ScoreBatch(histories, asOf, messages);
+        MessageSentiment messages;
+        using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Sentiment))
+            messages = await SentimentOfAsync(histories, cancellationToken);
+        IReadOnlyList<CustomerScore> scores;
+        using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Model))
+            scores = engine.ScoreBatch(histories, asOf, messages);
+        using var alerts = ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Alerts);
         var outcomes = new List<ScoringOutcome?>(scores.Count);
         for (var i = 0; i < scores.Count; i++)
         {
