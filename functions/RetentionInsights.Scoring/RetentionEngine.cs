@@ -56,7 +56,7 @@ public sealed record EngineOptions
 
     public OfferPolicy OfferPolicy { get; init; } = new();
 
-    /// <summary>Rows per ML.NET batch; bounds memory when rescoring hundreds of thousands of customers.</summary>
+    /// <summary>Customers whose feature vectors are held at once; bounds memory when rescoring hundreds of thousands of customers.</summary>
     public int BatchSize { get; init; } = 50_000;
 }
 

@@ -170,13 +170,17 @@ public sealed class SnapshotRetentionStore : IRetentionStore
             if ((loaded.GetValueOrDefault(id) ?? Decoded(id)) is not { } history)
                 continue;
             var rows = own.GetValueOrDefault(id) ?? NoRows;
-            var encoded = SnapshotFormat.Encode(history with { Recommendations = rows.Recommendations, Alerts = rows.Alerts });
+            // When only score columns were written, the record already holds the contact's rows and is kept as it is.
+            var encoded = history.Recommendations.SequenceEqual(rows.Recommendations) && history.Alerts.SequenceEqual(rows.Alerts)
+                ? null
+                : SnapshotFormat.Encode(history with { Recommendations = rows.Recommendations, Alerts = rows.Alerts });
             lock (snapshot)
             {
                 // A contact removed from the snapshot meanwhile stays removed.
                 if (!snapshot.Histories.ContainsKey(id))
                     continue;
-                snapshot.Histories.SetEncoded(id, encoded);
+                if (encoded is not null)
+                    snapshot.Histories.SetEncoded(id, encoded);
                 snapshot.Scores[id] = stored;
             }
         }
