@@ -56,7 +56,7 @@ public sealed record EngineOptions
 
     public OfferPolicy OfferPolicy { get; init; } = new();
 
-    /// <summary>Rows per ML.NET batch; bounds memory when rescoring hundreds of thousands of customers.</summary>
+    /// <summary>Customers whose feature vectors are held at once; bounds memory when rescoring hundreds of thousands of customers.</summary>
     public int BatchSize { get; init; } = 50_000;
 }
 
@@ -129,19 +129,22 @@ public sealed class RetentionEngine
             var clipped = new List<float[]>(count);
             var positions = new List<int>(count);
             var statuses = new ScoreStatus[count];
-            Parallel.For(0, count, k =>
+            using (ScoringTelemetry.Source.StartActivity(ScoringTelemetry.Stages.Features))
             {
-                var h = histories[start + k];
-                statuses[k] = h.Contact.ProfilingOptOut ? ScoreStatus.OptedOut : PointInTime.StatusAt(h, asOf) switch
+                Parallel.For(0, count, k =>
                 {
-                    CustomerStatusAt.NotYetCustomer => ScoreStatus.NotYetCustomer,
-                    CustomerStatusAt.Left => ScoreStatus.Inactive,
-                    CustomerStatusAt.LeftOnUnknownDate => ScoreStatus.LeftOnUnknownDate,
-                    _ => ScoreStatus.Scored,
-                };
-                if (statuses[k] == ScoreStatus.Scored)
-                    raw[k] = FeatureBuilder.Build(h, asOf, sentiment);
-            });
+                    var h = histories[start + k];
+                    statuses[k] = h.Contact.ProfilingOptOut ? ScoreStatus.OptedOut : PointInTime.StatusAt(h, asOf) switch
+                    {
+                        CustomerStatusAt.NotYetCustomer => ScoreStatus.NotYetCustomer,
+                        CustomerStatusAt.Left => ScoreStatus.Inactive,
+                        CustomerStatusAt.LeftOnUnknownDate => ScoreStatus.LeftOnUnknownDate,
+                        _ => ScoreStatus.Scored,
+                    };
+                    if (statuses[k] == ScoreStatus.Scored)
+                        raw[k] = FeatureBuilder.Build(h, asOf, sentiment);
+                });
+            }
             for (var k = 0; k < count; k++)
             {
                 var h = histories[start + k];
@@ -156,12 +159,18 @@ public sealed class RetentionEngine
                 clipped.Add(copy);
                 positions.Add(k);
             }
-            var (probabilities, contributions) = _churn.Predict(clipped);
-            Parallel.For(0, positions.Count, j =>
+            double[] probabilities;
+            float[][] contributions;
+            using (ScoringTelemetry.Source.StartActivity(ScoringTelemetry.Stages.Churn))
+                (probabilities, contributions) = _churn.Predict(clipped);
+            using (ScoringTelemetry.Source.StartActivity(ScoringTelemetry.Stages.Assemble))
             {
-                var k = positions[j];
-                results[start + k] = Assemble(histories[start + k], asOf, raw[k], probabilities[j], contributions[j]);
-            });
+                Parallel.For(0, positions.Count, j =>
+                {
+                    var k = positions[j];
+                    results[start + k] = Assemble(histories[start + k], asOf, raw[k], probabilities[j], contributions[j]);
+                });
+            }
         }
         return results;
     }

@@ -4,6 +4,7 @@ using RetentionInsights.Data.Reading;
 using RetentionInsights.Functions.Hosting;
 using RetentionInsights.Functions.Nightly;
 using RetentionInsights.Functions.Stores.LocalOrg;
+using RetentionInsights.Functions.Telemetry;
 using RetentionInsights.Scoring.Sentiment;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,6 +17,9 @@ public sealed record NightMeasurement(
     double SnapshotUpdateSeconds,
     double SnapshotSaveSeconds,
     double RescoreSeconds,
+    double RescoreCpuSeconds,
+    IReadOnlyDictionary<string, double> RescoreStageSeconds,
+    GcActivity RescoreGc,
     long SourceRowsRead,
     long StateRowsRead,
     long RowsRead,
@@ -45,6 +49,8 @@ public sealed record NightlyBenchmarkResult(
 /// <c>rtn bench nightly</c>: a full first night (snapshot rebuilt from a full read, everyone rescored and written), a simulated
 /// day of changes for a share of the contacts, then the second night (deltas applied, everyone rescored from the snapshot).
 /// Every figure is measured in this process, next to the read floor (reading every source row without building records).
+/// The rescore is broken down by stage (decode, state, sentiment, features, churn model, offers, alerts, write check, write,
+/// write-back), each the sum of its spans over the chunks that run at the same time.
 /// </summary>
 public static class NightlyBenchmark
 {
@@ -69,9 +75,11 @@ public static class NightlyBenchmark
         var nightly = new LocalOrgNightlyRescore(pipeline.GetRequiredService<LocalOrgStore>(), new LocalFolderSnapshotStore(modelsPath),
             pipeline.GetRequiredService<ISentimentAnalyzer>(), pipeline, TimeProvider.System);
 
+        using var stages = new StageClock();
         progress?.Report("first night (full read, snapshot rebuilt)");
+        stages.Start();
         var first = await nightly.RunAsync(rebuild: true, asOf, cancellationToken);
-        var firstNight = Measure(first, sourceRows, floorSeconds, first.RowsRead);
+        var firstNight = Measure(first, stages, sourceRows, floorSeconds, first.RowsRead);
         first = null;
         GC.Collect();
 
@@ -79,16 +87,18 @@ public static class NightlyBenchmark
         var day = SimulatedDay.Apply(dbPath, asOf, changedShare, seed);
 
         progress?.Report("second night (deltas, rescore from the snapshot)");
+        stages.Start();
         var second = await nightly.RunAsync(rebuild: false, asOf.AddDays(1), cancellationToken);
-        var secondNight = Measure(second, sourceRows, floorSeconds, firstNight.RowsRead);
+        var secondNight = Measure(second, stages, sourceRows, floorSeconds, firstNight.RowsRead);
         return new NightlyBenchmarkResult(second.Contacts, changedShare, sourceRows, Math.Round(floorSeconds, 3), day, firstNight, secondNight, Environment.ProcessorCount);
     }
 
-    private static NightMeasurement Measure(NightReport night, long sourceRows, double floorSeconds, long fullReadRows)
+    private static NightMeasurement Measure(NightReport night, StageClock stages, long sourceRows, double floorSeconds, long fullReadRows)
     {
         using var process = Process.GetCurrentProcess();
+        stages.Stop(1);
         return new NightMeasurement(night.Snapshot.Mode, Math.Round(night.Seconds, 3), Math.Round(night.Snapshot.Seconds, 3), Math.Round(night.SaveSeconds, 3),
-            Math.Round(night.RescoreSeconds, 3), night.Snapshot.RowsRead, night.StateRowsRead, night.RowsRead, night.Snapshot.ChangeEntries,
+            Math.Round(night.RescoreSeconds, 3), Math.Round(night.RescoreCpuSeconds, 3), stages.SecondsOf(ServiceTelemetry.Stages.Rescore), night.RescoreGc, night.Snapshot.RowsRead, night.StateRowsRead, night.RowsRead, night.Snapshot.ChangeEntries,
             night.Snapshot.ContactsReread, night.MessagesAnalysed, night.Contacts, night.Scored, night.Writes, night.SnapshotBytes,
             Math.Round(night.RowsRead / (double)Math.Max(1, fullReadRows), 4), Math.Round(night.Seconds / Math.Max(1e-9, floorSeconds), 3),
             process.PeakWorkingSet64, GC.GetTotalMemory(forceFullCollection: false));

@@ -11,7 +11,7 @@ namespace RetentionInsights.Functions.Benchmarks;
 /// </summary>
 public sealed record StageBreakdown(double CpuMsPerEvent, IReadOnlyDictionary<string, double> StageMsPerEvent);
 
-/// <summary>Sums the durations of the service's stage spans between <see cref="Start"/> and <see cref="Stop"/>.</summary>
+/// <summary>Sums the durations of the service's and the engine's stage spans between <see cref="Start"/> and <see cref="Stop"/>.</summary>
 public sealed class StageClock : IDisposable
 {
     private readonly ConcurrentDictionary<string, long> _ticks = new(StringComparer.Ordinal);
@@ -23,7 +23,7 @@ public sealed class StageClock : IDisposable
     {
         _listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == ServiceTelemetry.SourceName,
+            ShouldListenTo = source => source.Name is ServiceTelemetry.SourceName or RetentionInsights.Scoring.ScoringTelemetry.SourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
             ActivityStopped = activity =>
             {
@@ -49,6 +49,13 @@ public sealed class StageClock : IDisposable
             name => Math.Round(TimeSpan.FromTicks(_ticks.GetValueOrDefault(name)).TotalMilliseconds / events, 3));
         return new StageBreakdown(Math.Round(cpu.TotalMilliseconds / events, 3), stages);
     }
+
+    /// <summary>
+    /// Seconds in each of <paramref name="stages"/> since <see cref="Start"/>, summed over spans: spans of chunks that run at
+    /// the same time add up, so with every core busy the sum is close to the CPU time of the stage.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> SecondsOf(IReadOnlyList<string> stages) =>
+        stages.ToDictionary(name => name, name => Math.Round(TimeSpan.FromTicks(_ticks.GetValueOrDefault(name)).TotalSeconds, 3));
 
     public void Dispose() => _listener.Dispose();
 }

@@ -15,6 +15,8 @@ public sealed record NightReport(
     long StateRowsRead,
     long MessagesAnalysed,
     double RescoreSeconds,
+    double RescoreCpuSeconds,
+    GcActivity RescoreGc,
     double SaveSeconds,
     long SnapshotBytes,
     double Seconds,
@@ -22,6 +24,16 @@ public sealed record NightReport(
 {
     /// <summary>Every row read from the org this night: source rows for the snapshot plus the write check's state rows.</summary>
     public long RowsRead => Snapshot.RowsRead + StateRowsRead;
+}
+
+/// <summary>What the garbage collector did during a stretch of work: collections per generation, time paused, bytes allocated.</summary>
+public sealed record GcActivity(int Gen0, int Gen1, int Gen2, double PauseSeconds, long AllocatedBytes)
+{
+    public static GcActivity Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+        GC.GetTotalPauseDuration().TotalSeconds, GC.GetTotalAllocatedBytes());
+
+    public GcActivity Since(GcActivity start) => new(Gen0 - start.Gen0, Gen1 - start.Gen1, Gen2 - start.Gen2,
+        Math.Round(PauseSeconds - start.PauseSeconds, 3), AllocatedBytes - start.AllocatedBytes);
 }
 
 /// <summary>
@@ -40,6 +52,8 @@ public sealed class LocalOrgNightlyRescore(LocalOrgStore org, ISnapshotStore sna
         // The snapshot takes in what this night writes, so it is saved after the rescore; the writes are marked with a new
         // night id, which only a saved snapshot carries (a night that fails before saving has its writes re-read next time).
         var rescoreClock = Stopwatch.StartNew();
+        var cpuAtStart = CpuTime();
+        var gcAtStart = GcActivity.Now();
         snapshot.NightId = Guid.NewGuid();
         var store = new SnapshotRetentionStore(org, snapshot);
         var sentiment = new SnapshotSentimentAnalyzer(snapshot, analyzer);
@@ -47,14 +61,23 @@ public sealed class LocalOrgNightlyRescore(LocalOrgStore org, ISnapshotStore sna
         var rescorer = ActivatorUtilities.CreateInstance<CustomerRescorer>(services, store, scorer);
         var results = await rescorer.RescoreAllAsync(asOf, null, cancellationToken, keepOutcomes: false);
         var rescoreSeconds = rescoreClock.Elapsed.TotalSeconds;
+        var rescoreCpuSeconds = (CpuTime() - cpuAtStart).TotalSeconds;
+        var rescoreGc = GcActivity.Now().Since(gcAtStart);
 
         var saveClock = Stopwatch.StartNew();
         await snapshots.SaveAsync(snapshot, cancellationToken);
         await new LocalOrgSnapshotUpdater(org.Path, analyzer, time).CommitAsync(snapshot, cancellationToken);
         var saveSeconds = saveClock.Elapsed.TotalSeconds;
         return new NightReport(update, results.Count, results.Count(r => r.Scored), results.Sum(r => r.Writes), store.RowsRead,
-            update.MessagesAnalysed + sentiment.Analysed, rescoreSeconds, saveSeconds,
+            update.MessagesAnalysed + sentiment.Analysed, rescoreSeconds, rescoreCpuSeconds, rescoreGc, saveSeconds,
             await snapshots.SizeAsync(cancellationToken), clock.Elapsed.TotalSeconds, results);
+    }
+
+    /// <summary>The process's CPU time (all threads): with the wall time it shows whether the rescore kept the cores busy.</summary>
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     /// <summary>Loads the stored snapshot and applies the deltas (or rebuilds it); not yet saved.</summary>

@@ -3,6 +3,7 @@ using RetentionInsights.Data.Records;
 using RetentionInsights.Functions.Stores;
 using RetentionInsights.Functions.Stores.Dataverse;
 using RetentionInsights.Functions.Stores.LocalOrg;
+using RetentionInsights.Functions.Telemetry;
 
 namespace RetentionInsights.Functions.Nightly;
 
@@ -161,6 +162,7 @@ public sealed class SnapshotRetentionStore : IRetentionStore
         if (written.Count == 0)
             return writes;
         // Read back rather than replay the changes: the org decides (an upsert keeps an answered offer), the snapshot copies.
+        using var writeBack = ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.WriteBack);
         var (own, scores) = _kept.ReadOwnState(written);
         Interlocked.Add(ref _rowsRead, scores.Count + own.Values.Sum(r => r.Recommendations.Count + r.Alerts.Count));
         foreach (var (id, _, _, stored) in scores)
@@ -168,13 +170,17 @@ public sealed class SnapshotRetentionStore : IRetentionStore
             if ((loaded.GetValueOrDefault(id) ?? Decoded(id)) is not { } history)
                 continue;
             var rows = own.GetValueOrDefault(id) ?? NoRows;
-            var encoded = SnapshotFormat.Encode(history with { Recommendations = rows.Recommendations, Alerts = rows.Alerts });
+            // When only score columns were written, the record already holds the contact's rows and is kept as it is.
+            var encoded = history.Recommendations.SequenceEqual(rows.Recommendations) && history.Alerts.SequenceEqual(rows.Alerts)
+                ? null
+                : SnapshotFormat.Encode(history with { Recommendations = rows.Recommendations, Alerts = rows.Alerts });
             lock (snapshot)
             {
                 // A contact removed from the snapshot meanwhile stays removed.
                 if (!snapshot.Histories.ContainsKey(id))
                     continue;
-                snapshot.Histories.SetEncoded(id, encoded);
+                if (encoded is not null)
+                    snapshot.Histories.SetEncoded(id, encoded);
                 snapshot.Scores[id] = stored;
             }
         }

@@ -5,13 +5,20 @@ namespace RetentionInsights.Functions.Nightly;
 /// <summary>
 /// Answers sentiment from the snapshot (each message analysed once, the night it first appeared) and sends only messages
 /// it has not seen to the real analyzer, whose answers it keeps. With Azure AI Language every analysis is a billed call.
+/// The scorer looks known messages up by id (<see cref="IKnownSentiment"/>), so only new ones become documents.
 /// </summary>
-public sealed class SnapshotSentimentAnalyzer(FeatureSnapshot snapshot, ISentimentAnalyzer analyzer) : ISentimentAnalyzer
+public sealed class SnapshotSentimentAnalyzer(FeatureSnapshot snapshot, ISentimentAnalyzer analyzer) : ISentimentAnalyzer, IKnownSentiment
 {
     private long _analysed;
 
     /// <summary>Messages sent to the real analyzer through this instance.</summary>
     public long Analysed => Interlocked.Read(ref _analysed);
+
+    public bool TryGetKnown(Guid messageId, out double score)
+    {
+        lock (snapshot.Sentiment)
+            return snapshot.Sentiment.TryGetValue(messageId, out score);
+    }
 
     public async ValueTask<IReadOnlyList<SentimentResult>> AnalyzeAsync(IReadOnlyList<SentimentDocument> documents, CancellationToken cancellationToken = default)
     {

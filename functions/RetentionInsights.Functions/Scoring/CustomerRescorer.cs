@@ -71,18 +71,21 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
 
         var results = new List<RescoreResult>(contactIds.Count);
         var changes = new List<ChangeSet>(contactIds.Count);
-        foreach (var id in contactIds)
+        using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Diff))
         {
-            if (!histories.ContainsKey(id) || !states.TryGetValue(id, out var state))
+            foreach (var id in contactIds)
             {
-                results.Add(new RescoreResult(id, false, false, 0, null));
-                continue;
+                if (!histories.ContainsKey(id) || !states.TryGetValue(id, out var state))
+                {
+                    results.Add(new RescoreResult(id, false, false, 0, null));
+                    continue;
+                }
+                var outcome = outcomeOf.GetValueOrDefault(id);
+                var change = ChangeDetector.Diff(state, outcome, now);
+                changes.Add(change);
+                results.Add(new RescoreResult(id, true, outcome?.Status == ScoreStatus.Scored, change.WriteCount, outcome?.Scores.ModelVersion, outcome,
+                    NoModel: outcome is null && !state.ProfilingOptOut));
             }
-            var outcome = outcomeOf.GetValueOrDefault(id);
-            var change = ChangeDetector.Diff(state, outcome, now);
-            changes.Add(change);
-            results.Add(new RescoreResult(id, true, outcome?.Status == ScoreStatus.Scored, change.WriteCount, outcome?.Scores.ModelVersion, outcome,
-                NoModel: outcome is null && !state.ProfilingOptOut));
         }
 
         int writes;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RetentionInsights.Functions.Configuration;
+using RetentionInsights.Functions.Telemetry;
 using RetentionInsights.Data.Records;
 using RetentionInsights.Scoring;
 using RetentionInsights.Scoring.EarlyWarning;
@@ -65,8 +66,13 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         var engine = await EngineAsync(catalogue, cancellationToken);
         if (engine is null)
             return histories.Select(_ => (ScoringOutcome?)null).ToList();
-        var messages = await SentimentOfAsync(histories, cancellationToken);
-        var scores = engine.ScoreBatch(histories, asOf, messages);
+        MessageSentiment messages;
+        using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Sentiment))
+            messages = await SentimentOfAsync(histories, cancellationToken);
+        IReadOnlyList<CustomerScore> scores;
+        using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Model))
+            scores = engine.ScoreBatch(histories, asOf, messages);
+        using var alerts = ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Alerts);
         var outcomes = new List<ScoringOutcome?>(scores.Count);
         for (var i = 0; i < scores.Count; i++)
         {
@@ -100,27 +106,38 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
             : new AlertFeedbackCalibration(AlertFeedbackCalibration.FromAlerts(history.Alerts), earlyWarning.Options).For(history.Contact.Id, asOf);
 
     /// <summary>Sentiment per message, remembered across events: a sent message never changes, and with Azure AI Language
-    /// configured every analysis is a billed call. Only messages not seen before are analysed.</summary>
+    /// configured every analysis is a billed call. Only messages not seen before are analysed; an analyzer that keeps what it
+    /// analysed (<see cref="IKnownSentiment"/>, the nightly snapshot) answers its known messages by id.</summary>
     private async Task<MessageSentiment> SentimentOfAsync(IReadOnlyList<CustomerHistory> histories, CancellationToken cancellationToken)
     {
-        var inbound = histories.SelectMany(h => h.Activities).Where(a => !a.Outgoing && !string.IsNullOrWhiteSpace(a.MessageText)).ToList();
-        var missing = inbound.Where(a => !_sentiment.ContainsKey(a.Id)).DistinctBy(a => a.Id).ToList();
-        if (missing.Count > 0)
+        var known = sentiment as IKnownSentiment;
+        var scores = new Dictionary<Guid, double>();
+        var missing = new List<ActivityRecord>();
+        foreach (var history in histories)
         {
-            if (_sentiment.Count + missing.Count > MaxCachedMessages)
-                _sentiment.Clear(); // bounded memory; the next events simply analyse their messages again
-            foreach (var batch in missing.Chunk(500))
+            foreach (var activity in history.Activities)
             {
-                var results = await sentiment.AnalyzeAsync(batch.Select(a => new SentimentDocument(a.Id.ToString("N"), a.MessageText!)).ToList(), cancellationToken);
-                foreach (var result in results)
-                    _sentiment[Guid.ParseExact(result.Id, "N")] = Math.Clamp(result.Score, -1, 1);
+                if (activity.Outgoing || string.IsNullOrWhiteSpace(activity.MessageText))
+                    continue;
+                if (known?.TryGetKnown(activity.Id, out var score) == true || _sentiment.TryGetValue(activity.Id, out score))
+                    scores[activity.Id] = score;
+                else
+                    missing.Add(activity);
             }
         }
-        var scores = new Dictionary<Guid, double>(inbound.Count);
-        foreach (var activity in inbound)
+        if (missing.Count == 0)
+            return new MessageSentiment(scores);
+        missing = missing.DistinctBy(a => a.Id).ToList();
+        if (_sentiment.Count + missing.Count > MaxCachedMessages)
+            _sentiment.Clear(); // bounded memory; the next events simply analyse their messages again
+        foreach (var batch in missing.Chunk(500))
         {
-            if (_sentiment.TryGetValue(activity.Id, out var score))
-                scores[activity.Id] = score;
+            var results = await sentiment.AnalyzeAsync(batch.Select(a => new SentimentDocument(a.Id.ToString("N"), a.MessageText!)).ToList(), cancellationToken);
+            foreach (var result in results)
+            {
+                var id = Guid.ParseExact(result.Id, "N");
+                scores[id] = _sentiment[id] = Math.Clamp(result.Score, -1, 1);
+            }
         }
         return new MessageSentiment(scores);
     }

@@ -25,5 +25,20 @@ public static class ServiceTelemetry
         public const string LedgerComplete = "ledger.complete";
 
         public static readonly IReadOnlyList<string> All = [Event, Admission, LedgerClaim, Lock, Load, State, Score, Write, LedgerComplete];
+
+        // Inside engine.score: the sentiment of the messages, the engine's batch, the early-warning assessment.
+        public const string Sentiment = "engine.sentiment";
+        public const string Model = "engine.model";
+        public const string Alerts = "engine.alerts";
+
+        /// <summary>The write check: each contact's new values against its stored state.</summary>
+        public const string Diff = "rescore.diff";
+
+        /// <summary>Inside store.write on a snapshot: the written contacts' rows read back and their records encoded again.</summary>
+        public const string WriteBack = "snapshot.writeback";
+
+        /// <summary>The stages of a rescore of many contacts (`rtn bench nightly`), the engine's own stages included.</summary>
+        public static readonly IReadOnlyList<string> Rescore = [Load, State, Score, Sentiment, Model, .. RetentionInsights.Scoring.ScoringTelemetry.Stages.All,
+            Alerts, Diff, Write, WriteBack];
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
@@ -24,13 +23,6 @@ internal sealed class LearnerRow
 {
     public float[] Features { get; set; } = [];
     public bool Label { get; set; }
-}
-
-/// <summary>What the churn chain adds to a row: the calibrated probability and the per-feature contributions.</summary>
-internal sealed class ScoredRow
-{
-    public float Probability { get; set; }
-    public float[] FeatureContributions { get; set; } = [];
 }
 
 /// <summary>
@@ -104,26 +96,22 @@ public static class ChurnLearner
 
 /// <summary>
 /// A trained churn model ready to score: calibrated probability plus per-feature contributions (in log-odds units, before
-/// calibration) for reason codes. Thread-safe: a large batch goes through an IDataView, which ML.NET evaluates per call; a
-/// small one (an event scores one customer) through a pooled PredictionEngine, one per concurrent caller.
+/// calibration) for reason codes. Every caller (an event's one customer, a batch chunk, the nightly run, training's holdout)
+/// scores through <see cref="TreeEnsembleEvaluator"/>, which computes what the ML.NET pipeline computes without its per-call
+/// overhead; the pipeline itself is kept to save the model and as the reference the evaluator is tested against.
+/// Thread-safe.
 /// </summary>
 public sealed class ChurnPredictor
 {
-    /// <summary>
-    /// Up to this many rows are scored one by one through a pooled PredictionEngine. An IDataView per call builds its row
-    /// mapping with reflection emit and runs its cursor on ML.NET's background threads: about 2 ms of CPU for one row, and
-    /// with many events at once those threads compete for the cores. Both ways compute the same numbers.
-    /// </summary>
-    public const int EngineRowsMax = 64;
-
     private readonly MLContext _ml;
     private readonly ITransformer _chain;
-    private readonly ConcurrentBag<PredictionEngine<LearnerRow, ScoredRow>> _engines = [];
+    private readonly TreeEnsembleEvaluator _trees;
 
     internal ChurnPredictor(MLContext ml, ITransformer chain, string[] features, double[] gains)
     {
         _ml = ml;
         _chain = chain;
+        _trees = TreeEnsembleEvaluator.From(chain);
         Features = features;
         Importance = gains;
     }
@@ -137,45 +125,32 @@ public sealed class ChurnPredictor
 
     public (double[] Probabilities, float[][] Contributions) Predict(IReadOnlyList<float[]> rows, bool withContributions = true)
     {
-        if (rows.Count == 0)
-            return ([], []);
-        return rows.Count <= EngineRowsMax ? PredictEachRow(rows, withContributions) : PredictDataView(rows, withContributions);
+        var probabilities = new double[rows.Count];
+        var contributions = withContributions ? new float[rows.Count][] : [];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Length != Features.Count)
+                throw new ArgumentException($"Row {i} has {rows[i].Length} features; the model expects {Features.Count}.", nameof(rows));
+            var row = withContributions ? contributions[i] = new float[Features.Count] : [];
+            probabilities[i] = _trees.Probability(rows[i], row);
+        }
+        return (probabilities, contributions);
     }
 
-    private (double[] Probabilities, float[][] Contributions) PredictEachRow(IReadOnlyList<float[]> rows, bool withContributions)
-    {
-        // A PredictionEngine is not thread-safe: each caller takes one from the pool (or makes one) and gives it back.
-        var engine = _engines.TryTake(out var pooled) ? pooled : _ml.Model.CreatePredictionEngine<LearnerRow, ScoredRow>(_chain,
-            inputSchemaDefinition: ChurnLearner.RowSchema(Features.Count));
-        try
-        {
-            var probabilities = new double[rows.Count];
-            var contributions = withContributions ? new float[rows.Count][] : [];
-            for (var i = 0; i < rows.Count; i++)
-            {
-                var scored = engine.Predict(new LearnerRow { Features = rows[i] });
-                probabilities[i] = scored.Probability;
-                if (withContributions)
-                    contributions[i] = [.. scored.FeatureContributions];
-            }
-            return (probabilities, contributions);
-        }
-        finally
-        {
-            _engines.Add(engine);
-        }
-    }
-
-    private (double[] Probabilities, float[][] Contributions) PredictDataView(IReadOnlyList<float[]> rows, bool withContributions)
+    /// <summary>
+    /// The same numbers through ML.NET's own pipeline (a data view over the rows, the calibrated ensemble, the feature
+    /// contribution transform): the reference <see cref="Predict"/> is tested against.
+    /// </summary>
+    internal (double[] Probabilities, float[][] Contributions) PredictThroughPipeline(IReadOnlyList<float[]> rows)
     {
         var scored = _chain.Transform(ChurnLearner.ToDataView(_ml, rows, null, Features.Count));
         var probabilities = new double[rows.Count];
-        var contributions = withContributions ? new float[rows.Count][] : [];
+        var contributions = new float[rows.Count][];
         var probabilityColumn = scored.Schema["Probability"];
         var contributionColumn = scored.Schema["FeatureContributions"];
-        using var cursor = scored.GetRowCursor(withContributions ? [probabilityColumn, contributionColumn] : [probabilityColumn]);
+        using var cursor = scored.GetRowCursor([probabilityColumn, contributionColumn]);
         var getProbability = cursor.GetGetter<float>(probabilityColumn);
-        var getContributions = withContributions ? cursor.GetGetter<VBuffer<float>>(contributionColumn) : null;
+        var getContributions = cursor.GetGetter<VBuffer<float>>(contributionColumn);
         var buffer = default(VBuffer<float>);
         var i = 0;
         while (cursor.MoveNext())
@@ -183,14 +158,10 @@ public sealed class ChurnPredictor
             float p = 0;
             getProbability(ref p);
             probabilities[i] = p;
-            if (getContributions is not null)
-            {
-                getContributions(ref buffer);
-                var dense = new float[Features.Count];
-                buffer.CopyTo(dense);
-                contributions[i] = dense;
-            }
-            i++;
+            getContributions(ref buffer);
+            var dense = new float[Features.Count];
+            buffer.CopyTo(dense);
+            contributions[i++] = dense;
         }
         return (probabilities, contributions);
     }

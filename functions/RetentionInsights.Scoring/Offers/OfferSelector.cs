@@ -96,6 +96,7 @@ public sealed class OfferSelector
     private readonly OfferModelState _model;
     private readonly UpliftModelState _uplift;
     private readonly OfferPolicy _policy;
+    private readonly Dictionary<Guid, EligibilityRules> _rules = [];
 
     public OfferSelector(IReadOnlyList<OfferRecord> catalogue, OfferModelState model, OfferPolicy? policy = null, UpliftModelState? uplift = null)
     {
@@ -103,6 +104,8 @@ public sealed class OfferSelector
         _model = model;
         _policy = policy ?? new OfferPolicy();
         _uplift = uplift ?? UpliftModelState.Empty;
+        foreach (var offer in catalogue)
+            _rules[offer.Id] = EligibilityRules.Parse(offer.EligibilityRules);
     }
 
     public OfferPolicy Policy => _policy;
@@ -129,7 +132,7 @@ public sealed class OfferSelector
         var list = new List<OfferEvaluation>();
         foreach (var offer in _catalogue)
         {
-            if (!offer.Active || !IsEligible(offer, context) || context.AnnualMargin + offer.MarginImpact - offer.Cost < _policy.MarginFloorPerContract)
+            if (!offer.Active || !IsEligibleCached(offer, context) || context.AnnualMargin + offer.MarginImpact - offer.Cost < _policy.MarginFloorPerContract)
                 continue;
             var p = acceptance[offer.Id];
             double reduction, declined = 0;
@@ -247,39 +250,57 @@ public sealed class OfferSelector
     }
 
     /// <summary>Evaluates the JSON eligibility rules of an offer. Unknown rule keys make the offer ineligible (fail closed).</summary>
-    public static bool IsEligible(OfferRecord offer, OfferContext context)
+    public static bool IsEligible(OfferRecord offer, OfferContext context) => IsEligible(EligibilityRules.Parse(offer.EligibilityRules), context);
+
+    /// <summary>The catalogue's rules parsed once per selector: every scored customer is checked against every offer.</summary>
+    private bool IsEligibleCached(OfferRecord offer, OfferContext context)
     {
-        if (string.IsNullOrWhiteSpace(offer.EligibilityRules))
+        if (!_rules.TryGetValue(offer.Id, out var rules) || !string.Equals(rules.Text, offer.EligibilityRules, StringComparison.Ordinal))
+            rules = EligibilityRules.Parse(offer.EligibilityRules);
+        return IsEligible(rules, context);
+    }
+
+    private static bool IsEligible(EligibilityRules rules, OfferContext context)
+    {
+        if (rules.Text is null)
             return true;
-        JsonDocument rules;
-        try
-        {
-            rules = JsonDocument.Parse(offer.EligibilityRules);
-        }
-        catch (JsonException)
-        {
+        if (rules.Root is not { } root)
             return false;
-        }
-        using (rules)
+        var contract = context.RunningContract!;
+        foreach (var rule in root.EnumerateObject())
         {
-            if (rules.RootElement.ValueKind != JsonValueKind.Object)
-                return false;
-            var contract = context.RunningContract!;
-            foreach (var rule in rules.RootElement.EnumerateObject())
+            var ok = rule.Name switch
             {
-                var ok = rule.Name switch
-                {
-                    "minTenureMonths" => (context.AsOf - context.History.Contact.CreatedOn).TotalDays / 30.4375 >= rule.Value.GetDouble(),
-                    "contractTypes" => rule.Value.EnumerateArray().Any(v => v.GetString() == ContractType(contract)),
-                    "requiresGas" => !rule.Value.GetBoolean() || HasGas(context.History, contract),
-                    "requiresLatePayments" => !rule.Value.GetBoolean() || context.Features[Features.FeatureSchema.IndexOf("late_payments_365")] > 0,
-                    _ => false,
-                };
-                if (!ok)
-                    return false;
-            }
+                "minTenureMonths" => (context.AsOf - context.History.Contact.CreatedOn).TotalDays / 30.4375 >= rule.Value.GetDouble(),
+                "contractTypes" => rule.Value.EnumerateArray().Any(v => v.GetString() == ContractType(contract)),
+                "requiresGas" => !rule.Value.GetBoolean() || HasGas(context.History, contract),
+                "requiresLatePayments" => !rule.Value.GetBoolean() || context.Features[Features.FeatureSchema.IndexOf("late_payments_365")] > 0,
+                _ => false,
+            };
+            if (!ok)
+                return false;
         }
         return true;
+    }
+
+    /// <summary>An offer's eligibility rules: <see cref="Text"/> null when it has none; <see cref="Root"/> null when the text is
+    /// not a JSON object (the offer is then never eligible).</summary>
+    private sealed record EligibilityRules(string? Text, JsonElement? Root)
+    {
+        public static EligibilityRules Parse(string? text)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+                return new(null, null);
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                return new(text, document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null);
+            }
+            catch (JsonException)
+            {
+                return new(text, null);
+            }
+        }
     }
 
     public static string ContractType(OrderRecord contract)

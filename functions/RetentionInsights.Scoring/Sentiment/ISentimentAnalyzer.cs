@@ -14,3 +14,14 @@ public interface ISentimentAnalyzer
 {
     ValueTask<IReadOnlyList<SentimentResult>> AnalyzeAsync(IReadOnlyList<SentimentDocument> documents, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// An analyzer that already holds the sentiment of many messages (analysed before and kept, like the nightly feature
+/// snapshot): a scorer asks it by message id first and sends only the other messages through
+/// <see cref="ISentimentAnalyzer.AnalyzeAsync"/>, so a known message costs a lookup, not a document and an answer.
+/// </summary>
+public interface IKnownSentiment
+{
+    /// <summary>The kept score in [−1, 1] of <paramref name="messageId"/>, if it was analysed before.</summary>
+    bool TryGetKnown(Guid messageId, out double score);
+}

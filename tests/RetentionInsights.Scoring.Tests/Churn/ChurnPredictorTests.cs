@@ -3,39 +3,42 @@ using RetentionInsights.Scoring.Features;
 
 namespace RetentionInsights.Scoring.Tests.Churn;
 
-/// <summary>Small batches (events) are scored row by row through pooled prediction engines, large ones through an IDataView.</summary>
+/// <summary>The churn model scores trees directly; it must give what ML.NET's own pipeline gives, from any number of callers.</summary>
 public sealed class ChurnPredictorTests
 {
+    // Feature 3 is missing for a third of the rows and the label depends on it, so the trees learn a direction for missing values.
     private static readonly Lazy<ChurnPredictor> Predictor = new(() =>
     {
         var random = new Random(11);
         var rows = Rows(random, 2000);
-        var labels = rows.Select(r => r[0] + r[3] * 0.5 + 0.3 * random.NextDouble() > 1.1).ToArray();
+        var labels = rows.Select(r => r[0] + (float.IsNaN(r[3]) ? 0.6 : r[3] * 0.5) + 0.3 * random.NextDouble() > 1.1).ToArray();
         return ChurnLearner.TrainLightGbm(rows, labels, FeatureSchema.Names, new ChurnLearnerOptions { NumberOfIterations = 30, MinimumExampleCountPerLeaf = 20 });
     });
 
     private static float[][] Rows(Random random, int count) =>
-        Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, FeatureSchema.Count).Select(_ => (float)random.NextDouble()).ToArray()).ToArray();
+        Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, FeatureSchema.Count)
+            .Select(f => f == 3 && random.NextDouble() < 0.33 ? float.NaN : (float)random.NextDouble()).ToArray()).ToArray();
 
     [Fact]
-    public void Predict_SmallBatches_GiveTheSameProbabilitiesAndContributionsAsOneLargeBatch()
+    public void Predict_RowsWithMissingValues_GivesThePipelinesProbabilitiesAndContributions()
     {
-        var rows = Rows(new Random(3), ChurnPredictor.EngineRowsMax * 2 + 7);
+        var rows = Rows(new Random(3), 500);
 
-        var large = Predictor.Value.Predict(rows);
-        var small = rows.Chunk(5).Select(chunk => Predictor.Value.Predict(chunk)).ToList();
+        var direct = Predictor.Value.Predict(rows);
+        var pipeline = Predictor.Value.PredictThroughPipeline(rows);
 
-        Assert.Equal(large.Probabilities, small.SelectMany(s => s.Probabilities));
-        var contributions = small.SelectMany(s => s.Contributions).ToList();
-        Assert.Equal(rows.Length, contributions.Count);
+        Assert.Equal(pipeline.Probabilities, direct.Probabilities);
         for (var i = 0; i < rows.Length; i++)
         {
-            Assert.Equal(FeatureSchema.Count, contributions[i].Length);
-            Assert.Equal(large.Contributions[i], contributions[i]);
+            Assert.Equal(FeatureSchema.Count, direct.Contributions[i].Length);
+            for (var f = 0; f < FeatureSchema.Count; f++)
+                Assert.True(Math.Abs(pipeline.Contributions[i][f] - direct.Contributions[i][f]) <= 1e-6,
+                    $"row {i} feature {f}: {direct.Contributions[i][f]:R} vs {pipeline.Contributions[i][f]:R}");
         }
-        // The model is not constant: the comparison above compares different numbers.
-        Assert.True(large.Probabilities.Distinct().Count() > 10);
-        Assert.Contains(contributions, c => c.Any(x => x != 0));
+        // The model is not constant and the missing values took their learned branch: the comparison compares different numbers.
+        Assert.True(direct.Probabilities.Distinct().Count() > 10);
+        Assert.Contains(direct.Contributions.Where((_, i) => float.IsNaN(rows[i][3])), c => c[3] != 0);
+        Assert.Equal(direct.Probabilities, Predictor.Value.PredictProbabilities(rows));
     }
 
     [Fact]
@@ -52,5 +55,12 @@ public sealed class ChurnPredictorTests
         })));
 
         Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void Predict_RowOfAnotherLength_IsRejected()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Predictor.Value.Predict([new float[FeatureSchema.Count - 1]]));
+        Assert.Contains("expects", error.Message);
     }
 }
