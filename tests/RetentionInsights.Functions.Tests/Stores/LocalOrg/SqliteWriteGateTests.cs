@@ -28,6 +28,32 @@ public sealed class SqliteWriteGateTests : IDisposable
             Assert.Equal((30000L, 1L), Pragmas(connection));
     }
 
+    [Fact]
+    public async Task Commits_DoNotCopyTheLogIntoTheFile_ABackgroundCheckpointDoesOnceItIsDue()
+    {
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = _db, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
+        using (var connection = SqliteWriteGate.Open(connectionString))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL; CREATE TABLE t (v TEXT)";
+            command.ExecuteNonQuery();
+            // About 4 MB in 2,000 commits: SQLite's default would have checkpointed inside one of them (at 1,000 pages).
+            command.CommandText = "INSERT INTO t VALUES (zeroblob(2000))";
+            for (var i = 0; i < 2000; i++)
+                command.ExecuteNonQuery();
+        }
+        Assert.True(new FileInfo(_db).Length < 512 * 1024, $"a commit checkpointed: the file holds {new FileInfo(_db).Length} bytes");
+
+        await Task.Delay(SqliteWriteGate.CheckpointEvery * 2);
+        using (SqliteWriteGate.Open(connectionString)) // the next open finds the checkpoint due
+        {
+            for (var wait = 0; wait < 300 && new FileInfo(_db).Length < 3_000_000; wait++)
+                await Task.Delay(100);
+        }
+
+        Assert.True(new FileInfo(_db).Length >= 3_000_000, $"the log was not checkpointed: the file holds {new FileInfo(_db).Length} bytes");
+    }
+
     private static (long BusyTimeout, long Synchronous) Pragmas(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
