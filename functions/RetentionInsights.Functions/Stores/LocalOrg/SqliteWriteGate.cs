@@ -15,7 +15,7 @@ public static class SqliteWriteGate
     public static SemaphoreSlim For(string path) => Gates.GetOrAdd(Path.GetFullPath(path), _ => new SemaphoreSlim(1, 1));
 
     /// <summary>
-    /// Run on every connection the service opens (both settings belong to the connection, not the file).
+    /// Run on every connection the service opens (these settings belong to the connection, not the file).
     /// busy_timeout: a connection waits up to 30 s inside SQLite (fine-grained) while another process holds the lock.
     /// synchronous=NORMAL in WAL mode, the local org's own setting: a commit appends to the write-ahead log without
     /// waiting for the disk; the log is synced at checkpoints. A killed process loses no commit. A power cut can lose the
