@@ -96,6 +96,7 @@ public sealed class OfferSelector
     private readonly OfferModelState _model;
     private readonly UpliftModelState _uplift;
     private readonly OfferPolicy _policy;
+    // The catalogue's rules parsed once per selector: every scored customer is checked against every offer.
     private readonly Dictionary<Guid, EligibilityRules> _rules = [];
 
     public OfferSelector(IReadOnlyList<OfferRecord> catalogue, OfferModelState model, OfferPolicy? policy = null, UpliftModelState? uplift = null)
@@ -132,7 +133,7 @@ public sealed class OfferSelector
         var list = new List<OfferEvaluation>();
         foreach (var offer in _catalogue)
         {
-            if (!offer.Active || !IsEligibleCached(offer, context) || context.AnnualMargin + offer.MarginImpact - offer.Cost < _policy.MarginFloorPerContract)
+            if (!offer.Active || !IsEligible(_rules[offer.Id], context) || context.AnnualMargin + offer.MarginImpact - offer.Cost < _policy.MarginFloorPerContract)
                 continue;
             var p = acceptance[offer.Id];
             double reduction, declined = 0;
@@ -251,14 +252,6 @@ public sealed class OfferSelector
 
     /// <summary>Evaluates the JSON eligibility rules of an offer. Unknown rule keys make the offer ineligible (fail closed).</summary>
     public static bool IsEligible(OfferRecord offer, OfferContext context) => IsEligible(EligibilityRules.Parse(offer.EligibilityRules), context);
-
-    /// <summary>The catalogue's rules parsed once per selector: every scored customer is checked against every offer.</summary>
-    private bool IsEligibleCached(OfferRecord offer, OfferContext context)
-    {
-        if (!_rules.TryGetValue(offer.Id, out var rules) || !string.Equals(rules.Text, offer.EligibilityRules, StringComparison.Ordinal))
-            rules = EligibilityRules.Parse(offer.EligibilityRules);
-        return IsEligible(rules, context);
-    }
 
     private static bool IsEligible(EligibilityRules rules, OfferContext context)
     {

@@ -187,9 +187,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     private static IEnumerable<ContactState> States(PreparedConnection connection, IReadOnlyList<Guid> ids, IReadOnlyDictionary<Guid, OwnRows> rows,
         IReadOnlyDictionary<Guid, OfferRecord> offers)
     {
-        var command = connection.Command(ScoresSql(ids.Count));
-        SqliteRows.AddIds(command, ids, out _);
-        return ReadScores(command, ids).Select(c => ContactState.From(c.Id, c.FullName, c.OptOut, c.Scores, rows.GetValueOrDefault(c.Id) ?? NoRows, offers));
+        return ReadScores(connection, ids).Select(c => ContactState.From(c.Id, c.FullName, c.OptOut, c.Scores, rows.GetValueOrDefault(c.Id) ?? NoRows, offers));
     }
 
     /// <summary>The score columns as stored (the "before" that a rescore is compared with) of <paramref name="ids"/>, or of every contact.</summary>
@@ -202,10 +200,18 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         return ReadScores(command, ids);
     }
 
+    /// <summary><see cref="ReadScores(SqliteConnection, IReadOnlyList{Guid}?)"/> with the connection's prepared query.</summary>
+    private static List<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> ReadScores(PreparedConnection connection, IReadOnlyList<Guid> ids)
+    {
+        var command = connection.Command(ScoresSql(ids.Count));
+        SqliteRows.AddIds(command, ids, out _);
+        return ReadScores(command, ids);
+    }
+
     /// <summary>The query of <see cref="ReadScores(SqliteConnection, IReadOnlyList{Guid}?)"/> for that many ids ($id0, $id1, …), or for every contact.</summary>
     private static string ScoresSql(int? ids) =>
         $"SELECT contactid, fullname, rtn_profilingoptout, {string.Join(", ", ContactScoreColumns.All)} FROM contact"
-        + (ids is { } count ? $" WHERE contactid IN ({string.Join(",", Enumerable.Range(0, count).Select(i => "$id" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))})" : string.Empty);
+        + (ids is { } count ? $" WHERE contactid IN ({SqliteRows.IdList(count)})" : string.Empty);
 
     private static List<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> ReadScores(SqliteCommand command, IReadOnlyList<Guid>? ids)
     {
@@ -251,9 +257,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
             {
                 foreach (var (id, own) in OwnRowsOf(connection, slice))
                     rows[id] = own;
-                var command = connection.Command(ScoresSql(slice.Length));
-                SqliteRows.AddIds(command, slice, out _);
-                scores.AddRange(ReadScores(command, slice));
+                scores.AddRange(ReadScores(connection, slice));
             }
             return ((IReadOnlyDictionary<Guid, OwnRows>)rows, (IReadOnlyList<(Guid, string, bool, ContactScores)>)scores);
         });

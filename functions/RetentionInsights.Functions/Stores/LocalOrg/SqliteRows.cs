@@ -40,12 +40,14 @@ internal static class SqliteRows
 
     public static void AddIds(SqliteCommand command, IReadOnlyList<Guid> ids, out string list)
     {
-        var names = new string[ids.Count];
         for (var i = 0; i < ids.Count; i++)
-        {
-            names[i] = "$id" + i.ToString(CultureInfo.InvariantCulture);
-            command.Parameters.AddWithValue(names[i], StorageFormat.Guid(ids[i]));
-        }
-        list = string.Join(",", names);
+            command.Parameters.AddWithValue(IdName(i), StorageFormat.Guid(ids[i]));
+        list = IdList(ids.Count);
     }
+
+    /// <summary>The parameter list "$id0,$id1,…" that <see cref="AddIds"/> fills for <paramref name="count"/> ids (a query's text
+    /// can be made, and kept prepared, before the ids are known).</summary>
+    public static string IdList(int count) => string.Join(",", Enumerable.Range(0, count).Select(IdName));
+
+    private static string IdName(int i) => "$id" + i.ToString(CultureInfo.InvariantCulture);
 }
