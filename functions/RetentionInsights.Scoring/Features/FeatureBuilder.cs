@@ -66,14 +66,16 @@ public static class FeatureBuilder
         }
         into[i++] = (float)priceChange;
         // Days since the bill last went up by more than 2 % beyond its seasonal pattern (a tariff increase, a dearer renewal
-        // or a roll-over): price shocks drive switching for a few months, then fade.
+        // or a roll-over): price shocks drive switching for a few months, then fade. A rise the same months saw a year before
+        // is season, unless the bill now tops every bill of the past year: suppliers raise tariffs in the same months every
+        // year (January, July), and a bill that only follows the season never sets a new high.
         var sincePriceIncrease = 400.0;
         for (var k = 1; k < invoices.Length; k++)
         {
-            if (Ratio(invoices[k].Amount, invoices[k - 1].Amount) is not { } step)
+            if (Ratio(invoices[k].Amount, invoices[k - 1].Amount) is not { } step || step <= 1.02)
                 continue;
             var lastYear = Ratio(AmountAround(invoices, invoices[k].CreatedOn.AddDays(-365)), AmountAround(invoices, invoices[k - 1].CreatedOn.AddDays(-365)));
-            if (step / Math.Max(1.0, lastYear ?? 1) > 1.02)
+            if (step / Math.Max(1.0, lastYear ?? 1) > 1.02 || Ratio(invoices[k].Amount, HighestSince(invoices, k, invoices[k].CreatedOn.AddDays(-365))) > 1.02)
                 sincePriceIncrease = (t - invoices[k].CreatedOn).TotalDays;
         }
         into[i++] = (float)Math.Min(sincePriceIncrease, 400);
@@ -254,6 +256,15 @@ public static class FeatureBuilder
 
     private static double? Ratio(decimal? numerator, decimal? denominator) =>
         numerator is { } n && denominator is { } d && d > 0 && n > 0 ? (double)(n / d) : null;
+
+    /// <summary>The highest amount of the invoices before index <paramref name="k"/> created from <paramref name="from"/> on.</summary>
+    private static decimal? HighestSince(InvoiceRecord[] ordered, int k, DateTime from)
+    {
+        decimal? highest = null;
+        for (var j = k - 1; j >= 0 && ordered[j].CreatedOn >= from; j--)
+            highest = highest is { } h && h >= ordered[j].Amount ? h : ordered[j].Amount;
+        return highest;
+    }
 
     /// <summary>The amount of the latest invoice created on or before <paramref name="at"/> and at most 45 days before it.</summary>
     private static decimal? AmountAround(InvoiceRecord[] ordered, DateTime at)

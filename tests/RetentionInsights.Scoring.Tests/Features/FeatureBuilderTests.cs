@@ -192,6 +192,24 @@ public sealed class FeatureBuilderTests
     }
 
     [Fact]
+    public void Build_TariffRaisedEveryJanuaryAndJuly_EachRiseIsAPriceIncreaseNotSeason()
+    {
+        // Flat monthly instalments that go up 8 % every January and July, as supplier tariffs do: the same months rose a year
+        // before too, yet the bill sets a new high each time, so it is a price increase and not season.
+        var t = new DateTime(2026, 8, 15, 0, 0, 0, DateTimeKind.Utc);
+        var history = new HistoryProducer(t.AddYears(-3)).Order(t.AddYears(-3), null).Build();
+        var invoices = Enumerable.Range(1, 30).Select(k => new DateTime(2026, 8, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-k + 1))
+            .Select(m => (Month: m, Raises: Enumerable.Range(0, 3).Sum(y => (m >= new DateTime(2024 + y, 1, 1) ? 1 : 0) + (m >= new DateTime(2024 + y, 7, 1) ? 1 : 0))))
+            .Select(x => new InvoiceRecord(Guid.NewGuid(), history.Contact.Id, null, Math.Round(100m * (decimal)Math.Pow(1.08, x.Raises), 2), x.Month.AddDays(14), x.Month.AddDays(10), x.Month.AddHours(6)))
+            .ToArray();
+        var row = FeatureBuilder.Build(history with { Invoices = invoices }, t);
+        Assert.Equal((t - new DateTime(2026, 7, 1, 6, 0, 0, DateTimeKind.Utc)).TotalDays, Feature(row, "days_since_price_increase"), 0.01);
+
+        var beforeJuly = FeatureBuilder.Build(history with { Invoices = invoices.Where(v => v.CreatedOn.Month != 7 || v.CreatedOn.Year != 2026).ToArray() }, new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc));
+        Assert.Equal((new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc) - new DateTime(2026, 1, 1, 6, 0, 0, DateTimeKind.Utc)).TotalDays, Feature(beforeJuly, "days_since_price_increase"), 0.01);
+    }
+
+    [Fact]
     public void Build_ResolutionRejectedBeforeT_CountsReopenOnlyFromItsDate()
     {
         var p = new HistoryProducer().Order(T.AddYears(-2), null).Case(T.AddDays(-50), resolved: T.AddDays(-3));
