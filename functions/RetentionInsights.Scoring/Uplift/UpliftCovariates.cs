@@ -4,15 +4,15 @@ namespace RetentionInsights.Scoring.Uplift;
 
 /// <summary>
 /// The few customer traits the uplift model lets an offer's effect depend on (and adjusts the churn baseline for), from the
-/// raw churn feature vector. Bounded transforms ("any" and "how many") keep a linear model sane for extreme customers and
-/// let it tell one complaint from many.
+/// raw churn feature vector. Bounded transforms ("any", "several" and "how many") keep a linear model sane for extreme
+/// customers and let it tell one complaint, or one late payment, from many.
 /// </summary>
 public static class UpliftCovariates
 {
     public static readonly string[] Names =
     [
         "intercept", "price_increase_90", "contract_end_within_60", "contract_variable", "complaints_any_90", "complaints_90",
-        "complaints_several_90", "negative_messages_60", "negative_several_60", "late_any_365", "late_payments_365", "usage_drop", "tenure_years", "new_customer", "contact_surge",
+        "complaints_several_90", "negative_messages_60", "negative_several_60", "late_any_365", "late_several_365", "late_payments_365", "usage_drop", "tenure_years", "new_customer", "contact_surge",
         "offer_accepted_180", "sentiment_mean_60", "dissatisfied_several",
     ];
 
@@ -47,6 +47,7 @@ public static class UpliftCovariates
             Math.Min(Finite(f[Negative60]), 4) / 4,
             Finite(f[Negative60]) >= 2 ? 1 : 0,
             late >= 1 ? 1 : 0,
+            late >= 2 ? 1 : 0, // payment trouble: one late payment can be an oversight, several rarely are
             Math.Min(late, 6) / 6,
             Finite(f[UsageDrop]) >= 1 ? 1 : 0,
             Math.Min(tenure, 10) / 10,

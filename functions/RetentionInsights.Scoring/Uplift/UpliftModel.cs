@@ -102,6 +102,13 @@ public sealed record UpliftLearnerOptions
     public double EffectL2 { get; init; } = 0.9;
 
     /// <summary>
+    /// A type's own deviation from a driver's pooled effect, for drivers at least two types answer (see <see cref="UpliftLearner"/>).
+    /// Heavier than <see cref="EffectL2"/>: a type departs from what its kind of offer does only where its own history clearly says
+    /// so (measured on a generated org: Qini 0.80 of the true ranking without pooling, 0.82 with it at this penalty).
+    /// </summary>
+    public double DeviationL2 { get; init; } = 4.0;
+
+    /// <summary>
     /// The traits the effect of being approached may depend on (names from <see cref="UpliftCovariates.Names"/>; the intercept is
     /// always in): repeated dissatisfaction, the customers a sales call may irritate. Few on purpose: churn events are rare, and
     /// every modifier the randomised history cannot pin down adds noise to the ranking (all covariates as modifiers halved the
@@ -115,7 +122,7 @@ public sealed record UpliftLearnerOptions
     /// (falling usage, as when a customer moves out; repeated dissatisfaction).
     /// </summary>
     public IReadOnlyList<string> AcceptedModifiers { get; init; } =
-        ["price_increase_90", "contract_end_within_60", "complaints_any_90", "dissatisfied_several", "late_any_365", "late_payments_365", "usage_drop"];
+        ["price_increase_90", "contract_end_within_60", "complaints_any_90", "dissatisfied_several", "late_several_365", "late_payments_365", "usage_drop"];
 
     /// <summary>
     /// Per standard offer type, the traits its effect may depend on: the reasons to leave the offer is designed to answer, plus
@@ -131,7 +138,7 @@ public sealed record UpliftLearnerOptions
         [Names.Choices.OfferFixedPrice] = ["price_increase_90", "contract_end_within_60", "usage_drop", "dissatisfied_several"],
         [Names.Choices.OfferGreenUpgrade] = ["usage_drop", "dissatisfied_several"],
         [Names.Choices.OfferServiceAddOn] = ["complaints_any_90", "usage_drop", "dissatisfied_several"],
-        [Names.Choices.OfferPaymentPlan] = ["late_any_365", "late_payments_365", "usage_drop", "dissatisfied_several"],
+        [Names.Choices.OfferPaymentPlan] = ["late_several_365", "late_payments_365", "usage_drop", "dissatisfied_several"],
     };
 
     /// <summary>The traits <paramref name="offerType"/>'s effect may depend on.</summary>
@@ -226,10 +233,12 @@ public static class UpliftLearner
         var treated = used.Select(r => r.OfferType >= 0).ToArray();
         var block = used.Select(r => r.OfferType >= 0 && r.Accepted ? Array.IndexOf(types, r.OfferType) : -1).ToArray();
         var y = used.Select(r => r.Churned ? 1.0 : 0.0).ToArray();
-        var theta = Fit(x, used.Select(r => r.Offset).ToArray(), treated, block, y, types, options);
+        var typeIn = TypeModifierMask(types, options);
+        var theta = Fit(x, used.Select(r => r.Offset).ToArray(), treated, block, y, typeIn, options);
         var d = UpliftCovariates.Count;
-        // A type's stored effect is the shared intercept of accepting plus its own block.
-        var effects = types.Select((t, j) => new UpliftTypeEffect(t, theta[(d * 2)..(d * 3)].Zip(theta[(d * (j + 3))..(d * (j + 4))], (a, b) => a + b).ToArray(),
+        // A type's stored effect is the shared block (its intercept, and the drivers the type answers) plus its own block.
+        var effects = types.Select((t, j) => new UpliftTypeEffect(t,
+            Enumerable.Range(0, d).Select(k => (typeIn[j][k] ? theta[2 * d + k] : 0) + theta[d * (j + 3) + k]).ToArray(),
             used.Count(r => r.OfferType == t), used.Count(r => r.OfferType == t && r.Accepted))).ToArray();
         return new UpliftModelState(UpliftCovariates.Names, theta[..d], theta[d..(2 * d)], effects, control.Length, controlChurned);
     }
@@ -270,25 +279,34 @@ public static class UpliftLearner
         return p0 - (acceptance * UpliftModelState.Logistic(z + shift.IfAccepted) + (1 - acceptance) * UpliftModelState.Logistic(z + shift.IfDeclined));
     }
 
-    private static double[] Fit(double[][] x, double[] offset, bool[] treated, int[] block, double[] y, int[] types, UpliftLearnerOptions options)
+    /// <summary>Per trained type, which covariates its effect may depend on (the intercept always).</summary>
+    private static bool[][] TypeModifierMask(int[] types, UpliftLearnerOptions options) =>
+        types.Select(t => UpliftCovariates.Names.Select((n, k) => k == 0 || options.ModifiersOf(t).Contains(n)).ToArray()).ToArray();
+
+    private static double[] Fit(double[][] x, double[] offset, bool[] treated, int[] block, double[] y, bool[][] typeIn, UpliftLearnerOptions options)
     {
         var d = UpliftCovariates.Count;
-        // Layout: baseline, contact effect, shared acceptance effect (intercept only), then one acceptance block per type.
+        // Layout: baseline, contact effect, shared acceptance effect, then one acceptance block per type. The shared block holds
+        // the intercept and every driver at least two types answer; a row uses only the shared drivers its own type answers.
+        // So a driver's effect is pooled over the offers designed for it (a price increase over every price offer) and each type
+        // keeps its own deviation: with tens of churners per type, one type's estimate alone is mostly noise (a fixed price
+        // seemed to make a price increase worse), the pooled one is not. A driver no other type answers stays the type's own.
         // Modifiers left out of a block are held at zero by an overwhelming penalty.
-        var size = d * (3 + types.Length);
+        var types = typeIn.Length;
+        var size = d * (3 + types);
         var theta = new double[size];
         var penalty = new double[size];
         var contactIn = UpliftCovariates.Names.Select((n, k) => k == 0 || options.ContactModifiers.Contains(n)).ToArray();
-        var typeIn = types.Select(t => UpliftCovariates.Names.Select((n, k) => k == 0 || options.ModifiersOf(t).Contains(n)).ToArray()).ToArray();
+        var sharedIn = Enumerable.Range(0, d).Select(k => k > 0 && typeIn.Count(m => m[k]) >= 2).ToArray();
         for (var k = 0; k < size; k++)
         {
             var j = k % d;
             var intercept = j == 0;
             penalty[k] = k < d ? (intercept ? 1e-3 : options.BaselineL2)
                 : k < 2 * d ? (!contactIn[j] ? 1e9 : intercept ? options.EffectInterceptL2 : options.SharedEffectL2)
-                : k < 3 * d ? (intercept ? options.EffectInterceptL2 : 1e9)
+                : k < 3 * d ? (intercept ? options.EffectInterceptL2 : sharedIn[j] ? options.SharedEffectL2 : 1e9)
                 : !typeIn[k / d - 3][j] ? 1e9
-                : intercept ? options.EffectInterceptL2 : options.EffectL2;
+                : intercept ? options.EffectInterceptL2 : sharedIn[j] ? options.DeviationL2 : options.EffectL2;
         }
         var active = new int[4 * d];
         for (var iteration = 0; iteration < 40; iteration++)
@@ -306,7 +324,8 @@ public static class UpliftLearner
                 if (block[i] >= 0)
                 {
                     for (var k = 0; k < d; k++)
-                        active[n++] = 2 * d + k;
+                        if (typeIn[block[i]][k])
+                            active[n++] = 2 * d + k;
                     for (var k = 0; k < d; k++)
                         active[n++] = d * (block[i] + 3) + k;
                 }
