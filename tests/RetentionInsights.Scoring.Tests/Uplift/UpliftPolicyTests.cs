@@ -90,7 +90,7 @@ public sealed class UpliftPolicyTests(GeneratedOrgFixture fixture, ITestOutputHe
             output.WriteLine($"  type {g.Key}: {g.Count()} pairs, ratio {m / b:0.000}, mean predicted {g.Average(p => p.Predicted):0.0000}, mean true {g.Average(p => p.True):0.0000}");
         }
         // The ranking the prior gives (catalogue effect × risk) is worse than random here: the riskiest customers include those a
-        // call annoys. The learned model must reach 0.7 of the true-uplift Qini (measured on this 6,000-contact org: 0.799).
+        // call annoys. The learned model must reach 0.7 of the true-uplift Qini (measured on this 6,000-contact org: 0.822).
         var prior = new OfferSelector(fixture.Org.Data.Offers, State().Selector.AcceptanceModel, new OfferPolicy());
         var priorPairs = cases.SelectMany(c => prior.Evaluate(Context(c)).Select(e => (Predicted: e.ChurnReductionIfOffered, True: TrueReduction(c.Truth, e.Offer.Id)))).ToArray();
         var priorArea = Qini.Truth(priorPairs.Select(p => p.Predicted).ToArray(), priorPairs.Select(p => p.True).ToArray()).Area;
@@ -145,7 +145,7 @@ public sealed class UpliftPolicyTests(GeneratedOrgFixture fixture, ITestOutputHe
             $"without truly positive value: {lowRiskNoTrueValue.Length}, with offers {lowRiskNoTrueValue.Count(c => c.Score.Offers.Count > 0)}");
         Assert.NotEmpty(lowRiskNoValue);
         Assert.All(lowRiskNoValue, c => Assert.Empty(c.Score.Offers));
-        // Judged against the truth as well: low-risk customers no offer truly pays for are almost never called (measured: 0.5 %).
+        // Judged against the truth as well: low-risk customers no offer truly pays for are almost never called (measured: 0.4 %).
         Assert.True(lowRiskNoTrueValue.Count(c => c.Score.Offers.Count > 0) <= 0.02 * lowRiskNoTrueValue.Length, "low-risk contacts no offer truly pays for were called");
     }
 
