@@ -117,13 +117,13 @@ public sealed class RetentionApi(
         return JsonAnswer.Ok(new { status.BatchId, status.Contacts, status.Chunks, status.CompletedChunks, status.ScoredContacts, status.Writes, status.Completed, status.AsOf });
     });
 
-    public Task<IActionResult> ModelsTrainAsync(HttpRequest request) => Guard(request, () =>
+    public Task<IActionResult> ModelsTrainAsync(HttpRequest request) => Guard(request, async () =>
     {
+        await TrainRequest.RequireNoParametersAsync(request, options.Value.MaxJsonBodyBytes, request.HttpContext.RequestAborted);
         var job = training.Start();
-        IActionResult answer = job.Started
+        return job.Started
             ? JsonAnswer.Accepted(job.Status)
             : new ProblemAnswer(StatusCodes.Status409Conflict, "Training already running", "A training run is in progress; GET /api/models shows its state.");
-        return Task.FromResult(answer);
     });
 
     public Task<IActionResult> ModelsListAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
@@ -191,6 +191,13 @@ public static class RescoreRequest
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw RequestProblemException.BadRequest("The body must be empty or a JSON object like {\"asOf\": \"2026-11-01\"}.");
+            // A member this route does not know is refused, not ignored: a caller who sends {"chunkSize": 50} would otherwise
+            // believe it was applied.
+            foreach (var member in root.EnumerateObject())
+            {
+                if (member.Name != "asOf")
+                    throw RequestProblemException.BadRequest($"Unknown field '{RetentionApi.Shorten(member.Name)}': the body takes only 'asOf' (e.g. {{\"asOf\": \"2026-11-01\"}}).");
+            }
             if (!root.TryGetProperty("asOf", out var value) || value.ValueKind == JsonValueKind.Null)
                 return null;
             if (value.ValueKind == JsonValueKind.String
@@ -200,5 +207,21 @@ public static class RescoreRequest
                 return asOf;
             throw RequestProblemException.BadRequest("Field 'asOf' must be a date written yyyy-MM-dd (e.g. \"2026-11-01\").");
         }
+    }
+}
+
+/// <summary>POST /api/models/train takes no parameters: a body other than nothing or {} is refused rather than ignored.</summary>
+public static class TrainRequest
+{
+    public static async Task RequireNoParametersAsync(HttpRequest request, int limit, CancellationToken ct)
+    {
+        BodyReader.RequireJson(request);
+        var bytes = await BodyReader.ReadBoundedAsync(request, limit, ct);
+        if (bytes.Length == 0)
+            return;
+        using var document = BodyReader.Parse(bytes);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || root.EnumerateObject().Any())
+            throw RequestProblemException.BadRequest("Training takes no parameters: send no body (or {}). GET /api/models shows the run and the model versions.");
     }
 }

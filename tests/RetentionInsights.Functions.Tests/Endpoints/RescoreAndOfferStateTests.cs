@@ -30,6 +30,25 @@ public sealed class RescoreSingleFlightTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Rescore_BodyWithAFieldItDoesNotTake_Is400NamingTheFieldAndStartsNoBatch()
+    {
+        using var app = new TestApp(fixture);
+        using var client = app.KeyedClient();
+
+        var refused = await client.PostAsync("/api/rescore", new StringContent("{\"asOf\": \"2026-10-01\", \"chunkSize\": 50}", System.Text.Encoding.UTF8, "application/json"));
+        var started = await client.PostAsync("/api/rescore", new StringContent("{\"asOf\": \"2026-10-01\"}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("'chunkSize'", (await TestApp.ReadJsonAsync(refused)).GetProperty("detail").GetString());
+        // Nothing was running after the refusal, so the correct request starts at once.
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var coordinator = app.Services.GetRequiredService<BatchRescoreCoordinator>();
+        var id = (await TestApp.ReadJsonAsync(started)).GetProperty("batchId").GetString()!;
+        for (var i = 0; i < 1200 && (await coordinator.StatusAsync(id, CancellationToken.None))!.Completed is false; i++)
+            await Task.Delay(100);
+    }
+
+    [Fact]
     public async Task Start_ManyAtOnce_ExactlyOneBatchStarts()
     {
         using var app = new TestApp(fixture);

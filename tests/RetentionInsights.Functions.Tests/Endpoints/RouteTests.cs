@@ -381,6 +381,22 @@ public sealed class RouteTests(ServiceFixture fixture)
         Assert.Equal("idle", models.GetProperty("training").GetProperty("state").GetString());
     }
 
+    [Theory]
+    [InlineData("{\"asOf\": \"2026-01-01\"}")]
+    [InlineData("[]")]
+    [InlineData("{")]
+    public async Task ModelsTrain_WithParameters_Is400AndStartsNoRun(string body)
+    {
+        using var app = new TestApp(fixture, models: fixture.EmptyModels());
+        using var client = app.KeyedClient();
+
+        var answer = await client.PostAsync("/api/models/train", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        var models = await TestApp.ReadJsonAsync(await client.GetAsync("/api/models"));
+        Assert.Equal("idle", models.GetProperty("training").GetProperty("state").GetString());
+    }
+
     [Fact]
     public async Task ModelsTrain_TwiceInARow_AcceptsTheFirstAndRefusesTheSecondWhileRunning()
     {
