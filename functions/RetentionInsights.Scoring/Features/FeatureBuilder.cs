@@ -68,14 +68,16 @@ public static class FeatureBuilder
         // Days since the bill last went up by more than 2 % beyond its seasonal pattern (a tariff increase, a dearer renewal
         // or a roll-over): price shocks drive switching for a few months, then fade. A rise the same months saw a year before
         // is season, unless the bill now tops every bill of the past year: suppliers raise tariffs in the same months every
-        // year (January, July), and a bill that only follows the season never sets a new high.
+        // year (January, July), and a bill that only follows the season never sets a new high. The past year reaches back 13
+        // months (the tolerance of "a year before" above): last year's bill of the same month, a yearly settlement say, is always
+        // in it, whatever day of the month either was made.
         var sincePriceIncrease = 400.0;
         for (var k = 1; k < invoices.Length; k++)
         {
             if (Ratio(invoices[k].Amount, invoices[k - 1].Amount) is not { } step || step <= 1.02)
                 continue;
             var lastYear = Ratio(AmountAround(invoices, invoices[k].CreatedOn.AddDays(-365)), AmountAround(invoices, invoices[k - 1].CreatedOn.AddDays(-365)));
-            if (step / Math.Max(1.0, lastYear ?? 1) > 1.02 || Ratio(invoices[k].Amount, HighestSince(invoices, k, invoices[k].CreatedOn.AddDays(-365))) > 1.02)
+            if (step / Math.Max(1.0, lastYear ?? 1) > 1.02 || Ratio(invoices[k].Amount, HighestSince(invoices, k, invoices[k].CreatedOn.AddDays(-365 - 45))) > 1.02)
                 sincePriceIncrease = (t - invoices[k].CreatedOn).TotalDays;
         }
         into[i++] = (float)Math.Min(sincePriceIncrease, 400);

@@ -210,6 +210,21 @@ public sealed class FeatureBuilderTests
     }
 
     [Fact]
+    public void Build_YearlySettlementAsLastYear_IsNotAPriceIncreaseEvenOnALaterDay()
+    {
+        // Flat instalments of 100 and a yearly settlement of 300 each March: last year's on 1 March, this year's on 5 March.
+        var t = new DateTime(2026, 4, 10, 0, 0, 0, DateTimeKind.Utc);
+        var history = new HistoryProducer(t.AddYears(-3)).Order(t.AddYears(-3), null).Build();
+        var months = Enumerable.Range(0, 26).Select(k => new DateTime(2024, 3, 1, 6, 0, 0, DateTimeKind.Utc).AddMonths(k)).Where(m => m < t);
+        var invoices = months.Select(m => new InvoiceRecord(Guid.NewGuid(), history.Contact.Id, null, 100m, m.AddDays(14), m.AddDays(10), m))
+            .Append(new InvoiceRecord(Guid.NewGuid(), history.Contact.Id, null, 300m, new DateTime(2025, 3, 15), new DateTime(2025, 3, 10), new DateTime(2025, 3, 1, 7, 0, 0, DateTimeKind.Utc)))
+            .Append(new InvoiceRecord(Guid.NewGuid(), history.Contact.Id, null, 300m, new DateTime(2026, 3, 19), new DateTime(2026, 3, 14), new DateTime(2026, 3, 5, 7, 0, 0, DateTimeKind.Utc)))
+            .ToArray();
+        var row = FeatureBuilder.Build(history with { Invoices = invoices }, t);
+        Assert.True(Feature(row, "days_since_price_increase") > 365);
+    }
+
+    [Fact]
     public void Build_ResolutionRejectedBeforeT_CountsReopenOnlyFromItsDate()
     {
         var p = new HistoryProducer().Order(T.AddYears(-2), null).Case(T.AddDays(-50), resolved: T.AddDays(-3));
