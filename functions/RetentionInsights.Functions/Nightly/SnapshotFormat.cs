@@ -322,24 +322,24 @@ public static class SnapshotFormat
         var state = r.Int();
         var flags = r.Byte();
         var contact = new ContactRecord(id, name, created, state, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0,
-            r.DateN(), r.Text(), r.Text());
+            r.DateN(), r.RepeatedN(), r.RepeatedN());
 
         var orders = new OrderRecord[r.Int()];
         for (var i = 0; i < orders.Length; i++)
         {
-            orders[i] = new OrderRecord(r.Guid(), id, r.String(), r.Decimal(), r.DateN(), r.DateN(), r.DateN(), r.DateN(), r.Int(), r.Date())
+            orders[i] = new OrderRecord(r.Guid(), id, r.Repeated(), r.Decimal(), r.DateN(), r.DateN(), r.DateN(), r.DateN(), r.Int(), r.Date())
             { ModifiedOn = r.DateN(), Tariff = r.IntN(), TermMonths = r.IntN() };
         }
         var lines = new OrderLineRecord[r.Int()];
         for (var i = 0; i < lines.Length; i++)
-            lines[i] = new OrderLineRecord(r.Guid(), r.Guid(), r.String(), r.Decimal(), r.Decimal(), r.Decimal());
+            lines[i] = new OrderLineRecord(r.Guid(), r.Guid(), r.Repeated(), r.Decimal(), r.Decimal(), r.Decimal());
         var invoices = new InvoiceRecord[r.Int()];
         for (var i = 0; i < invoices.Length; i++)
             invoices[i] = new InvoiceRecord(r.Guid(), id, r.GuidN(), r.Decimal(), r.Date(), r.DateN(), r.Date());
         var cases = new CaseRecord[r.Int()];
         for (var i = 0; i < cases.Length; i++)
         {
-            cases[i] = new CaseRecord(r.Guid(), id, r.String(), r.Text(), r.Int(), r.IntN(), r.IntN(), r.IntN(), r.GuidN(), r.Date(), r.DateN(), r.Int())
+            cases[i] = new CaseRecord(r.Guid(), id, r.Repeated(), r.Text(), r.Int(), r.IntN(), r.IntN(), r.IntN(), r.GuidN(), r.Date(), r.DateN(), r.Int())
             { ModifiedOn = r.DateN() };
         }
         var resolutions = new CaseResolutionRecord[r.Int()];
@@ -351,7 +351,7 @@ public static class SnapshotFormat
             var activityId = r.Guid();
             var kind = r.Byte();
             activities[i] = new ActivityRecord(activityId, id, (kind & 1) != 0 ? ActivityKind.PhoneCall : ActivityKind.Email, (kind & 2) != 0,
-                r.Text(), r.Text(), r.Date(), r.IntN());
+                r.RepeatedN(), r.Text(), r.Date(), r.IntN());
         }
         var usage = new UsageRecord[r.Int()];
         for (var i = 0; i < usage.Length; i++)
@@ -360,7 +360,7 @@ public static class SnapshotFormat
         for (var i = 0; i < recommendations.Length; i++)
         {
             recommendations[i] = new RecommendationRecord(r.Guid(), id, r.Guid(), r.Int(), r.DoubleN(), r.DecimalN(), r.Text(), r.Int(),
-                r.Date(), r.DateN(), r.IntN(), r.Text())
+                r.Date(), r.DateN(), r.IntN(), r.RepeatedN())
             { TalkingPoint = r.Text(), ChurnReduction = r.DoubleN() };
         }
         var alerts = new AlertRecord[r.Int()];
@@ -425,7 +425,9 @@ public static class SnapshotFormat
         }
 
         /// <summary>A string as <see cref="BinaryWriter.Write(string)"/> writes it: its UTF-8 length as a 7-bit encoded integer, then the bytes.</summary>
-        public string String()
+        public string String() => Encoding.UTF8.GetString(Utf8());
+
+        private ReadOnlySpan<byte> Utf8()
         {
             var length = 0;
             for (var shift = 0; ; shift += 7)
@@ -437,8 +439,16 @@ public static class SnapshotFormat
                 if (b < 0x80)
                     break;
             }
-            return Encoding.UTF8.GetString(Take(length));
+            return Take(length);
         }
+
+        /// <summary>
+        /// A string of the kind that repeats across contacts (a product, a contract or case title, a message subject, a city,
+        /// a model version): the same text read on this thread before is returned as the same string, not allocated again.
+        /// </summary>
+        public string Repeated() => RepeatedTexts.Get(Utf8());
+
+        public string? RepeatedN() => Bool() ? Repeated() : null;
 
         public Guid? GuidN() => Bool() ? Guid() : null;
 
@@ -451,6 +461,57 @@ public static class SnapshotFormat
         public double? DoubleN() => Bool() ? Double() : null;
 
         public decimal? DecimalN() => Bool() ? Decimal() : null;
+    }
+
+    /// <summary>
+    /// The texts of the repeating kind (<see cref="RecordReader.Repeated"/>) this thread has decoded, by their UTF-8 bytes.
+    /// Every contact is decoded every night, and a product, a case title or a message subject is one of a few hundred values:
+    /// looked up, it costs no allocation and the decoded histories hold one copy. Bounded: long texts are not kept, and the
+    /// table starts over when full.
+    /// </summary>
+    private static class RepeatedTexts
+    {
+        private const int MaxTexts = 4096;
+        private const int MaxBytes = 256;
+
+        [ThreadStatic]
+        private static Dictionary<byte[], string>? t_texts;
+
+        public static string Get(ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.Length > MaxBytes)
+                return Encoding.UTF8.GetString(utf8);
+            var texts = t_texts ??= new Dictionary<byte[], string>(Utf8Comparer.Instance);
+            var lookup = texts.GetAlternateLookup<ReadOnlySpan<byte>>();
+            if (lookup.TryGetValue(utf8, out var text))
+                return text;
+            if (texts.Count >= MaxTexts)
+                texts.Clear();
+            text = Encoding.UTF8.GetString(utf8);
+            lookup[utf8] = text;
+            return text;
+        }
+    }
+
+    /// <summary>UTF-8 bytes compared by content, looked up by a span without copying it.</summary>
+    private sealed class Utf8Comparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly Utf8Comparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] bytes) => GetHashCode((ReadOnlySpan<byte>)bytes);
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(alternate);
+            return hash.ToHashCode();
+        }
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 
     private static void WriteGuid(BinaryWriter w, Guid id)

@@ -122,23 +122,23 @@ public static class OfferPropensity
         return best;
     }
 
-    // Every scored customer is checked against every offer: plain loops, no delegate per lookup.
+    // Every scored customer is checked against every offer: plain loops, no delegate or enumerator per lookup.
     private static OfferPrior? PriorOf(OfferModelState state, Guid offerId)
     {
-        foreach (var prior in state.Offers)
+        for (var i = 0; i < state.Offers.Count; i++)
         {
-            if (prior.OfferId == offerId)
-                return prior;
+            if (state.Offers[i].OfferId == offerId)
+                return state.Offers[i];
         }
         return null;
     }
 
     private static double[]? WeightsOf(OfferModelState state, int offerType)
     {
-        foreach (var type in state.Types)
+        for (var i = 0; i < state.Types.Count; i++)
         {
-            if (type.OfferType == offerType)
-                return type.Weights;
+            if (state.Types[i].OfferType == offerType)
+                return state.Types[i].Weights;
         }
         return null;
     }

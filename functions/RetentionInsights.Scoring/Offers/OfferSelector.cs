@@ -228,14 +228,18 @@ public sealed class OfferSelector
     /// </summary>
     private bool HeldBack(OfferRecord offer, RecommendationRecord[] recent, DateTime t, Dictionary<Guid, int> offerTypeById)
     {
-        var sameOffer90 = recent.Count(r => r.OfferId == offer.Id && (t - r.RespondedOn!.Value).TotalDays <= 90);
-        if (sameOffer90 >= Math.Max(1, offer.MaxPer90Days))
-            return true;
-        var cooling = recent.Any(r => r.Status == Names.Choices.RecommendationDeclined
-            && offerTypeById.GetValueOrDefault(r.OfferId, -1) == offer.OfferType
-            && (t - r.RespondedOn!.Value).TotalDays <= _policy.DeclineCooldownDays);
-        return cooling
-            || recent.Any(r => r.OfferId == offer.Id && r.Status == Names.Choices.RecommendationAccepted && (t - r.RespondedOn!.Value).TotalDays <= 365);
+        var sameOffer90 = 0;
+        foreach (var r in recent)
+        {
+            var days = (t - r.RespondedOn!.Value).TotalDays;
+            if (r.OfferId == offer.Id && days <= 90)
+                sameOffer90++;
+            var cooling = r.Status == Names.Choices.RecommendationDeclined && offerTypeById.GetValueOrDefault(r.OfferId, -1) == offer.OfferType
+                && days <= _policy.DeclineCooldownDays;
+            if (cooling || (r.OfferId == offer.Id && r.Status == Names.Choices.RecommendationAccepted && days <= 365))
+                return true;
+        }
+        return sameOffer90 >= Math.Max(1, offer.MaxPer90Days);
     }
 
     /// <summary>Index (in <see cref="UpliftCovariates.Names"/>) of the trait that makes this offer type keep this customer most, or −1.</summary>

@@ -59,10 +59,10 @@ public sealed record UpliftModelState(IReadOnlyList<string> Covariates, double[]
     /// <summary>The learned effect of accepting an offer of <paramref name="offerType"/>, or null when the type has none.</summary>
     public UpliftTypeEffect? EffectOf(int offerType)
     {
-        foreach (var type in Types)
+        for (var i = 0; i < Types.Count; i++)
         {
-            if (type.OfferType == offerType)
-                return type;
+            if (Types[i].OfferType == offerType)
+                return Types[i];
         }
         return null;
     }
