@@ -103,6 +103,9 @@ public sealed record ActivityRecord(
     /// </summary>
     public string? MessageText =>
         string.IsNullOrWhiteSpace(Subject) ? Text : string.IsNullOrWhiteSpace(Text) ? Subject : Subject + ".\n" + Text;
+
+    /// <summary>Whether <see cref="MessageText"/> has any text, without joining subject and body to find out.</summary>
+    public bool HasMessageText => !string.IsNullOrWhiteSpace(Subject) || !string.IsNullOrWhiteSpace(Text);
 }
 
 /// <summary>A meter reading. Net electricity can be below zero (solar panels feeding back).</summary>

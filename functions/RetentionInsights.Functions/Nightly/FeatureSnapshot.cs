@@ -22,7 +22,7 @@ public sealed class FeatureSnapshot
     public static readonly string CurrentSchemaKey = SchemaKeyOf(FeatureSchema.Names);
 
     /// <summary>Format of the stored records; bump when <see cref="SnapshotFormat"/> changes.</summary>
-    public const int FormatVersion = 3;
+    public const int FormatVersion = 4;
 
     public string SchemaKey { get; init; } = CurrentSchemaKey;
 
@@ -91,7 +91,7 @@ public sealed class FeatureSnapshot
 
     /// <summary>Inbound messages with text that have no sentiment yet (new since the last night, or never analysed).</summary>
     public IEnumerable<ActivityRecord> Unanalysed(IEnumerable<ActivityRecord> activities) =>
-        activities.Where(a => !a.Outgoing && !string.IsNullOrWhiteSpace(a.MessageText) && !Sentiment.ContainsKey(a.Id));
+        activities.Where(a => !a.Outgoing && a.HasMessageText && !Sentiment.ContainsKey(a.Id));
 
     /// <summary>
     /// Analyses those of <paramref name="activities"/> that are inbound with text and have no sentiment yet, and keeps the

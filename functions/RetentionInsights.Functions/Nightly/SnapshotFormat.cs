@@ -1,6 +1,7 @@
 using System.Buffers;
-using System.IO.Compression;
+using System.Buffers.Binary;
 using System.Text;
+using K4os.Compression.LZ4;
 using RetentionInsights.Data.Records;
 
 namespace RetentionInsights.Functions.Nightly;
@@ -98,9 +99,10 @@ public static class SnapshotFormat
 
     /// <summary>
     /// A history as the compact record the snapshot keeps: its contact id (16 bytes), the length of its binary form, and that
-    /// form Deflate-compressed (fastest level: every contact is decoded every night, and Deflate decodes a small record in
-    /// about half the time Brotli takes). Compressed one by one, a record is decoded on its own, in any order and on any
-    /// thread, and an unchanged record is saved as it is.
+    /// form LZ4-compressed. Every contact is decoded every night and every written contact's record encoded again, so the
+    /// codec is chosen for speed: LZ4 decodes several times faster than Deflate and encodes about ten times faster, for
+    /// records a few percent larger (the records are mostly dates, amounts and ids). Compressed one by one, a record is decoded on its own, in any order and on any thread,
+    /// and an unchanged record is saved as it is.
     /// </summary>
     public static byte[] Encode(CustomerHistory history)
     {
@@ -108,15 +110,15 @@ public static class SnapshotFormat
         raw.SetLength(0);
         using (var w = new BinaryWriter(raw, Encoding.UTF8, leaveOpen: true))
             WriteHistory(w, history);
-        var record = t_record ??= new MemoryStream(1 << 14);
-        record.SetLength(0);
-        Span<byte> header = stackalloc byte[RecordHeader];
-        history.Contact.Id.TryWriteBytes(header);
-        BitConverter.TryWriteBytes(header[16..], (int)raw.Length);
-        record.Write(header);
-        using (var deflate = new DeflateStream(record, CompressionLevel.Fastest, leaveOpen: true))
-            deflate.Write(raw.GetBuffer(), 0, (int)raw.Length);
-        return record.ToArray();
+        var length = (int)raw.Length;
+        var bound = RecordHeader + LZ4Codec.MaximumOutputSize(length);
+        if (t_record is null || t_record.Length < bound)
+            t_record = new byte[Math.Max(bound, 1 << 14)];
+        var record = t_record.AsSpan();
+        history.Contact.Id.TryWriteBytes(record);
+        BinaryPrimitives.WriteInt32LittleEndian(record[16..], length);
+        var compressed = LZ4Codec.Encode(raw.GetBuffer().AsSpan(0, length), record[RecordHeader..], LZ4Level.L00_FAST);
+        return record[..(RecordHeader + compressed)].ToArray();
     }
 
     /// <summary>The contact id of a record made by <see cref="Encode"/>.</summary>
@@ -125,24 +127,16 @@ public static class SnapshotFormat
     /// <summary>The history of a record made by <see cref="Encode"/>, equal record by record to the one encoded.</summary>
     public static CustomerHistory Decode(byte[] record)
     {
-        // Every contact is decoded every night: a pooled buffer spares the garbage collector clearing one array per contact.
-        var length = BitConverter.ToInt32(record, 16);
+        // Every contact is decoded every night: a pooled buffer spares the garbage collector one array per contact.
+        var length = BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(16));
         var raw = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            using (var deflate = new DeflateStream(new MemoryStream(record, RecordHeader, record.Length - RecordHeader, writable: false), CompressionMode.Decompress))
-            {
-                try
-                {
-                    deflate.ReadExactly(raw, 0, length);
-                }
-                catch (EndOfStreamException e)
-                {
-                    throw new InvalidDataException("A feature snapshot record is damaged.", e);
-                }
-            }
-            using var r = new BinaryReader(new MemoryStream(raw, 0, length, writable: false), Encoding.UTF8, leaveOpen: false);
-            return ReadHistory(r);
+            if (LZ4Codec.Decode(record.AsSpan(RecordHeader), raw.AsSpan(0, length)) != length)
+                throw new InvalidDataException("A feature snapshot record is damaged.");
+            var r = new RecordReader(raw.AsSpan(0, length));
+            var history = ReadHistory(ref r);
+            return r.AtEnd ? history : throw new InvalidDataException("A feature snapshot record is damaged.");
         }
         finally
         {
@@ -154,7 +148,7 @@ public static class SnapshotFormat
     private static MemoryStream? t_buffer;
 
     [ThreadStatic]
-    private static MemoryStream? t_record;
+    private static byte[]? t_record;
 
     private static void WriteHistory(BinaryWriter w, CustomerHistory h)
     {
@@ -320,61 +314,204 @@ public static class SnapshotFormat
             UpliftSegment = ReadInt(r),
         };
 
-    private static CustomerHistory ReadHistory(BinaryReader r)
+    private static CustomerHistory ReadHistory(ref RecordReader r)
     {
-        var id = ReadGuid(r);
-        var name = r.ReadString();
-        var created = ReadDate(r);
-        var state = r.ReadInt32();
-        var flags = r.ReadByte();
+        var id = r.Guid();
+        var name = r.String();
+        var created = r.Date();
+        var state = r.Int();
+        var flags = r.Byte();
         var contact = new ContactRecord(id, name, created, state, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0,
-            ReadDateN(r), ReadText(r), ReadText(r));
+            r.DateN(), r.RepeatedN(), r.RepeatedN());
 
-        var orders = new OrderRecord[r.ReadInt32()];
+        var orders = new OrderRecord[r.Int()];
         for (var i = 0; i < orders.Length; i++)
         {
-            orders[i] = new OrderRecord(ReadGuid(r), id, r.ReadString(), r.ReadDecimal(), ReadDateN(r), ReadDateN(r), ReadDateN(r), ReadDateN(r),
-                r.ReadInt32(), ReadDate(r))
-            { ModifiedOn = ReadDateN(r), Tariff = ReadInt(r), TermMonths = ReadInt(r) };
+            orders[i] = new OrderRecord(r.Guid(), id, r.Repeated(), r.Decimal(), r.DateN(), r.DateN(), r.DateN(), r.DateN(), r.Int(), r.Date())
+            { ModifiedOn = r.DateN(), Tariff = r.IntN(), TermMonths = r.IntN() };
         }
-        var lines = new OrderLineRecord[r.ReadInt32()];
+        var lines = new OrderLineRecord[r.Int()];
         for (var i = 0; i < lines.Length; i++)
-            lines[i] = new OrderLineRecord(ReadGuid(r), ReadGuid(r), r.ReadString(), r.ReadDecimal(), r.ReadDecimal(), r.ReadDecimal());
-        var invoices = new InvoiceRecord[r.ReadInt32()];
+            lines[i] = new OrderLineRecord(r.Guid(), r.Guid(), r.Repeated(), r.Decimal(), r.Decimal(), r.Decimal());
+        var invoices = new InvoiceRecord[r.Int()];
         for (var i = 0; i < invoices.Length; i++)
-            invoices[i] = new InvoiceRecord(ReadGuid(r), id, ReadGuidN(r), r.ReadDecimal(), ReadDate(r), ReadDateN(r), ReadDate(r));
-        var cases = new CaseRecord[r.ReadInt32()];
+            invoices[i] = new InvoiceRecord(r.Guid(), id, r.GuidN(), r.Decimal(), r.Date(), r.DateN(), r.Date());
+        var cases = new CaseRecord[r.Int()];
         for (var i = 0; i < cases.Length; i++)
         {
-            cases[i] = new CaseRecord(ReadGuid(r), id, r.ReadString(), ReadText(r), r.ReadInt32(), ReadInt(r), ReadInt(r), ReadInt(r), ReadGuidN(r),
-                ReadDate(r), ReadDateN(r), r.ReadInt32())
-            { ModifiedOn = ReadDateN(r) };
+            cases[i] = new CaseRecord(r.Guid(), id, r.Repeated(), r.Text(), r.Int(), r.IntN(), r.IntN(), r.IntN(), r.GuidN(), r.Date(), r.DateN(), r.Int())
+            { ModifiedOn = r.DateN() };
         }
-        var resolutions = new CaseResolutionRecord[r.ReadInt32()];
+        var resolutions = new CaseResolutionRecord[r.Int()];
         for (var i = 0; i < resolutions.Length; i++)
-            resolutions[i] = new CaseResolutionRecord(ReadGuid(r), ReadGuid(r), ReadDate(r), ReadDateN(r));
-        var activities = new ActivityRecord[r.ReadInt32()];
+            resolutions[i] = new CaseResolutionRecord(r.Guid(), r.Guid(), r.Date(), r.DateN());
+        var activities = new ActivityRecord[r.Int()];
         for (var i = 0; i < activities.Length; i++)
         {
-            var activityId = ReadGuid(r);
-            var kind = r.ReadByte();
+            var activityId = r.Guid();
+            var kind = r.Byte();
             activities[i] = new ActivityRecord(activityId, id, (kind & 1) != 0 ? ActivityKind.PhoneCall : ActivityKind.Email, (kind & 2) != 0,
-                ReadText(r), ReadText(r), ReadDate(r), ReadInt(r));
+                r.RepeatedN(), r.Text(), r.Date(), r.IntN());
         }
-        var usage = new UsageRecord[r.ReadInt32()];
+        var usage = new UsageRecord[r.Int()];
         for (var i = 0; i < usage.Length; i++)
-            usage[i] = new UsageRecord(id, ReadDate(r), r.ReadDouble(), r.ReadDouble()) { CreatedOn = ReadDateN(r) };
-        var recommendations = new RecommendationRecord[r.ReadInt32()];
+            usage[i] = new UsageRecord(id, r.Date(), r.Double(), r.Double()) { CreatedOn = r.DateN() };
+        var recommendations = new RecommendationRecord[r.Int()];
         for (var i = 0; i < recommendations.Length; i++)
         {
-            recommendations[i] = new RecommendationRecord(ReadGuid(r), id, ReadGuid(r), r.ReadInt32(), ReadDouble(r), ReadDecimal(r), ReadText(r), r.ReadInt32(),
-                ReadDate(r), ReadDateN(r), ReadInt(r), ReadText(r))
-            { TalkingPoint = ReadText(r), ChurnReduction = ReadDouble(r) };
+            recommendations[i] = new RecommendationRecord(r.Guid(), id, r.Guid(), r.Int(), r.DoubleN(), r.DecimalN(), r.Text(), r.Int(),
+                r.Date(), r.DateN(), r.IntN(), r.RepeatedN())
+            { TalkingPoint = r.Text(), ChurnReduction = r.DoubleN() };
         }
-        var alerts = new AlertRecord[r.ReadInt32()];
+        var alerts = new AlertRecord[r.Int()];
         for (var i = 0; i < alerts.Length; i++)
-            alerts[i] = new AlertRecord(ReadGuid(r), id, r.ReadInt32(), ReadText(r), ReadDouble(r), ReadDateN(r), r.ReadInt32(), ReadInt(r), ReadDate(r), ReadDateN(r));
+            alerts[i] = new AlertRecord(r.Guid(), id, r.Int(), r.Text(), r.DoubleN(), r.DateN(), r.Int(), r.IntN(), r.Date(), r.DateN());
         return new CustomerHistory(contact, orders, lines, invoices, cases, activities, usage, recommendations, alerts) { CaseResolutions = resolutions };
+    }
+
+    /// <summary>
+    /// Reads a record's binary form as <see cref="BinaryWriter"/> and the Write helpers here wrote it (little-endian numbers,
+    /// length-prefixed UTF-8 strings, a presence flag before each optional value) straight from the decompressed bytes: no
+    /// stream or reader object per record, and a record that ends early is reported as damaged.
+    /// </summary>
+    private ref struct RecordReader(ReadOnlySpan<byte> bytes)
+    {
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
+        private int _at;
+
+        public readonly bool AtEnd => _at == _bytes.Length;
+
+        private ReadOnlySpan<byte> Take(int count)
+        {
+            if (count < 0 || count > _bytes.Length - _at)
+                throw new InvalidDataException("A feature snapshot record is damaged.");
+            var taken = _bytes.Slice(_at, count);
+            _at += count;
+            return taken;
+        }
+
+        public byte Byte() => Take(1)[0];
+
+        public bool Bool() => Byte() != 0;
+
+        public int Int() => BinaryPrimitives.ReadInt32LittleEndian(Take(sizeof(int)));
+
+        public double Double() => BinaryPrimitives.ReadDoubleLittleEndian(Take(sizeof(double)));
+
+        public Guid Guid() => new(Take(16));
+
+        public DateTime Date()
+        {
+            var ticks = BinaryPrimitives.ReadInt64LittleEndian(Take(sizeof(long)));
+            return new DateTime(ticks, (DateTimeKind)Byte());
+        }
+
+        public decimal Decimal()
+        {
+            var bits = Take(4 * sizeof(int));
+            ReadOnlySpan<int> parts =
+            [
+                BinaryPrimitives.ReadInt32LittleEndian(bits), BinaryPrimitives.ReadInt32LittleEndian(bits[4..]),
+                BinaryPrimitives.ReadInt32LittleEndian(bits[8..]), BinaryPrimitives.ReadInt32LittleEndian(bits[12..]),
+            ];
+            try
+            {
+                return new decimal(parts);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException("A feature snapshot record is damaged.", e);
+            }
+        }
+
+        /// <summary>A string as <see cref="BinaryWriter.Write(string)"/> writes it: its UTF-8 length as a 7-bit encoded integer, then the bytes.</summary>
+        public string String() => Encoding.UTF8.GetString(Utf8());
+
+        private ReadOnlySpan<byte> Utf8()
+        {
+            var length = 0;
+            for (var shift = 0; ; shift += 7)
+            {
+                if (shift > 28)
+                    throw new InvalidDataException("A feature snapshot record is damaged.");
+                var b = Byte();
+                length |= (b & 0x7F) << shift;
+                if (b < 0x80)
+                    break;
+            }
+            return Take(length);
+        }
+
+        /// <summary>
+        /// A string of the kind that repeats across contacts (a product, a contract or case title, a message subject, a city,
+        /// a model version): the same text read on this thread before is returned as the same string, not allocated again.
+        /// </summary>
+        public string Repeated() => RepeatedTexts.Get(Utf8());
+
+        public string? RepeatedN() => Bool() ? Repeated() : null;
+
+        public Guid? GuidN() => Bool() ? Guid() : null;
+
+        public DateTime? DateN() => Bool() ? Date() : null;
+
+        public string? Text() => Bool() ? String() : null;
+
+        public int? IntN() => Bool() ? Int() : null;
+
+        public double? DoubleN() => Bool() ? Double() : null;
+
+        public decimal? DecimalN() => Bool() ? Decimal() : null;
+    }
+
+    /// <summary>
+    /// The texts of the repeating kind (<see cref="RecordReader.Repeated"/>) this thread has decoded, by their UTF-8 bytes.
+    /// Every contact is decoded every night, and a product, a case title or a message subject is one of a few hundred values:
+    /// looked up, it costs no allocation and the decoded histories hold one copy. Bounded: long texts are not kept, and the
+    /// table starts over when full.
+    /// </summary>
+    private static class RepeatedTexts
+    {
+        private const int MaxTexts = 4096;
+        private const int MaxBytes = 256;
+
+        [ThreadStatic]
+        private static Dictionary<byte[], string>? t_texts;
+
+        public static string Get(ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.Length > MaxBytes)
+                return Encoding.UTF8.GetString(utf8);
+            var texts = t_texts ??= new Dictionary<byte[], string>(Utf8Comparer.Instance);
+            var lookup = texts.GetAlternateLookup<ReadOnlySpan<byte>>();
+            if (lookup.TryGetValue(utf8, out var text))
+                return text;
+            if (texts.Count >= MaxTexts)
+                texts.Clear();
+            text = Encoding.UTF8.GetString(utf8);
+            lookup[utf8] = text;
+            return text;
+        }
+    }
+
+    /// <summary>UTF-8 bytes compared by content, looked up by a span without copying it.</summary>
+    private sealed class Utf8Comparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly Utf8Comparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] bytes) => GetHashCode((ReadOnlySpan<byte>)bytes);
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(alternate);
+            return hash.ToHashCode();
+        }
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 
     private static void WriteGuid(BinaryWriter w, Guid id)
@@ -401,8 +538,6 @@ public static class SnapshotFormat
         }
         return new Guid(bytes);
     }
-
-    private static Guid? ReadGuidN(BinaryReader r) => r.ReadBoolean() ? ReadGuid(r) : null;
 
     private static void WriteDate(BinaryWriter w, DateTime value)
     {

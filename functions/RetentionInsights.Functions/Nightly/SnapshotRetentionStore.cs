@@ -100,11 +100,17 @@ public sealed class SnapshotRetentionStore : IRetentionStore
         if (_kept is not null)
         {
             _offers ??= (await org.LoadOfferCatalogueAsync(cancellationToken)).ToDictionary(o => o.Id);
-            foreach (var id in contactIds)
+            // The chunk's scores under one lock, not one lock per contact (the chunks running at the same time share it).
+            var stored = new ContactScores?[contactIds.Count];
+            lock (snapshot)
             {
-                ContactScores? scores;
-                lock (snapshot)
-                    scores = snapshot.Scores.GetValueOrDefault(id);
+                for (var i = 0; i < contactIds.Count; i++)
+                    stored[i] = snapshot.Scores.GetValueOrDefault(contactIds[i]);
+            }
+            for (var i = 0; i < contactIds.Count; i++)
+            {
+                var id = contactIds[i];
+                var scores = stored[i];
                 var h = scores is null ? null : _loaded.GetValueOrDefault(id) ?? Decoded(id);
                 if (scores is not null && h is not null)
                     states.Add(ContactState.From(id, h.Contact.FullName, h.Contact.ProfilingOptOut, scores, new OwnRows(h.Recommendations, h.Alerts), _offers));

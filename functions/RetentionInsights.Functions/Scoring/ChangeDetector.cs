@@ -180,8 +180,9 @@ public static class ChangeDetector
         }
     }
 
+    // Asked for every contact: today's alert id (a name-based hash) is made only for a contact with resolved alerts.
     private static bool ResolvedToday(ContactState current, DateTime now) =>
-        current.OpenAlert is null && current.ResolvedAlertIds.Contains(RowIds.Alert(current.ContactId, now));
+        current.OpenAlert is null && current.ResolvedAlertIds.Count > 0 && current.ResolvedAlertIds.Contains(RowIds.Alert(current.ContactId, now));
 
     private static void ClearScores(ChangeSet changes, ContactScores stored)
     {

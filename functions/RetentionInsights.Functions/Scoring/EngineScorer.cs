@@ -117,7 +117,7 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         {
             foreach (var activity in history.Activities)
             {
-                if (activity.Outgoing || string.IsNullOrWhiteSpace(activity.MessageText))
+                if (activity.Outgoing || !activity.HasMessageText)
                     continue;
                 if (known?.TryGetKnown(activity.Id, out var score) == true || _sentiment.TryGetValue(activity.Id, out score))
                     scores[activity.Id] = score;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using RetentionInsights.Scoring.Explanations;
 using RetentionInsights.Scoring.Features;
@@ -112,7 +113,9 @@ public static class ChurnReasons
     /// </summary>
     public static string Details(IReadOnlyList<ChurnReason> reasons, int horizonDays, double baseRate, RiskBands bands, bool tooEarly)
     {
-        using var buffer = new MemoryStream();
+        // Written for every scored customer: one buffer per thread, so only the finished text is allocated.
+        var buffer = t_details ??= new ArrayBufferWriter<byte>(512);
+        buffer.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
@@ -143,8 +146,11 @@ public static class ChurnReasons
             json.WriteEndArray();
             json.WriteEndObject();
         }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_details;
 
     private static Rule Count(string code, int? days = null) => (v, _) =>
     {

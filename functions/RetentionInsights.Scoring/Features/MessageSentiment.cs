@@ -24,7 +24,7 @@ public sealed class MessageSentiment
     {
         var scores = new Dictionary<Guid, double>();
         var batch = new List<SentimentDocument>(batchSize);
-        foreach (var activity in histories.SelectMany(h => h.Activities).Where(a => !a.Outgoing && !string.IsNullOrWhiteSpace(a.MessageText)))
+        foreach (var activity in histories.SelectMany(h => h.Activities).Where(a => !a.Outgoing && a.HasMessageText))
         {
             batch.Add(new SentimentDocument(activity.Id.ToString("N"), activity.MessageText!));
             if (batch.Count == batchSize)

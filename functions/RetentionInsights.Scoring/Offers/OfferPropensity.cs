@@ -90,9 +90,9 @@ public static class OfferPropensity
 
     public static double Predict(OfferModelState state, OfferRecord offer, ReadOnlySpan<float> churnFeatures)
     {
-        var prior = state.Offers.FirstOrDefault(o => o.OfferId == offer.Id)?.Prior ?? state.GlobalRate;
+        var prior = PriorOf(state, offer.Id)?.Prior ?? state.GlobalRate;
         var logit = Logit(prior);
-        var weights = state.Types.FirstOrDefault(t => t.OfferType == offer.OfferType)?.Weights;
+        var weights = WeightsOf(state, offer.OfferType);
         if (weights is not null)
         {
             var x = Inputs(churnFeatures);
@@ -105,7 +105,7 @@ public static class OfferPropensity
     /// <summary>Index of the input that raises acceptance most for this customer, or −1 when none does.</summary>
     public static int StrongestDriver(OfferModelState state, OfferRecord offer, ReadOnlySpan<float> churnFeatures)
     {
-        var weights = state.Types.FirstOrDefault(t => t.OfferType == offer.OfferType)?.Weights;
+        var weights = WeightsOf(state, offer.OfferType);
         if (weights is null)
             return -1;
         var x = Inputs(churnFeatures);
@@ -120,6 +120,27 @@ public static class OfferPropensity
             }
         }
         return best;
+    }
+
+    // Every scored customer is checked against every offer: plain loops, no delegate or enumerator per lookup.
+    private static OfferPrior? PriorOf(OfferModelState state, Guid offerId)
+    {
+        for (var i = 0; i < state.Offers.Count; i++)
+        {
+            if (state.Offers[i].OfferId == offerId)
+                return state.Offers[i];
+        }
+        return null;
+    }
+
+    private static double[]? WeightsOf(OfferModelState state, int offerType)
+    {
+        for (var i = 0; i < state.Types.Count; i++)
+        {
+            if (state.Types[i].OfferType == offerType)
+                return state.Types[i].Weights;
+        }
+        return null;
     }
 
     private static double Logit(double p) => Math.Log(Math.Clamp(p, 1e-6, 1 - 1e-6) / (1 - Math.Clamp(p, 1e-6, 1 - 1e-6)));

@@ -129,24 +129,25 @@ public sealed class OfferSelector
             return [];
         var risk = Math.Clamp(context.ChurnProbability, 0, 1);
         var value = Math.Max(0, context.Clv36m);
-        var acceptance = _catalogue.Where(o => o.Active).ToDictionary(o => o.Id, o => OfferPropensity.Predict(_model, o, context.Features));
-        var list = new List<OfferEvaluation>();
+        var list = new List<OfferEvaluation>(_catalogue.Count);
+        // The uplift covariates depend on the customer only: computed once for every offer evaluated.
+        double[]? covariates = null;
         foreach (var offer in _catalogue)
         {
             if (!offer.Active || !IsEligible(_rules[offer.Id], context) || context.AnnualMargin + offer.MarginImpact - offer.Cost < _policy.MarginFloorPerContract)
                 continue;
-            var p = acceptance[offer.Id];
+            var p = OfferPropensity.Predict(_model, offer, context.Features);
             double reduction, declined = 0;
             UpliftSource source;
             var driver = -1;
-            if (_uplift.Shifts(offer.OfferType, context.Features) is { } shift)
+            if (_uplift.Shifts(offer.OfferType, covariates ??= UpliftCovariates.Compute(context.Features)) is { } shift)
             {
                 // Learned log-odds shifts, applied to this customer's own churn risk from the churn model.
                 var z = UpliftModelState.Logit(risk);
                 reduction = risk - UpliftModelState.Logistic(z + shift.IfAccepted);
                 declined = risk - UpliftModelState.Logistic(z + shift.IfDeclined);
                 source = UpliftSource.Model;
-                driver = StrongestUpliftDriver(offer.OfferType, context.Features);
+                driver = StrongestUpliftDriver(offer.OfferType, covariates);
             }
             else
             {
@@ -190,21 +191,13 @@ public sealed class OfferSelector
             && r.Status is Names.Choices.RecommendationAccepted or Names.Choices.RecommendationDeclined);
         if (responded90 >= _policy.MaxOffersPer90Days)
             return [];
-        var offerTypeById = _catalogue.ToDictionary(o => o.Id, o => o.OfferType);
+        // Most customers have answered no offer: the per-offer caps below then hold nothing back.
+        var offerTypeById = recent.Length == 0 ? null : _catalogue.ToDictionary(o => o.Id, o => o.OfferType);
 
         var candidates = new List<OfferEvaluation>();
         foreach (var e in evaluated)
         {
-            var offer = e.Offer;
-            var sameOffer90 = recent.Count(r => r.OfferId == offer.Id && (t - r.RespondedOn!.Value).TotalDays <= 90);
-            if (sameOffer90 >= Math.Max(1, offer.MaxPer90Days))
-                continue;
-            var cooling = recent.Any(r => r.Status == Names.Choices.RecommendationDeclined
-                && offerTypeById.GetValueOrDefault(r.OfferId, -1) == offer.OfferType
-                && (t - r.RespondedOn!.Value).TotalDays <= _policy.DeclineCooldownDays);
-            if (cooling)
-                continue;
-            if (recent.Any(r => r.OfferId == offer.Id && r.Status == Names.Choices.RecommendationAccepted && (t - r.RespondedOn!.Value).TotalDays <= 365))
+            if (offerTypeById is not null && HeldBack(e.Offer, recent, t, offerTypeById))
                 continue;
             if (e.IncrementalValue > 0)
                 candidates.Add(e);
@@ -229,13 +222,32 @@ public sealed class OfferSelector
         }).ToArray();
     }
 
-    /// <summary>Index (in <see cref="UpliftCovariates.Names"/>) of the trait that makes this offer type keep this customer most, or −1.</summary>
-    private int StrongestUpliftDriver(int offerType, ReadOnlySpan<float> features)
+    /// <summary>
+    /// Whether the customer's answers to earlier offers hold this offer back: its own cap per 90 days, the cooldown after a
+    /// decline of the same type, or an acceptance of it in the last year.
+    /// </summary>
+    private bool HeldBack(OfferRecord offer, RecommendationRecord[] recent, DateTime t, Dictionary<Guid, int> offerTypeById)
     {
-        var type = _uplift.Types.FirstOrDefault(t => t.OfferType == offerType);
+        var sameOffer90 = 0;
+        foreach (var r in recent)
+        {
+            var days = (t - r.RespondedOn!.Value).TotalDays;
+            if (r.OfferId == offer.Id && days <= 90)
+                sameOffer90++;
+            var cooling = r.Status == Names.Choices.RecommendationDeclined && offerTypeById.GetValueOrDefault(r.OfferId, -1) == offer.OfferType
+                && days <= _policy.DeclineCooldownDays;
+            if (cooling || (r.OfferId == offer.Id && r.Status == Names.Choices.RecommendationAccepted && days <= 365))
+                return true;
+        }
+        return sameOffer90 >= Math.Max(1, offer.MaxPer90Days);
+    }
+
+    /// <summary>Index (in <see cref="UpliftCovariates.Names"/>) of the trait that makes this offer type keep this customer most, or −1.</summary>
+    private int StrongestUpliftDriver(int offerType, double[] x)
+    {
+        var type = _uplift.EffectOf(offerType);
         if (type is null || _uplift.Contact.Length != UpliftCovariates.Count)
             return -1;
-        var x = UpliftCovariates.Compute(features);
         var best = -1;
         var bestValue = -0.1;
         for (var k = 1; k < x.Length; k++)

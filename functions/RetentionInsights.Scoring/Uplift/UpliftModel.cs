@@ -36,14 +36,17 @@ public sealed record UpliftModelState(IReadOnlyList<string> Covariates, double[]
     /// (the contact alone) and if they accept (contact + acceptance); negative keeps the customer. Null when the type has no
     /// learned effect.
     /// </summary>
-    public (double IfDeclined, double IfAccepted)? Shifts(int offerType, ReadOnlySpan<float> features)
+    public (double IfDeclined, double IfAccepted)? Shifts(int offerType, ReadOnlySpan<float> features) =>
+        Shifts(offerType, UpliftCovariates.Compute(features));
+
+    /// <summary><see cref="Shifts(int, ReadOnlySpan{float})"/> from the customer's covariates (<see cref="UpliftCovariates.Compute"/>).</summary>
+    public (double IfDeclined, double IfAccepted)? Shifts(int offerType, double[] x)
     {
         if (!Covariates.SequenceEqual(UpliftCovariates.Names))
             return null;
-        var type = Types.FirstOrDefault(t => t.OfferType == offerType);
+        var type = EffectOf(offerType);
         if (type is null)
             return null;
-        var x = UpliftCovariates.Compute(features);
         double contact = 0, accepted = 0;
         for (var k = 0; k < x.Length; k++)
         {
@@ -51,6 +54,17 @@ public sealed record UpliftModelState(IReadOnlyList<string> Covariates, double[]
             accepted += type.Weights[k] * x[k];
         }
         return (contact, contact + accepted);
+    }
+
+    /// <summary>The learned effect of accepting an offer of <paramref name="offerType"/>, or null when the type has none.</summary>
+    public UpliftTypeEffect? EffectOf(int offerType)
+    {
+        for (var i = 0; i < Types.Count; i++)
+        {
+            if (Types[i].OfferType == offerType)
+                return Types[i];
+        }
+        return null;
     }
 
     /// <summary>Churn probability within the horizon without an offer, from the model's own baseline (for evaluation only).</summary>

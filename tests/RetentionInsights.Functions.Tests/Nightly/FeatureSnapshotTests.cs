@@ -211,6 +211,42 @@ public sealed class FeatureSnapshotTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task SnapshotFileOfThePreviousRecordCodec_IsRebuiltInFull()
+    {
+        using var setup = Create();
+        await setup.Nightly.RunAsync(rebuild: false, ServiceFixture.AsOf, CancellationToken.None);
+        var (current, _) = await setup.Nightly.UpdateSnapshotAsync(rebuild: false, CancellationToken.None);
+        // Format 3 had this header layout but Deflate-compressed records: the version after the magic says so.
+        var bytes = File.ReadAllBytes(setup.Snapshots.FilePath);
+        var version = 1 + "RTNSNAP".Length;
+        Assert.Equal(FeatureSnapshot.FormatVersion, BitConverter.ToInt32(bytes, version));
+        BitConverter.TryWriteBytes(bytes.AsSpan(version), 3);
+        File.WriteAllBytes(setup.Snapshots.FilePath, bytes);
+
+        var (rebuilt, update) = await setup.Nightly.UpdateSnapshotAsync(rebuild: false, CancellationToken.None);
+
+        Assert.Equal("full", update.Mode);
+        Assert.Equal(current.Histories.Count, update.ContactsReread);
+        Assert.Equal(current.Histories.Count, rebuilt.Histories.Count);
+    }
+
+    [Fact]
+    public async Task DamagedRecord_IsReportedAsDamaged()
+    {
+        using var setup = Create();
+        var (snapshot, _) = await setup.Nightly.UpdateSnapshotAsync(rebuild: true, CancellationToken.None);
+        var history = snapshot.Histories.Values.MaxBy(h => h.Activities.Count + h.Invoices.Count)!;
+        var record = SnapshotFormat.Encode(history);
+        var truncated = record[..^1];
+        var longer = record.ToArray();
+        BitConverter.TryWriteBytes(longer.AsSpan(16), BitConverter.ToInt32(record, 16) + 1);
+
+        AssertSameHistory(history, SnapshotFormat.Decode(record));
+        Assert.Throws<InvalidDataException>(() => SnapshotFormat.Decode(truncated));
+        Assert.Throws<InvalidDataException>(() => SnapshotFormat.Decode(longer));
+    }
+
+    [Fact]
     public async Task Snapshot_WrittenAndReadBack_HoldsTheSameRecordsSentimentAndWatermark()
     {
         using var setup = Create();
