@@ -332,28 +332,28 @@ public sealed class OfferSelector
         ("instalment went up recently", "termijnbedrag is recent gestegen", "instalment went down recently", "termijnbedrag is recent gedaald"),
     ];
 
-    // Why this offer keeps this customer, one phrase per uplift covariate (empty: never a talking point).
-    private static readonly (string En, string Nl)[] UpliftPhrases =
-    [
-        ("", ""),
-        ("their instalment went up recently, and this offer answers the price", "het termijnbedrag is recent gestegen en dit aanbod beantwoordt de prijs"),
-        ("their contract ends within 60 days: this keeps them from comparing suppliers", "het contract loopt binnen 60 dagen af: dit voorkomt dat de klant gaat vergelijken"),
-        ("they are on a variable price, which this offer takes the uncertainty out of", "de klant heeft een variabele prijs en dit aanbod neemt de onzekerheid weg"),
-        ("they complained recently, and this shows we take them seriously", "de klant heeft recent geklaagd en dit laat zien dat we dat serieus nemen"),
-        ("they complained recently, and this shows we take them seriously", "de klant heeft recent geklaagd en dit laat zien dat we dat serieus nemen"),
-        ("they complained recently, and this shows we take them seriously", "de klant heeft recent geklaagd en dit laat zien dat we dat serieus nemen"),
-        ("", ""),
-        ("", ""),
-        ("they paid late recently, and this eases their bills", "de klant heeft recent te laat betaald en dit maakt de rekeningen lichter"),
-        ("they paid late recently, and this eases their bills", "de klant heeft recent te laat betaald en dit maakt de rekeningen lichter"),
-        ("", ""),
-        ("they have been with us for years, and this rewards their loyalty", "de klant is al jaren bij ons en dit beloont die trouw"),
-        ("they are new, and this wins their trust early", "de klant is nieuw en dit wint vroeg het vertrouwen"),
-        ("", ""),
-        ("", ""),
-        ("", ""),
-        ("", ""),
-    ];
+    // Why this offer keeps this customer, by uplift covariate; a covariate without a phrase is never a talking point. Keyed by
+    // name and laid out along UpliftCovariates.Names once, so adding or reordering a covariate cannot shift the phrases.
+    private static readonly Dictionary<string, (string En, string Nl)> UpliftPhraseByCovariate = new()
+    {
+        ["price_increase_90"] = ("their instalment went up recently, and this offer answers the price", "het termijnbedrag is recent gestegen en dit aanbod beantwoordt de prijs"),
+        ["contract_end_within_60"] = ("their contract ends within 60 days: this keeps them from comparing suppliers", "het contract loopt binnen 60 dagen af: dit voorkomt dat de klant gaat vergelijken"),
+        ["contract_variable"] = ("they are on a variable price, which this offer takes the uncertainty out of", "de klant heeft een variabele prijs en dit aanbod neemt de onzekerheid weg"),
+        ["complaints_any_90"] = ("they complained recently, and this shows we take them seriously", "de klant heeft recent geklaagd en dit laat zien dat we dat serieus nemen"),
+        ["complaints_90"] = ("they complained recently, and this shows we take them seriously", "de klant heeft recent geklaagd en dit laat zien dat we dat serieus nemen"),
+        ["complaints_several_90"] = ("they complained recently, and this shows we take them seriously", "de klant heeft recent geklaagd en dit laat zien dat we dat serieus nemen"),
+        ["late_any_365"] = ("they paid late recently, and this eases their bills", "de klant heeft recent te laat betaald en dit maakt de rekeningen lichter"),
+        ["late_several_365"] = ("they paid late several times this year, and this eases their bills", "de klant heeft dit jaar meermaals te laat betaald en dit maakt de rekeningen lichter"),
+        ["late_payments_365"] = ("they paid late recently, and this eases their bills", "de klant heeft recent te laat betaald en dit maakt de rekeningen lichter"),
+        ["tenure_years"] = ("they have been with us for years, and this rewards their loyalty", "de klant is al jaren bij ons en dit beloont die trouw"),
+        ["new_customer"] = ("they are new, and this wins their trust early", "de klant is nieuw en dit wint vroeg het vertrouwen"),
+    };
+
+    internal static readonly (string En, string Nl)[] UpliftPhrases =
+        UpliftCovariates.Names.Select(n => UpliftPhraseByCovariate.GetValueOrDefault(n, ("", ""))).ToArray();
+
+    /// <summary>Covariates a phrase is written for: each must be one of <see cref="UpliftCovariates.Names"/> (a test checks).</summary>
+    internal static IEnumerable<string> PhrasedCovariates => UpliftPhraseByCovariate.Keys;
 
     private (string En, string Nl) Reason(OfferEvaluation c, OfferContext context, decimal protectedValue)
     {
