@@ -32,6 +32,10 @@ public sealed class SqliteWriteGateTests : IDisposable
     public async Task Commits_DoNotCopyTheLogIntoTheFile_ABackgroundCheckpointDoesOnceItIsDue()
     {
         var connectionString = new SqliteConnectionStringBuilder { DataSource = _db, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
+        // Held open to the end: when the last connection to a file closes, SQLite checkpoints the log itself, and another
+        // test clearing the connection pools could close the service's pooled one at any moment.
+        using var holder = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _db, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        holder.Open();
         using (var connection = SqliteWriteGate.Open(connectionString))
         {
             using var command = connection.CreateCommand();
