@@ -22,6 +22,28 @@ public sealed class ReadReport
     }
 
     public long TotalRows => RowsRead.Values.Sum();
+
+    /// <summary>Adds the counts of reports of tables read separately, keeping the tables in the reader's order.</summary>
+    internal void Merge(IEnumerable<ReadReport> others)
+    {
+        foreach (var other in others)
+        {
+            foreach (var (table, n) in other.RowsRead)
+                RowsRead[table] = RowsRead.GetValueOrDefault(table) + n;
+            foreach (var (reason, n) in other.RowsDropped)
+                RowsDropped[reason] = RowsDropped.GetValueOrDefault(reason) + n;
+        }
+        Reorder(RowsRead, key => key);
+        Reorder(RowsDropped, key => key[..Math.Max(0, key.IndexOf(':', StringComparison.Ordinal))]);
+    }
+
+    private static void Reorder(Dictionary<string, long> counts, Func<string, string> tableOf)
+    {
+        var ordered = counts.OrderBy(kv => LocalOrgReader.TableOrder(tableOf(kv.Key))).ToList();
+        counts.Clear();
+        foreach (var (key, n) in ordered)
+            counts[key] = n;
+    }
 }
 
 /// <summary>The whole local org as the engine sees it.</summary>
@@ -69,6 +91,17 @@ public sealed class LocalOrgReader
         (Names.Offer.Table, [Names.Offer.Id, "rtn_name", "rtn_code", "rtn_offertype", "rtn_description", "rtn_cost", "rtn_marginimpact", "rtn_eligibilityrules", "rtn_maxper90days", "rtn_active"]),
     ];
 
+    /// <summary>Position of a table in <see cref="Queries"/> (the order reports list tables in).</summary>
+    internal static int TableOrder(string table)
+    {
+        for (var i = 0; i < Queries.Count; i++)
+        {
+            if (Queries[i].Table == table)
+                return i;
+        }
+        return Queries.Count;
+    }
+
     private static string Sql(string table, string? where = null) =>
         $"SELECT {string.Join(", ", Queries.First(q => q.Table == table).Columns)} FROM {table}" + (where is null ? string.Empty : " WHERE " + where);
 
@@ -81,24 +114,30 @@ public sealed class LocalOrgReader
     public OrgData ReadAll(SqliteConnection connection) => Read(new Commands(connection, null), ids: null);
 
     /// <summary>
-    /// The whole org like <see cref="ReadAll(SqliteConnection)"/>, but the histories are built one at a time as the caller
-    /// enumerates them (once), and each contact's rows are let go as its history is handed over: a caller that keeps histories
-    /// in another form (the nightly snapshot) never holds the org's rows and its histories as objects at the same time.
+    /// The whole org like <see cref="ReadAll(SqliteConnection)"/>, but the histories are built a block at a time as the caller
+    /// enumerates them (once; a block's histories are built on every core), and each contact's rows are let go as its history
+    /// is handed over: a caller that keeps histories in another form (the nightly snapshot) never holds the org's rows and its
+    /// histories as objects at the same time.
     /// </summary>
-    public (IEnumerable<CustomerHistory> Histories, ReadReport Report) ReadAllOneByOne(SqliteConnection connection)
+    public (IEnumerable<CustomerHistory[]> Blocks, ReadReport Report) ReadAllInBlocks(SqliteConnection connection, int blockSize)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         var builders = new List<Builder>();
         var report = Read(new Commands(connection, null), ids: null, builders).Report;
-        return (BuildEach(builders), report);
+        return (BuildInBlocks(builders, blockSize), report);
     }
 
-    private static IEnumerable<CustomerHistory> BuildEach(List<Builder> builders)
+    private static IEnumerable<CustomerHistory[]> BuildInBlocks(List<Builder> builders, int blockSize)
     {
-        for (var i = 0; i < builders.Count; i++)
+        for (var start = 0; start < builders.Count; start += blockSize)
         {
-            var history = builders[i].Build();
-            builders[i] = null!; // its rows are the caller's now
-            yield return history;
+            var block = new CustomerHistory[Math.Min(blockSize, builders.Count - start)];
+            Parallel.For(0, block.Length, i =>
+            {
+                block[i] = builders[start + i].Build();
+                builders[start + i] = null!; // its rows are the caller's now
+            });
+            yield return block;
         }
         builders.Clear();
     }
@@ -206,13 +245,26 @@ public sealed class LocalOrgReader
         public readonly List<CaseResolutionRecord> Resolutions = [];
 
         /// <summary>Every list in time order, whatever order the rows were stored in (imports do not preserve it); the service's
-        /// own rows, often created at the same instant, then by id, so every query plan gives the same order.</summary>
-        public CustomerHistory Build() => new(Contact, [.. Orders.OrderBy(o => o.CreatedOn)], Lines, [.. Invoices.OrderBy(i => i.DueDate)],
-            [.. Cases.OrderBy(c => c.CreatedOn)], [.. Activities.OrderBy(a => a.On)], [.. Usage.OrderBy(u => u.Date)],
-            [.. Recommendations.OrderBy(r => r.CreatedOn).ThenBy(r => r.Id)], [.. Alerts.OrderBy(a => a.CreatedOn).ThenBy(a => a.Id)])
+        /// own rows, often created at the same instant, then by id, so every query plan gives the same order. Order lines follow
+        /// their orders (a full scan meets them in storage order, a read of named contacts order by order).</summary>
+        public CustomerHistory Build()
         {
-            CaseResolutions = [.. Resolutions.OrderBy(r => r.ResolvedOn)],
-        };
+            OrderRecord[] orders = [.. Orders.OrderBy(o => o.CreatedOn)];
+            var lines = Lines;
+            if (orders.Length > 1 && lines.Count > 1)
+            {
+                var position = new Dictionary<Guid, int>(orders.Length);
+                for (var i = 0; i < orders.Length; i++)
+                    position.TryAdd(orders[i].Id, i);
+                lines = [.. lines.OrderBy(l => position.GetValueOrDefault(l.OrderId))];
+            }
+            return new(Contact, orders, lines, [.. Invoices.OrderBy(i => i.DueDate)],
+                [.. Cases.OrderBy(c => c.CreatedOn)], [.. Activities.OrderBy(a => a.On)], [.. Usage.OrderBy(u => u.Date)],
+                [.. Recommendations.OrderBy(r => r.CreatedOn).ThenBy(r => r.Id)], [.. Alerts.OrderBy(a => a.CreatedOn).ThenBy(a => a.Id)])
+            {
+                CaseResolutions = [.. Resolutions.OrderBy(r => r.ResolvedOn)],
+            };
+        }
     }
 
     /// <summary>Reads into histories, or only into <paramref name="unbuilt"/> when given (the histories are then left empty).</summary>
@@ -220,11 +272,10 @@ public sealed class LocalOrgReader
     {
         var clock = Stopwatch.StartNew();
         var report = new ReadReport();
-        var id = ids;
         var builders = unbuilt ?? [];
-        var byId = new Dictionary<Guid, Builder>();
+        var link = new Linker(ids);
 
-        using (var command = Command(connection, Sql(Names.Contact.Table, IdFilter(Names.Contact.Id, id)), id))
+        using (var command = Command(connection, Sql(Names.Contact.Table, IdFilter(Names.Contact.Id, ids)), ids))
         using (var r = command.ExecuteReader())
         {
             while (r.Read())
@@ -232,14 +283,65 @@ public sealed class LocalOrgReader
                 var contact = new ContactRecord(G(r, 0), S(r, 1) ?? "", T(r, 2) ?? DateTime.MinValue, r.GetInt32(3), B(r, 4), B(r, 5), B(r, 6), B(r, 7), T(r, 8), S(r, 9), S(r, 10));
                 var builder = new Builder(contact);
                 builders.Add(builder);
-                byId[contact.Id] = builder;
+                link.ById[contact.Id] = builder;
                 report.Read(Names.Contact.Table);
             }
         }
         if (builders.Count == 0)
             return new OrgData([], ids is null ? ReadOffers(connection.Connection) : [], report);
 
-        Builder? Owner(string table, Guid? owner, string? ownerType)
+        // Orders and cases first: order lines, case resolutions and messages regarding a case find their contact through them.
+        ReadOrders(connection, link, report);
+        ReadCases(connection, link, report);
+
+        // Every other table only adds to its own lists of the builders and only reads the links above, so in a full read two
+        // groups of them run at the same time, each on its own connection (SQLite readers do not block each other) and with
+        // its own report. Reading is most of a full read's time and is otherwise done by one core. Each table is still read
+        // in one forward pass in storage order, so every list is what the sequential read gives.
+        Action<Commands, ReadReport>[][] groups =
+        [
+            [(c, rep) => ReadInvoices(c, link, rep), (c, rep) => ReadOrderLines(c, link, rep), (c, rep) => ReadResolutions(c, link, rep),
+                (c, rep) => ReadRecommendations(c, link, rep), (c, rep) => ReadAlerts(c, link, rep)],
+            [(c, rep) => ReadMessages(c, link, rep), (c, rep) => ReadUsage(c, link, rep)],
+        ];
+        var reports = groups.Select(_ => new ReadReport()).ToArray();
+        if (ids is null && File.Exists(connection.Connection.DataSource))
+        {
+            Parallel.For(0, groups.Length, g =>
+            {
+                using var own = g == 0 ? null : new SqliteConnection(connection.Connection.ConnectionString);
+                own?.Open();
+                foreach (var read in groups[g])
+                    read(own is null ? connection : new Commands(own, null), reports[g]);
+            });
+        }
+        else
+        {
+            for (var g = 0; g < groups.Length; g++)
+            {
+                foreach (var read in groups[g])
+                    read(connection, reports[g]);
+            }
+        }
+        report.Merge(reports);
+
+        var offers = ids is null ? ReadOffers(connection.Connection) : [];
+        report.Seconds = clock.Elapsed.TotalSeconds;
+        if (unbuilt is not null)
+            return new OrgData([], offers, report);
+        return new OrgData(builders.Select(b => b.Build()).ToArray(), offers, report);
+    }
+
+    /// <summary>Finds the builder a row belongs to; filled while the contacts, orders and cases are read, only read after.</summary>
+    private sealed class Linker(IReadOnlyList<Guid>? ids)
+    {
+        public readonly IReadOnlyList<Guid>? Ids = ids;
+        public readonly Dictionary<Guid, Builder> ById = [];
+        public readonly Dictionary<Guid, Builder> OrderOwner = [];
+        public readonly Dictionary<Guid, Builder> CaseOwner = [];
+
+        /// <summary>The contact a row of <paramref name="table"/> belongs to, or null (counted as dropped, with the reason).</summary>
+        public Builder? Owner(ReadReport report, string table, Guid? owner, string? ownerType)
         {
             if (owner is null)
             {
@@ -251,101 +353,112 @@ public sealed class LocalOrgReader
                 report.Drop(table, $"linked to {ownerType}, not a contact");
                 return null;
             }
-            if (byId.TryGetValue(owner.Value, out var b))
+            if (ById.TryGetValue(owner.Value, out var b))
             {
                 report.Read(table);
                 return b;
             }
-            if (ids is null)
+            if (Ids is null)
                 report.Drop(table, "contact not found");
             return null;
         }
+    }
 
-        var customerFilter = IdFilter("customerid", id);
-        var orderOwner = new Dictionary<Guid, Builder>();
-        using (var command = Command(connection, Sql("salesorder", customerFilter), id))
-        using (var r = command.ExecuteReader())
+    private static void ReadOrders(Commands connection, Linker link, ReadReport report)
+    {
+        using var command = Command(connection, Sql("salesorder", IdFilter("customerid", link.Ids)), link.Ids);
+        using var r = command.ExecuteReader();
+        while (r.Read())
         {
-            while (r.Read())
-            {
-                if (Owner("salesorder", GN(r, 1), S(r, 2)) is not { } b)
-                    continue;
-                var order = new OrderRecord(G(r, 0), b.Contact.Id, S(r, 3) ?? "", M(r, 4) ?? 0, T(r, 5), T(r, 6), T(r, 7), T(r, 8), r.GetInt32(9), T(r, 10) ?? DateTime.MinValue)
-                    { ModifiedOn = T(r, 11), Tariff = I(r, 12), TermMonths = I(r, 13) };
-                b.Orders.Add(order);
-                orderOwner[order.Id] = b;
-            }
+            if (link.Owner(report, "salesorder", GN(r, 1), S(r, 2)) is not { } b)
+                continue;
+            var order = new OrderRecord(G(r, 0), b.Contact.Id, S(r, 3) ?? "", M(r, 4) ?? 0, T(r, 5), T(r, 6), T(r, 7), T(r, 8), r.GetInt32(9), T(r, 10) ?? DateTime.MinValue)
+                { ModifiedOn = T(r, 11), Tariff = I(r, 12), TermMonths = I(r, 13) };
+            b.Orders.Add(order);
+            link.OrderOwner[order.Id] = b;
         }
-        var lineFilter = id is null ? null : $"salesorderid IN (SELECT salesorderid FROM salesorder WHERE {IdFilter("customerid", id)})";
-        using (var command = Command(connection, Sql("salesorderdetail", lineFilter), id))
-        using (var r = command.ExecuteReader())
+    }
+
+    private static void ReadCases(Commands connection, Linker link, ReadReport report)
+    {
+        using var command = Command(connection, Sql("incident", IdFilter("customerid", link.Ids)), link.Ids);
+        using var r = command.ExecuteReader();
+        while (r.Read())
         {
-            while (r.Read())
-            {
-                var orderId = GN(r, 1);
-                if (orderId is null || !orderOwner.TryGetValue(orderId.Value, out var b))
-                {
-                    report.Drop("salesorderdetail", "order not found");
-                    continue;
-                }
-                report.Read("salesorderdetail");
-                b.Lines.Add(new OrderLineRecord(G(r, 0), orderId.Value, S(r, 2) ?? "", M(r, 3) ?? 0, M(r, 4) ?? 0, M(r, 5) ?? 0));
-            }
+            if (link.Owner(report, "incident", GN(r, 1), S(r, 2)) is not { } b)
+                continue;
+            var state = r.GetInt32(12);
+            var created = T(r, 10) ?? DateTime.MinValue;
+            // Dataverse keeps no resolution date on the case itself; for a resolved case the last modification is it.
+            var resolved = state == Names.Standard.IncidentResolved ? T(r, 11) : null;
+            var record = new CaseRecord(G(r, 0), b.Contact.Id, S(r, 3) ?? "", S(r, 4), r.IsDBNull(5) ? 0 : r.GetInt32(5), I(r, 6), I(r, 7), I(r, 8), GN(r, 9), created, resolved, state) { ModifiedOn = T(r, 11) };
+            b.Cases.Add(record);
+            link.CaseOwner[record.Id] = b;
         }
-        using (var command = Command(connection, Sql("invoice", customerFilter), id))
-        using (var r = command.ExecuteReader())
+    }
+
+    private static void ReadOrderLines(Commands connection, Linker link, ReadReport report)
+    {
+        var filter = link.Ids is null ? null : $"salesorderid IN (SELECT salesorderid FROM salesorder WHERE {IdFilter("customerid", link.Ids)})";
+        using var command = Command(connection, Sql("salesorderdetail", filter), link.Ids);
+        using var r = command.ExecuteReader();
+        while (r.Read())
         {
-            while (r.Read())
+            var orderId = GN(r, 1);
+            if (orderId is null || !link.OrderOwner.TryGetValue(orderId.Value, out var b))
             {
-                if (Owner("invoice", GN(r, 1), S(r, 2)) is not { } b)
-                    continue;
-                var due = T(r, 5);
-                if (due is null)
-                {
-                    report.Drop("invoice", "no due date");
-                    continue;
-                }
-                b.Invoices.Add(new InvoiceRecord(G(r, 0), b.Contact.Id, GN(r, 3), M(r, 4) ?? 0, due.Value, T(r, 6), T(r, 7) ?? due.Value));
+                report.Drop("salesorderdetail", "order not found");
+                continue;
             }
+            report.Read("salesorderdetail");
+            b.Lines.Add(new OrderLineRecord(G(r, 0), orderId.Value, S(r, 2) ?? "", M(r, 3) ?? 0, M(r, 4) ?? 0, M(r, 5) ?? 0));
         }
-        var caseOwner = new Dictionary<Guid, Builder>();
-        using (var command = Command(connection, Sql("incident", customerFilter), id))
-        using (var r = command.ExecuteReader())
+    }
+
+    private static void ReadInvoices(Commands connection, Linker link, ReadReport report)
+    {
+        using var command = Command(connection, Sql("invoice", IdFilter("customerid", link.Ids)), link.Ids);
+        using var r = command.ExecuteReader();
+        while (r.Read())
         {
-            while (r.Read())
+            if (link.Owner(report, "invoice", GN(r, 1), S(r, 2)) is not { } b)
+                continue;
+            var due = T(r, 5);
+            if (due is null)
             {
-                if (Owner("incident", GN(r, 1), S(r, 2)) is not { } b)
-                    continue;
-                var state = r.GetInt32(12);
-                var created = T(r, 10) ?? DateTime.MinValue;
-                // Dataverse keeps no resolution date on the case itself; for a resolved case the last modification is it.
-                var resolved = state == Names.Standard.IncidentResolved ? T(r, 11) : null;
-                var record = new CaseRecord(G(r, 0), b.Contact.Id, S(r, 3) ?? "", S(r, 4), r.IsDBNull(5) ? 0 : r.GetInt32(5), I(r, 6), I(r, 7), I(r, 8), GN(r, 9), created, resolved, state) { ModifiedOn = T(r, 11) };
-                b.Cases.Add(record);
-                caseOwner[record.Id] = b;
+                report.Drop("invoice", "no due date");
+                continue;
             }
+            b.Invoices.Add(new InvoiceRecord(G(r, 0), b.Contact.Id, GN(r, 3), M(r, 4) ?? 0, due.Value, T(r, 6), T(r, 7) ?? due.Value));
         }
-        var resolutionFilter = id is null ? null : $"incidentid IN (SELECT incidentid FROM incident WHERE {IdFilter("customerid", id)})";
-        using (var command = Command(connection, Sql("incidentresolution", resolutionFilter), id))
-        using (var r = command.ExecuteReader())
+    }
+
+    private static void ReadResolutions(Commands connection, Linker link, ReadReport report)
+    {
+        var filter = link.Ids is null ? null : $"incidentid IN (SELECT incidentid FROM incident WHERE {IdFilter("customerid", link.Ids)})";
+        using var command = Command(connection, Sql("incidentresolution", filter), link.Ids);
+        using var r = command.ExecuteReader();
+        while (r.Read())
         {
-            while (r.Read())
+            if (GN(r, 1) is not { } caseId || !link.CaseOwner.TryGetValue(caseId, out var b) || T(r, 2) is not { } resolvedOn)
             {
-                if (GN(r, 1) is not { } caseId || !caseOwner.TryGetValue(caseId, out var b) || T(r, 2) is not { } resolvedOn)
-                {
-                    report.Drop("incidentresolution", "case or resolution date not found");
-                    continue;
-                }
-                report.Read("incidentresolution");
-                var cancelled = !r.IsDBNull(4) && r.GetInt32(4) == Names.Standard.ActivityCanceled;
-                b.Resolutions.Add(new CaseResolutionRecord(G(r, 0), caseId, resolvedOn, cancelled ? T(r, 3) ?? resolvedOn : null));
+                report.Drop("incidentresolution", "case or resolution date not found");
+                continue;
             }
+            report.Read("incidentresolution");
+            var cancelled = !r.IsDBNull(4) && r.GetInt32(4) == Names.Standard.ActivityCanceled;
+            b.Resolutions.Add(new CaseResolutionRecord(G(r, 0), caseId, resolvedOn, cancelled ? T(r, 3) ?? resolvedOn : null));
         }
+    }
+
+    /// <summary>E-mails, then phone calls (one group: both add to the same lists, in this order).</summary>
+    private static void ReadMessages(Commands connection, Linker link, ReadReport report)
+    {
         foreach (var (table, kind) in new[] { ("email", ActivityKind.Email), ("phonecall", ActivityKind.PhoneCall) })
         {
             // Messages regarding the contact and messages regarding the contact's cases.
-            var filter = id is null ? null : $"{IdFilter("regardingobjectid", id)} OR regardingobjectid IN (SELECT incidentid FROM incident WHERE {IdFilter("customerid", id)})";
-            using var command = Command(connection, Sql(table, filter), id);
+            var filter = link.Ids is null ? null : $"{IdFilter("regardingobjectid", link.Ids)} OR regardingobjectid IN (SELECT incidentid FROM incident WHERE {IdFilter("customerid", link.Ids)})";
+            using var command = Command(connection, Sql(table, filter), link.Ids);
             using var r = command.ExecuteReader();
             while (r.Read())
             {
@@ -354,14 +467,14 @@ public sealed class LocalOrgReader
                 Builder? b;
                 if (type == "incident" && regarding is { } caseId)
                 {
-                    if (!caseOwner.TryGetValue(caseId, out b))
+                    if (!link.CaseOwner.TryGetValue(caseId, out b))
                     {
                         report.Drop(table, "regarding a case that is not a contact's");
                         continue;
                     }
                     report.Read(table);
                 }
-                else if ((b = Owner(table, regarding, type)) is null)
+                else if ((b = link.Owner(report, table, regarding, type)) is null)
                 {
                     continue;
                 }
@@ -369,43 +482,40 @@ public sealed class LocalOrgReader
                 b.Activities.Add(new ActivityRecord(G(r, 0), b.Contact.Id, kind, !r.IsDBNull(3) && r.GetInt64(3) != 0, S(r, 4), S(r, 5), on, kind == ActivityKind.PhoneCall ? I(r, 8) : null));
             }
         }
-        var lookupFilter = IdFilter("rtn_contactid", id);
-        using (var command = Command(connection, Sql("rtn_usagereading", lookupFilter), id))
-        using (var r = command.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                if (Owner("rtn_usagereading", GN(r, 0), null) is not { } b || T(r, 1) is not { } date)
-                    continue;
-                b.Usage.Add(new UsageRecord(b.Contact.Id, date, r.IsDBNull(2) ? 0 : r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetDouble(3)) { CreatedOn = T(r, 4) });
-            }
-        }
-        using (var command = Command(connection, Sql(Names.OfferRecommendation.Table, lookupFilter), id))
-        using (var r = command.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                if (Owner(Names.OfferRecommendation.Table, GN(r, 1), null) is not { } b)
-                    continue;
-                b.Recommendations.Add(Recommendation(r, b.Contact.Id));
-            }
-        }
-        using (var command = Command(connection, Sql(Names.RetentionAlert.Table, lookupFilter), id))
-        using (var r = command.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                if (Owner(Names.RetentionAlert.Table, GN(r, 1), null) is not { } b)
-                    continue;
-                b.Alerts.Add(Alert(r, b.Contact.Id));
-            }
-        }
+    }
 
-        var offers = ids is null ? ReadOffers(connection.Connection) : [];
-        report.Seconds = clock.Elapsed.TotalSeconds;
-        if (unbuilt is not null)
-            return new OrgData([], offers, report);
-        return new OrgData(builders.Select(b => b.Build()).ToArray(), offers, report);
+    private static void ReadUsage(Commands connection, Linker link, ReadReport report)
+    {
+        using var command = Command(connection, Sql("rtn_usagereading", IdFilter("rtn_contactid", link.Ids)), link.Ids);
+        using var r = command.ExecuteReader();
+        while (r.Read())
+        {
+            if (link.Owner(report, "rtn_usagereading", GN(r, 0), null) is not { } b || T(r, 1) is not { } date)
+                continue;
+            b.Usage.Add(new UsageRecord(b.Contact.Id, date, r.IsDBNull(2) ? 0 : r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetDouble(3)) { CreatedOn = T(r, 4) });
+        }
+    }
+
+    private static void ReadRecommendations(Commands connection, Linker link, ReadReport report)
+    {
+        using var command = Command(connection, Sql(Names.OfferRecommendation.Table, IdFilter("rtn_contactid", link.Ids)), link.Ids);
+        using var r = command.ExecuteReader();
+        while (r.Read())
+        {
+            if (link.Owner(report, Names.OfferRecommendation.Table, GN(r, 1), null) is { } b)
+                b.Recommendations.Add(Recommendation(r, b.Contact.Id));
+        }
+    }
+
+    private static void ReadAlerts(Commands connection, Linker link, ReadReport report)
+    {
+        using var command = Command(connection, Sql(Names.RetentionAlert.Table, IdFilter("rtn_contactid", link.Ids)), link.Ids);
+        using var r = command.ExecuteReader();
+        while (r.Read())
+        {
+            if (link.Owner(report, Names.RetentionAlert.Table, GN(r, 1), null) is { } b)
+                b.Alerts.Add(Alert(r, b.Contact.Id));
+        }
     }
 
     private static RecommendationRecord Recommendation(SqliteDataReader r, Guid contactId) =>

@@ -15,6 +15,7 @@ public sealed record NightMeasurement(
     string Mode,
     double WallSeconds,
     double SnapshotUpdateSeconds,
+    IReadOnlyDictionary<string, double> SnapshotUpdateStageSeconds,
     double SnapshotSaveSeconds,
     double RescoreSeconds,
     double RescoreCpuSeconds,
@@ -97,7 +98,7 @@ public static class NightlyBenchmark
     {
         using var process = Process.GetCurrentProcess();
         stages.Stop(1);
-        return new NightMeasurement(night.Snapshot.Mode, Math.Round(night.Seconds, 3), Math.Round(night.Snapshot.Seconds, 3), Math.Round(night.SaveSeconds, 3),
+        return new NightMeasurement(night.Snapshot.Mode, Math.Round(night.Seconds, 3), Math.Round(night.Snapshot.Seconds, 3), night.Snapshot.StageSeconds, Math.Round(night.SaveSeconds, 3),
             Math.Round(night.RescoreSeconds, 3), Math.Round(night.RescoreCpuSeconds, 3), stages.SecondsOf(ServiceTelemetry.Stages.Rescore), night.RescoreGc, night.Snapshot.RowsRead, night.StateRowsRead, night.RowsRead, night.Snapshot.ChangeEntries,
             night.Snapshot.ContactsReread, night.MessagesAnalysed, night.Contacts, night.Scored, night.Writes, night.SnapshotBytes,
             Math.Round(night.RowsRead / (double)Math.Max(1, fullReadRows), 4), Math.Round(night.Seconds / Math.Max(1e-9, floorSeconds), 3),

@@ -13,6 +13,10 @@ public sealed record SnapshotUpdate(string Mode, string? Reason, long RowsRead, 
 {
     /// <summary>Web API requests the update made (Dataverse only).</summary>
     public long WebApiRequests { get; init; }
+
+    /// <summary>Where the time went (local org): "read" (rows into memory), "build" (histories built and encoded, full read),
+    /// "analyse" (sentiment of new messages), "scores" (score columns, full read).</summary>
+    public IReadOnlyDictionary<string, double> StageSeconds { get; init; } = new Dictionary<string, double>();
 }
 
 /// <summary>
@@ -28,6 +32,9 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
 
     /// <summary>Messages analysed at a time during a full read (enough batches to keep every core busy, few enough to hold).</summary>
     private const int AnalysisRound = 20_000;
+
+    /// <summary>Histories built and encoded at a time during a full read.</summary>
+    private const int BuildBlock = 2_000;
     private static readonly LocalOrgReader Reader = new();
 
     public async Task<(FeatureSnapshot Snapshot, SnapshotUpdate Update)> UpdateAsync(FeatureSnapshot? stored, bool rebuild, CancellationToken cancellationToken)
@@ -45,25 +52,45 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
             {
                 Watermark = head, BuiltOn = time.GetUtcNow().UtcDateTime, UpdatedOn = time.GetUtcNow().UtcDateTime, OwnRowsKept = true,
             };
-            // Each history is encoded as soon as it is built; its inbound messages wait for the next round of analysis.
-            var (histories, report) = Reader.ReadAllOneByOne(connection);
+            // Histories are built and encoded a block at a time on every core, and let go once encoded; their inbound messages
+            // wait for the next round of analysis. Each record depends on its own history only, and they are added in the
+            // reader's order, so the snapshot is the same whatever the number of cores.
+            var stage = Stopwatch.StartNew();
+            var (blocks, report) = Reader.ReadAllInBlocks(connection, BuildBlock);
+            var fullReadSeconds = stage.Elapsed.TotalSeconds;
+            var analyseSeconds = 0.0;
             var inbound = new List<ActivityRecord>();
             var analysed = 0;
-            foreach (var history in histories)
+            var encoded = new byte[BuildBlock][];
+            foreach (var block in blocks)
             {
-                snapshot.Histories[history.Contact.Id] = history;
-                inbound.AddRange(snapshot.Unanalysed(history.Activities));
+                cancellationToken.ThrowIfCancellationRequested();
+                Parallel.For(0, block.Length, i => encoded[i] = SnapshotFormat.Encode(block[i]));
+                for (var i = 0; i < block.Length; i++)
+                {
+                    snapshot.Histories.SetEncoded(block[i].Contact.Id, encoded[i]);
+                    inbound.AddRange(snapshot.Unanalysed(block[i].Activities));
+                }
                 if (inbound.Count < AnalysisRound)
                     continue;
+                var analysing = Stopwatch.StartNew();
                 analysed += await snapshot.AnalyseAsync(analyzer, inbound, cancellationToken);
+                analyseSeconds += analysing.Elapsed.TotalSeconds;
                 inbound.Clear();
             }
+            var lastRound = Stopwatch.StartNew();
             analysed += await snapshot.AnalyseAsync(analyzer, inbound, cancellationToken);
+            analyseSeconds += lastRound.Elapsed.TotalSeconds;
+            var buildSeconds = stage.Elapsed.TotalSeconds - fullReadSeconds - analyseSeconds;
+            stage.Restart();
             var scores = LocalOrgStore.ReadScores(connection, null);
             foreach (var (id, _, _, contactScores) in scores)
                 snapshot.Scores[id] = contactScores;
             return (snapshot, new SnapshotUpdate("full", reason, report.TotalRows + scores.Count, 0, snapshot.Histories.Count, 0, analysed, head,
-                clock.Elapsed.TotalSeconds));
+                clock.Elapsed.TotalSeconds)
+            {
+                StageSeconds = Stages(("read", fullReadSeconds), ("build", buildSeconds), ("analyse", analyseSeconds), ("scores", stage.Elapsed.TotalSeconds)),
+            });
         }
 
         var current = stored!;
@@ -87,10 +114,14 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
                 messages.AddRange(history?.Activities ?? []);
             }
         }
+        var readSeconds = clock.Elapsed.TotalSeconds;
         var analysedNew = await current.AnalyseAsync(analyzer, messages, cancellationToken);
         current.Watermark = upTo;
         current.UpdatedOn = time.GetUtcNow().UtcDateTime;
-        return (current, new SnapshotUpdate("delta", null, rows, entries, contacts.Count, removed, analysedNew, upTo, clock.Elapsed.TotalSeconds));
+        return (current, new SnapshotUpdate("delta", null, rows, entries, contacts.Count, removed, analysedNew, upTo, clock.Elapsed.TotalSeconds)
+        {
+            StageSeconds = Stages(("read", readSeconds), ("analyse", clock.Elapsed.TotalSeconds - readSeconds)),
+        });
     }
 
     /// <summary>After the snapshot is saved: the log entries it has applied are no longer needed.</summary>
@@ -100,6 +131,9 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
         LocalOrgChangeLog.Trim(connection, snapshot.Watermark);
         return Task.CompletedTask;
     }
+
+    private static Dictionary<string, double> Stages(params (string Name, double Seconds)[] stages) =>
+        stages.ToDictionary(s => s.Name, s => Math.Round(s.Seconds, 3));
 
     /// <summary>Rows a history was read from (recommendations and alerts included: the reader reads them too).</summary>
     public static long Rows(CustomerHistory h) => 1L + h.Orders.Count + h.OrderLines.Count + h.Invoices.Count + h.Cases.Count + h.CaseResolutions.Count
