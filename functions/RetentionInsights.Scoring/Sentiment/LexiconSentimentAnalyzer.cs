@@ -155,7 +155,8 @@ public sealed class LexiconSentimentAnalyzer : ISentimentAnalyzer
     /// <summary>Longest phrase starting at <paramref name="index"/> inside the sentence, else the single word.</summary>
     private static (double Valence, int Length) Match(List<Token> tokens, int index, int end, SentimentLexicon lexicon)
     {
-        for (var length = Math.Min(lexicon.LongestPhrase, end - index); length >= 2; length--)
+        var longest = lexicon.PhraseStarts.Contains(tokens[index].Text) ? Math.Min(lexicon.LongestPhrase, end - index) : 1;
+        for (var length = longest; length >= 2; length--)
         {
             if (!AllWords(tokens, index, length))
                 continue;

@@ -51,10 +51,12 @@ public sealed class OfflineSentimentAnalyzer : ISentimentAnalyzer
     /// <summary>Score in [−1, 1], language and label of one text; <paramref name="language"/> "nl"/"en" or null to detect.</summary>
     public (double Score, string Language, string Label) Analyze(string text, string? language = null)
     {
-        var lang = LanguageDetector.Normalize(language) ?? LanguageDetector.Detect(text);
+        // Tokenised once: the language detection and the model read the same tokens.
+        var tokens = TextTokenizer.Tokenize(text);
+        var lang = LanguageDetector.Normalize(language) ?? LanguageDetector.Detect(tokens);
         if (string.IsNullOrWhiteSpace(text))
             return (0, lang, SentimentLabels.Neutral);
-        var (negative, neutral, positive) = Model.Predict(text, lang);
+        var (negative, neutral, positive) = Model.Predict(tokens, text, lang);
         return (Math.Round(positive - negative, 4), lang, Model.Label(negative, neutral, positive));
     }
 }

@@ -19,6 +19,7 @@ public sealed class SentimentLexicon
         Phrases = entries.Where(e => e.Key.Contains(' ', StringComparison.Ordinal))
             .ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
         LongestPhrase = Phrases.Count == 0 ? 1 : Phrases.Keys.Max(p => p.Split(' ').Length);
+        PhraseStarts = Phrases.Keys.Select(p => p[..p.IndexOf(' ', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
         Negators = Set(negators);
         Boosters = Set(boosters);
         Dampeners = Set(dampeners);
@@ -29,6 +30,9 @@ public sealed class SentimentLexicon
     public IReadOnlyDictionary<string, double> Words { get; }
     public IReadOnlyDictionary<string, double> Phrases { get; }
     public int LongestPhrase { get; }
+
+    /// <summary>The first word of every phrase: a word that starts none needs no phrase lookup.</summary>
+    public IReadOnlySet<string> PhraseStarts { get; }
     public IReadOnlySet<string> Negators { get; }
     public IReadOnlySet<string> Boosters { get; }
     public IReadOnlySet<string> Dampeners { get; }

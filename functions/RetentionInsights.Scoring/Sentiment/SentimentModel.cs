@@ -55,6 +55,8 @@ public sealed class SentimentModel
     private readonly LexiconSentimentAnalyzer _lexicon = new();
     private readonly int _mask;
     private readonly int _dimension;
+    /// <summary>Weights by feature, then class: the three weights of a feature share a cache line, and a text touches a few
+    /// hundred features scattered over 2^HashBits.</summary>
     private readonly double[] _weights;
 
     private SentimentModel(SentimentModelSettings settings)
@@ -102,10 +104,9 @@ public sealed class SentimentModel
                 for (var c = 0; c < Classes; c++)
                 {
                     var error = ((c == cls ? 1 : 0) - probabilities[c]) * classWeight[cls];
-                    var offset = c * model._dimension;
                     foreach (var (feature, value) in features)
                     {
-                        var k = offset + feature;
+                        var k = feature * Classes + c;
                         var gradient = error * value - settings.L2 * model._weights[k];
                         squares[k] += gradient * gradient;
                         model._weights[k] += settings.LearningRate * gradient / (Math.Sqrt(squares[k]) + 1e-8);
@@ -117,10 +118,14 @@ public sealed class SentimentModel
     }
 
     /// <summary>Probabilities of negative, neutral and positive for one text in "nl" or "en".</summary>
-    public (double Negative, double Neutral, double Positive) Predict(string text, string language)
+    public (double Negative, double Neutral, double Positive) Predict(string text, string language) =>
+        Predict(TextTokenizer.Tokenize(text ?? string.Empty), text ?? string.Empty, language);
+
+    /// <summary><see cref="Predict(string, string)"/> of a text already tokenised (<see cref="TextTokenizer.Tokenize"/>).</summary>
+    public (double Negative, double Neutral, double Positive) Predict(List<Token> tokens, string text, string language)
     {
-        var probabilities = new double[Classes];
-        Probabilities(Features(text ?? string.Empty, language), probabilities);
+        Span<double> probabilities = stackalloc double[Classes];
+        Probabilities(Features(tokens, text, language), probabilities);
         return (probabilities[0], probabilities[1], probabilities[2]);
     }
 
@@ -130,15 +135,14 @@ public sealed class SentimentModel
         : positive > neutral ? SentimentLabels.Positive
         : SentimentLabels.Neutral;
 
-    private void Probabilities(List<(int Feature, double Value)> features, double[] probabilities)
+    private void Probabilities(List<(int Feature, double Value)> features, Span<double> probabilities)
     {
         var max = double.NegativeInfinity;
         for (var c = 0; c < Classes; c++)
         {
-            var offset = c * _dimension;
             var sum = 0.0;
             foreach (var (feature, value) in features)
-                sum += _weights[offset + feature] * value;
+                sum += _weights[feature * Classes + c] * value;
             probabilities[c] = sum;
             max = Math.Max(max, sum);
         }
@@ -153,14 +157,20 @@ public sealed class SentimentModel
     }
 
     /// <summary>Sparse feature vector: hashed text features scaled to unit length, then the dense cues and a bias.</summary>
-    internal List<(int Feature, double Value)> Features(string text, string language)
+    internal List<(int Feature, double Value)> Features(string text, string language) => Features(TextTokenizer.Tokenize(text), text, language);
+
+    /// <summary>
+    /// <see cref="Features(string, string)"/> of tokenised text. Each hashed feature is named by a prefix and its words
+    /// ("w:" + word, "b:" + previous + "_" + word, "c:" + n-gram): the hash runs over those characters in place, so no name
+    /// is built as a string (a message has a few hundred of them, and building them was most of the cost of analysing it).
+    /// </summary>
+    internal List<(int Feature, double Value)> Features(List<Token> tokens, string text, string language)
     {
-        var tokens = TextTokenizer.Tokenize(text);
         var lexicon = SentimentLexicon.For(language);
         var hashed = new Dictionary<int, double>();
-        void Add(string feature, double weight = 1)
+        void Add(uint hash, double weight = 1)
         {
-            var h = (int)(Fnv(feature) & (uint)_mask);
+            var h = (int)(hash & (uint)_mask);
             hashed[h] = hashed.GetValueOrDefault(h) + weight;
         }
 
@@ -180,7 +190,7 @@ public sealed class SentimentModel
             var word = token.Text;
             if (lexicon.Negators.Contains(word) || word.EndsWith("n't", StringComparison.Ordinal))
             {
-                Add("w:" + word);
+                Add(Fnv(WordPrefix, word));
                 negatedFor = _settings.NegationScope;
                 previous = word;
                 continue;
@@ -190,23 +200,26 @@ public sealed class SentimentModel
                 afterContrast = true;
                 negatedFor = 0;
             }
-            Add(negatedFor > 0 ? "n:" + word : "w:" + word);
+            Add(Fnv(negatedFor > 0 ? NegatedPrefix : WordPrefix, word));
             if (afterContrast)
-                Add("a:" + word, 0.5);
-            Add("b:" + previous + "_" + word);
+                Add(Fnv(AfterContrastPrefix, word), 0.5);
+            Add(Fnv(Fnv(Fnv(PairPrefix, previous), "_"), word));
             if (token.Shouted)
-                Add("shout");
-            CharGrams(word, Add);
+                Add(Shout);
+            CharGrams(word, hashed);
             if (negatedFor > 0)
                 negatedFor--;
             previous = word;
         }
-        Add("lang:" + language);
+        Add(Fnv(LanguagePrefix, language));
 
         var features = new List<(int, double)>(hashed.Count + DenseFeatures + 1);
         var norm = Math.Sqrt(hashed.Values.Sum(v => v * v));
-        foreach (var (feature, value) in hashed.OrderBy(kv => kv.Key))
-            features.Add((feature, value / norm));
+        var keys = new int[hashed.Count];
+        hashed.Keys.CopyTo(keys, 0);
+        Array.Sort(keys);
+        foreach (var feature in keys)
+            features.Add((feature, hashed[feature] / norm));
 
         // Dense cues, each roughly in [−1, 1]: what the lexicon read and how the text is punctuated.
         var evidence = _lexicon.Evidence(tokens, LanguageDetector.Normalize(language) ?? LanguageDetector.Detect(tokens));
@@ -236,24 +249,43 @@ public sealed class SentimentModel
         return features;
     }
 
-    private void CharGrams(string word, Action<string, double> add)
+    /// <summary>Adds "c:" + every n-gram of "&lt;word&gt;" with the character n-gram weight.</summary>
+    private void CharGrams(string word, Dictionary<int, double> hashed)
     {
-        if (word.Length < 3 || word.All(char.IsDigit))
+        if (word.Length < 3 || IsAllDigits(word))
             return;
-        var padded = "<" + word + ">";
+        Span<char> padded = word.Length <= 254 ? stackalloc char[word.Length + 2] : new char[word.Length + 2];
+        padded[0] = '<';
+        word.AsSpan().CopyTo(padded[1..]);
+        padded[^1] = '>';
         for (var n = _settings.MinCharGram; n <= _settings.MaxCharGram; n++)
         {
             for (var i = 0; i + n <= padded.Length; i++)
-                add("c:" + padded.Substring(i, n), _settings.CharGramWeight);
+            {
+                var h = (int)(Fnv(CharGramPrefix, padded.Slice(i, n)) & (uint)_mask);
+                hashed[h] = hashed.GetValueOrDefault(h) + _settings.CharGramWeight;
+            }
         }
+    }
+
+    private static bool IsAllDigits(string word)
+    {
+        foreach (var c in word)
+        {
+            if (!char.IsDigit(c))
+                return false;
+        }
+        return true;
     }
 
     private static double Squash(double mass) => mass / (mass + 3);
 
     /// <summary>FNV-1a: stable across processes and platforms, unlike string.GetHashCode.</summary>
-    private static uint Fnv(string text)
+    internal static uint Fnv(string text) => Fnv(FnvOffset, text);
+
+    /// <summary>FNV-1a continued over more characters: Fnv(Fnv(a), b) is Fnv(a + b), so a feature's name need not be built.</summary>
+    internal static uint Fnv(uint hash, ReadOnlySpan<char> text)
     {
-        var hash = 2166136261u;
         foreach (var c in text)
         {
             hash ^= c;
@@ -261,4 +293,13 @@ public sealed class SentimentModel
         }
         return hash;
     }
+
+    private const uint FnvOffset = 2166136261u;
+    private static readonly uint WordPrefix = Fnv("w:");
+    private static readonly uint NegatedPrefix = Fnv("n:");
+    private static readonly uint AfterContrastPrefix = Fnv("a:");
+    private static readonly uint PairPrefix = Fnv("b:");
+    private static readonly uint CharGramPrefix = Fnv("c:");
+    private static readonly uint LanguagePrefix = Fnv("lang:");
+    private static readonly uint Shout = Fnv("shout");
 }

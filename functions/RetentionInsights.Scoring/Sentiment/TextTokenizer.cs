@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace RetentionInsights.Scoring.Sentiment;
 
 public enum TokenKind
@@ -24,39 +21,58 @@ public static class TextTokenizer
     public static List<Token> Tokenize(string text)
     {
         var tokens = new List<Token>(text.Length / 5 + 4);
-        var word = new StringBuilder();
+        // The current word, with apostrophes normalised; counted as it grows so a word is lower-cased and judged shouted
+        // without a second pass (this runs for every message of every night's new mail).
+        Span<char> buffer = stackalloc char[128];
+        var length = 0;
+        var letters = 0;
+        var lowerLetters = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (char.IsLetterOrDigit(c) || (IsApostrophe(c) && word.Length > 0 && i + 1 < text.Length && char.IsLetter(text[i + 1]))
-                || (c == '-' && word.Length > 0 && i + 1 < text.Length && char.IsLetter(text[i + 1])))
+            if (char.IsLetterOrDigit(c) || (IsApostrophe(c) && length > 0 && i + 1 < text.Length && char.IsLetter(text[i + 1]))
+                || (c == '-' && length > 0 && i + 1 < text.Length && char.IsLetter(text[i + 1])))
             {
-                word.Append(IsApostrophe(c) ? '\'' : c);
+                if (length == buffer.Length)
+                {
+                    var larger = new char[buffer.Length * 2];
+                    buffer.CopyTo(larger);
+                    buffer = larger;
+                }
+                var appended = IsApostrophe(c) ? '\'' : c;
+                buffer[length++] = appended;
+                if (char.IsLetter(appended))
+                {
+                    letters++;
+                    if (!char.IsUpper(appended))
+                        lowerLetters++;
+                }
                 continue;
             }
-            Flush();
+            Flush(buffer);
             switch (c)
             {
                 case '.' or '\n' or '\r' or '?' or '!':
-                    tokens.Add(new Token(TokenKind.SentenceBreak, c == '\r' ? "\n" : c.ToString()));
+                    tokens.Add(new Token(TokenKind.SentenceBreak, c switch { '.' => ".", '?' => "?", '!' => "!", _ => "\n" }));
                     break;
                 case ',' or ';' or ':' or '(' or ')' or '–' or '—':
-                    tokens.Add(new Token(TokenKind.ClauseBreak, c.ToString()));
+                    tokens.Add(new Token(TokenKind.ClauseBreak, c switch { ',' => ",", ';' => ";", ':' => ":", '(' => "(", ')' => ")", '–' => "–", _ => "—" }));
                     break;
             }
         }
-        Flush();
+        Flush(buffer);
         return tokens;
 
-        void Flush()
+        void Flush(Span<char> word)
         {
-            if (word.Length == 0)
+            if (length == 0)
                 return;
-            var raw = word.ToString();
-            word.Clear();
-            var letters = raw.Count(char.IsLetter);
-            var shouted = letters >= 3 && raw.All(ch => !char.IsLetter(ch) || char.IsUpper(ch));
-            tokens.Add(new Token(TokenKind.Word, raw.ToLower(CultureInfo.InvariantCulture), shouted));
+            Span<char> lower = length <= 128 ? stackalloc char[length] : new char[length];
+            word[..length].ToLowerInvariant(lower);
+            tokens.Add(new Token(TokenKind.Word, new string(lower), letters >= 3 && lowerLetters == 0));
+            length = 0;
+            letters = 0;
+            lowerLetters = 0;
         }
     }
 

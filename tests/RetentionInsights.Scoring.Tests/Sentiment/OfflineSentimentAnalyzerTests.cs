@@ -13,6 +13,14 @@ public class OfflineSentimentAnalyzerTests
     private static string Label(string text, string language) => Analyzer.Analyze(text, language).Label;
 
     [Theory]
+    [InlineData("c:", "<blij")]
+    [InlineData("b:", "niet_blij")]
+    [InlineData("lang:", "nl")]
+    public void FeatureHash_RunOverTheNameInPlace_IsTheHashOfTheNameAsAString(string prefix, string rest) =>
+        // Feature names are hashed without being built; the weights were learned under the hash of the whole name.
+        Assert.Equal(SentimentModel.Fnv(prefix + rest), SentimentModel.Fnv(SentimentModel.Fnv(prefix), rest));
+
+    [Theory]
     [InlineData("Voor de vierde keer bellen over dezelfde afschrijving, ik ben het echt zat.", "nl")]
     [InlineData("De voorschotberekening klopt weer niet en niemand belt terug zoals beloofd.", "nl")]
     [InlineData("Third estimated bill in a row even though I send photos of the meter every month. Fed up.", "en")]
