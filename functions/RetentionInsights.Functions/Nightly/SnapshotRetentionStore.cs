@@ -12,7 +12,7 @@ namespace RetentionInsights.Functions.Nightly;
 /// The one scoring pipeline runs on it unchanged. The service's own rows (recommendations, alerts, score columns):
 /// <list type="bullet">
 /// <item>On the local org the snapshot keeps them (<see cref="FeatureSnapshot.OwnRowsKept"/>): histories and states are served
-/// from it without a read; after each write the written contacts' rows are read back into it (exactly what the org now
+/// from it without a read; after each write the written rows are read back into it (exactly what the org now
 /// holds), and the writes' change-log entries are marked as this night's own so the next night does not re-read them. Each
 /// contact's record is decoded once per chunk: the load, the state read and the write-back share the decoded history.</item>
 /// <item>On Dataverse they are read from the store once per chunk: the rows read with a history also build the state read of
@@ -164,22 +164,30 @@ public sealed class SnapshotRetentionStore : IRetentionStore
             if (_loaded.TryRemove(change.ContactId, out var history))
                 loaded[change.ContactId] = history;
         }
-        var written = changes.Where(c => !c.IsEmpty).Select(c => c.ContactId).ToList();
-        if (written.Count == 0)
+        var rowsWritten = changes.Where(c => c.TouchesOwnRows).Select(c => c.ContactId).ToList();
+        var scoresOnly = changes.Where(c => !c.IsEmpty && !c.TouchesOwnRows).Select(c => c.ContactId).ToList();
+        if (rowsWritten.Count == 0 && scoresOnly.Count == 0)
             return writes;
         // Read back rather than replay the changes: the org decides (an upsert keeps an answered offer), the snapshot copies.
+        // A contact whose score columns alone were written (most of them on a night after a quiet day: time-dependent
+        // features move the scores) has only its score columns read back: its recommendations and alerts were not written,
+        // and anyone else's change to them is in the change log and re-read next night.
         using var writeBack = ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.WriteBack);
-        var (own, scores) = _kept.ReadOwnState(written);
+        var (own, scores) = _kept.ReadOwnState(rowsWritten, scoresOnly);
         Interlocked.Add(ref _rowsRead, scores.Count + own.Values.Sum(r => r.Recommendations.Count + r.Alerts.Count));
+        var withRows = rowsWritten.ToHashSet();
         foreach (var (id, _, _, stored) in scores)
         {
-            if ((loaded.GetValueOrDefault(id) ?? Decoded(id)) is not { } history)
-                continue;
-            var rows = own.GetValueOrDefault(id) ?? NoRows;
-            // When only score columns were written, the record already holds the contact's rows and is kept as it is.
-            var encoded = history.Recommendations.SequenceEqual(rows.Recommendations) && history.Alerts.SequenceEqual(rows.Alerts)
-                ? null
-                : SnapshotFormat.Encode(history with { Recommendations = rows.Recommendations, Alerts = rows.Alerts });
+            byte[]? encoded = null;
+            if (withRows.Contains(id))
+            {
+                if ((loaded.GetValueOrDefault(id) ?? Decoded(id)) is not { } history)
+                    continue;
+                var rows = own.GetValueOrDefault(id) ?? NoRows;
+                // When the record already holds the contact's rows it is kept as it is.
+                if (!history.Recommendations.SequenceEqual(rows.Recommendations) || !history.Alerts.SequenceEqual(rows.Alerts))
+                    encoded = SnapshotFormat.Encode(history with { Recommendations = rows.Recommendations, Alerts = rows.Alerts });
+            }
             lock (snapshot)
             {
                 // A contact removed from the snapshot meanwhile stays removed.

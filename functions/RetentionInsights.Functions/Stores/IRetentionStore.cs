@@ -138,6 +138,11 @@ public sealed record ChangeSet(Guid ContactId)
         ContactColumns.Count == 0 && CreateRecommendations.Count == 0 && UpdateRecommendations.Count == 0
         && ExpireRecommendations.Count == 0 && CreateAlert is null && UpdateAlert is null && CloseAlerts.Count == 0 && !EraseDerived;
 
+    /// <summary>Whether the change writes recommendation or alert rows (otherwise only the contact's score columns, or nothing).</summary>
+    public bool TouchesOwnRows =>
+        CreateRecommendations.Count > 0 || UpdateRecommendations.Count > 0 || ExpireRecommendations.Count > 0
+        || CreateAlert is not null || UpdateAlert is not null || CloseAlerts.Count > 0 || EraseDerived;
+
     public int WriteCount =>
         (ContactColumns.Count > 0 ? 1 : 0) + CreateRecommendations.Count + UpdateRecommendations.Count
         + ExpireRecommendations.Count + (CreateAlert is null ? 0 : 1) + (UpdateAlert is null ? 0 : 1) + CloseAlerts.Count + (EraseDerived ? 1 : 0);

@@ -247,18 +247,23 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     }
 
     /// <summary>The stored state of <paramref name="ids"/> as the nightly snapshot keeps it: their own rows and score columns.</summary>
-    internal (IReadOnlyDictionary<Guid, OwnRows> Rows, IReadOnlyList<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> Scores) ReadOwnState(IReadOnlyList<Guid> ids)
+    /// <summary>The recommendations and alerts of <paramref name="withRows"/>, and the score columns of those and of
+    /// <paramref name="scoresOnly"/>.</summary>
+    internal (IReadOnlyDictionary<Guid, OwnRows> Rows, IReadOnlyList<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> Scores) ReadOwnState(
+        IReadOnlyList<Guid> withRows, IReadOnlyList<Guid>? scoresOnly = null)
     {
         return Read(connection =>
         {
             var rows = new Dictionary<Guid, OwnRows>();
-            var scores = new List<(Guid, string, bool, ContactScores)>(ids.Count);
-            foreach (var slice in ids.Chunk(MaxIdsPerQuery))
+            var scores = new List<(Guid, string, bool, ContactScores)>(withRows.Count + (scoresOnly?.Count ?? 0));
+            foreach (var slice in withRows.Chunk(MaxIdsPerQuery))
             {
                 foreach (var (id, own) in OwnRowsOf(connection, slice))
                     rows[id] = own;
                 scores.AddRange(ReadScores(connection, slice));
             }
+            foreach (var slice in (scoresOnly ?? []).Chunk(MaxIdsPerQuery))
+                scores.AddRange(ReadScores(connection, slice));
             return ((IReadOnlyDictionary<Guid, OwnRows>)rows, (IReadOnlyList<(Guid, string, bool, ContactScores)>)scores);
         });
     }
