@@ -364,29 +364,31 @@ public sealed class LocalOrgReader
         }
     }
 
-    private static void ReadOrders(Commands connection, Linker link, ReadReport report)
+    /// <summary>One forward pass over a table's selected columns (rows of <paramref name="ids"/> only, when given).</summary>
+    private static void EachRow(Commands connection, string table, string? filter, IReadOnlyList<Guid>? ids, Action<SqliteDataReader> row)
     {
-        using var command = Command(connection, Sql("salesorder", IdFilter("customerid", link.Ids)), link.Ids);
+        using var command = Command(connection, Sql(table, filter), ids);
         using var r = command.ExecuteReader();
         while (r.Read())
+            row(r);
+    }
+
+    private static void ReadOrders(Commands connection, Linker link, ReadReport report) =>
+        EachRow(connection, "salesorder", IdFilter("customerid", link.Ids), link.Ids, r =>
         {
             if (link.Owner(report, "salesorder", GN(r, 1), S(r, 2)) is not { } b)
-                continue;
+                return;
             var order = new OrderRecord(G(r, 0), b.Contact.Id, S(r, 3) ?? "", M(r, 4) ?? 0, T(r, 5), T(r, 6), T(r, 7), T(r, 8), r.GetInt32(9), T(r, 10) ?? DateTime.MinValue)
                 { ModifiedOn = T(r, 11), Tariff = I(r, 12), TermMonths = I(r, 13) };
             b.Orders.Add(order);
             link.OrderOwner[order.Id] = b;
-        }
-    }
+        });
 
-    private static void ReadCases(Commands connection, Linker link, ReadReport report)
-    {
-        using var command = Command(connection, Sql("incident", IdFilter("customerid", link.Ids)), link.Ids);
-        using var r = command.ExecuteReader();
-        while (r.Read())
+    private static void ReadCases(Commands connection, Linker link, ReadReport report) =>
+        EachRow(connection, "incident", IdFilter("customerid", link.Ids), link.Ids, r =>
         {
             if (link.Owner(report, "incident", GN(r, 1), S(r, 2)) is not { } b)
-                continue;
+                return;
             var state = r.GetInt32(12);
             var created = T(r, 10) ?? DateTime.MinValue;
             // Dataverse keeps no resolution date on the case itself; for a resolved case the last modification is it.
@@ -394,62 +396,49 @@ public sealed class LocalOrgReader
             var record = new CaseRecord(G(r, 0), b.Contact.Id, S(r, 3) ?? "", S(r, 4), r.IsDBNull(5) ? 0 : r.GetInt32(5), I(r, 6), I(r, 7), I(r, 8), GN(r, 9), created, resolved, state) { ModifiedOn = T(r, 11) };
             b.Cases.Add(record);
             link.CaseOwner[record.Id] = b;
-        }
-    }
+        });
 
-    private static void ReadOrderLines(Commands connection, Linker link, ReadReport report)
-    {
-        var filter = link.Ids is null ? null : $"salesorderid IN (SELECT salesorderid FROM salesorder WHERE {IdFilter("customerid", link.Ids)})";
-        using var command = Command(connection, Sql("salesorderdetail", filter), link.Ids);
-        using var r = command.ExecuteReader();
-        while (r.Read())
+    private static void ReadOrderLines(Commands connection, Linker link, ReadReport report) =>
+        EachRow(connection, "salesorderdetail",
+            link.Ids is null ? null : $"salesorderid IN (SELECT salesorderid FROM salesorder WHERE {IdFilter("customerid", link.Ids)})", link.Ids, r =>
         {
             var orderId = GN(r, 1);
             if (orderId is null || !link.OrderOwner.TryGetValue(orderId.Value, out var b))
             {
                 report.Drop("salesorderdetail", "order not found");
-                continue;
+                return;
             }
             report.Read("salesorderdetail");
             b.Lines.Add(new OrderLineRecord(G(r, 0), orderId.Value, S(r, 2) ?? "", M(r, 3) ?? 0, M(r, 4) ?? 0, M(r, 5) ?? 0));
-        }
-    }
+        });
 
-    private static void ReadInvoices(Commands connection, Linker link, ReadReport report)
-    {
-        using var command = Command(connection, Sql("invoice", IdFilter("customerid", link.Ids)), link.Ids);
-        using var r = command.ExecuteReader();
-        while (r.Read())
+    private static void ReadInvoices(Commands connection, Linker link, ReadReport report) =>
+        EachRow(connection, "invoice", IdFilter("customerid", link.Ids), link.Ids, r =>
         {
             if (link.Owner(report, "invoice", GN(r, 1), S(r, 2)) is not { } b)
-                continue;
+                return;
             var due = T(r, 5);
             if (due is null)
             {
                 report.Drop("invoice", "no due date");
-                continue;
+                return;
             }
             b.Invoices.Add(new InvoiceRecord(G(r, 0), b.Contact.Id, GN(r, 3), M(r, 4) ?? 0, due.Value, T(r, 6), T(r, 7) ?? due.Value));
-        }
-    }
+        });
 
-    private static void ReadResolutions(Commands connection, Linker link, ReadReport report)
-    {
-        var filter = link.Ids is null ? null : $"incidentid IN (SELECT incidentid FROM incident WHERE {IdFilter("customerid", link.Ids)})";
-        using var command = Command(connection, Sql("incidentresolution", filter), link.Ids);
-        using var r = command.ExecuteReader();
-        while (r.Read())
+    private static void ReadResolutions(Commands connection, Linker link, ReadReport report) =>
+        EachRow(connection, "incidentresolution",
+            link.Ids is null ? null : $"incidentid IN (SELECT incidentid FROM incident WHERE {IdFilter("customerid", link.Ids)})", link.Ids, r =>
         {
             if (GN(r, 1) is not { } caseId || !link.CaseOwner.TryGetValue(caseId, out var b) || T(r, 2) is not { } resolvedOn)
             {
                 report.Drop("incidentresolution", "case or resolution date not found");
-                continue;
+                return;
             }
             report.Read("incidentresolution");
             var cancelled = !r.IsDBNull(4) && r.GetInt32(4) == Names.Standard.ActivityCanceled;
             b.Resolutions.Add(new CaseResolutionRecord(G(r, 0), caseId, resolvedOn, cancelled ? T(r, 3) ?? resolvedOn : null));
-        }
-    }
+        });
 
     /// <summary>E-mails, then phone calls (one group: both add to the same lists, in this order).</summary>
     private static void ReadMessages(Commands connection, Linker link, ReadReport report)
@@ -458,9 +447,7 @@ public sealed class LocalOrgReader
         {
             // Messages regarding the contact and messages regarding the contact's cases.
             var filter = link.Ids is null ? null : $"{IdFilter("regardingobjectid", link.Ids)} OR regardingobjectid IN (SELECT incidentid FROM incident WHERE {IdFilter("customerid", link.Ids)})";
-            using var command = Command(connection, Sql(table, filter), link.Ids);
-            using var r = command.ExecuteReader();
-            while (r.Read())
+            EachRow(connection, table, filter, link.Ids, r =>
             {
                 var regarding = GN(r, 1);
                 var type = S(r, 2);
@@ -470,53 +457,40 @@ public sealed class LocalOrgReader
                     if (!link.CaseOwner.TryGetValue(caseId, out b))
                     {
                         report.Drop(table, "regarding a case that is not a contact's");
-                        continue;
+                        return;
                     }
                     report.Read(table);
                 }
                 else if ((b = link.Owner(report, table, regarding, type)) is null)
                 {
-                    continue;
+                    return;
                 }
                 var on = T(r, 6) ?? T(r, 7) ?? DateTime.MinValue;
                 b.Activities.Add(new ActivityRecord(G(r, 0), b.Contact.Id, kind, !r.IsDBNull(3) && r.GetInt64(3) != 0, S(r, 4), S(r, 5), on, kind == ActivityKind.PhoneCall ? I(r, 8) : null));
-            }
+            });
         }
     }
 
-    private static void ReadUsage(Commands connection, Linker link, ReadReport report)
-    {
-        using var command = Command(connection, Sql("rtn_usagereading", IdFilter("rtn_contactid", link.Ids)), link.Ids);
-        using var r = command.ExecuteReader();
-        while (r.Read())
+    private static void ReadUsage(Commands connection, Linker link, ReadReport report) =>
+        EachRow(connection, "rtn_usagereading", IdFilter("rtn_contactid", link.Ids), link.Ids, r =>
         {
-            if (link.Owner(report, "rtn_usagereading", GN(r, 0), null) is not { } b || T(r, 1) is not { } date)
-                continue;
-            b.Usage.Add(new UsageRecord(b.Contact.Id, date, r.IsDBNull(2) ? 0 : r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetDouble(3)) { CreatedOn = T(r, 4) });
-        }
-    }
+            if (link.Owner(report, "rtn_usagereading", GN(r, 0), null) is { } b && T(r, 1) is { } date)
+                b.Usage.Add(new UsageRecord(b.Contact.Id, date, r.IsDBNull(2) ? 0 : r.GetDouble(2), r.IsDBNull(3) ? 0 : r.GetDouble(3)) { CreatedOn = T(r, 4) });
+        });
 
-    private static void ReadRecommendations(Commands connection, Linker link, ReadReport report)
-    {
-        using var command = Command(connection, Sql(Names.OfferRecommendation.Table, IdFilter("rtn_contactid", link.Ids)), link.Ids);
-        using var r = command.ExecuteReader();
-        while (r.Read())
+    private static void ReadRecommendations(Commands connection, Linker link, ReadReport report) =>
+        EachRow(connection, Names.OfferRecommendation.Table, IdFilter("rtn_contactid", link.Ids), link.Ids, r =>
         {
             if (link.Owner(report, Names.OfferRecommendation.Table, GN(r, 1), null) is { } b)
                 b.Recommendations.Add(Recommendation(r, b.Contact.Id));
-        }
-    }
+        });
 
-    private static void ReadAlerts(Commands connection, Linker link, ReadReport report)
-    {
-        using var command = Command(connection, Sql(Names.RetentionAlert.Table, IdFilter("rtn_contactid", link.Ids)), link.Ids);
-        using var r = command.ExecuteReader();
-        while (r.Read())
+    private static void ReadAlerts(Commands connection, Linker link, ReadReport report) =>
+        EachRow(connection, Names.RetentionAlert.Table, IdFilter("rtn_contactid", link.Ids), link.Ids, r =>
         {
             if (link.Owner(report, Names.RetentionAlert.Table, GN(r, 1), null) is { } b)
                 b.Alerts.Add(Alert(r, b.Contact.Id));
-        }
-    }
+        });
 
     private static RecommendationRecord Recommendation(SqliteDataReader r, Guid contactId) =>
         new(G(r, 0), contactId, GN(r, 2) ?? Guid.Empty, r.IsDBNull(3) ? 0 : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetDouble(4), M(r, 5), S(r, 6),
