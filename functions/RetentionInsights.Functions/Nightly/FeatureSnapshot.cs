@@ -9,7 +9,7 @@ namespace RetentionInsights.Functions.Nightly;
 /// <summary>
 /// What the nightly rescore keeps between nights so it does not re-read and re-analyse history that did not change: each
 /// contact's source records as the readers deliver them (contact, contracts and lines, invoices, cases and resolutions,
-/// messages, meter readings) and the sentiment of every inbound message, analysed once. Features are never stored: they
+/// messages, meter readings) and the sentiment of every inbound message a score can read, analysed once. Features are never stored: they
 /// depend on the scoring date ("contract ends in N days", windows of 30/60/90 days), so they are rebuilt from these records
 /// at score time under the point-in-time rules, exactly as the full path builds them. On the local org the snapshot also
 /// keeps what the service itself last wrote or read of each contact — its recommendations, alerts and score columns
@@ -89,18 +89,20 @@ public sealed class FeatureSnapshot
     public CustomerHistory Kept(CustomerHistory history) =>
         OwnRowsKept || (history.Recommendations.Count == 0 && history.Alerts.Count == 0) ? history : history with { Recommendations = [], Alerts = [] };
 
-    /// <summary>Inbound messages with text that have no sentiment yet (new since the last night, or never analysed).</summary>
-    public IEnumerable<ActivityRecord> Unanalysed(IEnumerable<ActivityRecord> activities) =>
-        activities.Where(a => !a.Outgoing && a.HasMessageText && !Sentiment.ContainsKey(a.Id));
+    /// <summary>Inbound messages with text that have no sentiment yet (new since the last night, or never analysed), from
+    /// <paramref name="from"/> on when given (older ones cannot change a score; see <c>EngineScorer.SentimentSince</c>).</summary>
+    public IEnumerable<ActivityRecord> Unanalysed(IEnumerable<ActivityRecord> activities, DateTime? from = null) =>
+        activities.Where(a => !a.Outgoing && a.HasMessageText && (from is null || a.On >= from) && !Sentiment.ContainsKey(a.Id));
 
     /// <summary>
     /// Analyses those of <paramref name="activities"/> that are inbound with text and have no sentiment yet, and keeps the
     /// answers. Batches of 500 go to the analyzer, as many at a time as there are cores (the offline analyzer is CPU-bound;
     /// each message's score depends on its text only, so the result does not depend on the order). Returns the messages analysed.
     /// </summary>
-    public async Task<int> AnalyseAsync(ISentimentAnalyzer analyzer, IEnumerable<ActivityRecord> activities, CancellationToken cancellationToken)
+    public async Task<int> AnalyseAsync(ISentimentAnalyzer analyzer, IEnumerable<ActivityRecord> activities, CancellationToken cancellationToken,
+        DateTime? from = null)
     {
-        var batches = Unanalysed(activities).DistinctBy(a => a.Id).Chunk(500).ToList();
+        var batches = Unanalysed(activities, from).DistinctBy(a => a.Id).Chunk(500).ToList();
         var answers = new IReadOnlyList<SentimentResult>[batches.Count];
         await Parallel.ForAsync(0, batches.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (i, ct) => answers[i] = await analyzer.AnalyzeAsync(batches[i].Select(a => new SentimentDocument(a.Id.ToString("N"), a.MessageText!)).ToList(), ct));

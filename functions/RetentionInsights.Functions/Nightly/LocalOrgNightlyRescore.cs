@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using RetentionInsights.Functions.Configuration;
 using RetentionInsights.Functions.Scoring;
+using RetentionInsights.Scoring.EarlyWarning;
 using RetentionInsights.Functions.Stores.LocalOrg;
 using RetentionInsights.Scoring.Sentiment;
 
@@ -47,7 +50,7 @@ public sealed class LocalOrgNightlyRescore(LocalOrgStore org, ISnapshotStore sna
     public async Task<NightReport> RunAsync(bool rebuild, DateTime? asOf, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var (snapshot, update) = await UpdateSnapshotAsync(rebuild, cancellationToken);
+        var (snapshot, update) = await UpdateSnapshotAsync(rebuild, cancellationToken, asOf);
 
         // The snapshot takes in what this night writes, so it is saved after the rescore; the writes are marked with a new
         // night id, which only a saved snapshot carries (a night that fails before saving has its writes re-read next time).
@@ -82,12 +85,17 @@ public sealed class LocalOrgNightlyRescore(LocalOrgStore org, ISnapshotStore sna
 
     /// <summary>Loads the stored snapshot and applies the deltas (or rebuilds it); not yet saved. The load's time is the
     /// update's "load" stage.</summary>
-    public async Task<(FeatureSnapshot Snapshot, SnapshotUpdate Update)> UpdateSnapshotAsync(bool rebuild, CancellationToken cancellationToken)
+    public async Task<(FeatureSnapshot Snapshot, SnapshotUpdate Update)> UpdateSnapshotAsync(bool rebuild, CancellationToken cancellationToken,
+        DateTime? asOf = null)
     {
+        // Only messages that scores as of the night's date can read are analysed up front; the rescore asks for no others
+        // (a score as of an earlier date has the older ones it needs analysed when it asks, and kept).
+        var scoringAsOf = asOf ?? services.GetRequiredService<IOptions<ServiceOptions>>().Value.AsOf ?? time.GetUtcNow().UtcDateTime;
+        var analyseFrom = EngineScorer.SentimentSince(scoringAsOf, services.GetService<EarlyWarningEvaluator>()?.Options);
         var loading = Stopwatch.StartNew();
         var stored = rebuild ? null : await snapshots.LoadAsync(cancellationToken);
         var loadSeconds = loading.Elapsed.TotalSeconds;
-        var (snapshot, update) = await new LocalOrgSnapshotUpdater(org.Path, analyzer, time).UpdateAsync(stored, rebuild, cancellationToken);
+        var (snapshot, update) = await new LocalOrgSnapshotUpdater(org.Path, analyzer, time).UpdateAsync(stored, rebuild, cancellationToken, analyseFrom);
         return (snapshot, update with
         {
             Seconds = update.Seconds + loadSeconds,

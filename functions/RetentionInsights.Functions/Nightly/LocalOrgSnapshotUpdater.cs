@@ -37,7 +37,10 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
     private const int BuildBlock = 2_000;
     private static readonly LocalOrgReader Reader = new();
 
-    public async Task<(FeatureSnapshot Snapshot, SnapshotUpdate Update)> UpdateAsync(FeatureSnapshot? stored, bool rebuild, CancellationToken cancellationToken)
+    /// <param name="analyseFrom">Messages older than this are not analysed up front (the night's scores cannot depend on them;
+    /// a score that does gets them analysed when it asks). Null analyses every new message.</param>
+    public async Task<(FeatureSnapshot Snapshot, SnapshotUpdate Update)> UpdateAsync(FeatureSnapshot? stored, bool rebuild, CancellationToken cancellationToken,
+        DateTime? analyseFrom = null)
     {
         var reason = rebuild ? "requested" : stored is null ? "no snapshot" : stored.SchemaKey != FeatureSnapshot.CurrentSchemaKey ? "feature schema changed" : null;
         var clock = Stopwatch.StartNew();
@@ -69,17 +72,17 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
                 for (var i = 0; i < block.Length; i++)
                 {
                     snapshot.Histories.SetEncoded(block[i].Contact.Id, encoded[i]);
-                    inbound.AddRange(snapshot.Unanalysed(block[i].Activities));
+                    inbound.AddRange(snapshot.Unanalysed(block[i].Activities, analyseFrom));
                 }
                 if (inbound.Count < AnalysisRound)
                     continue;
                 var analysing = Stopwatch.StartNew();
-                analysed += await snapshot.AnalyseAsync(analyzer, inbound, cancellationToken);
+                analysed += await snapshot.AnalyseAsync(analyzer, inbound, cancellationToken, analyseFrom);
                 analyseSeconds += analysing.Elapsed.TotalSeconds;
                 inbound.Clear();
             }
             var lastRound = Stopwatch.StartNew();
-            analysed += await snapshot.AnalyseAsync(analyzer, inbound, cancellationToken);
+            analysed += await snapshot.AnalyseAsync(analyzer, inbound, cancellationToken, analyseFrom);
             analyseSeconds += lastRound.Elapsed.TotalSeconds;
             var buildSeconds = stage.Elapsed.TotalSeconds - fullReadSeconds - analyseSeconds;
             stage.Restart();
@@ -115,7 +118,7 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
             }
         }
         var readSeconds = clock.Elapsed.TotalSeconds;
-        var analysedNew = await current.AnalyseAsync(analyzer, messages, cancellationToken);
+        var analysedNew = await current.AnalyseAsync(analyzer, messages, cancellationToken, analyseFrom);
         current.Watermark = upTo;
         current.UpdatedOn = time.GetUtcNow().UtcDateTime;
         return (current, new SnapshotUpdate("delta", null, rows, entries, contacts.Count, removed, analysedNew, upTo, clock.Elapsed.TotalSeconds)

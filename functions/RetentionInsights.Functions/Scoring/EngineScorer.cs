@@ -68,7 +68,7 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
             return histories.Select(_ => (ScoringOutcome?)null).ToList();
         MessageSentiment messages;
         using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Sentiment))
-            messages = await SentimentOfAsync(histories, cancellationToken);
+            messages = await SentimentOfAsync(histories, SentimentSince(asOf, earlyWarning?.Options), asOf, cancellationToken);
         IReadOnlyList<CustomerScore> scores;
         using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Model))
             scores = engine.ScoreBatch(histories, asOf, messages);
@@ -105,10 +105,21 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
             ? null
             : new AlertFeedbackCalibration(AlertFeedbackCalibration.FromAlerts(history.Alerts), earlyWarning.Options).For(history.Contact.Id, asOf);
 
+    /// <summary>
+    /// The oldest message whose sentiment a score as of <paramref name="asOf"/> can depend on: the longest window of the
+    /// features (<see cref="FeatureBuilder.SentimentLookbackDays"/>) or of the early-warning rules
+    /// (<see cref="EarlyWarningOptions.LookbackDays"/>), with a day to spare. Only messages from then on are analysed: a
+    /// customer's years of older mail cannot change today's score, and with Azure AI Language each analysis is billed.
+    /// </summary>
+    public static DateTime SentimentSince(DateTime asOf, EarlyWarningOptions? earlyWarning) =>
+        asOf.AddDays(-Math.Max(FeatureBuilder.SentimentLookbackDays, earlyWarning?.LookbackDays ?? 0) - 1);
+
     /// <summary>Sentiment per message, remembered across events: a sent message never changes, and with Azure AI Language
     /// configured every analysis is a billed call. Only messages not seen before are analysed; an analyzer that keeps what it
-    /// analysed (<see cref="IKnownSentiment"/>, the nightly snapshot) answers its known messages by id.</summary>
-    private async Task<MessageSentiment> SentimentOfAsync(IReadOnlyList<CustomerHistory> histories, CancellationToken cancellationToken)
+    /// analysed (<see cref="IKnownSentiment"/>, the nightly snapshot) answers its known messages by id. Messages outside
+    /// [<paramref name="since"/>, <paramref name="asOf"/>] are left out: no score as of that date reads them.</summary>
+    private async Task<MessageSentiment> SentimentOfAsync(IReadOnlyList<CustomerHistory> histories, DateTime since, DateTime asOf,
+        CancellationToken cancellationToken)
     {
         var known = sentiment as IKnownSentiment;
         var scores = new Dictionary<Guid, double>();
@@ -117,7 +128,7 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         {
             foreach (var activity in history.Activities)
             {
-                if (activity.Outgoing || !activity.HasMessageText)
+                if (activity.Outgoing || !activity.HasMessageText || activity.On < since || activity.On > asOf)
                     continue;
                 if (known?.TryGetKnown(activity.Id, out var score) == true || _sentiment.TryGetValue(activity.Id, out score))
                     scores[activity.Id] = score;

@@ -18,6 +18,13 @@ public static class FeatureBuilder
     private const double StronglyNegativeSentiment = -0.6;
     private const int LongCallMinutes = 15;
 
+    /// <summary>
+    /// The oldest message whose sentiment any feature reads is this many days before the scoring date (the window before
+    /// the last 60 days that the sentiment trend compares with). Older messages cannot change a score, so scoring need not
+    /// analyse them.
+    /// </summary>
+    public const int SentimentLookbackDays = 240;
+
     private static readonly int Count = FeatureSchema.Count;
 
     /// <summary>Builds the feature vector of <paramref name="history"/> at <paramref name="asOf"/> into a new array.</summary>
@@ -173,7 +180,7 @@ public static class FeatureBuilder
                     sentimentMin60 = Math.Min(sentimentMin60, score);
                     negative60 += score <= StronglyNegativeSentiment ? 1 : score <= NegativeSentiment ? 0.5 : 0;
                 }
-                else if (age <= 240)
+                else if (age <= SentimentLookbackDays)
                 {
                     sentimentSumPrior += score;
                     sentimentCountPrior++;
