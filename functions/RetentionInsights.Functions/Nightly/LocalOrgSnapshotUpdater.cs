@@ -35,6 +35,9 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
 
     /// <summary>Histories built and encoded at a time during a full read.</summary>
     private const int BuildBlock = 2_000;
+
+    /// <summary>A full garbage collection every this many blocks of a full read (every 100,000 contacts).</summary>
+    private const int CollectEveryBlocks = 50;
     private static readonly LocalOrgReader Reader = new();
 
     /// <param name="analyseFrom">Messages older than this are not analysed up front (the night's scores cannot depend on them;
@@ -65,9 +68,15 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
             var inbound = new List<ActivityRecord>();
             var analysed = 0;
             var encoded = new byte[BuildBlock][];
+            var blocksDone = 0;
             foreach (var block in blocks)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                // The rows of the contacts encoded so far are garbage in the oldest generation, which the collector visits
+                // rarely, while the records take their place: without a full collection now and then the process holds
+                // both (at 400,000 contacts the peak varied between 4.7 and 6.3 GB from run to run).
+                if (++blocksDone % CollectEveryBlocks == 0)
+                    GC.Collect();
                 Parallel.For(0, block.Length, i => encoded[i] = SnapshotFormat.Encode(block[i]));
                 for (var i = 0; i < block.Length; i++)
                 {
