@@ -246,9 +246,8 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
             ?? rows.Where(r => r.OfferId == offerOrRecommendationId).MaxBy(r => r.CreatedOn));
     }
 
-    /// <summary>The stored state of <paramref name="ids"/> as the nightly snapshot keeps it: their own rows and score columns.</summary>
-    /// <summary>The recommendations and alerts of <paramref name="withRows"/>, and the score columns of those and of
-    /// <paramref name="scoresOnly"/>.</summary>
+    /// <summary>The stored state as the nightly snapshot keeps it: the recommendations and alerts of <paramref name="withRows"/>,
+    /// and the score columns of those and of <paramref name="scoresOnly"/>.</summary>
     internal (IReadOnlyDictionary<Guid, OwnRows> Rows, IReadOnlyList<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> Scores) ReadOwnState(
         IReadOnlyList<Guid> withRows, IReadOnlyList<Guid>? scoresOnly = null)
     {
