@@ -18,32 +18,37 @@ namespace RetentionInsights.Scoring.Churn;
 /// </summary>
 internal sealed class TreeEnsembleEvaluator
 {
-    // All trees' nodes in flat arrays; a tree's nodes and leaves start at _nodeStart[t] and _leafStart[t]. A child ≥ 0 is a
-    // node of the same tree, a child < 0 is the leaf ~child.
-    private readonly int[] _nodeStart;
-    private readonly int[] _leafStart;
+    // All trees' nodes in flat arrays, children by absolute index: a child ≥ 0 is a node of these arrays, a child < 0 is the
+    // leaf ~child of _leaves. Tree t starts at node _root[t]; a tree without splits (_splits[t] false) gives 0.
+    private readonly int[] _root;
+    private readonly bool[] _splits;
     private readonly int[] _feature;
     private readonly float[] _threshold;
     private readonly int[] _lte;
     private readonly int[] _gt;
     private readonly double[] _leaves;
 
-    // What a missing value (NaN) is compared as at each node; null when the tree treats NaN as it is (it then goes right).
-    private readonly float[]?[] _missing;
+    // What a missing value (NaN) is compared as at each node: LightGBM's learned direction, or NaN itself when the tree has
+    // none (a NaN then goes right).
+    private readonly float[] _nanAs;
+
+    // The longest path of any tree (its node count bounds it): the room one walk needs to remember its path.
+    private readonly int _longestPath;
     private readonly double _slope;
     private readonly double _offset;
 
     private TreeEnsembleEvaluator(IReadOnlyList<RegressionTree> trees, IReadOnlyList<float[]?> missing, double slope, double offset)
     {
         var nodes = trees.Sum(t => t.NumberOfNodes);
-        _nodeStart = new int[trees.Count];
-        _leafStart = new int[trees.Count];
+        _root = new int[trees.Count];
+        _splits = new bool[trees.Count];
         _feature = new int[nodes];
         _threshold = new float[nodes];
         _lte = new int[nodes];
         _gt = new int[nodes];
+        _nanAs = new float[nodes];
         _leaves = new double[trees.Sum(t => t.NumberOfLeaves)];
-        _missing = missing.ToArray();
+        _longestPath = trees.Select(t => t.NumberOfNodes).DefaultIfEmpty(0).Max();
         _slope = slope;
         _offset = offset;
         int node = 0, leaf = 0;
@@ -52,14 +57,17 @@ internal sealed class TreeEnsembleEvaluator
             var tree = trees[t];
             if (tree.CategoricalSplitFlags.Any(c => c))
                 throw new NotSupportedException("The churn model has a categorical split; its features are all numeric.");
-            _nodeStart[t] = node;
-            _leafStart[t] = leaf;
+            _root[t] = node;
+            _splits[t] = tree.NumberOfNodes > 0 && tree.LeftChild[0] != 0;
+            int nodeStart = node, leafStart = leaf;
+            int Absolute(int child) => child >= 0 ? nodeStart + child : ~(leafStart + ~child);
             for (var n = 0; n < tree.NumberOfNodes; n++, node++)
             {
                 _feature[node] = tree.NumericalSplitFeatureIndexes[n];
                 _threshold[node] = tree.NumericalSplitThresholds[n];
-                _lte[node] = tree.LeftChild[n];
-                _gt[node] = tree.RightChild[n];
+                _lte[node] = Absolute(tree.LeftChild[n]);
+                _gt[node] = Absolute(tree.RightChild[n]);
+                _nanAs[node] = missing[t] is { } values ? values[n] : float.NaN;
             }
             for (var l = 0; l < tree.NumberOfLeaves; l++, leaf++)
                 _leaves[leaf] = tree.LeafValues[l];
@@ -92,7 +100,7 @@ internal sealed class TreeEnsembleEvaluator
         return (float[]?)field.GetValue(internalTree);
     }
 
-    public int Trees => _nodeStart.Length;
+    public int Trees => _root.Length;
 
     /// <summary>
     /// The calibrated probability of <paramref name="features"/>; adds each feature's contribution (log-odds, before
@@ -100,62 +108,59 @@ internal sealed class TreeEnsembleEvaluator
     /// </summary>
     public float Probability(ReadOnlySpan<float> features, Span<float> contributions)
     {
+        // One walk per tree: the path's nodes and the branches not taken are remembered, so the contributions need only the
+        // walks down the branches not taken.
+        Span<int> taken = _longestPath <= 256 ? stackalloc int[_longestPath] : new int[_longestPath];
+        Span<int> notTaken = _longestPath <= 256 ? stackalloc int[_longestPath] : new int[_longestPath];
         var score = 0.0;
-        for (var t = 0; t < _nodeStart.Length; t++)
+        for (var t = 0; t < _root.Length; t++)
         {
-            var output = Output(t, features, 0);
+            if (!_splits[t])
+                continue;
+            var node = _root[t];
+            var depth = 0;
+            while (node >= 0)
+            {
+                taken[depth] = node;
+                if (GoesLeft(node, features))
+                {
+                    notTaken[depth++] = _gt[node];
+                    node = _lte[node];
+                }
+                else
+                {
+                    notTaken[depth++] = _lte[node];
+                    node = _gt[node];
+                }
+            }
+            var output = _leaves[~node];
             score += output;
-            if (!contributions.IsEmpty)
-                AddContributions(t, features, output, contributions);
+            if (contributions.IsEmpty)
+                continue;
+            // At each node of the path the split feature gets the output minus the output down the other branch.
+            for (var i = 0; i < depth; i++)
+            {
+                var other = notTaken[i];
+                var ghost = other < 0 ? _leaves[~other] : Output(other, features);
+                contributions[_feature[taken[i]]] += (float)(output - ghost);
+            }
         }
         return (float)(1 / (1 + Math.Exp(_slope * (float)score + _offset)));
     }
 
-    /// <summary>The leaf value tree <paramref name="t"/> gives <paramref name="features"/> from <paramref name="node"/> down
-    /// (a tree without splits gives 0).</summary>
-    private double Output(int t, ReadOnlySpan<float> features, int node)
+    /// <summary>The leaf value <paramref name="features"/> reach from <paramref name="node"/> down.</summary>
+    private double Output(int node, ReadOnlySpan<float> features)
     {
-        var start = _nodeStart[t];
-        if (NodeCount(t) == 0 || _lte[start] == 0)
-            return 0;
         while (node >= 0)
-            node = GoesLeft(t, node, features) ? _lte[start + node] : _gt[start + node];
-        return _leaves[_leafStart[t] + ~node];
+            node = GoesLeft(node, features) ? _lte[node] : _gt[node];
+        return _leaves[~node];
     }
 
-    /// <summary>Walks the row's path; at each node the split feature gets the output minus the output down the other branch.</summary>
-    private void AddContributions(int t, ReadOnlySpan<float> features, double output, Span<float> contributions)
+    private bool GoesLeft(int node, ReadOnlySpan<float> features)
     {
-        var start = _nodeStart[t];
-        if (NodeCount(t) == 0 || _lte[start] == 0)
-            return;
-        var node = 0;
-        while (node >= 0)
-        {
-            var feature = _feature[start + node];
-            int other;
-            if (GoesLeft(t, node, features))
-            {
-                other = _gt[start + node];
-                node = _lte[start + node];
-            }
-            else
-            {
-                other = _lte[start + node];
-                node = _gt[start + node];
-            }
-            var ghost = other < 0 ? _leaves[_leafStart[t] + ~other] : Output(t, features, other);
-            contributions[feature] += (float)(output - ghost);
-        }
+        var value = features[_feature[node]];
+        if (float.IsNaN(value))
+            value = _nanAs[node];
+        return value <= _threshold[node];
     }
-
-    private bool GoesLeft(int t, int node, ReadOnlySpan<float> features)
-    {
-        var value = features[_feature[_nodeStart[t] + node]];
-        if (float.IsNaN(value) && _missing[t] is { } missing)
-            value = missing[node];
-        return value <= _threshold[_nodeStart[t] + node];
-    }
-
-    private int NodeCount(int t) => (t + 1 < _nodeStart.Length ? _nodeStart[t + 1] : _feature.Length) - _nodeStart[t];
 }
