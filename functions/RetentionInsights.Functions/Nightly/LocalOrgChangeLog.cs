@@ -11,8 +11,11 @@ namespace RetentionInsights.Functions.Nightly;
 /// Several local-org tables have no <c>modifiedon</c> (invoices, messages, readings), so a modifiedon window would miss an
 /// invoice being paid; and a deleted row leaves nothing to find by date. The triggers are installed by the first full read;
 /// from then on every change is in the log, including deletes. The service's own rows (recommendations, alerts, the
-/// contact's score columns) are tracked too, so an agent's answer or an admin's edit is seen; the nightly run marks the
-/// entries of its own writes with its night id (<see cref="MarkOwn"/>) in the same transaction, and those are not re-read.
+/// contact's score columns) are tracked too, so an agent's answer or an admin's edit is seen. The nightly run's own writes are
+/// not logged row by row: its write transaction quiets the triggers and logs one entry per contact it wrote, marked with its
+/// night id (<see cref="BeginOwnWrites"/>, <see cref="EndOwnWrites"/>). A saved snapshot holds those writes, so they are not
+/// re-read and are dropped with the applied entries (<see cref="Trim"/>); a night stopped before its snapshot was saved
+/// leaves them for the next night to re-read.
 /// </summary>
 public static class LocalOrgChangeLog
 {
@@ -39,48 +42,87 @@ public static class LocalOrgChangeLog
 
     private const string OwnPrefix = "own ";
 
+    /// <summary>Holds a row while the nightly run's write transaction is open: the triggers log nothing then. Other
+    /// connections never see the row (it is inserted and deleted inside that transaction, and SQLite has one writer).</summary>
+    private const string Quiet = "rtn_changelog_quiet";
+
+    /// <summary>Trigger names of the log before the nightly run logged its own writes per contact (dropped on install).</summary>
+    private const string FormerTriggerPrefix = "rtn_track_";
+
+    private const string TriggerPrefix = "rtn_log_";
+
     private static string Customer(string row) => $"CASE WHEN {row}.customeridtype = 'contact' THEN {row}.customerid END";
 
     private static string Regarding(string row) =>
         $"CASE {row}.regardingobjectidtype WHEN 'contact' THEN {row}.regardingobjectid " +
         $"WHEN 'incident' THEN (SELECT CASE WHEN customeridtype = 'contact' THEN customerid END FROM incident WHERE incidentid = {row}.regardingobjectid) END";
 
-    /// <summary>Creates the log and its triggers if missing (idempotent).</summary>
+    /// <summary>Creates the log and its triggers if missing, in one transaction, replacing triggers of an earlier form
+    /// (idempotent; every night calls it).</summary>
     public static void Install(SqliteConnection connection)
     {
         var sql = new StringBuilder();
         sql.Append($"CREATE TABLE IF NOT EXISTS {Table} (seq INTEGER PRIMARY KEY AUTOINCREMENT, tablename TEXT NOT NULL, contactid TEXT, operation TEXT NOT NULL);\n");
+        sql.Append($"CREATE TABLE IF NOT EXISTS {Quiet} (quiet INTEGER NOT NULL);\n");
+        var logging = $"WHEN NOT EXISTS (SELECT 1 FROM {Quiet})";
         foreach (var (table, contact) in Tracked)
         {
+            foreach (var operation in new[] { "insert", "update", "delete" })
+                sql.Append($"DROP TRIGGER IF EXISTS {FormerTriggerPrefix}{table}_{operation};\n");
             // Only the columns the reader reads: a rescore writing score columns on the contact is not a change of its history.
             var columns = LocalOrgReader.Queries.First(q => q.Table == table).Columns;
-            sql.Append($"CREATE TRIGGER IF NOT EXISTS rtn_track_{table}_insert AFTER INSERT ON {table} BEGIN ")
+            sql.Append($"CREATE TRIGGER IF NOT EXISTS {TriggerPrefix}{table}_insert AFTER INSERT ON {table} {logging} BEGIN ")
                .Append($"INSERT INTO {Table} (tablename, contactid, operation) VALUES ('{table}', {contact("NEW")}, 'insert'); END;\n");
             // A row can move to another contact (a corrected customer): both the old and the new owner are re-read.
-            sql.Append($"CREATE TRIGGER IF NOT EXISTS rtn_track_{table}_update AFTER UPDATE OF {string.Join(", ", columns)} ON {table} BEGIN ")
+            sql.Append($"CREATE TRIGGER IF NOT EXISTS {TriggerPrefix}{table}_update AFTER UPDATE OF {string.Join(", ", columns)} ON {table} {logging} BEGIN ")
                .Append($"INSERT INTO {Table} (tablename, contactid, operation) VALUES ('{table}', {contact("OLD")}, 'update'); ")
                .Append($"INSERT INTO {Table} (tablename, contactid, operation) SELECT '{table}', {contact("NEW")}, 'update' WHERE {contact("NEW")} IS NOT {contact("OLD")}; END;\n");
-            sql.Append($"CREATE TRIGGER IF NOT EXISTS rtn_track_{table}_delete AFTER DELETE ON {table} BEGIN ")
+            sql.Append($"CREATE TRIGGER IF NOT EXISTS {TriggerPrefix}{table}_delete AFTER DELETE ON {table} {logging} BEGIN ")
                .Append($"INSERT INTO {Table} (tablename, contactid, operation) VALUES ('{table}', {contact("OLD")}, 'delete'); END;\n");
         }
-        sql.Append($"CREATE TRIGGER IF NOT EXISTS rtn_track_contact_scores_update AFTER UPDATE OF {string.Join(", ", ScoreColumns)} ON contact BEGIN ")
+        sql.Append($"DROP TRIGGER IF EXISTS {FormerTriggerPrefix}contact_scores_update;\n");
+        sql.Append($"CREATE TRIGGER IF NOT EXISTS {TriggerPrefix}contact_scores_update AFTER UPDATE OF {string.Join(", ", ScoreColumns)} ON contact {logging} BEGIN ")
            .Append($"INSERT INTO {Table} (tablename, contactid, operation) VALUES ('contact', OLD.contactid, 'update'); END;\n");
-        using var command = connection.CreateCommand();
-        command.CommandText = sql.ToString();
-        command.ExecuteNonQuery();
+        // One transaction: a writer on another connection never finds a trigger dropped and its successor not yet there.
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, sql.ToString());
+        transaction.Commit();
     }
 
     /// <summary>
-    /// Marks the entries after <paramref name="after"/> as the nightly run's own writes of <paramref name="night"/>. Called in
-    /// the write transaction: SQLite has one writer, so every entry after the head read at its start came from its statements.
+    /// Called first in the nightly run's write transaction: its row writes are not logged one by one (<see cref="EndOwnWrites"/>
+    /// logs the contacts). A transaction that fails rolls this back with the writes.
     /// </summary>
-    public static void MarkOwn(SqliteConnection connection, SqliteTransaction transaction, long after, Guid night)
+    public static void BeginOwnWrites(SqliteConnection connection, SqliteTransaction transaction) =>
+        Execute(connection, transaction, $"INSERT INTO {Quiet} (quiet) VALUES (1)");
+
+    /// <summary>
+    /// Called last in the nightly run's write transaction, before it commits: the triggers log again, and each contact written
+    /// gets one entry marked as night <paramref name="night"/>'s own.
+    /// </summary>
+    public static void EndOwnWrites(SqliteConnection connection, SqliteTransaction transaction, Guid night, IEnumerable<Guid> contacts)
+    {
+        Execute(connection, transaction, $"DELETE FROM {Quiet}");
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {Table} (tablename, contactid, operation) VALUES ('contact', $contact, $own)";
+        var contact = command.Parameters.Add("$contact", SqliteType.Text);
+        command.Parameters.AddWithValue("$own", Own(night));
+        command.Prepare();
+        foreach (var id in contacts)
+        {
+            contact.Value = id.ToString("D");
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private static string Own(Guid night) => OwnPrefix + night.ToString("N");
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"UPDATE {Table} SET operation = $own WHERE seq > $after";
-        command.Parameters.AddWithValue("$own", OwnPrefix + night.ToString("N"));
-        command.Parameters.AddWithValue("$after", after);
+        command.CommandText = sql;
         command.ExecuteNonQuery();
     }
 
@@ -101,7 +143,7 @@ public static class LocalOrgChangeLog
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT contactid FROM {Table} WHERE seq > $after AND seq <= $upTo AND operation <> $own";
-        command.Parameters.AddWithValue("$own", OwnPrefix + ownNight.ToString("N"));
+        command.Parameters.AddWithValue("$own", Own(ownNight));
         command.Parameters.AddWithValue("$after", after);
         command.Parameters.AddWithValue("$upTo", upTo);
         using var reader = command.ExecuteReader();
@@ -116,12 +158,14 @@ public static class LocalOrgChangeLog
         return (contacts, entries);
     }
 
-    /// <summary>Drops entries the snapshot has applied (the log only needs what is newer than the stored watermark).</summary>
-    public static void Trim(SqliteConnection connection, long upTo)
+    /// <summary>Drops the entries saved snapshot has applied (up to its watermark) and the contacts its night wrote, which it
+    /// holds: the log keeps only what is newer than the stored snapshot.</summary>
+    public static void Trim(SqliteConnection connection, long upTo, Guid night)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"DELETE FROM {Table} WHERE seq <= $upTo";
+        command.CommandText = $"DELETE FROM {Table} WHERE seq <= $upTo OR operation = $own";
         command.Parameters.AddWithValue("$upTo", upTo);
+        command.Parameters.AddWithValue("$own", Own(night));
         command.ExecuteNonQuery();
     }
 }

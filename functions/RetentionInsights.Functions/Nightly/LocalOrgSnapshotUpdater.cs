@@ -15,7 +15,7 @@ public sealed record SnapshotUpdate(string Mode, string? Reason, long RowsRead, 
     public long WebApiRequests { get; init; }
 
     /// <summary>Where the time went (local org): "read" (rows into memory), "build" (histories built and encoded, full read),
-    /// "analyse" (sentiment of new messages), "scores" (score columns, full read).</summary>
+    /// "analyse" (sentiment of new messages), "scores" (score columns, full read), "changes" (the change log, delta).</summary>
     public IReadOnlyDictionary<string, double> StageSeconds { get; init; } = new Dictionary<string, double>();
 }
 
@@ -106,24 +106,40 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
         }
 
         var current = stored!;
+        LocalOrgChangeLog.Install(connection);
         var upTo = LocalOrgChangeLog.Head(connection);
         var (contacts, entries) = LocalOrgChangeLog.ContactsChanged(connection, current.Watermark, upTo, current.NightId);
+        var changesSeconds = clock.Elapsed.TotalSeconds;
         long rows = entries;
         var removed = 0;
         var messages = new List<ActivityRecord>();
-        foreach (var slice in contacts.Chunk(MaxIdsPerQuery))
+        // Slices of contacts are read a round at a time, one slice per core, each on its own connection (SQLite readers do
+        // not wait for each other), and applied in order; a round holds at most one slice per core in memory.
+        var slices = contacts.Chunk(MaxIdsPerQuery).ToList();
+        var round = Environment.ProcessorCount;
+        for (var start = 0; start < slices.Count; start += round)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var histories = Reader.ReadCustomers(connection, slice).ToDictionary(h => h.Contact.Id);
-            var scores = LocalOrgStore.ReadScores(connection, slice).ToDictionary(s => s.Id, s => s.Scores);
-            foreach (var id in slice)
+            var read = new (Dictionary<Guid, CustomerHistory> Histories, Dictionary<Guid, ContactScores> Scores)[Math.Min(round, slices.Count - start)];
+            Parallel.For(0, read.Length, k =>
             {
-                var history = histories.GetValueOrDefault(id);
-                if (history is null && current.Histories.ContainsKey(id))
-                    removed++;
-                rows += history is null ? 0 : Rows(history) + 1;
-                current.Replace(id, history, scores.GetValueOrDefault(id));
-                messages.AddRange(history?.Activities ?? []);
+                using var own = LocalOrgDatabase.OpenExisting(orgPath);
+                var slice = slices[start + k];
+                read[k] = (Reader.ReadCustomers(own, slice).ToDictionary(h => h.Contact.Id),
+                    LocalOrgStore.ReadScores(own, slice).ToDictionary(s => s.Id, s => s.Scores));
+            });
+            for (var k = 0; k < read.Length; k++)
+            {
+                var (histories, scores) = read[k];
+                foreach (var id in slices[start + k])
+                {
+                    var history = histories.GetValueOrDefault(id);
+                    if (history is null && current.Histories.ContainsKey(id))
+                        removed++;
+                    rows += history is null ? 0 : Rows(history) + 1;
+                    current.Replace(id, history, scores.GetValueOrDefault(id));
+                    messages.AddRange(history?.Activities ?? []);
+                }
             }
         }
         var readSeconds = clock.Elapsed.TotalSeconds;
@@ -132,15 +148,16 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
         current.UpdatedOn = time.GetUtcNow().UtcDateTime;
         return (current, new SnapshotUpdate("delta", null, rows, entries, contacts.Count, removed, analysedNew, upTo, clock.Elapsed.TotalSeconds)
         {
-            StageSeconds = Stages(("read", readSeconds), ("analyse", clock.Elapsed.TotalSeconds - readSeconds)),
+            StageSeconds = Stages(("changes", changesSeconds), ("read", readSeconds - changesSeconds), ("analyse", clock.Elapsed.TotalSeconds - readSeconds)),
         });
     }
 
-    /// <summary>After the snapshot is saved: the log entries it has applied are no longer needed.</summary>
+    /// <summary>After the snapshot is saved: the log entries it has applied, and those of its night's own writes, are no
+    /// longer needed.</summary>
     public Task CommitAsync(FeatureSnapshot snapshot, CancellationToken cancellationToken)
     {
         using var connection = LocalOrgDatabase.OpenExisting(orgPath);
-        LocalOrgChangeLog.Trim(connection, snapshot.Watermark);
+        LocalOrgChangeLog.Trim(connection, snapshot.Watermark, snapshot.NightId);
         return Task.CompletedTask;
     }
 

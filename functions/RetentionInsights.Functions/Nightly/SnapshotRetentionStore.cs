@@ -164,38 +164,60 @@ public sealed class SnapshotRetentionStore : IRetentionStore
             if (_loaded.TryRemove(change.ContactId, out var history))
                 loaded[change.ContactId] = history;
         }
-        var rowsWritten = changes.Where(c => c.TouchesOwnRows).Select(c => c.ContactId).ToList();
-        var scoresOnly = changes.Where(c => !c.IsEmpty && !c.TouchesOwnRows).Select(c => c.ContactId).ToList();
-        if (rowsWritten.Count == 0 && scoresOnly.Count == 0)
-            return writes;
-        // Read back rather than replay the changes: the org decides (an upsert keeps an answered offer), the snapshot copies.
-        // A contact whose score columns alone were written (most of them on a night after a quiet day: time-dependent
-        // features move the scores) has only its score columns read back: its recommendations and alerts were not written,
-        // and anyone else's change to them is in the change log and re-read next night.
         using var writeBack = ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.WriteBack);
-        var (own, scores) = _kept.ReadOwnState(rowsWritten, scoresOnly);
-        Interlocked.Add(ref _rowsRead, scores.Count + own.Values.Sum(r => r.Recommendations.Count + r.Alerts.Count));
-        var withRows = rowsWritten.ToHashSet();
-        foreach (var (id, _, _, stored) in scores)
+        // Score columns: an UPDATE of the changed columns is all a write does to them, so the snapshot takes them as the org
+        // stores them without reading them back (a contact it holds no scores for is read back). Anyone else's change to
+        // the contact is in the change log and re-read next night.
+        var written = changes.Where(c => !c.IsEmpty).ToList();
+        var before = new ContactScores?[written.Count];
+        lock (snapshot)
         {
-            byte[]? encoded = null;
-            if (withRows.Contains(id))
+            for (var i = 0; i < written.Count; i++)
+                before[i] = snapshot.Scores.GetValueOrDefault(written[i].ContactId);
+        }
+        var after = written.Select((c, i) => before[i] is { } b ? LocalOrgStore.ScoresAfterWrite(b, c.ContactColumns) : null).ToArray();
+        var unknown = new List<Guid>();
+        lock (snapshot)
+        {
+            for (var i = 0; i < written.Count; i++)
             {
-                if ((loaded.GetValueOrDefault(id) ?? Decoded(id)) is not { } history)
-                    continue;
-                var rows = own.GetValueOrDefault(id) ?? NoRows;
-                // When the record already holds the contact's rows it is kept as it is.
-                if (!history.Recommendations.SequenceEqual(rows.Recommendations) || !history.Alerts.SequenceEqual(rows.Alerts))
-                    encoded = SnapshotFormat.Encode(history with { Recommendations = rows.Recommendations, Alerts = rows.Alerts });
+                var id = written[i].ContactId;
+                if (after[i] is null)
+                    unknown.Add(id);
+                // A contact removed from the snapshot meanwhile stays removed.
+                else if (snapshot.Histories.ContainsKey(id))
+                    snapshot.Scores[id] = after[i]!;
             }
+        }
+        // Recommendations and alerts are read back rather than replayed: the org decides (an upsert keeps an answered
+        // offer), the snapshot copies. Most contacts whose offers were written on a night after a quiet day have them
+        // re-ranked or re-valued, so their record is encoded again.
+        var rowsWritten = written.Where(c => c.TouchesOwnRows).Select(c => c.ContactId).ToList();
+        if (rowsWritten.Count == 0 && unknown.Count == 0)
+            return writes;
+        var (own, scores) = _kept.ReadOwnState(rowsWritten, unknown);
+        Interlocked.Add(ref _rowsRead, scores.Count + own.Values.Sum(r => r.Recommendations.Count + r.Alerts.Count));
+        foreach (var id in rowsWritten)
+        {
+            if ((loaded.GetValueOrDefault(id) ?? Decoded(id)) is not { } history)
+                continue;
+            var rows = own.GetValueOrDefault(id) ?? NoRows;
+            // When the record already holds the contact's rows it is kept as it is.
+            if (history.Recommendations.SequenceEqual(rows.Recommendations) && history.Alerts.SequenceEqual(rows.Alerts))
+                continue;
+            var encoded = SnapshotFormat.Encode(history with { Recommendations = rows.Recommendations, Alerts = rows.Alerts });
             lock (snapshot)
             {
-                // A contact removed from the snapshot meanwhile stays removed.
-                if (!snapshot.Histories.ContainsKey(id))
-                    continue;
-                if (encoded is not null)
+                if (snapshot.Histories.ContainsKey(id))
                     snapshot.Histories.SetEncoded(id, encoded);
-                snapshot.Scores[id] = stored;
+            }
+        }
+        foreach (var (id, _, _, stored) in scores)
+        {
+            lock (snapshot)
+            {
+                if (snapshot.Histories.ContainsKey(id))
+                    snapshot.Scores[id] = stored;
             }
         }
         return writes;

@@ -154,6 +154,72 @@ public sealed class FeatureSnapshotTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task NightAfterAQuietMonth_ScoreColumnsAloneWrittenForManyContacts_SnapshotHoldsWhatTheOrgHolds()
+    {
+        using var setup = Create();
+        await setup.Nightly.RunAsync(rebuild: false, ServiceFixture.AsOf, CancellationToken.None);
+        var ids = await setup.Org.ListContactIdsAsync(activeOnly: false, CancellationToken.None);
+        var before = (await setup.Org.ReadContactStatesAsync(ids, CancellationToken.None)).ToDictionary(s => s.ContactId);
+
+        // Nobody's history changes; a month on, contracts are closer to their end and the scores move.
+        var second = await setup.Nightly.RunAsync(rebuild: false, ServiceFixture.AsOf.AddDays(30), CancellationToken.None);
+        var stored = await setup.Org.ReadContactStatesAsync(ids, CancellationToken.None);
+        var (snapshot, update) = await setup.Nightly.UpdateSnapshotAsync(rebuild: false, CancellationToken.None);
+        var fromSnapshot = (await new SnapshotRetentionStore(setup.Org, snapshot).ReadContactStatesAsync(ids, CancellationToken.None)).ToDictionary(s => s.ContactId);
+
+        var scoresAlone = stored.Count(s => !Equals(s.Scores, before[s.ContactId].Scores)
+            && s.Recommendations.SequenceEqual(before[s.ContactId].Recommendations) && Equals(s.OpenAlert, before[s.ContactId].OpenAlert)
+            && s.ResolvedAlertIds.SequenceEqual(before[s.ContactId].ResolvedAlertIds));
+        Assert.Equal("delta", second.Snapshot.Mode);
+        Assert.True(scoresAlone > 100, $"only {scoresAlone} contacts had their score columns alone written");
+        Assert.Equal(0, update.ContactsReread);
+        Assert.Equal(stored.Count, fromSnapshot.Count);
+        foreach (var expected in stored)
+        {
+            var actual = fromSnapshot[expected.ContactId];
+            Assert.Equal(expected.Scores, actual.Scores);
+            Assert.Equal(expected.Recommendations, actual.Recommendations);
+            Assert.Equal(expected.OpenAlert, actual.OpenAlert);
+            Assert.Equal(expected.ResolvedAlertIds, actual.ResolvedAlertIds);
+        }
+    }
+
+    /// <summary>A snapshot store whose save fails, as when the host stops after the rescore wrote and before the save.</summary>
+    private sealed class SaveFails(ISnapshotStore inner) : ISnapshotStore
+    {
+        public Task<FeatureSnapshot?> LoadAsync(CancellationToken cancellationToken) => inner.LoadAsync(cancellationToken);
+        public Task SaveAsync(FeatureSnapshot snapshot, CancellationToken cancellationToken) => throw new IOException("the host stopped");
+        public Task<long> SizeAsync(CancellationToken cancellationToken) => inner.SizeAsync(cancellationToken);
+    }
+
+    [Fact]
+    public async Task NightStoppedAfterWritingBeforeSaving_NextNightReReadsTheContactsItWrote()
+    {
+        using var setup = Create();
+        await setup.Nightly.RunAsync(rebuild: false, ServiceFixture.AsOf, CancellationToken.None);
+        var ids = await setup.Org.ListContactIdsAsync(activeOnly: false, CancellationToken.None);
+        var before = (await setup.Org.ReadContactStatesAsync(ids, CancellationToken.None)).ToDictionary(s => s.ContactId);
+        var stopped = new LocalOrgNightlyRescore(setup.Org, new SaveFails(setup.Snapshots), setup.Analyzer, setup.Pipeline, TimeProvider.System);
+
+        await Assert.ThrowsAsync<IOException>(() => stopped.RunAsync(rebuild: false, ServiceFixture.AsOf.AddDays(30), CancellationToken.None));
+        var stored = await setup.Org.ReadContactStatesAsync(ids, CancellationToken.None);
+        var (snapshot, update) = await setup.Nightly.UpdateSnapshotAsync(rebuild: false, CancellationToken.None);
+        var fromSnapshot = (await new SnapshotRetentionStore(setup.Org, snapshot).ReadContactStatesAsync(ids, CancellationToken.None)).ToDictionary(s => s.ContactId);
+
+        var written = stored.Count(s => !Equals(s.Scores, before[s.ContactId].Scores) || !s.Recommendations.SequenceEqual(before[s.ContactId].Recommendations)
+            || !Equals(s.OpenAlert, before[s.ContactId].OpenAlert) || !s.ResolvedAlertIds.SequenceEqual(before[s.ContactId].ResolvedAlertIds));
+        Assert.True(written > 100, $"the stopped night wrote for only {written} contacts");
+        Assert.Equal(written, update.ContactsReread);
+        foreach (var expected in stored)
+        {
+            var actual = fromSnapshot[expected.ContactId];
+            Assert.Equal(expected.Scores, actual.Scores);
+            Assert.Equal(expected.Recommendations, actual.Recommendations);
+            Assert.Equal(expected.OpenAlert, actual.OpenAlert);
+        }
+    }
+
+    [Fact]
     public async Task SnapshotNotBroughtUpToDate_DiffersFromTheFullPathForTheChangedContacts()
     {
         using var setup = Create();

@@ -1,4 +1,5 @@
 using RetentionInsights.Data.Metadata;
+using RetentionInsights.Data.Records;
 using RetentionInsights.Functions.Scoring;
 using RetentionInsights.Functions.Stores;
 using RetentionInsights.Functions.Stores.LocalOrg;
@@ -42,6 +43,63 @@ public sealed class LocalOrgStoreTests(ServiceFixture fixture)
         Assert.Equal(before, first);
         Assert.Equal(before, withinMaxAge);
         Assert.Equal("Renamed offer", afterMaxAge);
+    }
+
+    [Fact]
+    public async Task ScoresAfterWrite_EveryScoreColumnWrittenAndCleared_IsWhatTheOrgReadsBack()
+    {
+        var db = fixture.CopyOrg();
+        var contact = DataProducer.ActiveContactWithCases(db);
+        using var store = new LocalOrgStore(db);
+        // Values as the write check produces them, including ones storage changes: a time of day on a date column, money
+        // with more than four decimals, a date without a time, a fraction of a second.
+        var written = new Dictionary<string, object?>
+        {
+            [Names.Contact.ChurnProbability] = 0.4321,
+            [Names.Contact.PreviousChurnProbability] = 0.123456789,
+            [Names.Contact.ChurnRiskBand] = Names.Choices.RiskHigh,
+            [Names.Contact.Clv12m] = 1234.56789m,
+            [Names.Contact.Clv36m] = 3000.1m,
+            [Names.Contact.PAlive] = 0.9,
+            [Names.Contact.ValueSegment] = 2,
+            [Names.Contact.ChurnReasons] = "Contract ends within 30 days; 3 cases in 90 days",
+            [Names.Contact.EarlyWarningLevel] = Names.Choices.WarningRed,
+            [Names.Contact.ScoredOn] = new DateTime(2026, 11, 2, 3, 4, 5, 678, DateTimeKind.Utc),
+            [Names.Contact.ModelVersion] = "20261101-000000-20261001",
+            [Names.Contact.ValueIfRetained] = 999.99m,
+            [Names.Contact.ChurnReasonCodes] = "1,4",
+            [Names.Contact.ChurnReasonDetails] = "[{\"c\":1}]",
+            [Names.Contact.ChurnTrend] = 1,
+            [Names.Contact.PreviousRiskBand] = Names.Choices.RiskMedium,
+            [Names.Contact.RiskBandChangedOn] = new DateTime(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc),
+            [Names.Contact.RetentionGroup] = Names.Choices.GroupControl,
+            [Names.Contact.RetentionGroupSince] = new DateOnly(2026, 10, 1),
+            [Names.Contact.UpliftSegment] = 3,
+        };
+        Assert.Equal(ContactScoreColumns.All.Order(), written.Keys.Order());
+
+        async Task<ContactScores> StoredAsync() => (await store.ReadContactStatesAsync([contact], CancellationToken.None)).Single().Scores;
+        async Task<ContactScores> WriteAsync(Dictionary<string, object?> columns)
+        {
+            var change = new ChangeSet(contact);
+            foreach (var (column, value) in columns)
+                change.ContactColumns[column] = value;
+            await store.ApplyAsync([change], CancellationToken.None);
+            return await StoredAsync();
+        }
+
+        var before = await StoredAsync();
+        var afterWrite = await WriteAsync(written);
+        var cleared = written.Keys.ToDictionary(c => c, object? (_) => null);
+        var afterClear = await WriteAsync(cleared);
+
+        Assert.Equal(afterWrite, LocalOrgStore.ScoresAfterWrite(before, written));
+        Assert.Equal(afterClear, LocalOrgStore.ScoresAfterWrite(afterWrite, cleared));
+        Assert.Equal(1234.5679m, afterWrite.Clv12m);
+        Assert.Equal(new DateTime(2026, 11, 2, 3, 4, 5, DateTimeKind.Utc), afterWrite.ScoredOn);
+        Assert.Null(afterClear.ChurnProbability);
+        // A column that is not a score column: the caller reads the contact back instead.
+        Assert.Null(LocalOrgStore.ScoresAfterWrite(before, new Dictionary<string, object?> { ["fullname"] = "Someone else" }));
     }
 
     [Fact]

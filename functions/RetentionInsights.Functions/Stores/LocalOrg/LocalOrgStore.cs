@@ -239,6 +239,47 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         return rows.OrderBy(x => order[x.Item1]).ToList();
     }
 
+    /// <summary>
+    /// The score columns as <see cref="ReadScores(SqliteConnection, IReadOnlyList{Guid}?)"/> reads them once <paramref name="columns"/> (a
+    /// change's contact columns) are written over <paramref name="before"/>: each value in the form it is stored and read back
+    /// in. Null when a column is not a score column (the caller reads the contact back instead).
+    /// </summary>
+    internal static ContactScores? ScoresAfterWrite(ContactScores before, IReadOnlyDictionary<string, object?> columns)
+    {
+        var s = before;
+        foreach (var (column, value) in columns)
+        {
+            var v = SqliteRows.Storage(value);
+            s = column switch
+            {
+                Names.Contact.ChurnProbability => s with { ChurnProbability = SqliteRows.StoredDouble(v) },
+                Names.Contact.PreviousChurnProbability => s with { PreviousChurnProbability = SqliteRows.StoredDouble(v) },
+                Names.Contact.ChurnRiskBand => s with { ChurnRiskBand = SqliteRows.StoredInt(v) },
+                Names.Contact.Clv12m => s with { Clv12m = SqliteRows.StoredMoney(v) },
+                Names.Contact.Clv36m => s with { Clv36m = SqliteRows.StoredMoney(v) },
+                Names.Contact.PAlive => s with { PAlive = SqliteRows.StoredDouble(v) },
+                Names.Contact.ValueSegment => s with { ValueSegment = SqliteRows.StoredInt(v) },
+                Names.Contact.ChurnReasons => s with { ChurnReasons = SqliteRows.StoredText(v) },
+                Names.Contact.EarlyWarningLevel => s with { EarlyWarningLevel = SqliteRows.StoredInt(v) },
+                Names.Contact.ScoredOn => s with { ScoredOn = SqliteRows.StoredDate(v) },
+                Names.Contact.ModelVersion => s with { ModelVersion = SqliteRows.StoredText(v) },
+                Names.Contact.ValueIfRetained => s with { ValueIfRetained = SqliteRows.StoredMoney(v) },
+                Names.Contact.ChurnReasonCodes => s with { ChurnReasonCodes = SqliteRows.StoredText(v) },
+                Names.Contact.ChurnReasonDetails => s with { ChurnReasonDetails = SqliteRows.StoredText(v) },
+                Names.Contact.ChurnTrend => s with { ChurnTrend = SqliteRows.StoredInt(v) },
+                Names.Contact.PreviousRiskBand => s with { PreviousRiskBand = SqliteRows.StoredInt(v) },
+                Names.Contact.RiskBandChangedOn => s with { RiskBandChangedOn = SqliteRows.StoredDate(v) },
+                Names.Contact.RetentionGroup => s with { RetentionGroup = SqliteRows.StoredInt(v) },
+                Names.Contact.RetentionGroupSince => s with { RetentionGroupSince = SqliteRows.StoredDate(v) },
+                Names.Contact.UpliftSegment => s with { UpliftSegment = SqliteRows.StoredInt(v) },
+                _ => null,
+            };
+            if (s is null)
+                return null;
+        }
+        return s;
+    }
+
     public Task<RecommendationRecord?> FindRecommendationAsync(Guid contactId, Guid offerOrRecommendationId, CancellationToken cancellationToken)
     {
         var rows = Read(connection => Reader.ReadRecommendationsAndAlerts(connection, [contactId])).Recommendations[contactId].ToList();
@@ -246,22 +287,21 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
             ?? rows.Where(r => r.OfferId == offerOrRecommendationId).MaxBy(r => r.CreatedOn));
     }
 
-    /// <summary>The stored state as the nightly snapshot keeps it: the recommendations and alerts of <paramref name="withRows"/>,
-    /// and the score columns of those and of <paramref name="scoresOnly"/>.</summary>
+    /// <summary>The stored state as the nightly snapshot keeps it: the recommendations and alerts of <paramref name="withRows"/>
+    /// and the score columns of <paramref name="withScores"/>.</summary>
     internal (IReadOnlyDictionary<Guid, OwnRows> Rows, IReadOnlyList<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> Scores) ReadOwnState(
-        IReadOnlyList<Guid> withRows, IReadOnlyList<Guid>? scoresOnly = null)
+        IReadOnlyList<Guid> withRows, IReadOnlyList<Guid> withScores)
     {
         return Read(connection =>
         {
             var rows = new Dictionary<Guid, OwnRows>();
-            var scores = new List<(Guid, string, bool, ContactScores)>(withRows.Count + (scoresOnly?.Count ?? 0));
+            var scores = new List<(Guid, string, bool, ContactScores)>(withScores.Count);
             foreach (var slice in withRows.Chunk(MaxIdsPerQuery))
             {
                 foreach (var (id, own) in OwnRowsOf(connection, slice))
                     rows[id] = own;
-                scores.AddRange(ReadScores(connection, slice));
             }
-            foreach (var slice in (scoresOnly ?? []).Chunk(MaxIdsPerQuery))
+            foreach (var slice in withScores.Chunk(MaxIdsPerQuery))
                 scores.AddRange(ReadScores(connection, slice));
             return ((IReadOnlyDictionary<Guid, OwnRows>)rows, (IReadOnlyList<(Guid, string, bool, ContactScores)>)scores);
         });
@@ -294,7 +334,8 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
 
     /// <summary>
     /// Writes the changes in one transaction. With <paramref name="ownNight"/> (the nightly run, whose snapshot keeps what it
-    /// writes) the change-log entries of these writes are marked as that night's own, in the same transaction.
+    /// writes) the change log records one entry per written contact, marked as that night's own, in the same transaction,
+    /// instead of one per row written.
     /// </summary>
     public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, Guid? ownNight, CancellationToken cancellationToken)
     {
@@ -306,7 +347,8 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         try
         {
             using var transaction = connection.BeginTransaction();
-            var head = ownNight is null ? 0 : LocalOrgChangeLog.Head(connection, transaction);
+            if (ownNight is not null)
+                LocalOrgChangeLog.BeginOwnWrites(connection, transaction);
             var writes = 0;
             using (var writer = new LocalOrgWriter(connection, transaction))
             {
@@ -314,7 +356,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
                     writes += writer.Apply(change);
             }
             if (ownNight is { } night)
-                LocalOrgChangeLog.MarkOwn(connection, transaction, head, night);
+                LocalOrgChangeLog.EndOwnWrites(connection, transaction, night, pending.Select(c => c.ContactId));
             transaction.Commit();
             return writes;
         }

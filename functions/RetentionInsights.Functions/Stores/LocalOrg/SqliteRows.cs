@@ -19,9 +19,23 @@ internal static class SqliteRows
 
     public static double? Double(this SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
 
-    public static decimal? Money(this SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Math.Round((decimal)r.GetDouble(i), 4);
+    public static decimal? Money(this SqliteDataReader r, int i) => r.IsDBNull(i) ? null : MoneyOf(r.GetDouble(i));
 
     public static DateTime? Date(this SqliteDataReader r, int i) => r.IsDBNull(i) ? null : StorageFormat.ParseDateTime(r.GetString(i));
+
+    // What the readers above give for a value in the form Storage stores it (DBNull: null), without the round trip.
+    public static double? StoredDouble(object stored) => stored is DBNull ? null : Convert.ToDouble(stored, CultureInfo.InvariantCulture);
+
+    public static decimal? StoredMoney(object stored) => StoredDouble(stored) is { } value ? MoneyOf(value) : null;
+
+    public static int? StoredInt(object stored) => stored is DBNull ? null : Convert.ToInt32(stored, CultureInfo.InvariantCulture);
+
+    public static string? StoredText(object stored) => stored is DBNull ? null : Convert.ToString(stored, CultureInfo.InvariantCulture);
+
+    public static DateTime? StoredDate(object stored) => stored is DBNull ? null : StorageFormat.ParseDateTime((string)stored);
+
+    // Money is stored as a double (REAL); four decimals are what the columns hold.
+    private static decimal MoneyOf(double stored) => Math.Round((decimal)stored, 4);
 
     public static object Storage(object? value) => value switch
     {
