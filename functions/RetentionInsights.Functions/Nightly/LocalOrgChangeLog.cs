@@ -158,8 +158,8 @@ public static class LocalOrgChangeLog
         return (contacts, entries);
     }
 
-    /// <summary>Drops the entries saved snapshot has applied (up to its watermark) and the contacts its night wrote, which it
-    /// holds: the log keeps only what is newer than the stored snapshot.</summary>
+    /// <summary>Drops the entries the saved snapshot has applied (up to its watermark) and the contacts its night wrote, which
+    /// it holds: the log keeps only what is newer than the stored snapshot.</summary>
     public static void Trim(SqliteConnection connection, long upTo, Guid night)
     {
         using var command = connection.CreateCommand();

@@ -12,8 +12,9 @@ namespace RetentionInsights.Functions.Nightly;
 /// The one scoring pipeline runs on it unchanged. The service's own rows (recommendations, alerts, score columns):
 /// <list type="bullet">
 /// <item>On the local org the snapshot keeps them (<see cref="FeatureSnapshot.OwnRowsKept"/>): histories and states are served
-/// from it without a read; after each write the written rows are read back into it (exactly what the org now
-/// holds), and the writes' change-log entries are marked as this night's own so the next night does not re-read them. Each
+/// from it without a read; after each write the written recommendations and alerts are read back into it (exactly what
+/// the org now holds) and the written score columns are taken in as the org stores them, and the change log records the
+/// written contacts as this night's own so the next night does not re-read them. Each
 /// contact's record is decoded once per chunk: the load, the state read and the write-back share the decoded history.</item>
 /// <item>On Dataverse they are read from the store once per chunk: the rows read with a history also build the state read of
 /// the same contacts that follows it (the rescorer's load → state → diff); each contact's rows are taken by that state read.</item>
