@@ -65,6 +65,30 @@ public sealed class FeatureSnapshotTests(ServiceFixture fixture)
         Assert.Equal(expected.Alerts, actual.Alerts);
     }
 
+    /// <summary>A first night; then every contact's id and the state the org stores for it.</summary>
+    private static async Task<(IReadOnlyList<Guid> Ids, Dictionary<Guid, ContactState> Stored)> AfterFirstNightAsync(Setup setup)
+    {
+        await setup.Nightly.RunAsync(rebuild: false, ServiceFixture.AsOf, CancellationToken.None);
+        var ids = await setup.Org.ListContactIdsAsync(activeOnly: false, CancellationToken.None);
+        return (ids, (await setup.Org.ReadContactStatesAsync(ids, CancellationToken.None)).ToDictionary(s => s.ContactId));
+    }
+
+    /// <summary>Every contact's stored state as the snapshot serves it is what the org holds.</summary>
+    private static void AssertSnapshotHoldsWhatTheOrgHolds(IReadOnlyList<ContactState> stored, IReadOnlyDictionary<Guid, ContactState> fromSnapshot)
+    {
+        Assert.Equal(stored.Count, fromSnapshot.Count);
+        foreach (var expected in stored)
+        {
+            var actual = fromSnapshot[expected.ContactId];
+            Assert.Equal(expected.Scores, actual.Scores);
+            Assert.Equal((expected.FullName, expected.ProfilingOptOut, expected.HasDerivedRows), (actual.FullName, actual.ProfilingOptOut, actual.HasDerivedRows));
+            Assert.Equal(expected.Recommendations, actual.Recommendations);
+            Assert.Equal(expected.OpenAlert, actual.OpenAlert);
+            Assert.Equal(expected.OtherOpenAlerts, actual.OtherOpenAlerts);
+            Assert.Equal(expected.ResolvedAlertIds, actual.ResolvedAlertIds);
+        }
+    }
+
     [Fact]
     public async Task SecondNight_AfterADayOfChangesWithDeletes_SnapshotPathScoresEveryContactExactlyAsTheFullPath()
     {
@@ -140,26 +164,14 @@ public sealed class FeatureSnapshotTests(ServiceFixture fixture)
         Assert.Contains(fromSnapshot[offered.ContactId].Recommendations, r => r.Record.Id == offer.Id && r.Record.Status == Names.Choices.RecommendationAccepted);
         Assert.Equal(0.999, fromSnapshot[edited].Scores.ChurnProbability);
         // Every contact's stored state served from the snapshot is what the org holds after the first night's writes.
-        Assert.Equal(stored.Count, fromSnapshot.Count);
-        foreach (var expected in stored)
-        {
-            var actual = fromSnapshot[expected.ContactId];
-            Assert.Equal(expected.Scores, actual.Scores);
-            Assert.Equal((expected.FullName, expected.ProfilingOptOut, expected.HasDerivedRows), (actual.FullName, actual.ProfilingOptOut, actual.HasDerivedRows));
-            Assert.Equal(expected.Recommendations, actual.Recommendations);
-            Assert.Equal(expected.OpenAlert, actual.OpenAlert);
-            Assert.Equal(expected.OtherOpenAlerts, actual.OtherOpenAlerts);
-            Assert.Equal(expected.ResolvedAlertIds, actual.ResolvedAlertIds);
-        }
+        AssertSnapshotHoldsWhatTheOrgHolds(stored, fromSnapshot);
     }
 
     [Fact]
     public async Task NightAfterAQuietMonth_ScoreColumnsAloneWrittenForManyContacts_SnapshotHoldsWhatTheOrgHolds()
     {
         using var setup = Create();
-        await setup.Nightly.RunAsync(rebuild: false, ServiceFixture.AsOf, CancellationToken.None);
-        var ids = await setup.Org.ListContactIdsAsync(activeOnly: false, CancellationToken.None);
-        var before = (await setup.Org.ReadContactStatesAsync(ids, CancellationToken.None)).ToDictionary(s => s.ContactId);
+        var (ids, before) = await AfterFirstNightAsync(setup);
 
         // Nobody's history changes; a month on, contracts are closer to their end and the scores move.
         var second = await setup.Nightly.RunAsync(rebuild: false, ServiceFixture.AsOf.AddDays(30), CancellationToken.None);
@@ -176,15 +188,7 @@ public sealed class FeatureSnapshotTests(ServiceFixture fixture)
         Assert.Equal(0, walBytes);
         Assert.True(scoresAlone > 100, $"only {scoresAlone} contacts had their score columns alone written");
         Assert.Equal(0, update.ContactsReread);
-        Assert.Equal(stored.Count, fromSnapshot.Count);
-        foreach (var expected in stored)
-        {
-            var actual = fromSnapshot[expected.ContactId];
-            Assert.Equal(expected.Scores, actual.Scores);
-            Assert.Equal(expected.Recommendations, actual.Recommendations);
-            Assert.Equal(expected.OpenAlert, actual.OpenAlert);
-            Assert.Equal(expected.ResolvedAlertIds, actual.ResolvedAlertIds);
-        }
+        AssertSnapshotHoldsWhatTheOrgHolds(stored, fromSnapshot);
     }
 
     /// <summary>A snapshot store whose save fails, as when the host stops after the rescore wrote and before the save.</summary>
@@ -199,9 +203,7 @@ public sealed class FeatureSnapshotTests(ServiceFixture fixture)
     public async Task NightStoppedAfterWritingBeforeSaving_NextNightReReadsTheContactsItWrote()
     {
         using var setup = Create();
-        await setup.Nightly.RunAsync(rebuild: false, ServiceFixture.AsOf, CancellationToken.None);
-        var ids = await setup.Org.ListContactIdsAsync(activeOnly: false, CancellationToken.None);
-        var before = (await setup.Org.ReadContactStatesAsync(ids, CancellationToken.None)).ToDictionary(s => s.ContactId);
+        var (ids, before) = await AfterFirstNightAsync(setup);
         var stopped = new LocalOrgNightlyRescore(setup.Org, new SaveFails(setup.Snapshots), setup.Analyzer, setup.Pipeline, TimeProvider.System);
 
         await Assert.ThrowsAsync<IOException>(() => stopped.RunAsync(rebuild: false, ServiceFixture.AsOf.AddDays(30), CancellationToken.None));
@@ -213,13 +215,7 @@ public sealed class FeatureSnapshotTests(ServiceFixture fixture)
             || !Equals(s.OpenAlert, before[s.ContactId].OpenAlert) || !s.ResolvedAlertIds.SequenceEqual(before[s.ContactId].ResolvedAlertIds));
         Assert.True(written > 100, $"the stopped night wrote for only {written} contacts");
         Assert.Equal(written, update.ContactsReread);
-        foreach (var expected in stored)
-        {
-            var actual = fromSnapshot[expected.ContactId];
-            Assert.Equal(expected.Scores, actual.Scores);
-            Assert.Equal(expected.Recommendations, actual.Recommendations);
-            Assert.Equal(expected.OpenAlert, actual.OpenAlert);
-        }
+        AssertSnapshotHoldsWhatTheOrgHolds(stored, fromSnapshot);
     }
 
     [Fact]
