@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Data.Sqlite;
 using RetentionInsights.Data.LocalOrg;
 using RetentionInsights.Data.Reading;
 using RetentionInsights.Data.Records;
@@ -114,33 +115,44 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
         var removed = 0;
         var messages = new List<ActivityRecord>();
         // Slices of contacts are read a round at a time, one slice per core, each on its own connection (SQLite readers do
-        // not wait for each other), and applied in order; a round holds at most one slice per core in memory.
+        // not wait for each other), and applied in order; a round holds at most one slice per core in memory. The
+        // connections are opened once for the whole re-read, the update's own being the first.
         var slices = contacts.Chunk(MaxIdsPerQuery).ToList();
-        var round = Environment.ProcessorCount;
-        for (var start = 0; start < slices.Count; start += round)
+        var readers = new SqliteConnection[Math.Clamp(slices.Count, 1, Environment.ProcessorCount)];
+        readers[0] = connection;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var read = new (Dictionary<Guid, CustomerHistory> Histories, Dictionary<Guid, ContactScores> Scores)[Math.Min(round, slices.Count - start)];
-            Parallel.For(0, read.Length, k =>
+            for (var i = 1; i < readers.Length; i++)
+                readers[i] = LocalOrgDatabase.OpenExisting(orgPath);
+            for (var start = 0; start < slices.Count; start += readers.Length)
             {
-                using var own = LocalOrgDatabase.OpenExisting(orgPath);
-                var slice = slices[start + k];
-                read[k] = (Reader.ReadCustomers(own, slice).ToDictionary(h => h.Contact.Id),
-                    LocalOrgStore.ReadScores(own, slice).ToDictionary(s => s.Id, s => s.Scores));
-            });
-            for (var k = 0; k < read.Length; k++)
-            {
-                var (histories, scores) = read[k];
-                foreach (var id in slices[start + k])
+                cancellationToken.ThrowIfCancellationRequested();
+                var read = new (Dictionary<Guid, CustomerHistory> Histories, Dictionary<Guid, ContactScores> Scores)[Math.Min(readers.Length, slices.Count - start)];
+                Parallel.For(0, read.Length, k =>
                 {
-                    var history = histories.GetValueOrDefault(id);
-                    if (history is null && current.Histories.ContainsKey(id))
-                        removed++;
-                    rows += history is null ? 0 : Rows(history) + 1;
-                    current.Replace(id, history, scores.GetValueOrDefault(id));
-                    messages.AddRange(history?.Activities ?? []);
+                    var slice = slices[start + k];
+                    read[k] = (Reader.ReadCustomers(readers[k], slice).ToDictionary(h => h.Contact.Id),
+                        LocalOrgStore.ReadScores(readers[k], slice).ToDictionary(s => s.Id, s => s.Scores));
+                });
+                for (var k = 0; k < read.Length; k++)
+                {
+                    var (histories, scores) = read[k];
+                    foreach (var id in slices[start + k])
+                    {
+                        var history = histories.GetValueOrDefault(id);
+                        if (history is null && current.Histories.ContainsKey(id))
+                            removed++;
+                        rows += history is null ? 0 : Rows(history) + 1;
+                        current.Replace(id, history, scores.GetValueOrDefault(id));
+                        messages.AddRange(history?.Activities ?? []);
+                    }
                 }
             }
+        }
+        finally
+        {
+            foreach (var reader in readers.Skip(1))
+                reader?.Dispose();
         }
         var readSeconds = clock.Elapsed.TotalSeconds;
         var analysedNew = await current.AnalyseAsync(analyzer, messages, cancellationToken, analyseFrom);

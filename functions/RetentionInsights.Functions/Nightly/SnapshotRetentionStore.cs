@@ -170,24 +170,17 @@ public sealed class SnapshotRetentionStore : IRetentionStore
         // stores them without reading them back (a contact it holds no scores for is read back). Anyone else's change to
         // the contact is in the change log and re-read next night.
         var written = changes.Where(c => !c.IsEmpty).ToList();
-        var before = new ContactScores?[written.Count];
-        lock (snapshot)
-        {
-            for (var i = 0; i < written.Count; i++)
-                before[i] = snapshot.Scores.GetValueOrDefault(written[i].ContactId);
-        }
-        var after = written.Select((c, i) => before[i] is { } b ? LocalOrgStore.ScoresAfterWrite(b, c.ContactColumns) : null).ToArray();
         var unknown = new List<Guid>();
         lock (snapshot)
         {
-            for (var i = 0; i < written.Count; i++)
+            foreach (var change in written)
             {
-                var id = written[i].ContactId;
-                if (after[i] is null)
-                    unknown.Add(id);
+                var before = snapshot.Scores.GetValueOrDefault(change.ContactId);
+                if ((before is null ? null : LocalOrgStore.ScoresAfterWrite(before, change.ContactColumns)) is not { } after)
+                    unknown.Add(change.ContactId);
                 // A contact removed from the snapshot meanwhile stays removed.
-                else if (snapshot.Histories.ContainsKey(id))
-                    snapshot.Scores[id] = after[i]!;
+                else if (snapshot.Histories.ContainsKey(change.ContactId))
+                    snapshot.Scores[change.ContactId] = after;
             }
         }
         // Recommendations and alerts are read back rather than replayed: the org decides (an upsert keeps an answered
@@ -213,9 +206,9 @@ public sealed class SnapshotRetentionStore : IRetentionStore
                     snapshot.Histories.SetEncoded(id, encoded);
             }
         }
-        foreach (var (id, _, _, stored) in scores)
+        lock (snapshot)
         {
-            lock (snapshot)
+            foreach (var (id, _, _, stored) in scores)
             {
                 if (snapshot.Histories.ContainsKey(id))
                     snapshot.Scores[id] = stored;

@@ -108,9 +108,9 @@ internal sealed class TreeEnsembleEvaluator
     /// </summary>
     public float Probability(ReadOnlySpan<float> features, Span<float> contributions)
     {
-        // One walk per tree: the path's nodes and the branches not taken are remembered, so the contributions need only the
-        // walks down the branches not taken.
-        Span<int> taken = _longestPath <= 256 ? stackalloc int[_longestPath] : new int[_longestPath];
+        // One walk per tree: the path's split features and the branches not taken are remembered, so the contributions need
+        // only the walks down the branches not taken.
+        Span<int> splitFeature = _longestPath <= 256 ? stackalloc int[_longestPath] : new int[_longestPath];
         Span<int> notTaken = _longestPath <= 256 ? stackalloc int[_longestPath] : new int[_longestPath];
         var score = 0.0;
         for (var t = 0; t < _root.Length; t++)
@@ -121,7 +121,7 @@ internal sealed class TreeEnsembleEvaluator
             var depth = 0;
             while (node >= 0)
             {
-                taken[depth] = node;
+                splitFeature[depth] = _feature[node];
                 if (GoesLeft(node, features))
                 {
                     notTaken[depth++] = _gt[node];
@@ -142,7 +142,7 @@ internal sealed class TreeEnsembleEvaluator
             {
                 var other = notTaken[i];
                 var ghost = other < 0 ? _leaves[~other] : Output(other, features);
-                contributions[_feature[taken[i]]] += (float)(output - ghost);
+                contributions[splitFeature[i]] += (float)(output - ghost);
             }
         }
         return (float)(1 / (1 + Math.Exp(_slope * (float)score + _offset)));
