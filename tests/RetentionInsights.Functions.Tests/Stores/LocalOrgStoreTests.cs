@@ -127,6 +127,58 @@ public sealed class LocalOrgStoreTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Apply_OfferAnsweredThroughAnotherStoreBetweenTwoWritesOfTheKeptWriter_TheSecondWriteKeepsTheAnswer()
+    {
+        // The store keeps its write connection and that connection's page cache from one write to the next; an answer
+        // recorded meanwhile by another process (the service while the nightly run writes) must still win over a re-valued offer.
+        var db = fixture.CopyOrg();
+        var contact = DataProducer.ActiveContactWithCases(db);
+        var offer = Guid.Parse(OrgSql.Scalar<string>(db, "SELECT rtn_offerid FROM rtn_offer ORDER BY rtn_code LIMIT 1")!);
+        var now = new DateTime(2026, 11, 1, 8, 0, 0, DateTimeKind.Utc);
+        var id = RowIds.Recommendation(contact, offer, 0);
+        ChangeSet Proposal(decimal value)
+        {
+            var change = new ChangeSet(contact);
+            change.CreateRecommendations.Add(new(id, contact, offer, 1, 0.3, value, "reason", Names.Choices.RecommendationProposed, now, null,
+                Names.Choices.ChannelPhone, "v1"));
+            return change;
+        }
+        using var nightly = new LocalOrgStore(db);
+        using var service = new LocalOrgStore(db);
+
+        await nightly.ApplyAsync([Proposal(40m)], CancellationToken.None);
+        await service.ApplyResponseAsync(new ResponseUpdate(id, Names.Choices.RecommendationAccepted, Names.Choices.ChannelPhone, now.AddHours(1)),
+            CancellationToken.None);
+        await nightly.ApplyAsync([Proposal(55m)], CancellationToken.None);
+
+        var idText = id.ToString("D");
+        Assert.Equal((long)Names.Choices.RecommendationAccepted,
+            OrgSql.Scalar<long>(db, "SELECT rtn_status FROM rtn_offerrecommendation WHERE rtn_offerrecommendationid = $id", ("$id", idText)));
+        Assert.Equal(40.0, OrgSql.Scalar<double>(db, "SELECT rtn_expectedvalue FROM rtn_offerrecommendation WHERE rtn_offerrecommendationid = $id", ("$id", idText)));
+    }
+
+    [Fact]
+    public async Task Apply_AfterAWriteThatFailed_TheNextWriteIsStoredAndTheFailedOneLeftNothing()
+    {
+        var db = fixture.CopyOrg();
+        var contact = DataProducer.ActiveContactWithCases(db);
+        using var store = new LocalOrgStore(db);
+        const string Probability = "SELECT rtn_churnprobability FROM contact WHERE contactid = $c";
+        var before = OrgSql.Scalar<double?>(db, Probability, ("$c", contact.ToString("D")));
+        var failing = new ChangeSet(contact);
+        failing.ContactColumns[Names.Contact.ChurnProbability] = 0.9;
+        failing.ContactColumns["no_such_column"] = 1;
+
+        await Assert.ThrowsAnyAsync<Exception>(() => store.ApplyAsync([failing], CancellationToken.None));
+        Assert.Equal(before, OrgSql.Scalar<double?>(db, Probability, ("$c", contact.ToString("D"))));
+        var good = new ChangeSet(contact);
+        good.ContactColumns[Names.Contact.ChurnProbability] = 0.25;
+        await store.ApplyAsync([good], CancellationToken.None);
+
+        Assert.Equal(0.25, OrgSql.Scalar<double?>(db, Probability, ("$c", contact.ToString("D"))));
+    }
+
+    [Fact]
     public async Task LoadCustomer_CaseAddedByAnotherConnectionBetweenTwoLoads_TheSecondLoadOnTheKeptConnectionSeesIt()
     {
         var db = fixture.CopyOrg();
