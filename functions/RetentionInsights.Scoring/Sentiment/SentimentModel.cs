@@ -137,15 +137,20 @@ public sealed class SentimentModel
 
     private void Probabilities(List<(int Feature, double Value)> features, Span<double> probabilities)
     {
-        var max = double.NegativeInfinity;
-        for (var c = 0; c < Classes; c++)
+        // One pass over the features for the three classes (their weights share a cache line); each class's sum adds the
+        // features in the same order as a pass of its own would.
+        double negative = 0, neutral = 0, positive = 0;
+        foreach (var (feature, value) in features)
         {
-            var sum = 0.0;
-            foreach (var (feature, value) in features)
-                sum += _weights[feature * Classes + c] * value;
-            probabilities[c] = sum;
-            max = Math.Max(max, sum);
+            var k = feature * Classes;
+            negative += _weights[k] * value;
+            neutral += _weights[k + 1] * value;
+            positive += _weights[k + 2] * value;
         }
+        probabilities[0] = negative;
+        probabilities[1] = neutral;
+        probabilities[2] = positive;
+        var max = Math.Max(Math.Max(negative, neutral), positive);
         var total = 0.0;
         for (var c = 0; c < Classes; c++)
         {
@@ -167,12 +172,8 @@ public sealed class SentimentModel
     internal List<(int Feature, double Value)> Features(List<Token> tokens, string text, string language)
     {
         var lexicon = SentimentLexicon.For(language);
-        var hashed = new Dictionary<int, double>();
-        void Add(uint hash, double weight = 1)
-        {
-            var h = (int)(hash & (uint)_mask);
-            hashed[h] = hashed.GetValueOrDefault(h) + weight;
-        }
+        using var hashed = HashedFeatures.Rent(_mask + 1);
+        void Add(uint hash, double weight = 1) => hashed.Add((int)(hash & (uint)_mask), weight);
 
         var negatedFor = 0;
         var afterContrast = false;
@@ -214,12 +215,7 @@ public sealed class SentimentModel
         Add(Fnv(LanguagePrefix, language));
 
         var features = new List<(int, double)>(hashed.Count + DenseFeatures + 1);
-        var norm = Math.Sqrt(hashed.Values.Sum(v => v * v));
-        var keys = new int[hashed.Count];
-        hashed.Keys.CopyTo(keys, 0);
-        Array.Sort(keys);
-        foreach (var feature in keys)
-            features.Add((feature, hashed[feature] / norm));
+        hashed.MoveTo(features);
 
         // Dense cues, each roughly in [−1, 1]: what the lexicon read and how the text is punctuated.
         var evidence = _lexicon.Evidence(tokens, LanguageDetector.Normalize(language) ?? LanguageDetector.Detect(tokens));
@@ -250,7 +246,7 @@ public sealed class SentimentModel
     }
 
     /// <summary>Adds "c:" + every n-gram of "&lt;word&gt;" with the character n-gram weight.</summary>
-    private void CharGrams(string word, Dictionary<int, double> hashed)
+    private void CharGrams(string word, HashedFeatures hashed)
     {
         if (word.Length < 3 || IsAllDigits(word))
             return;
@@ -262,8 +258,7 @@ public sealed class SentimentModel
         {
             for (var i = 0; i + n <= padded.Length; i++)
             {
-                var h = (int)(Fnv(CharGramPrefix, padded.Slice(i, n)) & (uint)_mask);
-                hashed[h] = hashed.GetValueOrDefault(h) + _settings.CharGramWeight;
+                hashed.Add((int)(Fnv(CharGramPrefix, padded.Slice(i, n)) & (uint)_mask), _settings.CharGramWeight);
             }
         }
     }
@@ -279,6 +274,67 @@ public sealed class SentimentModel
     }
 
     private static double Squash(double mass) => mass / (mass + 3);
+
+    /// <summary>
+    /// The hashed features of one text as they are added up: a value per hash bucket, and the buckets in the order they were
+    /// first touched. Rented for one text and returned, so there are as many as texts analysed at once (a few megabytes each),
+    /// however many threads the process has: a message adds a few hundred features, and a dictionary built for each (with
+    /// its growth and its keys sorted out of it) was most of the cost of analysing it. The arithmetic is the dictionary's:
+    /// each bucket starts at its first weight and adds the next ones in the same order, and the norm sums the squares in
+    /// first-touched order.
+    /// </summary>
+    private sealed class HashedFeatures(int buckets) : IDisposable
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentBag<HashedFeatures> Idle = [];
+
+        private readonly double[] _values = new double[buckets];
+        /// <summary>The text each bucket was last touched by (a bucket of an older text counts as empty: no clearing).</summary>
+        private readonly int[] _stamps = new int[buckets];
+        private readonly List<int> _touched = new(512);
+        private int _text;
+
+        public int Count => _touched.Count;
+
+        /// <summary>An empty accumulator for a model of <paramref name="buckets"/> hash buckets.</summary>
+        public static HashedFeatures Rent(int buckets)
+        {
+            if (!Idle.TryTake(out var features) || features._values.Length != buckets)
+                features = new HashedFeatures(buckets);
+            features._touched.Clear();
+            if (++features._text == int.MaxValue)
+            {
+                Array.Clear(features._stamps);
+                features._text = 1;
+            }
+            return features;
+        }
+
+        /// <summary>Back to the idle ones (a few at most: as many as texts were analysed at once).</summary>
+        public void Dispose() => Idle.Add(this);
+
+        public void Add(int bucket, double weight)
+        {
+            if (_stamps[bucket] != _text)
+            {
+                _stamps[bucket] = _text;
+                _values[bucket] = 0;
+                _touched.Add(bucket);
+            }
+            _values[bucket] += weight;
+        }
+
+        /// <summary>Appends the features scaled to unit length, in bucket order.</summary>
+        public void MoveTo(List<(int Feature, double Value)> features)
+        {
+            var squares = 0.0;
+            foreach (var bucket in _touched)
+                squares += _values[bucket] * _values[bucket];
+            var norm = Math.Sqrt(squares);
+            _touched.Sort();
+            foreach (var bucket in _touched)
+                features.Add((bucket, _values[bucket] / norm));
+        }
+    }
 
     /// <summary>FNV-1a: stable across processes and platforms, unlike string.GetHashCode.</summary>
     internal static uint Fnv(string text) => Fnv(FnvOffset, text);

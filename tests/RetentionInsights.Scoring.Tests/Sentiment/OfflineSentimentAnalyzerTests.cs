@@ -85,6 +85,24 @@ public class OfflineSentimentAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_ManyMessagesOnEveryCoreAtOnce_ScoresEachAsWhenAnalysedAlone()
+    {
+        // The nightly run analyses on every core at once and the analyzer reuses its working buffers between texts: no
+        // text may see another's features. Messages of different lengths, languages and models (a second model with fewer
+        // hash buckets) interleave.
+        var texts = OfflineSentimentAnalyzer.EmbeddedCorpus().Select(m => m.Text).Take(600).ToList();
+        var small = new OfflineSentimentAnalyzer(SentimentModel.Train(OfflineSentimentAnalyzer.EmbeddedCorpus().Take(300).ToList(),
+            new SentimentModelSettings { HashBits = 12 }));
+        var alone = texts.Select(t => (Analyzer.Analyze(t).Score, small.Analyze(t).Score)).ToList();
+
+        var together = new (double, double)[texts.Count];
+        Parallel.For(0, texts.Count * 4, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount) },
+            i => together[i % texts.Count] = (Analyzer.Analyze(texts[i % texts.Count]).Score, small.Analyze(texts[i % texts.Count]).Score));
+
+        Assert.Equal(alone, together);
+    }
+
+    [Fact]
     public void Train_SameCorpusTwice_GivesIdenticalScores()
     {
         var corpus = OfflineSentimentAnalyzer.EmbeddedCorpus().Take(400).ToList();
