@@ -290,19 +290,18 @@ public sealed class LocalOrgReader
         if (builders.Count == 0)
             return new OrgData([], ids is null ? ReadOffers(connection.Connection) : [], report);
 
-        // Orders and cases first: order lines, case resolutions and messages regarding a case find their contact through them.
-        ReadOrders(connection, link, report);
-        ReadCases(connection, link, report);
-
-        // Every other table only adds to its own lists of the builders and only reads the links above, so in a full read two
-        // groups of them run at the same time, each on its own connection (SQLite readers do not block each other) and with
-        // its own report. Reading is most of a full read's time and is otherwise done by one core. Each table is still read
-        // in one forward pass in storage order, so every list is what the sequential read gives.
+        // Every table after the contacts only adds to its own lists of the builders, so in a full read two groups of them run at the same
+        // time once the contacts are in, each on its own connection (SQLite readers do not block each other) and with its own
+        // report; reading is most of a full read's time. Order lines find their contact through their order, and case
+        // resolutions and messages regarding a case through that case, so orders lead the one group and cases the other.
+        // The groups are of about equal work (an org's invoices weigh about as much as its messages, usage readings and
+        // offers together). Each table is still read in one forward pass in storage order, so every list is what a
+        // sequential read gives.
         Action<Commands, ReadReport>[][] groups =
         [
-            [(c, rep) => ReadInvoices(c, link, rep), (c, rep) => ReadOrderLines(c, link, rep), (c, rep) => ReadResolutions(c, link, rep),
-                (c, rep) => ReadRecommendations(c, link, rep), (c, rep) => ReadAlerts(c, link, rep)],
-            [(c, rep) => ReadMessages(c, link, rep), (c, rep) => ReadUsage(c, link, rep)],
+            [(c, rep) => ReadOrders(c, link, rep), (c, rep) => ReadOrderLines(c, link, rep), (c, rep) => ReadInvoices(c, link, rep)],
+            [(c, rep) => ReadCases(c, link, rep), (c, rep) => ReadResolutions(c, link, rep), (c, rep) => ReadMessages(c, link, rep),
+                (c, rep) => ReadUsage(c, link, rep), (c, rep) => ReadRecommendations(c, link, rep), (c, rep) => ReadAlerts(c, link, rep)],
         ];
         var reports = groups.Select(_ => new ReadReport()).ToArray();
         if (ids is null && File.Exists(connection.Connection.DataSource))
