@@ -430,7 +430,9 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     /// <summary>
     /// Runs <paramref name="write"/> under the file's write gate on the store's one write connection (not pooled: its large
     /// page cache stays with the writer and warm from one write to the next, rather than moving to a pooled reader). A write
-    /// that fails closes the connection, which may be in any state; the next write opens a new one.
+    /// that fails closes the connection, which may be in any state; the next write opens a new one. As no write opens a
+    /// connection, no write starts the background checkpoint of <see cref="SqliteWriteGate"/>: in the service the event
+    /// ledger's writes start it, and a nightly run empties the log when it ends.
     /// </summary>
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, T> write, CancellationToken cancellationToken)
     {
