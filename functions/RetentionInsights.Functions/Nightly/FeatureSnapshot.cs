@@ -22,7 +22,7 @@ public sealed class FeatureSnapshot
     public static readonly string CurrentSchemaKey = SchemaKeyOf(FeatureSchema.Names);
 
     /// <summary>Format of the stored records; bump when <see cref="SnapshotFormat"/> changes.</summary>
-    public const int FormatVersion = 4;
+    public const int FormatVersion = 5;
 
     public string SchemaKey { get; init; } = CurrentSchemaKey;
 

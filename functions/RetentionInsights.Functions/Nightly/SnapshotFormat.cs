@@ -94,22 +94,25 @@ public static class SnapshotFormat
         return snapshot;
     }
 
-    /// <summary>Contact id and uncompressed length, in front of each record's compressed bytes.</summary>
-    private const int RecordHeader = 16 + sizeof(int);
+    /// <summary>Contact id, uncompressed length and compressed length of the main part, in front of its compressed bytes.</summary>
+    private const int RecordHeader = 16 + sizeof(int) + sizeof(int);
 
     /// <summary>
-    /// A history as the compact record the snapshot keeps: its contact id (16 bytes), the length of its binary form, and that
-    /// form LZ4-compressed. Every contact is decoded every night and every written contact's record encoded again, so the
-    /// codec is chosen for speed: LZ4 decodes several times faster than Deflate and encodes about ten times faster, for
-    /// records a few percent larger (the records are mostly dates, amounts and ids). Compressed one by one, a record is decoded on its own, in any order and on any thread,
-    /// and an unchanged record is saved as it is.
+    /// A history as the compact record the snapshot keeps: its contact id (16 bytes), the main part (everything but the
+    /// service's own rows) LZ4-compressed behind its two lengths, then the service's own rows — recommendations and alerts —
+    /// uncompressed. Every contact is decoded every night, so the codec is chosen for speed: LZ4 decodes several times faster
+    /// than Deflate and encodes about ten times faster, for records a few percent larger (the records are mostly dates,
+    /// amounts and ids). Compressed one by one, a record is decoded on its own, in any order and on any thread, and an
+    /// unchanged record is saved as it is. The own rows come last and on their own because they are what a night changes
+    /// most (offers re-valued for most contacts that have them): <see cref="WithOwnRows"/> puts new ones behind the main part
+    /// as it is, without encoding and compressing the contact's whole history again.
     /// </summary>
     public static byte[] Encode(CustomerHistory history)
     {
         var raw = t_buffer ??= new MemoryStream(1 << 14);
         raw.SetLength(0);
         using (var w = new BinaryWriter(raw, Encoding.UTF8, leaveOpen: true))
-            WriteHistory(w, history);
+            WriteMain(w, history);
         var length = (int)raw.Length;
         var bound = RecordHeader + LZ4Codec.MaximumOutputSize(length);
         if (t_record is null || t_record.Length < bound)
@@ -118,7 +121,34 @@ public static class SnapshotFormat
         history.Contact.Id.TryWriteBytes(record);
         BinaryPrimitives.WriteInt32LittleEndian(record[16..], length);
         var compressed = LZ4Codec.Encode(raw.GetBuffer().AsSpan(0, length), record[RecordHeader..], LZ4Level.L00_FAST);
-        return record[..(RecordHeader + compressed)].ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(record[20..], compressed);
+        return Join(record[..(RecordHeader + compressed)], history.Recommendations, history.Alerts);
+    }
+
+    /// <summary>
+    /// <paramref name="record"/> with <paramref name="recommendations"/> and <paramref name="alerts"/> as the contact's own rows
+    /// in place of those it holds: the main part is copied as it is.
+    /// </summary>
+    public static byte[] WithOwnRows(byte[] record, IReadOnlyList<RecommendationRecord> recommendations, IReadOnlyList<AlertRecord> alerts) =>
+        Join(record.AsSpan(0, MainEnd(record)), recommendations, alerts);
+
+    private static byte[] Join(ReadOnlySpan<byte> main, IReadOnlyList<RecommendationRecord> recommendations, IReadOnlyList<AlertRecord> alerts)
+    {
+        var own = t_own ??= new MemoryStream(1 << 12);
+        own.SetLength(0);
+        using (var w = new BinaryWriter(own, Encoding.UTF8, leaveOpen: true))
+            WriteOwnRows(w, recommendations, alerts);
+        var joined = new byte[main.Length + own.Length];
+        main.CopyTo(joined);
+        own.GetBuffer().AsSpan(0, (int)own.Length).CopyTo(joined.AsSpan(main.Length));
+        return joined;
+    }
+
+    /// <summary>Where a record's main part ends and its own rows begin.</summary>
+    private static int MainEnd(byte[] record)
+    {
+        var end = record.Length < RecordHeader ? -1 : RecordHeader + BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(20));
+        return end >= RecordHeader && end <= record.Length ? end : throw new InvalidDataException("A feature snapshot record is damaged.");
     }
 
     /// <summary>The contact id of a record made by <see cref="Encode"/>.</summary>
@@ -128,15 +158,22 @@ public static class SnapshotFormat
     public static CustomerHistory Decode(byte[] record)
     {
         // Every contact is decoded every night: a pooled buffer spares the garbage collector one array per contact.
+        var mainEnd = MainEnd(record);
         var length = BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(16));
+        if (length < 0)
+            throw new InvalidDataException("A feature snapshot record is damaged.");
         var raw = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            if (LZ4Codec.Decode(record.AsSpan(RecordHeader), raw.AsSpan(0, length)) != length)
+            if (LZ4Codec.Decode(record.AsSpan(RecordHeader, mainEnd - RecordHeader), raw.AsSpan(0, length)) != length)
                 throw new InvalidDataException("A feature snapshot record is damaged.");
-            var r = new RecordReader(raw.AsSpan(0, length));
-            var history = ReadHistory(ref r);
-            return r.AtEnd ? history : throw new InvalidDataException("A feature snapshot record is damaged.");
+            var own = new RecordReader(record.AsSpan(mainEnd));
+            var (recommendations, alerts) = ReadOwnRows(ref own, ContactOf(record));
+            var main = new RecordReader(raw.AsSpan(0, length));
+            var history = ReadMain(ref main, recommendations, alerts);
+            return main.AtEnd && own.AtEnd && history.Contact.Id == ContactOf(record)
+                ? history
+                : throw new InvalidDataException("A feature snapshot record is damaged.");
         }
         finally
         {
@@ -150,7 +187,10 @@ public static class SnapshotFormat
     [ThreadStatic]
     private static byte[]? t_record;
 
-    private static void WriteHistory(BinaryWriter w, CustomerHistory h)
+    [ThreadStatic]
+    private static MemoryStream? t_own;
+
+    private static void WriteMain(BinaryWriter w, CustomerHistory h)
     {
         var c = h.Contact;
         WriteGuid(w, c.Id);
@@ -240,8 +280,12 @@ public static class SnapshotFormat
             w.Write(u.GasM3);
             WriteDate(w, u.CreatedOn);
         }
-        w.Write(h.Recommendations.Count);
-        foreach (var x in h.Recommendations)
+    }
+
+    private static void WriteOwnRows(BinaryWriter w, IReadOnlyList<RecommendationRecord> recommendations, IReadOnlyList<AlertRecord> alerts)
+    {
+        w.Write(recommendations.Count);
+        foreach (var x in recommendations)
         {
             WriteGuid(w, x.Id);
             WriteGuid(w, x.OfferId);
@@ -257,8 +301,8 @@ public static class SnapshotFormat
             WriteText(w, x.TalkingPoint);
             WriteDouble(w, x.ChurnReduction);
         }
-        w.Write(h.Alerts.Count);
-        foreach (var x in h.Alerts)
+        w.Write(alerts.Count);
+        foreach (var x in alerts)
         {
             WriteGuid(w, x.Id);
             w.Write(x.Level);
@@ -314,7 +358,7 @@ public static class SnapshotFormat
             UpliftSegment = ReadInt(r),
         };
 
-    private static CustomerHistory ReadHistory(ref RecordReader r)
+    private static CustomerHistory ReadMain(ref RecordReader r, RecommendationRecord[] recommendations, AlertRecord[] alerts)
     {
         var id = r.Guid();
         var name = r.String();
@@ -356,6 +400,11 @@ public static class SnapshotFormat
         var usage = new UsageRecord[r.Int()];
         for (var i = 0; i < usage.Length; i++)
             usage[i] = new UsageRecord(id, r.Date(), r.Double(), r.Double()) { CreatedOn = r.DateN() };
+        return new CustomerHistory(contact, orders, lines, invoices, cases, activities, usage, recommendations, alerts) { CaseResolutions = resolutions };
+    }
+
+    private static (RecommendationRecord[] Recommendations, AlertRecord[] Alerts) ReadOwnRows(ref RecordReader r, Guid id)
+    {
         var recommendations = new RecommendationRecord[r.Int()];
         for (var i = 0; i < recommendations.Length; i++)
         {
@@ -366,7 +415,7 @@ public static class SnapshotFormat
         var alerts = new AlertRecord[r.Int()];
         for (var i = 0; i < alerts.Length; i++)
             alerts[i] = new AlertRecord(r.Guid(), id, r.Int(), r.Text(), r.DoubleN(), r.DateN(), r.Int(), r.IntN(), r.Date(), r.DateN());
-        return new CustomerHistory(contact, orders, lines, invoices, cases, activities, usage, recommendations, alerts) { CaseResolutions = resolutions };
+        return (recommendations, alerts);
     }
 
     /// <summary>

@@ -185,7 +185,7 @@ public sealed class SnapshotRetentionStore : IRetentionStore
         }
         // Recommendations and alerts are read back rather than replayed: the org decides (an upsert keeps an answered
         // offer), the snapshot copies. Most contacts whose offers were written on a night after a quiet day have them
-        // re-ranked or re-valued, so their record is encoded again.
+        // re-ranked or re-valued; their record takes the new rows behind its main part as it is (SnapshotFormat.WithOwnRows).
         var rowsWritten = written.Where(c => c.TouchesOwnRows).Select(c => c.ContactId).ToList();
         if (rowsWritten.Count == 0 && unknown.Count == 0)
             return writes;
@@ -193,17 +193,23 @@ public sealed class SnapshotRetentionStore : IRetentionStore
         Interlocked.Add(ref _rowsRead, scores.Count + own.Values.Sum(r => r.Recommendations.Count + r.Alerts.Count));
         foreach (var id in rowsWritten)
         {
-            if ((loaded.GetValueOrDefault(id) ?? Decoded(id)) is not { } history)
+            byte[]? record;
+            lock (snapshot)
+                record = snapshot.Histories.Encoded(id);
+            if (record is null)
                 continue;
+            var history = loaded.GetValueOrDefault(id) ?? SnapshotFormat.Decode(record);
             var rows = own.GetValueOrDefault(id) ?? NoRows;
             // When the record already holds the contact's rows it is kept as it is.
             if (history.Recommendations.SequenceEqual(rows.Recommendations) && history.Alerts.SequenceEqual(rows.Alerts))
                 continue;
-            var encoded = SnapshotFormat.Encode(history with { Recommendations = rows.Recommendations, Alerts = rows.Alerts });
+            var updated = SnapshotFormat.WithOwnRows(record, rows.Recommendations, rows.Alerts);
             lock (snapshot)
             {
+                // Chunks hold disjoint contacts, and the snapshot is not brought up to date while the night rescores: the
+                // record is the one read above unless the contact was removed meanwhile.
                 if (snapshot.Histories.ContainsKey(id))
-                    snapshot.Histories.SetEncoded(id, encoded);
+                    snapshot.Histories.SetEncoded(id, updated);
             }
         }
         lock (snapshot)

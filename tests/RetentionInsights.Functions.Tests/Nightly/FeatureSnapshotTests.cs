@@ -307,9 +307,38 @@ public sealed class FeatureSnapshotTests(ServiceFixture fixture)
         var longer = record.ToArray();
         BitConverter.TryWriteBytes(longer.AsSpan(16), BitConverter.ToInt32(record, 16) + 1);
 
+        var pastTheEnd = record.ToArray();
+        BitConverter.TryWriteBytes(pastTheEnd.AsSpan(20), record.Length);
+
         AssertSameHistory(history, SnapshotFormat.Decode(record));
         Assert.Throws<InvalidDataException>(() => SnapshotFormat.Decode(truncated));
         Assert.Throws<InvalidDataException>(() => SnapshotFormat.Decode(longer));
+        Assert.Throws<InvalidDataException>(() => SnapshotFormat.Decode(pastTheEnd));
+        Assert.Throws<InvalidDataException>(() => SnapshotFormat.Decode(record[..10]));
+    }
+
+    [Fact]
+    public async Task RecordWithNewOwnRows_DecodesToTheSameHistoryWithThoseRows_AndKeepsTheRestAsItWas()
+    {
+        using var setup = Create();
+        await setup.Nightly.RunAsync(rebuild: false, ServiceFixture.AsOf, CancellationToken.None);
+        var (snapshot, _) = await setup.Nightly.UpdateSnapshotAsync(rebuild: false, CancellationToken.None);
+        var history = snapshot.Histories.Values.First(h => h.Recommendations.Count >= 2 && h.Activities.Count > 0);
+        var record = SnapshotFormat.Encode(history);
+        var first = history.Recommendations[0];
+        var revalued = history.Recommendations.Skip(1).Prepend(first with { Rank = first.Rank + 1, ExpectedValue = 12.34m, Reason = "Nieuwe reden" }).ToList();
+        var alert = new AlertRecord(Guid.NewGuid(), history.Contact.Id, Names.Choices.WarningOrange, "negative mail", -0.6,
+            ServiceFixture.AsOf.AddDays(2), Names.Choices.AlertOpen, null, ServiceFixture.AsOf, null);
+
+        var updated = SnapshotFormat.WithOwnRows(record, revalued, [alert]);
+        var emptied = SnapshotFormat.WithOwnRows(updated, [], []);
+
+        AssertSameHistory(history with { Recommendations = revalued, Alerts = [alert] }, SnapshotFormat.Decode(updated));
+        AssertSameHistory(history with { Recommendations = [], Alerts = [] }, SnapshotFormat.Decode(emptied));
+        // The main part (everything but the own rows) is carried over byte for byte, not encoded again.
+        var mainEnd = 24 + BitConverter.ToInt32(record, 20);
+        Assert.Equal(record[..mainEnd], updated[..mainEnd]);
+        Assert.Equal(record[..mainEnd], emptied[..mainEnd]);
     }
 
     [Fact]
