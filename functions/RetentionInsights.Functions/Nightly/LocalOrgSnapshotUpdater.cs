@@ -49,11 +49,12 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
         var reason = rebuild ? "requested" : stored is null ? "no snapshot" : stored.SchemaKey != FeatureSnapshot.CurrentSchemaKey ? "feature schema changed" : null;
         var clock = Stopwatch.StartNew();
         using var connection = LocalOrgDatabase.OpenExisting(orgPath);
+        // Every night brings change tracking up to date first. On a full read tracking so starts before the read: a change
+        // made while the read runs is in the log after the watermark and is simply applied again next time (a re-read is
+        // idempotent).
+        LocalOrgChangeLog.Install(connection);
         if (reason is not null)
         {
-            // Tracking starts before the read: a change made while the read runs is in the log after the watermark and
-            // is simply applied again next time (a re-read is idempotent).
-            LocalOrgChangeLog.Install(connection);
             var head = LocalOrgChangeLog.Head(connection);
             var snapshot = new FeatureSnapshot
             {
@@ -107,7 +108,6 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
         }
 
         var current = stored!;
-        LocalOrgChangeLog.Install(connection);
         var upTo = LocalOrgChangeLog.Head(connection);
         var (contacts, entries) = LocalOrgChangeLog.ContactsChanged(connection, current.Watermark, upTo, current.NightId);
         var changesSeconds = clock.Elapsed.TotalSeconds;

@@ -191,29 +191,35 @@ public sealed class SnapshotRetentionStore : IRetentionStore
             return writes;
         var (own, scores) = _kept.ReadOwnState(rowsWritten, unknown);
         Interlocked.Add(ref _rowsRead, scores.Count + own.Values.Sum(r => r.Recommendations.Count + r.Alerts.Count));
-        foreach (var id in rowsWritten)
+        // The chunk's records under one lock, their new rows put in outside it, and the records and read-back scores stored
+        // under one lock: the chunks running at the same time share it.
+        var records = new List<(Guid Id, byte[] Record)>(rowsWritten.Count);
+        lock (snapshot)
         {
-            byte[]? record;
-            lock (snapshot)
-                record = snapshot.Histories.Encoded(id);
-            if (record is null)
-                continue;
+            foreach (var id in rowsWritten)
+            {
+                if (snapshot.Histories.Encoded(id) is { } record)
+                    records.Add((id, record));
+            }
+        }
+        var updated = new List<(Guid Id, byte[] Record)>(records.Count);
+        foreach (var (id, record) in records)
+        {
             var history = loaded.GetValueOrDefault(id) ?? SnapshotFormat.Decode(record);
             var rows = own.GetValueOrDefault(id) ?? NoRows;
             // When the record already holds the contact's rows it is kept as it is.
-            if (history.Recommendations.SequenceEqual(rows.Recommendations) && history.Alerts.SequenceEqual(rows.Alerts))
-                continue;
-            var updated = SnapshotFormat.WithOwnRows(record, rows.Recommendations, rows.Alerts);
-            lock (snapshot)
-            {
-                // Chunks hold disjoint contacts, and the snapshot is not brought up to date while the night rescores: the
-                // record is the one read above unless the contact was removed meanwhile.
-                if (snapshot.Histories.ContainsKey(id))
-                    snapshot.Histories.SetEncoded(id, updated);
-            }
+            if (!history.Recommendations.SequenceEqual(rows.Recommendations) || !history.Alerts.SequenceEqual(rows.Alerts))
+                updated.Add((id, SnapshotFormat.WithOwnRows(record, rows.Recommendations, rows.Alerts)));
         }
         lock (snapshot)
         {
+            // Chunks hold disjoint contacts, and the snapshot is not brought up to date while the night rescores: each record
+            // is the one read above unless the contact was removed meanwhile, and then it stays removed.
+            foreach (var (id, record) in updated)
+            {
+                if (snapshot.Histories.ContainsKey(id))
+                    snapshot.Histories.SetEncoded(id, record);
+            }
             foreach (var (id, _, _, stored) in scores)
             {
                 if (snapshot.Histories.ContainsKey(id))
