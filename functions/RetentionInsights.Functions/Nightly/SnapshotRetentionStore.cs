@@ -12,8 +12,8 @@ namespace RetentionInsights.Functions.Nightly;
 /// The one scoring pipeline runs on it unchanged. The service's own rows (recommendations, alerts, score columns):
 /// <list type="bullet">
 /// <item>On the local org the snapshot keeps them (<see cref="FeatureSnapshot.OwnRowsKept"/>): histories and states are served
-/// from it without a read; after each write the written recommendations and alerts are read back into it (exactly what
-/// the org now holds) and the written score columns are taken in as the org stores them, and the change log records the
+/// from it without a read; after each write the written recommendations, alerts and score columns are taken in as the org
+/// stores them (the write replayed over the rows the snapshot holds, not read back), and the change log records the
 /// written contacts as this night's own so the next night does not re-read them. Each
 /// contact's record is decoded once per chunk: the load, the state read and the write-back share the decoded history.</item>
 /// <item>On Dataverse they are read from the store once per chunk: the rows read with a history also build the state read of
@@ -49,7 +49,8 @@ public sealed class SnapshotRetentionStore : IRetentionStore
 
     public string Kind => org.Kind;
 
-    /// <summary>Rows read from the org by this store (own rows and contact states; on the local org the read-back after writes).</summary>
+    /// <summary>Rows read from the org by this store (own rows and contact states; on the local org the scores of a written
+    /// contact the snapshot held none for).</summary>
     public long RowsRead => Interlocked.Read(ref _rowsRead);
 
     public async Task<CustomerHistory?> LoadCustomerAsync(Guid contactId, CancellationToken cancellationToken) =>
@@ -157,7 +158,8 @@ public sealed class SnapshotRetentionStore : IRetentionStore
     {
         if (_kept is null)
             return await org.ApplyAsync(changes, cancellationToken);
-        var writes = await _kept.ApplyAsync(changes, snapshot.NightId, cancellationToken);
+        var writtenAt = DateTime.UtcNow;
+        var writes = await _kept.ApplyAsync(changes, snapshot.NightId, writtenAt, cancellationToken);
         // The chunk is done with its decoded histories; the written contacts' are updated below.
         var loaded = new Dictionary<Guid, CustomerHistory>(changes.Count);
         foreach (var change in changes)
@@ -183,33 +185,34 @@ public sealed class SnapshotRetentionStore : IRetentionStore
                     snapshot.Scores[change.ContactId] = after;
             }
         }
-        // Recommendations and alerts are read back rather than replayed: the org decides (an upsert keeps an answered
-        // offer), the snapshot copies. Most contacts whose offers were written on a night after a quiet day have them
-        // re-ranked or re-valued; their record takes the new rows behind its main part as it is (SnapshotFormat.WithOwnRows).
-        var rowsWritten = written.Where(c => c.TouchesOwnRows).Select(c => c.ContactId).ToList();
+        // Recommendations and alerts the same way: the write replayed over the rows the record holds gives what the org now
+        // holds (LocalOrgWriter.OwnRowsAfterWrite: an upsert keeps an answered offer, values as stored). Most contacts whose
+        // offers were written on a night after a quiet day have them re-ranked or re-valued; their record takes the new rows
+        // behind its main part as it is (SnapshotFormat.WithOwnRows).
+        var rowsWritten = written.Where(c => c.TouchesOwnRows).ToList();
         if (rowsWritten.Count == 0 && unknown.Count == 0)
             return writes;
-        var (own, scores) = _kept.ReadOwnState(rowsWritten, unknown);
-        Interlocked.Add(ref _rowsRead, scores.Count + own.Values.Sum(r => r.Recommendations.Count + r.Alerts.Count));
+        var scores = unknown.Count == 0 ? [] : _kept.ReadStoredScores(unknown);
+        Interlocked.Add(ref _rowsRead, scores.Count);
         // The chunk's records under one lock, their new rows put in outside it, and the records and read-back scores stored
         // under one lock: the chunks running at the same time share it.
-        var records = new List<(Guid Id, byte[] Record)>(rowsWritten.Count);
+        var records = new List<(ChangeSet Change, byte[] Record)>(rowsWritten.Count);
         lock (snapshot)
         {
-            foreach (var id in rowsWritten)
+            foreach (var change in rowsWritten)
             {
-                if (snapshot.Histories.Encoded(id) is { } record)
-                    records.Add((id, record));
+                if (snapshot.Histories.Encoded(change.ContactId) is { } record)
+                    records.Add((change, record));
             }
         }
         var updated = new List<(Guid Id, byte[] Record)>(records.Count);
-        foreach (var (id, record) in records)
+        foreach (var (change, record) in records)
         {
-            var history = loaded.GetValueOrDefault(id) ?? SnapshotFormat.Decode(record);
-            var rows = own.GetValueOrDefault(id) ?? NoRows;
+            var history = loaded.GetValueOrDefault(change.ContactId) ?? SnapshotFormat.Decode(record);
+            var rows = LocalOrgWriter.OwnRowsAfterWrite(new OwnRows(history.Recommendations, history.Alerts), change, writtenAt);
             // When the record already holds the contact's rows it is kept as it is.
             if (!history.Recommendations.SequenceEqual(rows.Recommendations) || !history.Alerts.SequenceEqual(rows.Alerts))
-                updated.Add((id, SnapshotFormat.WithOwnRows(record, rows.Recommendations, rows.Alerts)));
+                updated.Add((change.ContactId, SnapshotFormat.WithOwnRows(record, rows.Recommendations, rows.Alerts)));
         }
         lock (snapshot)
         {

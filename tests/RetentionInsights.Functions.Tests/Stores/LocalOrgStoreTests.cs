@@ -103,6 +103,82 @@ public sealed class LocalOrgStoreTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task OwnRowsAfterWrite_EveryKindOfRowWrite_IsWhatTheOrgReadsBack()
+    {
+        var db = fixture.CopyOrg();
+        var contact = DataProducer.ActiveContactWithCases(db);
+        var offers = Enumerable.Range(0, 4)
+            .Select(i => Guid.Parse(OrgSql.Scalar<string>(db, $"SELECT rtn_offerid FROM rtn_offer ORDER BY rtn_code LIMIT 1 OFFSET {i}")!)).ToList();
+        using var store = new LocalOrgStore(db);
+        var reader = new RetentionInsights.Data.Reading.LocalOrgReader();
+        OwnRows Stored()
+        {
+            using var connection = store.OpenConnection();
+            var (recommendations, alerts) = reader.ReadRecommendationsAndAlerts(connection, [contact]);
+            return new OwnRows(recommendations[contact].ToList(), alerts[contact].ToList());
+        }
+        // Times with fractions of a second and of unspecified kind, money with many decimals, missing values.
+        var on = new DateTime(2026, 11, 2, 3, 4, 5, 678, DateTimeKind.Unspecified);
+        RecommendationRecord Proposal(Guid id, int offer, int rank, double? p, decimal value, DateTime createdOn) =>
+            new(id, contact, offers[offer], rank, p, value, $"reason {rank}", Names.Choices.RecommendationProposed, createdOn, null, Names.Choices.ChannelPhone, "v1")
+            { TalkingPoint = $"{{\"code\":{rank}}}", ChurnReduction = p / 3 };
+        AlertRecord Alert(Guid id, int level, double sentiment, DateTime createdOn) =>
+            new(id, contact, level, $"signals {level}", sentiment, createdOn.AddDays(1).AddMilliseconds(250), Names.Choices.AlertOpen, null, createdOn, null);
+        Guid a = Guid.NewGuid(), b = Guid.NewGuid(), c = Guid.NewGuid(), d = Guid.NewGuid(), alert1 = Guid.NewGuid(), alert2 = Guid.NewGuid();
+
+        var rounds = new List<(ChangeSet Change, DateTime WrittenAt, Func<Task>? Before)>();
+        var first = new ChangeSet(contact) { CreateAlert = Alert(alert1, Names.Choices.WarningOrange, -0.4123456789, on) };
+        first.CreateRecommendations.AddRange([Proposal(a, 0, 1, 0.1234, 12.345678m, on), Proposal(b, 1, 2, null, 7.5m, on.AddSeconds(-3)),
+            Proposal(c, 2, 3, 0.3, 0m, on), Proposal(d, 3, 3, 0.05, 1.23456789m, on.AddMinutes(1))]);
+        rounds.Add((first, on.AddMilliseconds(1), null));
+        rounds.Add((new ChangeSet(contact) { CreateAlert = Alert(alert2, Names.Choices.WarningRed, -0.9, on.AddHours(1)) }, on.AddHours(1), null));
+        // An agent answers b before the next write: the upsert of b keeps the answer; a is upserted, c re-valued, d expired,
+        // the first alert re-assessed through its create, the second closed.
+        var second = new ChangeSet(contact) { CreateAlert = Alert(alert1, Names.Choices.WarningRed, -0.75, on.AddDays(1)) };
+        second.CreateRecommendations.AddRange([Proposal(a, 0, 2, 0.2222, 99.999999m, on.AddDays(1)), Proposal(b, 1, 1, 0.9, 1m, on.AddDays(1))]);
+        second.UpdateRecommendations.Add(Proposal(c, 2, 1, 0.6, 33.333333m, on.AddDays(1)) with { Channel = null, TalkingPoint = null, ChurnReduction = null });
+        second.ExpireRecommendations.Add(d);
+        second.CloseAlerts.Add(alert2);
+        rounds.Add((second, on.AddDays(1).AddMilliseconds(999), () => store.ApplyResponseAsync(
+            new ResponseUpdate(b, Names.Choices.RecommendationAccepted, Names.Choices.ChannelEmail, on.AddHours(2)), CancellationToken.None)));
+        // The resolved alert's create leaves it resolved; an update re-assesses the first.
+        rounds.Add((new ChangeSet(contact)
+        {
+            CreateAlert = Alert(alert2, Names.Choices.WarningOrange, 0.1, on.AddDays(2)),
+            UpdateAlert = Alert(alert1, Names.Choices.WarningOrange, 0, on.AddDays(2)) with { Signals = null, Sentiment = null, DueBy = null },
+        }, on.AddDays(2), null));
+        // The contact objects to profiling: everything derived goes, also what the same write proposed before the erasure.
+        var erase = new ChangeSet(contact) { EraseDerived = true };
+        erase.CreateRecommendations.Add(Proposal(Guid.NewGuid(), 0, 1, 0.5, 5m, on.AddDays(3)));
+        rounds.Add((erase, on.AddDays(3), null));
+
+        foreach (var (change, writtenAt, beforeWrite) in rounds)
+        {
+            if (beforeWrite is not null)
+                await beforeWrite();
+            var before = Stored();
+            await store.ApplyAsync([change], ownNight: null, writtenAt, CancellationToken.None);
+            var after = Stored();
+            var replayed = LocalOrgWriter.OwnRowsAfterWrite(before, change, writtenAt);
+
+            Assert.Equal(after.Recommendations, replayed.Recommendations);
+            Assert.Equal(after.Alerts, replayed.Alerts);
+            if (change == first)
+            {
+                Assert.Equal(new DateTime(2026, 11, 2, 3, 4, 5, DateTimeKind.Utc), after.Recommendations.Single(r => r.Id == a).CreatedOn);
+            }
+            if (change == second)
+            {
+                var answered = after.Recommendations.Single(r => r.Id == b);
+                Assert.Equal((Names.Choices.RecommendationAccepted, (double?)null, 2), (answered.Status, answered.AcceptanceProbability, answered.Rank));
+                Assert.Equal(Names.Choices.RecommendationExpired, after.Recommendations.Single(r => r.Id == d).Status);
+                Assert.Equal(Names.Choices.AlertResolved, after.Alerts.Single(x => x.Id == alert2).Status);
+            }
+        }
+        Assert.Empty(Stored().Recommendations);
+    }
+
+    [Fact]
     public async Task Apply_NewRowsForAContactDeletedMeanwhile_WritesNothingDerivedFromThePerson()
     {
         var db = fixture.CopyOrg();

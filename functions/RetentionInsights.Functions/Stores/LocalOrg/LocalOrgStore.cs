@@ -287,23 +287,16 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
             ?? rows.Where(r => r.OfferId == offerOrRecommendationId).MaxBy(r => r.CreatedOn));
     }
 
-    /// <summary>The stored state as the nightly snapshot keeps it: the recommendations and alerts of <paramref name="withRows"/>
-    /// and the score columns of <paramref name="withScores"/>.</summary>
-    internal (IReadOnlyDictionary<Guid, OwnRows> Rows, IReadOnlyList<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> Scores) ReadOwnState(
-        IReadOnlyList<Guid> withRows, IReadOnlyList<Guid> withScores)
+    /// <summary>The score columns of <paramref name="ids"/> as stored, for the nightly snapshot's copy of a contact it holds no
+    /// scores for.</summary>
+    internal IReadOnlyList<(Guid Id, string FullName, bool OptOut, ContactScores Scores)> ReadStoredScores(IReadOnlyList<Guid> ids)
     {
         return Read(connection =>
         {
-            var rows = new Dictionary<Guid, OwnRows>();
-            var scores = new List<(Guid, string, bool, ContactScores)>(withScores.Count);
-            foreach (var slice in withRows.Chunk(MaxIdsPerQuery))
-            {
-                foreach (var (id, own) in OwnRowsOf(connection, slice))
-                    rows[id] = own;
-            }
-            foreach (var slice in withScores.Chunk(MaxIdsPerQuery))
+            var scores = new List<(Guid, string, bool, ContactScores)>(ids.Count);
+            foreach (var slice in ids.Chunk(MaxIdsPerQuery))
                 scores.AddRange(ReadScores(connection, slice));
-            return ((IReadOnlyDictionary<Guid, OwnRows>)rows, (IReadOnlyList<(Guid, string, bool, ContactScores)>)scores);
+            return (IReadOnlyList<(Guid, string, bool, ContactScores)>)scores;
         });
     }
 
@@ -330,14 +323,15 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
         return Task.FromResult<CustomerLink?>(new CustomerLink(reader.Text(1) ?? "contact", reader.Guid(0)));
     }
 
-    public Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken) => ApplyAsync(changes, ownNight: null, cancellationToken);
+    public Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken) =>
+        ApplyAsync(changes, ownNight: null, DateTime.UtcNow, cancellationToken);
 
     /// <summary>
-    /// Writes the changes in one transaction. With <paramref name="ownNight"/> (the nightly run, whose snapshot keeps what it
-    /// writes) the change log records one entry per written contact, marked as that night's own, in the same transaction,
-    /// instead of one per row written.
+    /// Writes the changes in one transaction, stamped <paramref name="writtenAt"/>. With <paramref name="ownNight"/> (the nightly
+    /// run, whose snapshot keeps what it writes) the change log records one entry per written contact, marked as that night's
+    /// own, in the same transaction, instead of one per row written.
     /// </summary>
-    public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, Guid? ownNight, CancellationToken cancellationToken)
+    public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, Guid? ownNight, DateTime writtenAt, CancellationToken cancellationToken)
     {
         var pending = changes.Where(c => !c.IsEmpty).ToList();
         if (pending.Count == 0)
@@ -348,7 +342,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
             if (ownNight is not null)
                 LocalOrgChangeLog.BeginOwnWrites(connection, transaction);
             var writes = 0;
-            using (var writer = new LocalOrgWriter(connection, transaction))
+            using (var writer = new LocalOrgWriter(connection, transaction, writtenAt))
             {
                 foreach (var change in pending)
                     writes += writer.Apply(change);
@@ -387,7 +381,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
             foreach (var column in ScoreColumns)
                 change.ContactColumns[column] = null;
             int writes;
-            using (var writer = new LocalOrgWriter(connection, transaction))
+            using (var writer = new LocalOrgWriter(connection, transaction, DateTime.UtcNow))
                 writes = writer.Apply(change);
             transaction.Commit();
             return writes;

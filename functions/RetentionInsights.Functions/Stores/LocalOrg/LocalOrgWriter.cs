@@ -9,9 +9,11 @@ namespace RetentionInsights.Functions.Stores.LocalOrg;
 /// Applies <see cref="ChangeSet"/>s to the local org inside one transaction. Each statement is prepared once per writer and
 /// reused for every change of the transaction: a night writes hundreds of thousands of rows, and preparing the same upsert
 /// again for each of them cost more than executing it. Column names come from the change set, which only holds names from
-/// <see cref="Names"/>; they are still checked against datamodel.json before they reach SQL.
+/// <see cref="Names"/>; they are still checked against datamodel.json before they reach SQL. Every time the writer stores
+/// (a contact's modifiedon, an alert's resolution) is <paramref name="writtenAt"/>, so a caller that keeps a copy of the rows
+/// can tell exactly what was stored (<see cref="OwnRowsAfterWrite"/>).
 /// </summary>
-internal sealed class LocalOrgWriter(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+internal sealed class LocalOrgWriter(SqliteConnection connection, SqliteTransaction transaction, DateTime writtenAt) : IDisposable
 {
     private static readonly TableDefinition ContactTable = DataModel.Current.Table(Names.Contact.Table);
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
@@ -37,7 +39,7 @@ internal sealed class LocalOrgWriter(SqliteConnection connection, SqliteTransact
                 parameters.Add(("$v" + parameters.Count, value));
             }
             sets.Add("modifiedon = $modified");
-            parameters.Add(("$modified", DateTime.UtcNow));
+            parameters.Add(("$modified", writtenAt));
             parameters.Add(("$id", change.ContactId));
             Execute($"UPDATE contact SET {string.Join(", ", sets)} WHERE contactid = $id", [.. parameters]);
             writes++;
@@ -118,11 +120,92 @@ internal sealed class LocalOrgWriter(SqliteConnection connection, SqliteTransact
         foreach (var id in change.CloseAlerts)
         {
             Execute("UPDATE rtn_retentionalert SET rtn_status = $status, rtn_resolvedon = $on WHERE rtn_retentionalertid = $id",
-                ("$id", id), ("$status", Names.Choices.AlertResolved), ("$on", DateTime.UtcNow));
+                ("$id", id), ("$status", Names.Choices.AlertResolved), ("$on", writtenAt));
             writes++;
         }
         return writes;
     }
+
+    /// <summary>
+    /// The contact's recommendations and alerts as the org's reader reads them once <see cref="Apply"/> has written
+    /// <paramref name="change"/> at <paramref name="writtenAt"/> over <paramref name="before"/>: each statement above replayed in
+    /// the same order (an upsert keeps an answered offer and a resolved alert), each value in the form it is stored and read
+    /// back in, the rows in the reader's order. The nightly snapshot keeps its copy of the rows with this instead of reading
+    /// them back after every write. It is exact when <paramref name="before"/> is what the org held; a change someone else
+    /// made in between (an agent's answer, a contact deleted) is in the change log, and the next night reads that contact again.
+    /// </summary>
+    public static OwnRows OwnRowsAfterWrite(OwnRows before, ChangeSet change, DateTime writtenAt)
+    {
+        var recommendations = before.Recommendations.ToList();
+        var alerts = before.Alerts.ToList();
+        int Find<T>(List<T> rows, Func<T, Guid> id, Guid wanted) => rows.FindIndex(r => id(r) == wanted);
+
+        foreach (var rec in change.CreateRecommendations)
+        {
+            var at = Find(recommendations, r => r.Id, rec.Id);
+            if (at < 0)
+            {
+                recommendations.Add(new RecommendationRecord(rec.Id, rec.ContactId, rec.OfferId, rec.Rank, rec.AcceptanceProbability,
+                    StoredMoney(rec.ExpectedValue), rec.Reason, rec.Status, StoredDate(rec.CreatedOn), null, rec.Channel, rec.ModelVersion)
+                { TalkingPoint = rec.TalkingPoint, ChurnReduction = rec.ChurnReduction });
+            }
+            else if (recommendations[at].RespondedOn is null)
+                recommendations[at] = Revalued(recommendations[at], rec) with { Status = rec.Status };
+        }
+        foreach (var rec in change.UpdateRecommendations)
+        {
+            if (Find(recommendations, r => r.Id, rec.Id) is var at and >= 0)
+                recommendations[at] = Revalued(recommendations[at], rec);
+        }
+        foreach (var id in change.ExpireRecommendations)
+        {
+            if (Find(recommendations, r => r.Id, id) is var at and >= 0)
+                recommendations[at] = recommendations[at] with { Status = Names.Choices.RecommendationExpired };
+        }
+        if (change.CreateAlert is { } alert)
+        {
+            var at = Find(alerts, a => a.Id, alert.Id);
+            if (at < 0)
+                alerts.Add(new AlertRecord(alert.Id, alert.ContactId, alert.Level, alert.Signals, alert.Sentiment, StoredDate(alert.DueBy),
+                    alert.Status, null, StoredDate(alert.CreatedOn), null));
+            else if (alerts[at].Status != Names.Choices.AlertResolved)
+                alerts[at] = Reassessed(alerts[at], alert);
+        }
+        if (change.UpdateAlert is { } update && Find(alerts, a => a.Id, update.Id) is var updated and >= 0)
+            alerts[updated] = Reassessed(alerts[updated], update);
+        if (change.EraseDerived)
+        {
+            recommendations.Clear();
+            alerts.Clear();
+        }
+        foreach (var id in change.CloseAlerts)
+        {
+            if (Find(alerts, a => a.Id, id) is var at and >= 0)
+                alerts[at] = alerts[at] with { Status = Names.Choices.AlertResolved, ResolvedOn = StoredDate(writtenAt) };
+        }
+        return new OwnRows(
+            recommendations.OrderBy(r => r.CreatedOn).ThenBy(r => r.Id).ToList(),
+            alerts.OrderBy(a => a.CreatedOn).ThenBy(a => a.Id).ToList());
+    }
+
+    private static RecommendationRecord Revalued(RecommendationRecord stored, RecommendationRecord written) => stored with
+    {
+        Rank = written.Rank, AcceptanceProbability = written.AcceptanceProbability, ExpectedValue = StoredMoney(written.ExpectedValue),
+        Reason = written.Reason, TalkingPoint = written.TalkingPoint, ChurnReduction = written.ChurnReduction,
+        Channel = written.Channel, ModelVersion = written.ModelVersion,
+    };
+
+    private static AlertRecord Reassessed(AlertRecord stored, AlertRecord written) => stored with
+    {
+        Level = written.Level, Signals = written.Signals, Sentiment = written.Sentiment, DueBy = StoredDate(written.DueBy),
+    };
+
+    // A value as the org's reader reads it back: money is a REAL read back as a decimal, a time is stored to the second in UTC.
+    private static decimal? StoredMoney(decimal? value) => value is { } m ? (decimal)(double)m : null;
+
+    private static DateTime StoredDate(DateTime value) => SqliteRows.StoredDate(SqliteRows.Storage(value))!.Value;
+
+    private static DateTime? StoredDate(DateTime? value) => value is { } d ? StoredDate(d) : null;
 
     private int Execute(string sql, params (string Name, object? Value)[] parameters)
     {
