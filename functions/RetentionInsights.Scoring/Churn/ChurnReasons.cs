@@ -79,19 +79,21 @@ public static class ChurnReasons
     {
         var raw = rawValues.ToArray();
         double Feature(string name) => raw[FeatureSchema.IndexOf(name)];
-        var candidates = new List<ChurnReason>();
+        var candidates = new List<(string Feature, double Contribution, double Value, Phrase Phrase)>();
         for (var f = 0; f < contributions.Length; f++)
         {
             var name = FeatureSchema.All[f].Name;
             if (contributions[f] <= MinContribution || !Rules.TryGetValue(name, out var rule) || !double.IsFinite(raw[f]))
                 continue;
             if (rule(raw[f], Feature) is { } phrase)
-                candidates.Add(Create(name, contributions[f], raw[f], phrase));
+                candidates.Add((name, contributions[f], raw[f], phrase));
         }
+        // Ranked and one per topic group before any is put into words: only the few chosen are rendered, in both languages.
         var reasons = candidates
             .OrderByDescending(c => c.Contribution)
-            .DistinctBy(c => Phrases.ReasonGroup(c.Code))
+            .DistinctBy(c => Phrases.ReasonGroup(c.Phrase.Code))
             .Take(count)
+            .Select(c => Create(c.Feature, c.Contribution, c.Value, c.Phrase))
             .ToList();
         if (reasons.Count == 0 && probability > baseRate)
             reasons.Add(Create("", 0, 0, Phrase.Of(SimilarCustomers)));
