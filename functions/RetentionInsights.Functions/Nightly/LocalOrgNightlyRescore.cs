@@ -68,8 +68,11 @@ public sealed class LocalOrgNightlyRescore(LocalOrgStore org, ISnapshotStore sna
         var rescoreGc = GcActivity.Now().Since(gcAtStart);
 
         var saveClock = Stopwatch.StartNew();
-        await snapshots.SaveAsync(snapshot, cancellationToken);
-        await new LocalOrgSnapshotUpdater(org.Path, analyzer, time).CommitAsync(snapshot, cancellationToken);
+        var updater = new LocalOrgSnapshotUpdater(org.Path, analyzer, time);
+        // Started first: a local save writes before its first await.
+        var copying = updater.CopyLogIntoDatabaseAsync(cancellationToken);
+        await Task.WhenAll(snapshots.SaveAsync(snapshot, cancellationToken), copying);
+        await updater.CommitAsync(snapshot, cancellationToken);
         var saveSeconds = saveClock.Elapsed.TotalSeconds;
         return new NightReport(update, results.Count, results.Count(r => r.Scored), results.Sum(r => r.Writes), store.RowsRead,
             update.MessagesAnalysed + sentiment.Analysed, rescoreSeconds, rescoreCpuSeconds, rescoreGc, saveSeconds,

@@ -164,15 +164,27 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
         });
     }
 
+    /// <summary>
+    /// While the snapshot is saved: the night's writes went to SQLite's write-ahead log, which cannot start over while the
+    /// night's readers overlap its writers, so it grows by every page the night wrote (about 5 GB on a first night at 400,000
+    /// contacts). Its pages are copied into the database here, beside the save (another file, the other core), without
+    /// waiting for anyone: a page a reader of the service still needs is left for <see cref="CommitAsync"/>.
+    /// </summary>
+    public Task CopyLogIntoDatabaseAsync(CancellationToken cancellationToken) => Task.Run(() =>
+    {
+        using var connection = LocalOrgDatabase.OpenExisting(orgPath);
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        command.ExecuteNonQuery();
+    }, cancellationToken);
+
     /// <summary>After the snapshot is saved: the log entries it has applied, and those of its night's own writes, are no
-    /// longer needed.</summary>
+    /// longer needed. The write-ahead log is then emptied (what <see cref="CopyLogIntoDatabaseAsync"/> left and the trim);
+    /// when a reader of the service is busy it is left for next time.</summary>
     public Task CommitAsync(FeatureSnapshot snapshot, CancellationToken cancellationToken)
     {
         using var connection = LocalOrgDatabase.OpenExisting(orgPath);
         LocalOrgChangeLog.Trim(connection, snapshot.Watermark, snapshot.NightId);
-        // The night's writes go to SQLite's write-ahead log, which cannot start over while the night's readers overlap its
-        // writers, so it grows by every page the night wrote (about 5 GB on a first night at 400,000 contacts) and stays on
-        // disk. Copied into the database and emptied here; when a reader of the service is busy it is left for next time.
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
         command.ExecuteNonQuery();
