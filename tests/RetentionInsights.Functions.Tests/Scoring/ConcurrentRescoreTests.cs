@@ -109,8 +109,14 @@ public sealed class ConcurrentRescoreTests(ServiceFixture fixture)
         var day = new DateTime(2026, 11, 1, 9, 0, 0, DateTimeKind.Utc);
         Assert.Equal(RowIds.Alert(contact, day), RowIds.Alert(contact, day.AddHours(5)));
         Assert.NotEqual(RowIds.Alert(contact, day), RowIds.Alert(contact, day.AddDays(1)));
-        // RFC 9562 version 5 layout.
+        // RFC 9562 version 5 layout for alerts; a recommendation's id is version 8 and sorts with its contact's.
         Assert.Equal('5', RowIds.Alert(contact, day).ToString("D")[14]);
+        var recommendation = RowIds.Recommendation(contact, offer, 0).ToString("D");
+        Assert.Equal(('8', contact.ToString("D")[..8]), (recommendation[14], recommendation[..8]));
+        Assert.Contains(recommendation[19], "89ab");
+        var contacts = Enumerable.Range(0, 200).Select(_ => Guid.NewGuid()).Select(c => c.ToString("D")).Order(StringComparer.Ordinal).ToList();
+        var ids = contacts.Select(c => RowIds.Recommendation(Guid.Parse(c), offer, 0).ToString("D")).ToList();
+        Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
     }
 
     [Fact]
