@@ -34,7 +34,8 @@ public static class ServiceTelemetry
         /// <summary>The write check: each contact's new values against its stored state.</summary>
         public const string Diff = "rescore.diff";
 
-        /// <summary>Inside store.write on a snapshot: the written rows taken into the snapshot (replayed over its copy) and the changed records encoded again.</summary>
+        /// <summary>Inside store.write on a snapshot: the written rows taken into the snapshot (replayed over its copy) and the
+        /// changed records encoded again.</summary>
         public const string WriteBack = "snapshot.writeback";
 
         /// <summary>The stages of a rescore of many contacts (`rtn bench nightly`), the engine's own stages included.</summary>
