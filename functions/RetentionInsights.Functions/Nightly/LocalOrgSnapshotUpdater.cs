@@ -173,9 +173,7 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
     public Task CopyLogIntoDatabaseAsync(CancellationToken cancellationToken) => Task.Run(() =>
     {
         using var connection = LocalOrgDatabase.OpenExisting(orgPath);
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-        command.ExecuteNonQuery();
+        LocalOrgDatabase.Execute(connection, "PRAGMA wal_checkpoint(PASSIVE)");
     }, cancellationToken);
 
     /// <summary>After the snapshot is saved: the log entries it has applied, and those of its night's own writes, are no
@@ -185,9 +183,7 @@ public sealed class LocalOrgSnapshotUpdater(string orgPath, ISentimentAnalyzer a
     {
         using var connection = LocalOrgDatabase.OpenExisting(orgPath);
         LocalOrgChangeLog.Trim(connection, snapshot.Watermark, snapshot.NightId);
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
-        command.ExecuteNonQuery();
+        LocalOrgDatabase.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
         return Task.CompletedTask;
     }
 

@@ -374,18 +374,10 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
 
     public Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken)
     {
-        return WriteAsync(connection =>
-        {
-            using var transaction = connection.BeginTransaction();
-            var change = new ChangeSet(contactId) { EraseDerived = true };
-            foreach (var column in ScoreColumns)
-                change.ContactColumns[column] = null;
-            int writes;
-            using (var writer = new LocalOrgWriter(connection, transaction, DateTime.UtcNow))
-                writes = writer.Apply(change);
-            transaction.Commit();
-            return writes;
-        }, cancellationToken);
+        var change = new ChangeSet(contactId) { EraseDerived = true };
+        foreach (var column in ScoreColumns)
+            change.ContactColumns[column] = null;
+        return ApplyAsync([change], cancellationToken);
     }
 
     public Task<int> RemoveMessageDerivedDataAsync(DateTime createdBefore, CancellationToken cancellationToken)
@@ -455,9 +447,7 @@ public sealed class LocalOrgStore : IRetentionStore, IDisposable
     private SqliteConnection OpenWriter()
     {
         var connection = SqliteWriteGate.Open(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA cache_size=-{WriterCacheKib}";
-        pragma.ExecuteNonQuery();
+        LocalOrgDatabase.Execute(connection, $"PRAGMA cache_size=-{WriterCacheKib}");
         return connection;
     }
 

@@ -138,11 +138,10 @@ internal sealed class LocalOrgWriter(SqliteConnection connection, SqliteTransact
     {
         var recommendations = before.Recommendations.ToList();
         var alerts = before.Alerts.ToList();
-        int Find<T>(List<T> rows, Func<T, Guid> id, Guid wanted) => rows.FindIndex(r => id(r) == wanted);
 
         foreach (var rec in change.CreateRecommendations)
         {
-            var at = Find(recommendations, r => r.Id, rec.Id);
+            var at = recommendations.FindIndex(r => r.Id == rec.Id);
             if (at < 0)
             {
                 recommendations.Add(new RecommendationRecord(rec.Id, rec.ContactId, rec.OfferId, rec.Rank, rec.AcceptanceProbability,
@@ -154,24 +153,24 @@ internal sealed class LocalOrgWriter(SqliteConnection connection, SqliteTransact
         }
         foreach (var rec in change.UpdateRecommendations)
         {
-            if (Find(recommendations, r => r.Id, rec.Id) is var at and >= 0)
+            if (recommendations.FindIndex(r => r.Id == rec.Id) is var at and >= 0)
                 recommendations[at] = Revalued(recommendations[at], rec);
         }
         foreach (var id in change.ExpireRecommendations)
         {
-            if (Find(recommendations, r => r.Id, id) is var at and >= 0)
+            if (recommendations.FindIndex(r => r.Id == id) is var at and >= 0)
                 recommendations[at] = recommendations[at] with { Status = Names.Choices.RecommendationExpired };
         }
         if (change.CreateAlert is { } alert)
         {
-            var at = Find(alerts, a => a.Id, alert.Id);
+            var at = alerts.FindIndex(a => a.Id == alert.Id);
             if (at < 0)
                 alerts.Add(new AlertRecord(alert.Id, alert.ContactId, alert.Level, alert.Signals, alert.Sentiment, StoredDate(alert.DueBy),
                     alert.Status, null, StoredDate(alert.CreatedOn), null));
             else if (alerts[at].Status != Names.Choices.AlertResolved)
                 alerts[at] = Reassessed(alerts[at], alert);
         }
-        if (change.UpdateAlert is { } update && Find(alerts, a => a.Id, update.Id) is var updated and >= 0)
+        if (change.UpdateAlert is { } update && alerts.FindIndex(a => a.Id == update.Id) is var updated and >= 0)
             alerts[updated] = Reassessed(alerts[updated], update);
         if (change.EraseDerived)
         {
@@ -180,7 +179,7 @@ internal sealed class LocalOrgWriter(SqliteConnection connection, SqliteTransact
         }
         foreach (var id in change.CloseAlerts)
         {
-            if (Find(alerts, a => a.Id, id) is var at and >= 0)
+            if (alerts.FindIndex(a => a.Id == id) is var at and >= 0)
                 alerts[at] = alerts[at] with { Status = Names.Choices.AlertResolved, ResolvedOn = StoredDate(writtenAt) };
         }
         return new OwnRows(
