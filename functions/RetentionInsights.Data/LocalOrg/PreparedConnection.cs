@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using RetentionInsights.Data.Reading;
 
 namespace RetentionInsights.Data.LocalOrg;
 
@@ -14,6 +15,7 @@ public sealed class PreparedConnection : IDisposable
     public const int Capacity = 64;
 
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RowCursor> _cursors = new(StringComparer.Ordinal);
     private SqliteTransaction? _read;
 
     /// <param name="connection">An open connection, owned from now on (disposed with this).</param>
@@ -44,11 +46,31 @@ public sealed class PreparedConnection : IDisposable
         return command;
     }
 
+    /// <summary>
+    /// The kept statement of <paramref name="sql"/> as a <see cref="RowCursor"/> (the bulk reader's way of reading), without
+    /// parameters; it runs in the open read transaction if any. Reset it after use; do not dispose it.
+    /// </summary>
+    internal RowCursor Cursor(string sql)
+    {
+        if (!_cursors.TryGetValue(sql, out var cursor))
+        {
+            if (_cursors.Count == Capacity)
+                DisposeCommands();
+            cursor = new RowCursor(Connection, sql);
+            _cursors.Add(sql, cursor);
+        }
+        cursor.Reset();
+        return cursor;
+    }
+
     private void DisposeCommands()
     {
         foreach (var command in _commands.Values)
             command.Dispose();
         _commands.Clear();
+        foreach (var cursor in _cursors.Values)
+            cursor.Dispose();
+        _cursors.Clear();
     }
 
     public void Dispose()
