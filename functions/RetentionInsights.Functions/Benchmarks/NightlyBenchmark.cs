@@ -16,6 +16,7 @@ public sealed record NightMeasurement(
     double WallSeconds,
     double SnapshotUpdateSeconds,
     IReadOnlyDictionary<string, double> SnapshotUpdateStageSeconds,
+    GcActivity SnapshotUpdateGc,
     double SnapshotSaveSeconds,
     double RescoreSeconds,
     double RescoreCpuSeconds,
@@ -41,6 +42,7 @@ public sealed record NightlyBenchmarkResult(
     double ChangedShare,
     long SourceRows,
     double ReadFloorSeconds,
+    double CursorReadFloorSeconds,
     DayOfChanges Day,
     NightMeasurement FirstNight,
     NightMeasurement SecondNight,
@@ -59,10 +61,13 @@ public static class NightlyBenchmark
         CancellationToken cancellationToken)
     {
         long sourceRows;
-        double floorSeconds;
+        double floorSeconds, cursorFloorSeconds;
         using (var connection = LocalOrgDatabase.OpenExisting(dbPath, readOnly: true))
+        {
             (sourceRows, floorSeconds) = LocalOrgReader.Scan(connection);
-        progress?.Report($"read floor: {sourceRows:N0} rows in {floorSeconds:0.0} s");
+            (_, cursorFloorSeconds) = LocalOrgReader.CursorScan(connection);
+        }
+        progress?.Report($"read floor: {sourceRows:N0} rows in {floorSeconds:0.0} s ({cursorFloorSeconds:0.0} s through the cursor)");
 
         DateTime asOf;
         using (var org = new LocalOrgStore(dbPath))
@@ -91,14 +96,14 @@ public static class NightlyBenchmark
         stages.Start();
         var second = await nightly.RunAsync(rebuild: false, asOf.AddDays(1), cancellationToken);
         var secondNight = Measure(second, stages, sourceRows, floorSeconds, firstNight.RowsRead);
-        return new NightlyBenchmarkResult(second.Contacts, changedShare, sourceRows, Math.Round(floorSeconds, 3), day, firstNight, secondNight, Environment.ProcessorCount);
+        return new NightlyBenchmarkResult(second.Contacts, changedShare, sourceRows, Math.Round(floorSeconds, 3), Math.Round(cursorFloorSeconds, 3), day, firstNight, secondNight, Environment.ProcessorCount);
     }
 
     private static NightMeasurement Measure(NightReport night, StageClock stages, long sourceRows, double floorSeconds, long fullReadRows)
     {
         using var process = Process.GetCurrentProcess();
         stages.Stop(1);
-        return new NightMeasurement(night.Snapshot.Mode, Math.Round(night.Seconds, 3), Math.Round(night.Snapshot.Seconds, 3), night.Snapshot.StageSeconds, Math.Round(night.SaveSeconds, 3),
+        return new NightMeasurement(night.Snapshot.Mode, Math.Round(night.Seconds, 3), Math.Round(night.Snapshot.Seconds, 3), night.Snapshot.StageSeconds, night.SnapshotGc, Math.Round(night.SaveSeconds, 3),
             Math.Round(night.RescoreSeconds, 3), Math.Round(night.RescoreCpuSeconds, 3), stages.SecondsOf(ServiceTelemetry.Stages.Rescore), night.RescoreGc, night.Snapshot.RowsRead, night.StateRowsRead, night.RowsRead, night.Snapshot.ChangeEntries,
             night.Snapshot.ContactsReread, night.MessagesAnalysed, night.Contacts, night.Scored, night.Writes, night.SnapshotBytes,
             Math.Round(night.RowsRead / (double)Math.Max(1, fullReadRows), 4), Math.Round(night.Seconds / Math.Max(1e-9, floorSeconds), 3),

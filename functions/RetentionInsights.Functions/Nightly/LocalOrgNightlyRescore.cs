@@ -12,6 +12,7 @@ namespace RetentionInsights.Functions.Nightly;
 /// <summary>What one night did: the snapshot update, then the rescore of every contact from the snapshot.</summary>
 public sealed record NightReport(
     SnapshotUpdate Snapshot,
+    GcActivity SnapshotGc,
     int Contacts,
     int Scored,
     int Writes,
@@ -50,7 +51,9 @@ public sealed class LocalOrgNightlyRescore(LocalOrgStore org, ISnapshotStore sna
     public async Task<NightReport> RunAsync(bool rebuild, DateTime? asOf, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var gcBeforeUpdate = GcActivity.Now();
         var (snapshot, update) = await UpdateSnapshotAsync(rebuild, cancellationToken, asOf);
+        var snapshotGc = GcActivity.Now().Since(gcBeforeUpdate);
 
         // The snapshot takes in what this night writes, so it is saved after the rescore; the writes are marked with a new
         // night id, which only a saved snapshot carries (a night that fails before saving has its writes re-read next time).
@@ -74,7 +77,7 @@ public sealed class LocalOrgNightlyRescore(LocalOrgStore org, ISnapshotStore sna
         await Task.WhenAll(snapshots.SaveAsync(snapshot, cancellationToken), copying);
         await updater.CommitAsync(snapshot, cancellationToken);
         var saveSeconds = saveClock.Elapsed.TotalSeconds;
-        return new NightReport(update, results.Count, results.Count(r => r.Scored), results.Sum(r => r.Writes), store.RowsRead,
+        return new NightReport(update, snapshotGc, results.Count, results.Count(r => r.Scored), results.Sum(r => r.Writes), store.RowsRead,
             update.MessagesAnalysed + sentiment.Analysed, rescoreSeconds, rescoreCpuSeconds, rescoreGc, saveSeconds,
             await snapshots.SizeAsync(cancellationToken), clock.Elapsed.TotalSeconds, results);
     }

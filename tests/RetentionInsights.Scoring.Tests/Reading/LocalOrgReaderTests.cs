@@ -87,11 +87,13 @@ public sealed class LocalOrgReaderTests(GeneratedOrgFixture fixture)
     }
 
     [Fact]
-    public void Scan_GeneratedOrg_ReadsEverySourceRow()
+    public void Scan_GeneratedOrg_ReadsEverySourceRow_ThroughTheDataReaderAndThroughTheCursor()
     {
         using var connection = LocalOrgDatabase.OpenExisting(fixture.Org.DbPath, readOnly: true);
         var (rows, _) = LocalOrgReader.Scan(connection);
+        var (cursorRows, _) = LocalOrgReader.CursorScan(connection);
         Assert.Equal(fixture.Org.Summary.RowsPerTable.Where(t => t.Key != "rtn_retentionalert").Sum(t => t.Value)
             + fixture.Org.Summary.RowsPerTable.GetValueOrDefault("rtn_retentionalert"), rows);
+        Assert.Equal(rows, cursorRows);
     }
 }
