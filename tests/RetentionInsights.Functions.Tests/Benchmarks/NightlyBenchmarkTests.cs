@@ -14,13 +14,7 @@ public sealed class NightlyBenchmarkTests(ServiceFixture fixture)
     {
         var db = fixture.CopyOrg();
         // The benchmark keeps its snapshot beside the models: a copy keeps the shared champion's folder as it is.
-        var models = Path.Combine(fixture.Root, "models-" + Guid.NewGuid().ToString("N"));
-        foreach (var file in Directory.GetFiles(fixture.ModelsPath, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(models, Path.GetRelativePath(fixture.ModelsPath, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        var models = fixture.CopyModels();
 
         var result = await NightlyBenchmark.RunAsync(db, models, changedShare: 0.05, seed: 7, progress: null, CancellationToken.None);
 

@@ -46,13 +46,7 @@ public sealed class OnePipelineTests(ServiceFixture fixture)
     [Fact]
     public async Task ServiceTraining_WithAChampion_ScoresTheChampionOnTheChallengersHoldout()
     {
-        var models = fixture.EmptyModels();
-        foreach (var file in Directory.EnumerateFiles(fixture.ModelsPath, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(models, Path.GetRelativePath(fixture.ModelsPath, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        var models = fixture.CopyModels();
         using var app = new TestApp(fixture, models: models);
 
         var status = await app.Services.GetRequiredService<ModelTrainingService>().RunAsync(CancellationToken.None);

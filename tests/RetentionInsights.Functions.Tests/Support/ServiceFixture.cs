@@ -58,6 +58,19 @@ public sealed class ServiceFixture : IDisposable
         return path;
     }
 
+    /// <summary>A private copy of the model folder with its champion, for a test that adds to it (a snapshot, a challenger).</summary>
+    public string CopyModels()
+    {
+        var models = EmptyModels();
+        foreach (var file in Directory.EnumerateFiles(ModelsPath, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(models, Path.GetRelativePath(ModelsPath, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        return models;
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
