@@ -48,7 +48,7 @@ public sealed class PreparedConnection : IDisposable
 
     /// <summary>
     /// The kept statement of <paramref name="sql"/> as a <see cref="RowCursor"/> (the bulk reader's way of reading), without
-    /// parameters; it runs in the open read transaction if any. Reset it after use; do not dispose it.
+    /// parameters (each user resets it after use); it runs in the open read transaction if any. Do not dispose it.
     /// </summary>
     internal RowCursor Cursor(string sql)
     {
@@ -59,7 +59,6 @@ public sealed class PreparedConnection : IDisposable
             cursor = new RowCursor(Connection, sql);
             _cursors.Add(sql, cursor);
         }
-        cursor.Reset();
         return cursor;
     }
 

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text;
+using RetentionInsights.Data.LocalOrg;
 
 namespace RetentionInsights.Data.Reading;
 
@@ -21,7 +21,7 @@ internal static class FastParse
                 return new System.DateTime(year, month, day, 0, 0, 0, DateTimeKind.Utc);
             return new System.DateTime(year, month, day, D(s, 11) * 10 + D(s, 12), D(s, 14) * 10 + D(s, 15), D(s, 17) * 10 + D(s, 18), DateTimeKind.Utc);
         }
-        return System.DateTime.Parse(Encoding.UTF8.GetString(s), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+        return StorageFormat.ParseDateTime(Encoding.UTF8.GetString(s));
     }
 
     /// <summary>A GUID in any form <see cref="Guid.TryParse(string, out Guid)"/> accepts; the stored "D" form without a string.</summary>
