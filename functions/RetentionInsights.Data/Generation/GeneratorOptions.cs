@@ -68,6 +68,16 @@ public sealed record GeneratorOptions
             throw new ArgumentException($"--export-at must be inside the simulated window ({WindowStart:yyyy-MM-dd} .. {Until:yyyy-MM-dd}], got {x:yyyy-MM-dd}.", nameof(ExportAt));
         if (TruthHorizonDays is < 1 or > 365)
             throw new ArgumentOutOfRangeException(nameof(TruthHorizonDays), TruthHorizonDays, "--truth-horizon-days must be 1..365.");
+        // The truth follows each contact month by month through the whole horizon, so those months must be simulated.
+        var horizonMonths = (int)Math.Ceiling(TruthHorizonDays / 30.4375);
+        if (TruthAsOf is { } start && start.AddMonths(horizonMonths) > Until)
+        {
+            var latest = Until.AddMonths(-horizonMonths);
+            throw new ArgumentException(
+                $"--truth-as-of {start:yyyy-MM-dd} with a {TruthHorizonDays}-day horizon needs the history simulated through {start.AddMonths(horizonMonths).AddDays(-1):yyyy-MM-dd}, " +
+                $"but --until is {Until:yyyy-MM-dd}: " + (latest > WindowStart ? $"use --truth-as-of {latest:yyyy-MM-dd} or earlier, a later --until, or a shorter --truth-horizon-days." : "use a later --until or a shorter --truth-horizon-days."),
+                nameof(TruthAsOf));
+        }
     }
 }
 

@@ -40,6 +40,20 @@ public class DataCommandsTests
     }
 
     [Fact]
+    public async Task Generate_TruthHorizonPastUntil_ExitsWith2AndNamesTheLatestTruthDate()
+    {
+        using var dir = new TempDirectory();
+        var result = await CliRunner.RunAsync("generate", "--contacts", "50", "--db", dir.File("org.db"), "--until", "2027-01-01",
+            "--truth-as-of", "2026-12-01", "--truth-out", dir.File("truth.csv"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("use --truth-as-of 2026-10-01 or earlier", result.Stderr);
+        Assert.DoesNotContain("Exception", result.Stderr);
+        Assert.False(File.Exists(dir.File("org.db")));
+        Assert.False(File.Exists(dir.File("truth.csv")));
+    }
+
+    [Fact]
     public async Task Summary_MissingDatabase_TellsHowToCreateOne()
     {
         using var dir = new TempDirectory();

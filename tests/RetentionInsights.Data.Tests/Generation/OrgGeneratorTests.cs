@@ -172,6 +172,31 @@ public sealed class OrgGeneratorTests : IClassFixture<OrgGeneratorTests.Generate
         Assert.Contains("2025-08-01 .. 2026-11-01", error.Message);
     }
 
+    [Theory]
+    [InlineData("2026-10-01", 90, 15, "use --truth-as-of 2026-08-01 or earlier")]
+    [InlineData("2026-08-01", 92, 15, "use --truth-as-of 2026-07-01 or earlier")]
+    [InlineData("2026-06-01", 200, 6, "use a later --until")]
+    public void Options_TruthHorizonBeyondTheSimulatedHistory_IsRejectedWithTheLatestTruthDateThatFits(string truthAsOf, int horizonDays, int historyMonths, string expected)
+    {
+        // Before this check the generator ran and then failed with an index error deep inside the simulation.
+        var options = new GeneratorOptions { TruthAsOf = DateTime.Parse(truthAsOf, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TruthHorizonDays = horizonDays, HistoryMonths = historyMonths };
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Contains(expected, error.Message);
+        Assert.Contains("--until is 2026-11-01", error.Message);
+    }
+
+    [Fact]
+    public void Generate_TruthHorizonEndingExactlyAtUntil_ReportsEveryContactsTruth()
+    {
+        using var dir = new TempDirectory();
+        var result = OrgGenerator.Generate(dir.File("org.db"), new GeneratorOptions
+        {
+            Contacts = 40, Seed = 5, TruthAsOf = new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc), TruthHorizonDays = 92,
+        });
+        Assert.NotEmpty(result.Truth);
+        Assert.All(result.Truth, t => Assert.Equal(8, t.Offers.Count));
+    }
+
     internal static double Auc(IReadOnlyList<(double Score, bool Positive)> rows)
     {
         var ordered = rows.OrderBy(r => r.Score).ToList();
