@@ -118,7 +118,8 @@ public sealed class RetentionEngine
     /// customer at <paramref name="asOf"/> is decided here from dated records (<see cref="PointInTime.StatusAt"/>), so scoring a
     /// past date also scores customers who left after it, exactly as an export taken on that date would.
     /// </summary>
-    public IReadOnlyList<CustomerScore> ScoreBatch(IReadOnlyList<CustomerHistory> histories, DateTime asOf, MessageSentiment? sentiment = null)
+    /// <param name="answersKnownAt">Until when answers to offers are known (see <see cref="OfferContext.AnswersKnownAt"/>); default <paramref name="asOf"/>.</param>
+    public IReadOnlyList<CustomerScore> ScoreBatch(IReadOnlyList<CustomerHistory> histories, DateTime asOf, MessageSentiment? sentiment = null, DateTime? answersKnownAt = null)
     {
         sentiment ??= MessageSentiment.None;
         var results = new CustomerScore[histories.Count];
@@ -168,14 +169,14 @@ public sealed class RetentionEngine
                 Parallel.For(0, positions.Count, j =>
                 {
                     var k = positions[j];
-                    results[start + k] = Assemble(histories[start + k], asOf, raw[k], probabilities[j], contributions[j]);
+                    results[start + k] = Assemble(histories[start + k], asOf, answersKnownAt, raw[k], probabilities[j], contributions[j]);
                 });
             }
         }
         return results;
     }
 
-    private CustomerScore Assemble(CustomerHistory history, DateTime asOf, float[] raw, double probability, float[] contributions)
+    private CustomerScore Assemble(CustomerHistory history, DateTime asOf, DateTime? answersKnownAt, float[] raw, double probability, float[] contributions)
     {
         var parameters = Metadata.Parameters;
         var value = CustomerValue.Compute(history, asOf, probability, Metadata.HorizonDays, parameters.Clv);
@@ -185,7 +186,7 @@ public sealed class RetentionEngine
         var tenureYears = raw[FeatureSchema.IndexOf("tenure_years")];
         var running = FeatureBuilder.RunningContract(history, asOf);
         var decision = _offers.Decide(new OfferContext(history, asOf, raw, probability, value.Clv36m,
-            (decimal)(value.MonthlyMargin * 12), running));
+            (decimal)(value.MonthlyMargin * 12), running) { AnswersKnownAt = answersKnownAt });
         // The standing control group is decided here, in the engine, so every pipeline holds out the same contacts.
         var policy = _options.OfferPolicy;
         var control = RetentionGroups.IsControl(history.Contact.Id, asOf, policy.ControlShare, policy.ControlPeriodMonths);

@@ -61,7 +61,7 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         version is { Length: > 0 and <= 80 } v && v.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? $"'{v}'" : "(unreadable name)";
 
     public async Task<IReadOnlyList<ScoringOutcome?>> ScoreAsync(IReadOnlyList<CustomerHistory> histories, IReadOnlyList<OfferRecord> catalogue,
-        DateTime asOf, CancellationToken cancellationToken)
+        DateTime asOf, DateTime answersKnownAt, CancellationToken cancellationToken)
     {
         var engine = await EngineAsync(catalogue, cancellationToken);
         if (engine is null)
@@ -71,7 +71,7 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
             messages = await SentimentOfAsync(histories, SentimentSince(asOf, earlyWarning?.Options), asOf, cancellationToken);
         IReadOnlyList<CustomerScore> scores;
         using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Model))
-            scores = engine.ScoreBatch(histories, asOf, messages);
+            scores = engine.ScoreBatch(histories, asOf, messages, answersKnownAt);
         using var alerts = ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Alerts);
         var outcomes = new List<ScoringOutcome?>(scores.Count);
         for (var i = 0; i < scores.Count; i++)

@@ -29,8 +29,10 @@ public interface ICustomerScorer
     Task<ScorerHealth> GetHealthAsync(IReadOnlyList<OfferRecord> catalogue, CancellationToken cancellationToken) =>
         Task.FromResult(new ScorerHealth(true, null, null, null));
 
+    /// <summary>Scores <paramref name="histories"/> as of <paramref name="asOf"/>; answers to offers given before
+    /// <paramref name="answersKnownAt"/> hold offers back even when it is later than <paramref name="asOf"/> (see OfferContext.AnswersKnownAt).</summary>
     Task<IReadOnlyList<ScoringOutcome?>> ScoreAsync(IReadOnlyList<CustomerHistory> histories, IReadOnlyList<OfferRecord> catalogue, DateTime asOf,
-        CancellationToken cancellationToken);
+        DateTime answersKnownAt, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -77,7 +77,15 @@ public sealed record OfferContext(
     double ChurnProbability,
     double Clv36m,
     decimal AnnualMargin,
-    OrderRecord? RunningContract);
+    OrderRecord? RunningContract)
+{
+    /// <summary>
+    /// Until when the customer's answers to offers are known (default: <see cref="AsOf"/>). A live service scoring its org as of a
+    /// fixed date still knows every answer its agents have given since: an offer accepted this afternoon must not be proposed
+    /// again tonight. A backtest leaves it at the scoring date, so no later answer leaks into the policy.
+    /// </summary>
+    public DateTime? AnswersKnownAt { get; init; }
+}
 
 /// <summary>
 /// Chooses the top offers by incremental net value under the contact policy. Economics, per active offer that passes its
@@ -186,7 +194,8 @@ public sealed class OfferSelector
             return [];
 
         var t = context.AsOf;
-        var recent = context.History.Recommendations.Where(r => r.RespondedOn is { } on && on < t && r.CreatedOn < t).ToArray();
+        var known = context.AnswersKnownAt is { } k && k > t ? k : t;
+        var recent = context.History.Recommendations.Where(r => r.RespondedOn is { } on && on < known && r.CreatedOn < known).ToArray();
         var responded90 = recent.Count(r => (t - r.RespondedOn!.Value).TotalDays <= 90
             && r.Status is Names.Choices.RecommendationAccepted or Names.Choices.RecommendationDeclined);
         if (responded90 >= _policy.MaxOffersPer90Days)

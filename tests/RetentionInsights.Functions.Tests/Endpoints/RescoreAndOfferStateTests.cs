@@ -80,7 +80,7 @@ public sealed class OfferResponseStateTests(ServiceFixture fixture)
         using var app = new TestApp(fixture);
         using var client = app.KeyedClient();
         var (contact, offer) = await ProposedOfferAsync(app, client);
-        // Addressed by the recommendation's id: the same row each time (an accepted offer may be proposed again as a new row).
+        // Addressed by the recommendation's id (by the offer's id works the same: see the next test).
         var recommendation = OrgSql.Scalar<string>(app.DbPath, "SELECT rtn_offerrecommendationid FROM rtn_offerrecommendation WHERE rtn_contactid = $c AND rtn_offerid = $o AND rtn_status = $p",
             ("$c", contact.ToString("D")), ("$o", offer.ToString("D")), ("$p", RetentionInsights.Data.Metadata.Names.Choices.RecommendationProposed));
         var url = $"/api/customers/{contact}/offers/{recommendation}/response";
@@ -98,6 +98,49 @@ public sealed class OfferResponseStateTests(ServiceFixture fixture)
         Assert.Equal(RetentionInsights.Data.Metadata.Names.Choices.RecommendationDeclined, OrgSql.Scalar<long>(app.DbPath,
             "SELECT rtn_status FROM rtn_offerrecommendation WHERE rtn_offerrecommendationid = $id", ("$id", recommendation)));
     }
+
+    [Fact]
+    public async Task Respond_SameAnswerTwiceByOfferId_RecordsOneAnswerAndTheOfferIsNotProposedAgain()
+    {
+        // The service scores its org as of a fixed date (2026-11-01) while agents answer now: the answer must still count.
+        using var app = new TestApp(fixture);
+        using var client = app.KeyedClient();
+        var (contact, offer) = await ProposedOfferAsync(app, client);
+        var url = $"/api/customers/{contact}/offers/{offer}/response";
+
+        var first = await client.PostAsync(url, Json("{\"response\":\"accepted\"}"));
+        var again = await client.PostAsync(url, Json("{\"response\":\"accepted\"}"));
+        var flipped = await client.PostAsync(url, Json("{\"response\":\"declined\"}"));
+        (await client.GetAsync($"/api/customers/{contact}/insights")).EnsureSuccessStatusCode();
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal((await TestApp.ReadJsonAsync(first)).GetProperty("recommendationId").GetString(),
+            (await TestApp.ReadJsonAsync(again)).GetProperty("recommendationId").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, flipped.StatusCode);
+        Assert.Equal(1L, CountOf(app, contact, offer, RetentionInsights.Data.Metadata.Names.Choices.RecommendationAccepted));
+        Assert.Equal(0L, CountOf(app, contact, offer, RetentionInsights.Data.Metadata.Names.Choices.RecommendationDeclined));
+        Assert.Equal(0L, CountOf(app, contact, offer, RetentionInsights.Data.Metadata.Names.Choices.RecommendationProposed));
+    }
+
+    [Fact]
+    public async Task Respond_TwentyIdenticalAnswersAtOnce_RecordOneAnswer()
+    {
+        using var app = new TestApp(fixture);
+        using var client = app.KeyedClient();
+        var (contact, offer) = await ProposedOfferAsync(app, client);
+        var url = $"/api/customers/{contact}/offers/{offer}/response";
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.PostAsync(url, Json("{\"response\":\"declined\"}"))));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(1L, CountOf(app, contact, offer, RetentionInsights.Data.Metadata.Names.Choices.RecommendationDeclined));
+        Assert.Equal(0L, CountOf(app, contact, offer, RetentionInsights.Data.Metadata.Names.Choices.RecommendationProposed));
+    }
+
+    private static long CountOf(TestApp app, Guid contact, Guid offer, int status) => OrgSql.Scalar<long>(app.DbPath,
+        "SELECT COUNT(*) FROM rtn_offerrecommendation WHERE rtn_contactid = $c AND rtn_offerid = $o AND rtn_status = $s",
+        ("$c", contact.ToString("D")), ("$o", offer.ToString("D")), ("$s", status));
 
     [Fact]
     public async Task Respond_ToAnExpiredOffer_Is409Not404()

@@ -120,8 +120,8 @@ public sealed class FeatureSnapshotTests(ServiceFixture fixture)
         var snapshotSentiment = new SnapshotSentimentAnalyzer(snapshot, setup.Analyzer);
         var snapshotScorer = ActivatorUtilities.CreateInstance<EngineScorer>(setup.Pipeline, snapshotSentiment);
         var order = full.Keys.ToList();
-        var expected = await fullScorer.ScoreAsync(order.Select(id => full[id]).ToList(), catalogue, asOf, CancellationToken.None);
-        var actual = await snapshotScorer.ScoreAsync(order.Select(id => fromSnapshot[id]).ToList(), catalogue, asOf, CancellationToken.None);
+        var expected = await fullScorer.ScoreAsync(order.Select(id => full[id]).ToList(), catalogue, asOf, asOf, CancellationToken.None);
+        var actual = await snapshotScorer.ScoreAsync(order.Select(id => fromSnapshot[id]).ToList(), catalogue, asOf, asOf, CancellationToken.None);
 
         Assert.Equal(0, snapshotSentiment.Analysed);
         Assert.Contains(expected, o => o?.Status == RetentionInsights.Scoring.ScoreStatus.Scored);

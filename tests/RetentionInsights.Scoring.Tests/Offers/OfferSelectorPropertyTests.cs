@@ -130,6 +130,24 @@ public sealed class OfferSelectorPropertyTests
     }
 
     [Fact]
+    public void Select_OfferAcceptedAfterTheScoringDate_IsHeldBackOnlyWhenThatAnswerIsKnown()
+    {
+        // A live service pins scores to its org's date but knows every answer its agents gave since; a backtest must not.
+        var model = new OfferModelState(0.2,
+            Catalogue.Select(o => new OfferPrior(o.Id, o.OfferType, 0.4, 10, 4)).ToArray(),
+            Catalogue.Select(o => o.OfferType).Distinct().Select(t => new OfferTypeWeights(t, new double[OfferPropensity.InputFeatures.Length], 10)).ToArray());
+        var selector = new OfferSelector(Catalogue, model, new OfferPolicy());
+        var plain = new HistoryProducer(T.AddYears(-3)).Order(T.AddMonths(-6), null, annual: 2000, gas: true).Build();
+        var first = selector.Select(new OfferContext(plain, T, FeatureBuilder.Build(plain, T), 0.4, 2000, 300m, FeatureBuilder.RunningContract(plain, T)))[0];
+        var answered = new HistoryProducer(T.AddYears(-3)).Order(T.AddMonths(-6), null, annual: 2000, gas: true)
+            .Recommendation(first.OfferId, T.AddHours(15), Names.Choices.RecommendationAccepted, T.AddHours(16)).Build();
+        OfferContext Context(DateTime? known) => new(answered, T, FeatureBuilder.Build(answered, T), 0.4, 2000, 300m, FeatureBuilder.RunningContract(answered, T)) { AnswersKnownAt = known };
+
+        Assert.Contains(selector.Select(Context(null)), o => o.OfferId == first.OfferId);
+        Assert.DoesNotContain(selector.Select(Context(T.AddHours(17))), o => o.OfferId == first.OfferId);
+    }
+
+    [Fact]
     public void IsEligible_RulesFromCatalogue_AppliedToContractAndHistory()
     {
         var variableNoGas = new HistoryProducer(T.AddMonths(-3)).Order(T.AddMonths(-3), null, gas: false).Build();
