@@ -88,15 +88,16 @@ public sealed class RetentionApi(
         if (recommendation.Status != status)
         {
             await store.ApplyResponseAsync(new ResponseUpdate(recommendation.Id, status, channel, time.GetUtcNow().UtcDateTime), ct);
-            // A decline starts the cooldown and an acceptance changes eligibility: refresh the top 3 now.
-            await rescorer.RescoreLockedAsync([contactId], null, ct);
+            // A decline starts the cooldown and an acceptance changes eligibility: refresh the top 3 now. Once the answer is stored
+            // the refresh is finished even if the caller has gone, so the contact never shows an answer without its new top 3.
+            await rescorer.RescoreLockedAsync([contactId], null, CancellationToken.None);
         }
         return JsonAnswer.Ok(new OfferResponseResult(recommendation.Id, status));
     });
 
     public Task<IActionResult> RescoreAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
     {
-        var asOf = await RescoreRequest.ReadAsOfAsync(request, options.Value.MaxJsonBodyBytes, ct);
+        var asOf = await RescoreRequest.ReadAsOfAsync(request, options.Value.MaxJsonBodyBytes, rescorer.AsOf, ct);
         try
         {
             return JsonAnswer.Accepted(await batches.StartAsync(asOf, ct));
@@ -180,7 +181,7 @@ public sealed class RetentionApi(
 /// <summary>The optional body of POST /api/rescore: {"asOf": "yyyy-MM-dd"} rescoring as of a past date (backfills, replays).</summary>
 public static class RescoreRequest
 {
-    public static async Task<DateTime?> ReadAsOfAsync(HttpRequest request, int limit, CancellationToken ct)
+    public static async Task<DateTime?> ReadAsOfAsync(HttpRequest request, int limit, DateTime today, CancellationToken ct)
     {
         BodyReader.RequireJson(request);
         var bytes = await BodyReader.ReadBoundedAsync(request, limit, ct);
@@ -204,7 +205,13 @@ public static class RescoreRequest
                 && DateTime.TryParseExact(value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture,
                     DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var asOf)
                 && asOf.Year is >= 2000 and <= 2100)
+            {
+                // Scores are written to the live contacts: a date after the service's own today would score a future nobody has
+                // seen yet (every customer looks the same), so it is refused rather than written.
+                if (asOf > today.Date)
+                    throw RequestProblemException.BadRequest($"Field 'asOf' ({asOf:yyyy-MM-dd}) is after the service's scoring date ({today:yyyy-MM-dd}); rescore as of that date or an earlier one.");
                 return asOf;
+            }
             throw RequestProblemException.BadRequest("Field 'asOf' must be a date written yyyy-MM-dd (e.g. \"2026-11-01\").");
         }
     }

@@ -16,11 +16,20 @@ public static class BodyReader
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        try
         {
-            if (buffer.Length + read > limit)
-                throw TooLarge(limit);
-            buffer.Write(chunk, 0, read);
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                    throw TooLarge(limit);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (IOException e) when (e is not BadHttpRequestException)
+        {
+            // The server could not read the body as sent: a malformed chunk size, or the connection closed halfway. The caller's
+            // mistake (or departure), not the service's: nothing was read, so nothing was done.
+            throw RequestProblemException.BadRequest("The request body could not be read (malformed transfer encoding, or the connection closed before the body was complete); send the request again.");
         }
         return buffer.ToArray();
     }
@@ -34,17 +43,55 @@ public static class BodyReader
         return Parse(bytes);
     }
 
-    /// <summary>Parses a body already read; malformed JSON is a 400 that says where the problem is.</summary>
+    /// <summary>
+    /// Parses a body already read; malformed JSON is a 400 that says where the problem is, and so is text no handler could read
+    /// (bytes that are not UTF-8, or an escaped half of a surrogate pair such as "\ud800"): JSON's grammar admits them, .NET
+    /// strings do not, and a handler would otherwise fail on them with a 500 only when it reads that field.
+    /// </summary>
     public static JsonDocument Parse(byte[] bytes)
     {
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(bytes);
+            document = JsonDocument.Parse(bytes);
         }
         catch (JsonException e)
         {
             throw RequestProblemException.BadRequest(
                 $"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
+        }
+        try
+        {
+            RequireReadableText(document.RootElement);
+            return document;
+        }
+        catch (InvalidOperationException)
+        {
+            document.Dispose();
+            throw RequestProblemException.BadRequest("The request body holds text that is not valid Unicode (bytes that are not UTF-8, or a lone surrogate escape such as \\ud800); send UTF-8 text.");
+        }
+    }
+
+    /// <summary>Reads every string and property name once; throws <see cref="InvalidOperationException"/> on text .NET cannot hold.</summary>
+    private static void RequireReadableText(JsonElement element)
+    {
+        // Bodies are bounded (see the callers' limits) and nesting is at most JSON's default depth of 64, so this walk is cheap.
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                _ = element.GetString();
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    _ = property.Name;
+                    RequireReadableText(property.Value);
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                    RequireReadableText(item);
+                break;
         }
     }
 

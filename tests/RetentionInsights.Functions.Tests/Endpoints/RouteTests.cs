@@ -190,6 +190,49 @@ public sealed class RouteTests(ServiceFixture fixture)
         Assert.Contains(expected, (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [InlineData("{\"response\":\"\\ud800\"}")]
+    [InlineData("{\"response\":\"accepted\",\"channel\":\"\\udc00x\"}")]
+    [InlineData("{\"response\":\"\xFF\xFE\"}")]
+    [InlineData("{\"\xC0\xAF\":1}")]
+    public async Task OfferResponseAndRescore_TextThatIsNotUnicode_Return400NotA500(string latin1Body)
+    {
+        // Raw bytes as sent: a lone surrogate escape, or bytes that are not UTF-8 (0xFF, an overlong 0xC0 0xAF).
+        var bytes = Encoding.Latin1.GetBytes(latin1Body);
+        using var app = new TestApp(fixture);
+        using var client = app.KeyedClient();
+        var contact = DataProducer.ActiveContactWithCases(app.DbPath);
+        HttpContent Body()
+        {
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            return content;
+        }
+
+        foreach (var response in new[]
+        {
+            await client.PostAsync($"/api/customers/{contact}/offers/{Guid.NewGuid()}/response", Body()),
+            await client.PostAsync("/api/rescore", Body()),
+        })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("not valid Unicode", (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Rescore_AsOfAfterTheServicesToday_Is400AndWritesNothing()
+    {
+        using var app = new TestApp(fixture);
+        var before = OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM contact WHERE rtn_churnprobability IS NOT NULL");
+
+        var response = await app.KeyedClient().PostAsync("/api/rescore", new StringContent("{\"asOf\": \"2100-12-31\"}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("after the service's scoring date (2026-11-01)", (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
+        Assert.Equal(before, OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM contact WHERE rtn_churnprobability IS NOT NULL"));
+    }
+
     [Fact]
     public async Task OfferResponse_UnknownOffer_Returns404()
     {
