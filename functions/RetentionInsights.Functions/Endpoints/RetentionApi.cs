@@ -203,13 +203,14 @@ public static class RescoreRequest
                 return null;
             if (value.ValueKind == JsonValueKind.String
                 && DateTime.TryParseExact(value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture,
-                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var asOf)
-                && asOf.Year is >= 2000 and <= 2100)
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var asOf))
             {
                 // Scores are written to the live contacts: a date after the service's own today would score a future nobody has
                 // seen yet (every customer looks the same), so it is refused rather than written.
                 if (asOf > today.Date)
                     throw RequestProblemException.BadRequest($"Field 'asOf' ({asOf:yyyy-MM-dd}) is after the service's scoring date ({today:yyyy-MM-dd}); rescore as of that date or an earlier one.");
+                if (asOf.Year < 2000)
+                    throw RequestProblemException.BadRequest($"Field 'asOf' ({asOf:yyyy-MM-dd}) is before 2000; rescore as of a date in the org's history.");
                 return asOf;
             }
             throw RequestProblemException.BadRequest("Field 'asOf' must be a date written yyyy-MM-dd (e.g. \"2026-11-01\").");

@@ -220,13 +220,15 @@ public sealed class RouteTests(ServiceFixture fixture)
         }
     }
 
-    [Fact]
-    public async Task Rescore_AsOfAfterTheServicesToday_Is400AndWritesNothing()
+    [Theory]
+    [InlineData("2100-12-31")]
+    [InlineData("9999-12-31")]
+    public async Task Rescore_AsOfAfterTheServicesToday_Is400AndWritesNothing(string asOf)
     {
         using var app = new TestApp(fixture);
         var before = OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM contact WHERE rtn_churnprobability IS NOT NULL");
 
-        var response = await app.KeyedClient().PostAsync("/api/rescore", new StringContent("{\"asOf\": \"2100-12-31\"}", Encoding.UTF8, "application/json"));
+        var response = await app.KeyedClient().PostAsync("/api/rescore", new StringContent($"{{\"asOf\": \"{asOf}\"}}", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("after the service's scoring date (2026-11-01)", (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
