@@ -60,38 +60,63 @@ public static class BodyReader
             throw RequestProblemException.BadRequest(
                 $"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
         }
-        try
-        {
-            RequireReadableText(document.RootElement);
-            return document;
-        }
-        catch (InvalidOperationException)
+        if (UnreadableTextAt(document.RootElement) is { } relative)
         {
             document.Dispose();
-            throw RequestProblemException.BadRequest("The request body holds text that is not valid Unicode (bytes that are not UTF-8, or a lone surrogate escape such as \\ud800); send UTF-8 text.");
+            // The path ends with the member that matters; a long one (names are the caller's) keeps its end.
+            var path = "$" + relative;
+            throw RequestProblemException.BadRequest($"The request body holds text that is not valid Unicode at {(path.Length <= 120 ? path : "…" + path[^120..])} " +
+                "(bytes that are not UTF-8, or a lone surrogate escape such as \\ud800); send UTF-8 text.");
         }
+        return document;
     }
 
-    /// <summary>Reads every string and property name once; throws <see cref="InvalidOperationException"/> on text .NET cannot hold.</summary>
-    private static void RequireReadableText(JsonElement element)
+    /// <summary>
+    /// Reads every string and property name once; returns the JSON path (below the element) of the first text .NET cannot hold,
+    /// or null. Bodies are bounded (see the callers' limits) and nested at most JSON's default depth of 64, so the walk is cheap;
+    /// the path is only built on the way back from a failure.
+    /// </summary>
+    private static string? UnreadableTextAt(JsonElement element)
     {
-        // Bodies are bounded (see the callers' limits) and nesting is at most JSON's default depth of 64, so this walk is cheap.
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
-                _ = element.GetString();
-                break;
+                try
+                {
+                    _ = element.GetString();
+                    return null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return "";
+                }
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    _ = property.Name;
-                    RequireReadableText(property.Value);
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return " (a member name)";
+                    }
+                    if (UnreadableTextAt(property.Value) is { } inner)
+                        return "." + name + inner;
                 }
-                break;
+                return null;
             case JsonValueKind.Array:
+                var index = 0;
                 foreach (var item in element.EnumerateArray())
-                    RequireReadableText(item);
-                break;
+                {
+                    if (UnreadableTextAt(item) is { } inner)
+                        return $"[{index}]" + inner;
+                    index++;
+                }
+                return null;
+            default:
+                return null;
         }
     }
 

@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using RetentionInsights.Data.Records;
 using RetentionInsights.Functions.Stores;
 using RetentionInsights.Functions.Tests.Support;
 
@@ -17,12 +15,7 @@ public sealed class CampaignReportServiceTests(ServiceFixture fixture)
     public async Task Campaign_ManyCallersAtOnce_ShareOneBuild_AnotherWindowMeanwhileIs503WithRetryAfter()
     {
         var gate = new GatedListing();
-        using var app = new TestApp(fixture, services: services =>
-        {
-            var descriptor = services.Last(d => d.ServiceType == typeof(IRetentionStore));
-            services.Remove(descriptor);
-            services.AddSingleton<IRetentionStore>(sp => new GatedListingStore((IRetentionStore)descriptor.ImplementationFactory!(sp), gate));
-        });
+        using var app = new TestApp(fixture, services: services => services.DecorateStore(store => new GatedListingStore(store, gate)));
         using var client = app.KeyedClient();
 
         var same = Enumerable.Range(0, 4).Select(_ => client.GetAsync("/api/campaign")).ToArray();
@@ -55,26 +48,14 @@ public sealed class CampaignReportServiceTests(ServiceFixture fixture)
     }
 
     /// <summary>The real store, except that listing every contact (the first step of a report) waits until the test releases it.</summary>
-    private sealed class GatedListingStore(IRetentionStore inner, GatedListing gate) : IRetentionStore
+    private sealed class GatedListingStore(IRetentionStore inner, GatedListing gate) : DelegatingStore(inner)
     {
-        public string Kind => inner.Kind;
-        public async Task<IReadOnlyList<Guid>> ListContactIdsAsync(bool activeOnly, CancellationToken cancellationToken)
+        public override async Task<IReadOnlyList<Guid>> ListContactIdsAsync(bool activeOnly, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref gate.Listings);
             gate.Entered.TrySetResult();
             await gate.Release.Task.WaitAsync(cancellationToken);
-            return await inner.ListContactIdsAsync(activeOnly, cancellationToken);
+            return await base.ListContactIdsAsync(activeOnly, cancellationToken);
         }
-        public Task<CustomerHistory?> LoadCustomerAsync(Guid contactId, CancellationToken cancellationToken) => inner.LoadCustomerAsync(contactId, cancellationToken);
-        public Task<IReadOnlyList<CustomerHistory>> LoadCustomersAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken) => inner.LoadCustomersAsync(contactIds, cancellationToken);
-        public Task<IReadOnlyList<OfferRecord>> LoadOfferCatalogueAsync(CancellationToken cancellationToken) => inner.LoadOfferCatalogueAsync(cancellationToken);
-        public Task<IReadOnlyList<CustomerListItem>> ListCustomersAsync(int top, CancellationToken cancellationToken) => inner.ListCustomersAsync(top, cancellationToken);
-        public Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken) => inner.ReadContactStatesAsync(contactIds, cancellationToken);
-        public Task<RecommendationRecord?> FindRecommendationAsync(Guid contactId, Guid offerOrRecommendationId, CancellationToken cancellationToken) => inner.FindRecommendationAsync(contactId, offerOrRecommendationId, cancellationToken);
-        public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken) => inner.ReadCustomerOfRecordAsync(table, id, cancellationToken);
-        public Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken) => inner.ApplyAsync(changes, cancellationToken);
-        public Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken) => inner.ApplyResponseAsync(response, cancellationToken);
-        public Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken) => inner.EraseContactAsync(contactId, cancellationToken);
-        public Task<int> RemoveMessageDerivedDataAsync(DateTime createdBefore, CancellationToken cancellationToken) => inner.RemoveMessageDerivedDataAsync(createdBefore, cancellationToken);
     }
 }

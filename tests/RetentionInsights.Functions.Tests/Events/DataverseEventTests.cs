@@ -46,7 +46,7 @@ public sealed class DataverseEventTests(ServiceFixture fixture)
     public async Task Post_SameEventDelivered100Times_WritesOnlyOnce()
     {
         var counter = new WriteCounter();
-        using var app = new TestApp(fixture, services: s => s.Decorate(counter));
+        using var app = new TestApp(fixture, services: s => s.DecorateStore(store => new CountingStore(store, counter)));
         var contact = DataProducer.ActiveContactWithCases(app.DbPath);
         var incident = DataProducer.AnyIncidentOf(app.DbPath, contact);
         var body = Webhook.IncidentUpdate(incident, contact, Guid.NewGuid(), Guid.NewGuid(), "Storing");
@@ -251,36 +251,13 @@ public sealed class WriteCounter
     public int Writes;
 }
 
-public static class StoreDecoration
+public sealed class CountingStore(IRetentionStore inner, WriteCounter counter) : DelegatingStore(inner)
 {
-    public static void Decorate(this IServiceCollection services, WriteCounter counter)
-    {
-        var descriptor = services.Last(d => d.ServiceType == typeof(IRetentionStore));
-        services.Remove(descriptor);
-        services.AddSingleton<IRetentionStore>(sp => new CountingStore((IRetentionStore)descriptor.ImplementationFactory!(sp), counter));
-    }
-}
-
-public sealed class CountingStore(IRetentionStore inner, WriteCounter counter) : IRetentionStore
-{
-    public string Kind => inner.Kind;
-    public Task<RetentionInsights.Data.Records.CustomerHistory?> LoadCustomerAsync(Guid contactId, CancellationToken cancellationToken) => inner.LoadCustomerAsync(contactId, cancellationToken);
-    public Task<IReadOnlyList<RetentionInsights.Data.Records.CustomerHistory>> LoadCustomersAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken) => inner.LoadCustomersAsync(contactIds, cancellationToken);
-    public Task<IReadOnlyList<RetentionInsights.Data.Records.OfferRecord>> LoadOfferCatalogueAsync(CancellationToken cancellationToken) => inner.LoadOfferCatalogueAsync(cancellationToken);
-    public Task<IReadOnlyList<Guid>> ListContactIdsAsync(bool activeOnly, CancellationToken cancellationToken) => inner.ListContactIdsAsync(activeOnly, cancellationToken);
-    public Task<IReadOnlyList<CustomerListItem>> ListCustomersAsync(int top, CancellationToken cancellationToken) => inner.ListCustomersAsync(top, cancellationToken);
-    public Task<IReadOnlyList<ContactState>> ReadContactStatesAsync(IReadOnlyList<Guid> contactIds, CancellationToken cancellationToken) => inner.ReadContactStatesAsync(contactIds, cancellationToken);
-    public Task<RetentionInsights.Data.Records.RecommendationRecord?> FindRecommendationAsync(Guid contactId, Guid offerOrRecommendationId, CancellationToken cancellationToken) => inner.FindRecommendationAsync(contactId, offerOrRecommendationId, cancellationToken);
-    public Task<CustomerLink?> ReadCustomerOfRecordAsync(string table, Guid id, CancellationToken cancellationToken) => inner.ReadCustomerOfRecordAsync(table, id, cancellationToken);
-    public Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken) => inner.ApplyResponseAsync(response, cancellationToken);
-    public Task<int> EraseContactAsync(Guid contactId, CancellationToken cancellationToken) => inner.EraseContactAsync(contactId, cancellationToken);
-    public Task<int> RemoveMessageDerivedDataAsync(DateTime createdBefore, CancellationToken cancellationToken) => inner.RemoveMessageDerivedDataAsync(createdBefore, cancellationToken);
-
-    public async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
+    public override async Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
     {
         if (changes.Any(c => !c.IsEmpty))
             Interlocked.Increment(ref counter.ApplyCallsWithChanges);
-        var writes = await inner.ApplyAsync(changes, cancellationToken);
+        var writes = await base.ApplyAsync(changes, cancellationToken);
         Interlocked.Add(ref counter.Writes, writes);
         return writes;
     }
