@@ -45,8 +45,7 @@ public static class BodyReader
 
     /// <summary>
     /// Parses a body already read; malformed JSON is a 400 that says where the problem is, and so is text no handler could read
-    /// (bytes that are not UTF-8, or an escaped half of a surrogate pair such as "\ud800"): JSON's grammar admits them, .NET
-    /// strings do not, and a handler would otherwise fail on them with a 500 only when it reads that field.
+    /// (see <see cref="JsonText"/>): a handler would otherwise fail on it with a 500 only when it reads that field.
     /// </summary>
     public static JsonDocument Parse(byte[] bytes)
     {
@@ -60,64 +59,13 @@ public static class BodyReader
             throw RequestProblemException.BadRequest(
                 $"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
         }
-        if (UnreadableTextAt(document.RootElement) is { } relative)
+        if (JsonText.FirstUnreadable(document.RootElement) is { } unreadable)
         {
             document.Dispose();
-            // The path ends with the member that matters; a long one (names are the caller's) keeps its end.
-            var path = "$" + relative;
-            throw RequestProblemException.BadRequest($"The request body holds text that is not valid Unicode at {(path.Length <= 120 ? path : "…" + path[^120..])} " +
+            throw RequestProblemException.BadRequest($"The request body holds text that is not valid Unicode {(unreadable.InMemberName ? "in a member name of" : "at")} {unreadable.Path} " +
                 "(bytes that are not UTF-8, or a lone surrogate escape such as \\ud800); send UTF-8 text.");
         }
         return document;
-    }
-
-    /// <summary>
-    /// Reads every string and property name once; returns the JSON path (below the element) of the first text .NET cannot hold,
-    /// or null. Bodies are bounded (see the callers' limits) and nested at most JSON's default depth of 64, so the walk is cheap;
-    /// the path is only built on the way back from a failure.
-    /// </summary>
-    private static string? UnreadableTextAt(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                try
-                {
-                    _ = element.GetString();
-                    return null;
-                }
-                catch (InvalidOperationException)
-                {
-                    return "";
-                }
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    string name;
-                    try
-                    {
-                        name = property.Name;
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        return " (a member name)";
-                    }
-                    if (UnreadableTextAt(property.Value) is { } inner)
-                        return "." + name + inner;
-                }
-                return null;
-            case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (UnreadableTextAt(item) is { } inner)
-                        return $"[{index}]" + inner;
-                    index++;
-                }
-                return null;
-            default:
-                return null;
-        }
     }
 
     public static void RequireJson(HttpRequest request)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using RetentionInsights.Functions.Http;
 
 namespace RetentionInsights.Functions.Webhooks;
 
@@ -21,7 +22,10 @@ public static partial class RemoteExecutionContextParser
             throw new WebhookFormatException("$", "the body must be a JSON object (a RemoteExecutionContext).");
         // Text that cannot become a .NET string (invalid UTF-8, an escaped lone surrogate) is found first, with its path,
         // so no later read of it can fail with anything but a 400.
-        CheckText(root, "$", 0);
+        if (JsonText.FirstUnreadable(root) is { } unreadable)
+            throw new WebhookFormatException(unreadable.Path, unreadable.InMemberName
+                ? "has a member name that is not valid text."
+                : "is not valid text (invalid UTF-8 or an unpaired surrogate).");
         try
         {
             return Read(root);
@@ -92,54 +96,6 @@ public static partial class RemoteExecutionContextParser
         if (value.Length > maxLength || !pattern.IsMatch(value))
             throw new WebhookFormatException(member, $"must be {shape}, at most {maxLength} characters.");
         return value;
-    }
-
-    /// <summary>Walks the document once and reports the first string or member name that is not valid text.</summary>
-    private static void CheckText(JsonElement element, string path, int depth)
-    {
-        // The JSON reader already refuses deeper documents; this keeps the walk bounded for any caller.
-        if (depth > 64)
-            throw new WebhookFormatException(path, "is nested too deeply.");
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                if (!IsText(element))
-                    throw new WebhookFormatException(path, "is not valid text (invalid UTF-8 or an unpaired surrogate).");
-                break;
-            case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                    CheckText(item, $"{path}[{index++}]", depth + 1);
-                break;
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    string name;
-                    try
-                    {
-                        name = property.Name;
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        throw new WebhookFormatException(path, "has a member name that is not valid text.");
-                    }
-                    CheckText(property.Value, path == "$" ? Shorten(name) : $"{path}.{Shorten(name)}", depth + 1);
-                }
-                break;
-        }
-    }
-
-    private static bool IsText(JsonElement element)
-    {
-        try
-        {
-            _ = element.GetString();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
     }
 
     /// <summary>The string of a member when it is one; null when it is absent, null or of another JSON kind.</summary>

@@ -24,7 +24,7 @@ public sealed class BodyReaderTests
         var problem = Assert.Throws<RequestProblemException>(() => BodyReader.Parse("{\"a\":[1,{\"b\":{\"\\udbff\":true}}]}"u8.ToArray()));
 
         Assert.Equal(StatusCodes.Status400BadRequest, problem.Status);
-        Assert.Contains("at $.a[1].b (a member name)", problem.Message);
+        Assert.Contains("in a member name of a[1].b ", problem.Message);
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class BodyReaderTests
     {
         var problem = Assert.Throws<RequestProblemException>(() => BodyReader.Parse("{\"ok\":\"x\",\"list\":[\"fine\",{\"value\":\"\\udfff\"}]}"u8.ToArray()));
 
-        Assert.Contains("at $.list[1].value ", problem.Message);
+        Assert.Contains("at list[1].value ", problem.Message);
     }
 
     [Fact]
