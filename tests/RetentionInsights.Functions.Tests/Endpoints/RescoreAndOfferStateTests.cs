@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using RetentionInsights.Functions.Batch;
+using RetentionInsights.Functions.Stores;
 using RetentionInsights.Functions.Tests.Support;
 
 namespace RetentionInsights.Functions.Tests.Endpoints;
@@ -136,6 +137,47 @@ public sealed class OfferResponseStateTests(ServiceFixture fixture)
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
         Assert.Equal(1L, CountOf(app, contact, offer, RetentionInsights.Data.Metadata.Names.Choices.RecommendationDeclined));
         Assert.Equal(0L, CountOf(app, contact, offer, RetentionInsights.Data.Metadata.Names.Choices.RecommendationProposed));
+    }
+
+    [Fact]
+    public async Task Respond_CallerGoneRightAfterTheAnswerIsStored_TheContactIsStillRescored()
+    {
+        using var gone = new CancellationTokenSource();
+        var store = (CallerGoneAfterAnswer?)null;
+        using var app = new TestApp(fixture, services: s => s.DecorateStore(inner => store = new CallerGoneAfterAnswer(inner, gone)));
+        using var client = app.KeyedClient();
+        var (contact, offer) = await ProposedOfferAsync(app, client);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            client.PostAsync($"/api/customers/{contact}/offers/{offer}/response", Json("{\"response\":\"declined\"}"), gone.Token));
+
+        // The handler goes on without its caller: wait until the rescore after the answer has written (or given up).
+        for (var i = 0; i < 200 && Volatile.Read(ref store!.WritesAfterAnswer) == 0; i++)
+            await Task.Delay(50);
+        Assert.Equal(1L, CountOf(app, contact, offer, RetentionInsights.Data.Metadata.Names.Choices.RecommendationDeclined));
+        Assert.Equal(1, store!.WritesAfterAnswer);
+    }
+
+    /// <summary>The real store; the caller of an answer goes away the moment the answer is stored.</summary>
+    private sealed class CallerGoneAfterAnswer(IRetentionStore inner, CancellationTokenSource gone) : DelegatingStore(inner)
+    {
+        public int WritesAfterAnswer;
+        private volatile bool _answered;
+
+        public override async Task<int> ApplyResponseAsync(ResponseUpdate response, CancellationToken cancellationToken)
+        {
+            var applied = await base.ApplyResponseAsync(response, cancellationToken);
+            _answered = true;
+            await gone.CancelAsync();
+            return applied;
+        }
+
+        public override Task<int> ApplyAsync(IReadOnlyList<ChangeSet> changes, CancellationToken cancellationToken)
+        {
+            if (_answered)
+                Interlocked.Increment(ref WritesAfterAnswer);
+            return base.ApplyAsync(changes, cancellationToken);
+        }
     }
 
     private static long CountOf(TestApp app, Guid contact, Guid offer, int status) => OrgSql.Scalar<long>(app.DbPath,
