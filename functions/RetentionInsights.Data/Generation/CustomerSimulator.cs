@@ -398,7 +398,7 @@ public sealed class CustomerSimulator
             if (fork is not null && monthStart == truthAsOf)
             {
                 rng = Rng.For(_options.Seed, index, stream: 100UL + (ulong)fork.Value);
-                forkMonthsLeft = _options.TruthHorizonDays / 30.4375;
+                forkMonthsLeft = _options.TruthHorizonMonths;
                 if (hideRandomEffect)
                 {
                     randomEffect = Rng.For(_options.Seed, index, stream: 500UL + (ulong)fork.Value).Normal(0, RandomEffectSd);

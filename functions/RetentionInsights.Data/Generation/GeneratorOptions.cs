@@ -39,6 +39,9 @@ public sealed record GeneratorOptions
 
     public int TruthHorizonDays { get; init; } = 90;
 
+    /// <summary>The truth horizon in simulated months (of 30.4375 days, the mean month): the forks follow each contact this long.</summary>
+    public double TruthHorizonMonths => TruthHorizonDays / 30.4375;
+
     public ExportMode ExportMode { get; init; } = ExportMode.Standard;
 
     /// <summary>
@@ -69,7 +72,7 @@ public sealed record GeneratorOptions
         if (TruthHorizonDays is < 1 or > 365)
             throw new ArgumentOutOfRangeException(nameof(TruthHorizonDays), TruthHorizonDays, "--truth-horizon-days must be 1..365.");
         // The truth follows each contact month by month through the whole horizon, so those months must be simulated.
-        var horizonMonths = (int)Math.Ceiling(TruthHorizonDays / 30.4375);
+        var horizonMonths = (int)Math.Ceiling(TruthHorizonMonths);
         if (TruthAsOf is { } start && start.AddMonths(horizonMonths) > Until)
         {
             var latest = Until.AddMonths(-horizonMonths);

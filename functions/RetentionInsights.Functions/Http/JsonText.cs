@@ -65,7 +65,7 @@ public static class JsonText
     // Member names are the caller's and may be long; the end of the path names the member that matters.
     private static string Display(string relative)
     {
-        var path = relative.Length == 0 ? "$" : relative.TrimStart('.');
+        var path = relative.Length == 0 ? "$" : relative[0] == '.' ? relative[1..] : relative;
         return path.Length <= 120 ? path : "…" + path[^120..];
     }
 }

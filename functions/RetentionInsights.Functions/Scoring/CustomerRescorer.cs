@@ -67,7 +67,7 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
             outcomes = await scorer.ScoreAsync(scorable.Select(id => histories[id]).ToList(), catalogue, scoredAsOf,
                 // What this pipeline writes is the live state: every answer already stored counts, even when scores are pinned to
                 // an earlier date (a generated org's end date), or an offer accepted a minute ago would be proposed again.
-                now > scoredAsOf ? now : scoredAsOf, cancellationToken);
+                answersKnownAt: now, cancellationToken);
         var outcomeOf = new Dictionary<Guid, ScoringOutcome?>(scorable.Count);
         for (var i = 0; i < scorable.Count; i++)
             outcomeOf[scorable[i]] = outcomes[i];

@@ -30,7 +30,7 @@ public interface ICustomerScorer
         Task.FromResult(new ScorerHealth(true, null, null, null));
 
     /// <summary>Scores <paramref name="histories"/> as of <paramref name="asOf"/>; answers to offers given before
-    /// <paramref name="answersKnownAt"/> hold offers back even when it is later than <paramref name="asOf"/> (see OfferContext.AnswersKnownAt).</summary>
+    /// <paramref name="answersKnownAt"/> hold offers back even when it is later than <paramref name="asOf"/>; an earlier one counts as <paramref name="asOf"/> (see OfferContext.AnswersKnownAt).</summary>
     Task<IReadOnlyList<ScoringOutcome?>> ScoreAsync(IReadOnlyList<CustomerHistory> histories, IReadOnlyList<OfferRecord> catalogue, DateTime asOf,
         DateTime answersKnownAt, CancellationToken cancellationToken);
 }

@@ -80,7 +80,7 @@ public sealed record OfferContext(
     OrderRecord? RunningContract)
 {
     /// <summary>
-    /// Until when the customer's answers to offers are known (default: <see cref="AsOf"/>). A live service scoring its org as of a
+    /// Until when the customer's answers to offers are known (default, and at the least: <see cref="AsOf"/>). A live service scoring its org as of a
     /// fixed date still knows every answer its agents have given since: an offer accepted this afternoon must not be proposed
     /// again tonight. A backtest leaves it at the scoring date, so no later answer leaks into the policy.
     /// </summary>
