@@ -79,7 +79,7 @@ public sealed class RetentionEngine
         Metadata = metadata;
         _options = options ?? new EngineOptions();
         _clipper = DataPreparation.Compile(metadata.Parameters.FeatureLimits);
-        _offers = new OfferSelector(catalogue, metadata.Parameters.Offers, _options.OfferPolicy, metadata.Parameters.Uplift);
+        _offers = new OfferSelector(catalogue, metadata.Parameters.Offers, _options.OfferPolicy, metadata.Parameters.Uplift, metadata.Parameters.OfferMix);
     }
 
     public ModelMetadata Metadata { get; }

@@ -63,10 +63,11 @@ public sealed class EngineCommands : IVerbGroup
         var maxAuc = new Option<double>("--max-holdout-auc") { Description = "A model above this holdout AUC is suspected of leakage and not promoted.", DefaultValueFactory = _ => 0.90 };
         var maxFeatureAuc = new Option<double>("--max-feature-auc") { Description = "A single feature above this holdout AUC is suspected of leakage; the model is not promoted.", DefaultValueFactory = _ => 0.85 };
         var allowSuspicious = new Option<bool>("--allow-suspicious") { Description = "Promote even when leakage is suspected (recorded in the model metadata)." };
+        var maxFirstShare = new Option<double>("--max-first-offer-share") { Description = "Largest share of the contacts with offers for whom one offer type comes first (the offer-mix guard, e.g. 0.4); it gives up predicted value, reported after training. Default 1: off.", DefaultValueFactory = _ => 1 };
         var json = Json();
         var command = new Command("train", "Train churn, CLV and offer models on stacked monthly snapshots; evaluate on a time-based holdout; save and promote if not worse and not suspected of leakage.")
         {
-            db, models, asOf, horizon, seed, bands, maxAuc, maxFeatureAuc, allowSuspicious, json,
+            db, models, asOf, horizon, seed, bands, maxAuc, maxFeatureAuc, allowSuspicious, maxFirstShare, json,
         };
         command.SetAction((r, ct) => RunAsync(async () =>
         {
@@ -79,6 +80,8 @@ public sealed class EngineCommands : IVerbGroup
             var leakage = new LeakageBounds { MaxHoldoutAuc = r.GetValue(maxAuc), MaxFeatureAuc = r.GetValue(maxFeatureAuc), AllowSuspicious = r.GetValue(allowSuspicious) };
             if (leakage.MaxHoldoutAuc is <= 0.5 or > 1 || leakage.MaxFeatureAuc is <= 0.5 or > 1)
                 throw new CliInputException("--max-holdout-auc and --max-feature-auc must be AUC values above 0.5 and at most 1.");
+            if (r.GetValue(maxFirstShare) is not (> 0 and <= 1))
+                throw new CliInputException($"--max-first-offer-share: {r.GetValue(maxFirstShare).ToString(CultureInfo.InvariantCulture)} is not a share above 0 and at most 1 (0.4: no offer type first for more than 40 % of the contacts with offers; 1: no limit).");
             var clock = Stopwatch.StartNew();
             var (data, date) = Load(r.GetValue(db)!, r.GetValue(asOf));
             var sentiment = await MessageSentiment.ComputeAsync(new OfflineSentimentAnalyzer(), data.Histories, cancellationToken: ct);
@@ -91,6 +94,7 @@ public sealed class EngineCommands : IVerbGroup
                 RiskBands = riskBands,
                 Learner = new ChurnLearnerOptions { Seed = r.GetValue(seed) },
                 Leakage = leakage,
+                MaxFirstOfferShare = r.GetValue(maxFirstShare),
             }, sentiment, ct);
             var reportPath = Path.Combine(store.VersionDirectory(result.Metadata.Version), ModelTraining.ReportName);
             var output = new
@@ -133,6 +137,9 @@ public sealed class EngineCommands : IVerbGroup
                     console.MarkupLineInterpolated($"[red]suspected leakage[/]: {finding}");
                 console.MarkupLineInterpolated($"model [bold]{result.Metadata.Version}[/] {(decision.Promoted ? "promoted" : "kept as challenger")}: {decision.Reason}");
                 console.MarkupLineInterpolated($"holdout {result.Plan.Holdout:yyyy-MM-dd}: {result.Holdout.Rows:N0} customers, churn rate {result.Holdout.PositiveRate:P1}");
+                var mix = result.Metadata.Parameters.OfferMix;
+                if (mix.MaxFirstShare < 1)
+                    console.MarkupLineInterpolated($"offer mix: the most frequent first offer type {mix.LargestShareBefore:P1} of contacts with offers, {mix.LargestShareAfter:P1} with the guard (limit {mix.MaxFirstShare:P0}); predicted value of first offers kept {mix.FirstOfferValueKept:P1}");
                 console.MarkupLineInterpolated($"report: {reportPath}");
             }
             return 0;

@@ -26,6 +26,14 @@ public sealed record TrainingOptions
 
     /// <summary>Uplift learner settings; its horizon follows <see cref="HorizonDays"/>.</summary>
     public UpliftLearnerOptions Uplift { get; init; } = new();
+
+    /// <summary>
+    /// Largest share of the contacts with offers for whom one offer type may come first (the offer-mix guard, see
+    /// <see cref="OfferMix"/>). Off (1) by default: the guard gives up predicted value wherever one offer truly keeps most
+    /// customers best, so a business turns it on knowing what it costs (the training metrics say how much).
+    /// </summary>
+    public double MaxFirstOfferShare { get; init; } = 1;
+
     public LeakageBounds Leakage { get; init; } = new();
 }
 
@@ -183,12 +191,37 @@ public static class EngineTrainer
             Metrics = metrics,
             Parameters = new EngineParameters { RiskBands = options.RiskBands, Clv = clv, Offers = offers, Uplift = uplift, FeatureLimits = limits },
         };
+        if (options.MaxFirstOfferShare < 1)
+        {
+            // Scores the whole book once more, so only when the guard is on.
+            clock.Restart();
+            var mix = FitOfferMix(new RetentionEngine(model, metadata, catalogue), histories, options.AsOf, options.MaxFirstOfferShare, sentiment);
+            metadata = metadata with { Parameters = metadata.Parameters with { OfferMix = mix } };
+            timings["train.offermix.seconds"] = clock.Elapsed.TotalSeconds;
+            metrics["offers.mix.maxfirstshare"] = mix.MaxFirstShare;
+            metrics["offers.mix.largestshare.before"] = mix.LargestShareBefore;
+            metrics["offers.mix.largestshare.after"] = mix.LargestShareAfter;
+            metrics["offers.mix.pricedtypes"] = mix.Prices.Count;
+            metrics["offers.mix.firstoffervaluekept"] = mix.FirstOfferValueKept;
+        }
         report.Merge(holdoutReport);
         return new TrainingResult(metadata, model, plan, holdout, baseline, report, holdoutClv, timings, bg, gg)
         {
             FeatureAucs = featureAucs,
             LeakageFindings = findings,
         };
+    }
+
+    /// <summary>
+    /// The offer-mix guard, fitted on the book as of <paramref name="asOf"/>: every customer scored exactly as
+    /// <paramref name="engine"/> (an engine without a guard) scores them, control group and contact rules included, and the
+    /// types priced so that no type is first for more than <paramref name="maxFirstShare"/> of the contacts with offers.
+    /// </summary>
+    public static OfferMix FitOfferMix(RetentionEngine engine, IReadOnlyList<CustomerHistory> histories, DateTime asOf, double maxFirstShare, MessageSentiment? sentiment = null)
+    {
+        var candidates = engine.ScoreBatch(histories, asOf, sentiment).Where(s => s.Offers.Count > 0)
+            .Select(s => (IReadOnlyList<(int, double)>)s.Offers.Select(o => (o.OfferType, (double)o.ExpectedValue)).ToArray()).ToArray();
+        return OfferMix.Fit(candidates, maxFirstShare);
     }
 
     /// <summary>The churn model's probabilities for raw feature rows, clipped exactly as at scoring time.</summary>

@@ -16,6 +16,9 @@ public sealed record EngineParameters
     /// <summary>Learned effect of each offer type on churn; empty (prior only) until enough randomised history exists.</summary>
     public UpliftModelState Uplift { get; init; } = UpliftModelState.Empty;
 
+    /// <summary>The offer-mix guard fitted on the training book: what ranking each offer type first costs; none by default.</summary>
+    public OfferMix OfferMix { get; init; } = OfferMix.None;
+
     /// <summary>Winsorising limits learned on the training data, applied identically when scoring.</summary>
     public IReadOnlyList<FeatureLimit> FeatureLimits { get; init; } = [];
 }

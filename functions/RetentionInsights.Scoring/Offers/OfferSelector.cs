@@ -96,7 +96,8 @@ public sealed record OfferContext(
 /// churn risk), else from the prior (catalogue effect × risk, nothing if declined). Contact rules, in order: no running contract or
 /// profiling opt-out → nothing; no allowed channel → nothing; customer-level cap per 90 days; per-offer cap per 90 days,
 /// cooldown after a decline of the same type, not accepted in the last year. Then at most one offer per type, positive
-/// incremental value only, best first: sure stayers, lost causes and customers an offer would push away get none.
+/// incremental value only, the best three, first the one that keeps the customer best (after the offer-mix guard's price, see
+/// <see cref="OfferMix"/>): sure stayers, lost causes and customers an offer would push away get none.
 /// </summary>
 public sealed class OfferSelector
 {
@@ -104,15 +105,17 @@ public sealed class OfferSelector
     private readonly OfferModelState _model;
     private readonly UpliftModelState _uplift;
     private readonly OfferPolicy _policy;
+    private readonly OfferMix _mix;
     // The catalogue's rules parsed once per selector: every scored customer is checked against every offer.
     private readonly Dictionary<Guid, EligibilityRules> _rules = [];
 
-    public OfferSelector(IReadOnlyList<OfferRecord> catalogue, OfferModelState model, OfferPolicy? policy = null, UpliftModelState? uplift = null)
+    public OfferSelector(IReadOnlyList<OfferRecord> catalogue, OfferModelState model, OfferPolicy? policy = null, UpliftModelState? uplift = null, OfferMix? mix = null)
     {
         _catalogue = catalogue;
         _model = model;
         _policy = policy ?? new OfferPolicy();
         _uplift = uplift ?? UpliftModelState.Empty;
+        _mix = mix ?? OfferMix.None;
         foreach (var offer in catalogue)
             _rules[offer.Id] = EligibilityRules.Parse(offer.EligibilityRules);
     }
@@ -212,10 +215,12 @@ public sealed class OfferSelector
                 candidates.Add(e);
         }
 
+        // The offer-mix guard's price reorders the offers (see OfferMix); which offers a customer gets, and their values, stay.
         var chosen = candidates.OrderByDescending(c => c.IncrementalValue).ThenBy(c => c.Offer.Id)
             .GroupBy(c => c.Offer.OfferType).Select(g => g.First())
             .OrderByDescending(c => c.IncrementalValue).ThenBy(c => c.Offer.Id)
-            .Take(_policy.TopN).ToArray();
+            .Take(_policy.TopN)
+            .OrderByDescending(c => c.IncrementalValue - _mix.PriceOf(c.Offer.OfferType)).ThenBy(c => c.Offer.Id).ToArray();
         var risk = Math.Clamp(context.ChurnProbability, 0, 1);
         return chosen.Select((c, i) =>
         {

@@ -104,6 +104,31 @@ public sealed class OfferSelectorPropertyTests
     }
 
     [Fact]
+    public void Select_WithOfferMixPrices_SameOffersAndValuesOnlyTheOrderFollowsThePrice()
+    {
+        var random = new Random(20261203);
+        var types = Catalogue.Select(o => o.OfferType).Distinct().ToArray();
+        var reordered = 0;
+        for (var n = 0; n < 1000; n++)
+        {
+            var model = RandomModel(random);
+            var mix = new OfferMix { MaxFirstShare = 0.4, Prices = types.Where(_ => random.NextDouble() < 0.5).Select(t => new OfferTypePrice(t, random.NextDouble() * 40)).ToArray() };
+            var (context, _) = RandomCustomer(random);
+            var plain = new OfferSelector(Catalogue, model, new OfferPolicy()).Select(context);
+            var guarded = new OfferSelector(Catalogue, model, new OfferPolicy(), mix: mix).Select(context);
+
+            // No customer gains or loses an offer by the guard, and every value shown stays what the offer is worth.
+            Assert.Equal(plain.OrderBy(o => o.OfferId).Select(o => (o.OfferId, o.ExpectedValue)), guarded.OrderBy(o => o.OfferId).Select(o => (o.OfferId, o.ExpectedValue)));
+            Assert.Equal(Enumerable.Range(1, guarded.Count), guarded.Select(o => o.Rank));
+            // The order is by value less the type's price.
+            Assert.True(guarded.Zip(guarded.Skip(1)).All(pair => (double)pair.First.ExpectedValue - mix.PriceOf(pair.First.OfferType) >= (double)pair.Second.ExpectedValue - mix.PriceOf(pair.Second.OfferType) - 0.01));
+            if (plain.Count > 0 && plain[0].OfferId != guarded[0].OfferId)
+                reordered++;
+        }
+        Assert.True(reordered > 20, $"the prices reordered only {reordered} of 1000 customers' offers");
+    }
+
+    [Fact]
     public void Select_AcceptanceDrivenByNegativeTone_ReasonSaysMessagesAreNegative()
     {
         // Angry customers take offers more often here (negative weight on tone): the reason must name the tone the agent
