@@ -37,6 +37,8 @@ public static class LocalServiceHost
         builder.Configuration.AddInMemoryCollection(settings);
         if (urls is not null)
             builder.WebHost.UseUrls(urls);
+        // The service checks target and header sizes itself, with problem details (RequestLimits); the server only stops far beyond.
+        builder.WebHost.ConfigureKestrel(kestrel => RequestLimits.ApplyToServer(kestrel.Limits));
         configureWebHost?.Invoke(builder.WebHost);
         // Request-start logs include the query string, and Dataverse sends the key as ?code=: keep those at Warning.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

@@ -4,13 +4,19 @@ using Microsoft.Extensions.Logging;
 namespace RetentionInsights.Functions.Http;
 
 /// <summary>
-/// The local host's answers for requests no function handles (unknown route, wrong method) as RFC 7807 problem details.
-/// Handlers themselves answer through <see cref="HandlerGuard"/>; this also catches what escapes before a handler runs.
+/// The local host's answers for requests no function handles (unknown route, wrong method, a request target or headers beyond
+/// <see cref="RequestLimits"/>) as RFC 7807 problem details. Handlers themselves answer through <see cref="HandlerGuard"/>;
+/// this also catches what escapes before a handler runs.
 /// </summary>
 public sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        if (RequestLimits.Exceeded(context) is { } problem)
+        {
+            await Problems.Write(context, problem.Status, problem.Title, problem.Detail);
+            return;
+        }
         try
         {
             await next(context);
