@@ -98,16 +98,22 @@ public sealed class RetentionEngine
     /// </summary>
     public static async Task<(RetentionEngine? Engine, IReadOnlyList<string> Skipped)> LoadAsync(IModelStore store, IReadOnlyList<OfferRecord> catalogue, EngineOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var loaded = await ModelRegistry.LoadChampionAsync(store, (meta, stream) =>
-        {
-            // ML.NET reads the zip with seeks; Blob download streams cannot seek, so buffer first (models are a few hundred kB).
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            buffer.Position = 0;
-            return new RetentionEngine(ChurnPredictor.Load(buffer, meta.Features, meta.Seed), meta, catalogue, options);
-        }, cancellationToken);
+        var loaded = await ModelRegistry.LoadChampionAsync(store, Loader(catalogue, options), cancellationToken);
         return loaded is null ? (null, []) : (loaded.Model, loaded.Skipped);
     }
+
+    /// <summary>Loads one given version, champion or not (a batch keeps the version it started with); null when it cannot be loaded.</summary>
+    public static async Task<RetentionEngine?> LoadVersionAsync(IModelStore store, string version, IReadOnlyList<OfferRecord> catalogue, EngineOptions? options = null, CancellationToken cancellationToken = default) =>
+        (await ModelRegistry.LoadVersionAsync(store, version, Loader(catalogue, options), cancellationToken))?.Model;
+
+    private static Func<ModelMetadata, Stream, RetentionEngine> Loader(IReadOnlyList<OfferRecord> catalogue, EngineOptions? options) => (meta, stream) =>
+    {
+        // ML.NET reads the zip with seeks; Blob download streams cannot seek, so buffer first (models are a few hundred kB).
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        buffer.Position = 0;
+        return new RetentionEngine(ChurnPredictor.Load(buffer, meta.Features, meta.Seed), meta, catalogue, options);
+    };
 
     /// <summary>Scores one customer as of <paramref name="asOf"/> (used per Dataverse event).</summary>
     public CustomerScore Score(CustomerHistory history, DateTime asOf, MessageSentiment? sentiment = null) =>

@@ -60,7 +60,10 @@ public sealed class BatchRescoreCoordinator(
         for (var i = 0; i < chunks.Count; i++)
             await state.TryCreateAsync(ChunkKey(batchId, i), JsonSerializer.Serialize(new ChunkState(chunks[i], 0, 0, false), Json), cancellationToken);
         await state.TryCreateAsync(ManifestKey(batchId),
-            JsonSerializer.Serialize(new Manifest(batchId, ids.Count, chunks.Count, time.GetUtcNow().UtcDateTime, asOf), Json), cancellationToken);
+            JsonSerializer.Serialize(new Manifest(batchId, ids.Count, chunks.Count, time.GetUtcNow().UtcDateTime, asOf)
+            {
+                ModelVersion = await rescorer.ModelVersionAsync(cancellationToken),
+            }, Json), cancellationToken);
         for (var i = 0; i < chunks.Count; i++)
             await queue.EnqueueAsync(new ChunkMessage(batchId, i), cancellationToken);
         activity?.SetTag("rtn.contacts", ids.Count);
@@ -175,7 +178,8 @@ public sealed class BatchRescoreCoordinator(
         if (chunk.Completed)
             return new ChunkResult(message.BatchId, message.Chunk, 0, 0, true);
 
-        var asOf = (await ManifestAsync(message.BatchId, cancellationToken))?.AsOf;
+        var manifest = await ManifestAsync(message.BatchId, cancellationToken);
+        var asOf = manifest?.AsOf;
         var every = Math.Max(1, options.Value.CheckpointEvery);
         var rescored = 0;
         var writes = 0;
@@ -186,7 +190,7 @@ public sealed class BatchRescoreCoordinator(
         while (done < chunk.ContactIds.Count)
         {
             var slice = chunk.ContactIds.Skip(done).Take(every).ToList();
-            var results = await rescorer.RescoreManyAsync(slice, asOf, cancellationToken);
+            var results = await rescorer.RescoreManyAsync(slice, asOf, cancellationToken, manifest?.ModelVersion);
             rescored += slice.Count;
             writes += results.Sum(r => r.Writes);
             done += slice.Count;
@@ -259,7 +263,11 @@ public sealed class BatchRescoreCoordinator(
 
     private static string ChunkKey(string batchId, int chunk) => $"{Prefix}{batchId}/chunk-{chunk:D6}";
 
-    private sealed record Manifest(string BatchId, int Contacts, int Chunks, DateTime CreatedOn, DateTime? AsOf);
+    private sealed record Manifest(string BatchId, int Contacts, int Chunks, DateTime CreatedOn, DateTime? AsOf)
+    {
+        /// <summary>The model that scored when the batch started: every chunk scores with it (absent in a batch started before versions were kept).</summary>
+        public string? ModelVersion { get; init; }
+    }
 
     private sealed record ChunkState(IReadOnlyList<Guid> ContactIds, int Done, int Writes, bool Completed);
 }

@@ -33,21 +33,29 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
     /// <summary>The per-contact locks every read → diff → write of this process holds (see <see cref="ContactLocks"/>).</summary>
     public ContactLocks Locks { get; } = new();
 
-    /// <summary>Rescores <paramref name="contactIds"/> as of <paramref name="asOf"/> (default: <see cref="AsOf"/>).</summary>
-    public async Task<IReadOnlyList<RescoreResult>> RescoreManyAsync(IReadOnlyList<Guid> contactIds, DateTime? asOf, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rescores <paramref name="contactIds"/> as of <paramref name="asOf"/> (default: <see cref="AsOf"/>), with the champion or,
+    /// for a batch, the <paramref name="modelVersion"/> it started with (see <see cref="ICustomerScorer.ScoreAsync"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<RescoreResult>> RescoreManyAsync(IReadOnlyList<Guid> contactIds, DateTime? asOf, CancellationToken cancellationToken,
+        string? modelVersion = null)
     {
         IDisposable held;
         using (ServiceTelemetry.Source.StartActivity(ServiceTelemetry.Stages.Lock))
             held = await Locks.AcquireAsync(contactIds, cancellationToken);
         using (held)
-            return await RescoreLockedAsync(contactIds, asOf, cancellationToken);
+            return await RescoreLockedAsync(contactIds, asOf, cancellationToken, modelVersion);
     }
+
+    /// <summary>The version that scores now: what a batch records when it starts and keeps to the end.</summary>
+    public Task<string?> ModelVersionAsync(CancellationToken cancellationToken) => scorer.GetChampionVersionAsync(cancellationToken);
 
     /// <summary>
     /// The rescore itself, for a caller that already holds the locks of <paramref name="contactIds"/> (an offer response
     /// records the answer and rescores under one lock, so no event reads the state in between).
     /// </summary>
-    public async Task<IReadOnlyList<RescoreResult>> RescoreLockedAsync(IReadOnlyList<Guid> contactIds, DateTime? asOf, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RescoreResult>> RescoreLockedAsync(IReadOnlyList<Guid> contactIds, DateTime? asOf, CancellationToken cancellationToken,
+        string? modelVersion = null)
     {
         using var activity = ServiceTelemetry.Source.StartActivity("rescore");
         activity?.SetTag("rtn.contacts", contactIds.Count);
@@ -67,7 +75,7 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
             outcomes = await scorer.ScoreAsync(scorable.Select(id => histories[id]).ToList(), catalogue, scoredAsOf,
                 // What this pipeline writes is the live state: every answer already stored counts, even when scores are pinned to
                 // an earlier date (a generated org's end date), or an offer accepted a minute ago would be proposed again.
-                answersKnownAt: now, cancellationToken);
+                answersKnownAt: now, cancellationToken, modelVersion);
         var outcomeOf = new Dictionary<Guid, ScoringOutcome?>(scorable.Count);
         for (var i = 0; i < scorable.Count; i++)
             outcomeOf[scorable[i]] = outcomes[i];
@@ -105,7 +113,8 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
     /// As of a past date every contact is passed: who was a customer then is the engine's decision from dated records, not
     /// today's status. As many chunks run at a time as there are cores, so one chunk is scored while another reads or writes;
     /// chunks hold disjoint contacts, each contact's outcome depends on its own rows only, and the results come back in
-    /// contact order whatever order the chunks finished in. The store serialises the writes (one SQLite writer; Dataverse
+    /// contact order whatever order the chunks finished in. Every chunk scores with the model that scored when the run started,
+    /// even if another is promoted meanwhile. The store serialises the writes (one SQLite writer; Dataverse
     /// bounds its requests in flight). Without <paramref name="keepOutcomes"/> the results carry no <see cref="RescoreResult.Outcome"/>:
     /// a caller that only counts (the nightly run) does not hold every contact's scores, offers and reasons until the end.
     /// </summary>
@@ -114,12 +123,13 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
     {
         var ids = await store.ListContactIdsAsync(activeOnly: false, cancellationToken);
         var chunks = ids.Chunk(Math.Max(1, options.Value.ChunkSize)).ToList();
+        var version = await ModelVersionAsync(cancellationToken);
         var results = new IReadOnlyList<RescoreResult>[chunks.Count];
         var done = 0;
         await Parallel.ForAsync(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                var chunk = await RescoreManyAsync(chunks[i], asOf, ct);
+                var chunk = await RescoreManyAsync(chunks[i], asOf, ct, version);
                 results[i] = keepOutcomes ? chunk : chunk.Select(r => r with { Outcome = null }).ToList();
                 progress?.Invoke(Interlocked.Add(ref done, chunks[i].Length), ids.Count);
             });

@@ -61,9 +61,11 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         version is { Length: > 0 and <= 80 } v && v.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? $"'{v}'" : "(unreadable name)";
 
     public async Task<IReadOnlyList<ScoringOutcome?>> ScoreAsync(IReadOnlyList<CustomerHistory> histories, IReadOnlyList<OfferRecord> catalogue,
-        DateTime asOf, DateTime answersKnownAt, CancellationToken cancellationToken)
+        DateTime asOf, DateTime answersKnownAt, CancellationToken cancellationToken, string? modelVersion = null)
     {
         var engine = await EngineAsync(catalogue, cancellationToken);
+        if (modelVersion is not null && engine is not null && engine.ModelVersion != modelVersion)
+            engine = await PinnedAsync(modelVersion, catalogue, cancellationToken) ?? engine;
         if (engine is null)
             return histories.Select(_ => (ScoringOutcome?)null).ToList();
         MessageSentiment messages;
@@ -196,9 +198,43 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         }
     }
 
+    /// <summary>
+    /// The engine of an earlier version a running batch keeps scoring with after a promotion: one is kept besides the champion's
+    /// (one batch runs at a time), loaded under the same gate. Null when that version cannot be loaded (deleted, damaged): the
+    /// batch then goes on with the champion, as before pinning.
+    /// </summary>
+    private async Task<RetentionEngine?> PinnedAsync(string version, IReadOnlyList<OfferRecord> catalogue, CancellationToken cancellationToken)
+    {
+        if (_pinned is { } pinned && pinned.Version == version && Same(pinned.Catalogue, catalogue))
+            return pinned.Engine;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_pinned is not { } current || current.Version != version || !Same(current.Catalogue, catalogue))
+            {
+                // Remembered even when the load fails, so a batch's every chunk does not try again.
+                var engine = await RetentionEngine.LoadVersionAsync(models, version, catalogue, new EngineOptions { Language = options.Value.Language }, cancellationToken);
+                if (engine is null)
+                    logger.LogWarning("The batch's model version could not be loaded; its remaining contacts are scored with the champion");
+                _pinned = new PinnedEngine(version, catalogue, engine);
+            }
+            return _pinned.Engine;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // A reference, swapped whole: a reader outside the gate sees one version's fields together.
+    private volatile PinnedEngine? _pinned;
+
+    private sealed record PinnedEngine(string Version, IReadOnlyList<OfferRecord> Catalogue, RetentionEngine? Engine);
+
     /// <summary>The catalogue is re-read every few minutes; only a real change (records compare by value) rebuilds the engine.</summary>
-    private bool SameCatalogue(IReadOnlyList<OfferRecord> catalogue) =>
-        ReferenceEquals(_catalogue, catalogue) || (_catalogue is not null && _catalogue.SequenceEqual(catalogue));
+    private bool SameCatalogue(IReadOnlyList<OfferRecord> catalogue) => _catalogue is not null && Same(_catalogue, catalogue);
+
+    private static bool Same(IReadOnlyList<OfferRecord> a, IReadOnlyList<OfferRecord> b) => ReferenceEquals(a, b) || a.SequenceEqual(b);
 
     private async Task RefreshChampionAsync(CancellationToken cancellationToken)
     {

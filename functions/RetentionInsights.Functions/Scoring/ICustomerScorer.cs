@@ -30,9 +30,11 @@ public interface ICustomerScorer
         Task.FromResult(new ScorerHealth(true, null, null, null));
 
     /// <summary>Scores <paramref name="histories"/> as of <paramref name="asOf"/>; answers to offers given before
-    /// <paramref name="answersKnownAt"/> hold offers back even when it is later than <paramref name="asOf"/>; an earlier one counts as <paramref name="asOf"/> (see OfferContext.AnswersKnownAt).</summary>
+    /// <paramref name="answersKnownAt"/> hold offers back even when it is later than <paramref name="asOf"/>; an earlier one counts as <paramref name="asOf"/> (see OfferContext.AnswersKnownAt).
+    /// With <paramref name="modelVersion"/> (a batch's version, taken when it started) that version scores, champion or not, so a
+    /// promotion halfway through a batch does not leave it scored by two models; when that version cannot be loaded, the champion scores.</summary>
     Task<IReadOnlyList<ScoringOutcome?>> ScoreAsync(IReadOnlyList<CustomerHistory> histories, IReadOnlyList<OfferRecord> catalogue, DateTime asOf,
-        DateTime answersKnownAt, CancellationToken cancellationToken);
+        DateTime answersKnownAt, CancellationToken cancellationToken, string? modelVersion = null);
 }
 
 /// <summary>

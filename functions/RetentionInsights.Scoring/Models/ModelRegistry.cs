@@ -36,12 +36,18 @@ public static class ModelRegistry
     }
 
     /// <summary>Loads the champion, falling back through earlier champions when one fails to load.</summary>
-    public static async Task<LoadedModel<T>?> LoadChampionAsync<T>(IModelStore store, Func<ModelMetadata, Stream, T> load, CancellationToken cancellationToken = default)
+    public static async Task<LoadedModel<T>?> LoadChampionAsync<T>(IModelStore store, Func<ModelMetadata, Stream, T> load, CancellationToken cancellationToken = default) =>
+        await LoadFirstAsync(store, await store.GetPromotionHistoryAsync(cancellationToken), load, cancellationToken);
+
+    /// <summary>Loads one given version (a batch pinned to the version it started with); null when it cannot be loaded.</summary>
+    public static Task<LoadedModel<T>?> LoadVersionAsync<T>(IModelStore store, string version, Func<ModelMetadata, Stream, T> load, CancellationToken cancellationToken = default) =>
+        LoadFirstAsync(store, [version], load, cancellationToken);
+
+    private static async Task<LoadedModel<T>?> LoadFirstAsync<T>(IModelStore store, IReadOnlyList<string> versions, Func<ModelMetadata, Stream, T> load, CancellationToken cancellationToken)
     {
-        var history = await store.GetPromotionHistoryAsync(cancellationToken);
         var metadata = (await store.ListAsync(cancellationToken)).ToDictionary(m => m.Version, StringComparer.Ordinal);
         var skipped = new List<string>();
-        foreach (var version in history)
+        foreach (var version in versions)
         {
             if (!metadata.TryGetValue(version, out var meta))
             {

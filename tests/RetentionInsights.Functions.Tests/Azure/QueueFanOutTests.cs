@@ -23,7 +23,7 @@ public sealed class QueueFanOutTests(ServiceFixture fixture)
 
         public Task<string?> GetChampionVersionAsync(CancellationToken cancellationToken) => Task.FromResult<string?>("fake");
 
-        public Task<IReadOnlyList<ScoringOutcome?>> ScoreAsync(IReadOnlyList<CustomerHistory> histories, IReadOnlyList<OfferRecord> catalogue, DateTime asOf, DateTime answersKnownAt, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<ScoringOutcome?>> ScoreAsync(IReadOnlyList<CustomerHistory> histories, IReadOnlyList<OfferRecord> catalogue, DateTime asOf, DateTime answersKnownAt, CancellationToken cancellationToken, string? modelVersion = null)
         {
             lock (Scored)
             {

@@ -348,6 +348,16 @@ public sealed class RouteTests(ServiceFixture fixture)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    /// <summary>A process that has no model yet: it can start a batch (which records no version) but scores nobody.</summary>
+    private sealed class UntrainedScorer : RetentionInsights.Functions.Scoring.ICustomerScorer
+    {
+        public Task<string?> GetChampionVersionAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+        public Task<IReadOnlyList<RetentionInsights.Functions.Scoring.ScoringOutcome?>> ScoreAsync(IReadOnlyList<RetentionInsights.Data.Records.CustomerHistory> histories,
+            IReadOnlyList<RetentionInsights.Data.Records.OfferRecord> catalogue, DateTime asOf, DateTime answersKnownAt, CancellationToken cancellationToken, string? modelVersion = null) =>
+            Task.FromResult<IReadOnlyList<RetentionInsights.Functions.Scoring.ScoringOutcome?>>(histories.Select(_ => (RetentionInsights.Functions.Scoring.ScoringOutcome?)null).ToList());
+    }
+
     [Fact]
     public async Task Start_AfterAProcessLostItsInProcessQueue_ResumesTheUnfinishedBatchFromItsCheckpoints()
     {
@@ -356,7 +366,7 @@ public sealed class RouteTests(ServiceFixture fixture)
         var options = Microsoft.Extensions.Options.Options.Create(new RetentionInsights.Functions.Configuration.ServiceOptions { ChunkSize = 500 });
         using (var store = new RetentionInsights.Functions.Stores.LocalOrg.LocalOrgStore(db))
         {
-            var rescorer = new RetentionInsights.Functions.Scoring.CustomerRescorer(store, null!, options, TimeProvider.System,
+            var rescorer = new RetentionInsights.Functions.Scoring.CustomerRescorer(store, new UntrainedScorer(), options, TimeProvider.System,
                 Microsoft.Extensions.Logging.Abstractions.NullLogger<RetentionInsights.Functions.Scoring.CustomerRescorer>.Instance);
             var lost = new RetentionInsights.Functions.Batch.BatchRescoreCoordinator(store, rescorer, new RetentionInsights.Functions.State.SqliteStateStore(db),
                 new RetentionInsights.Functions.Batch.InProcessRescoreQueue(), options, TimeProvider.System,
