@@ -10,16 +10,23 @@ namespace RetentionInsights.Functions.Tests.Scoring;
 [Collection(ServiceTests.Name)]
 public sealed class BatchModelVersionTests(ServiceFixture fixture)
 {
-    [Fact]
-    public async Task RescoreAll_ModelPromotedAfterTheFirstChunk_EveryContactScoredWithTheVersionTheRunStartedWith()
+    /// <summary>A private model folder with the champion and a second version (its copy) ready to be promoted.</summary>
+    private async Task<(string Models, LocalFolderModelStore Store, string Next)> ModelsWithASecondVersionAsync()
     {
         var models = fixture.CopyModels();
-        using var app = new TestApp(fixture, new Dictionary<string, string?> { ["Retention:ChunkSize"] = "100" }, models: models);
         var store = new LocalFolderModelStore(models);
         var metadata = (await store.ListAsync()).Single(m => m.Version == fixture.ChampionVersion);
         var next = fixture.ChampionVersion + "-next";
         await using (var zip = await store.OpenModelAsync(metadata.Version))
             await store.SaveCandidateAsync(metadata with { Version = next }, zip);
+        return (models, store, next);
+    }
+
+    [Fact]
+    public async Task RescoreAll_ModelPromotedAfterTheFirstChunk_EveryContactScoredWithTheVersionTheRunStartedWith()
+    {
+        var (models, store, next) = await ModelsWithASecondVersionAsync();
+        using var app = new TestApp(fixture, new Dictionary<string, string?> { ["Retention:ChunkSize"] = "100" }, models: models);
         var rescorer = app.Services.GetRequiredService<CustomerRescorer>();
         var scorer = app.Services.GetRequiredService<EngineScorer>();
         var promoted = 0;
@@ -59,14 +66,9 @@ public sealed class BatchModelVersionTests(ServiceFixture fixture)
     [Fact]
     public async Task Batch_ModelPromotedBeforeItsChunksRun_ChunksScoreWithTheVersionTheBatchStartedWith()
     {
-        var models = fixture.CopyModels();
+        var (models, store, next) = await ModelsWithASecondVersionAsync();
         var queue = new HoldingQueue();
         using var app = new TestApp(fixture, new Dictionary<string, string?> { ["Retention:ChunkSize"] = "400" }, services: s => s.AddSingleton<IRescoreQueue>(queue), models: models);
-        var store = new LocalFolderModelStore(models);
-        var metadata = (await store.ListAsync()).Single(m => m.Version == fixture.ChampionVersion);
-        var next = fixture.ChampionVersion + "-next";
-        await using (var zip = await store.OpenModelAsync(metadata.Version))
-            await store.SaveCandidateAsync(metadata with { Version = next }, zip);
         var coordinator = app.Services.GetRequiredService<BatchRescoreCoordinator>();
 
         var started = await coordinator.StartAsync(null, CancellationToken.None);
