@@ -18,6 +18,7 @@ using RetentionInsights.Scoring.Engine;
 using RetentionInsights.Scoring.Evaluation;
 using RetentionInsights.Scoring.Features;
 using RetentionInsights.Scoring.Models;
+using RetentionInsights.Scoring.Offers;
 using RetentionInsights.Scoring.Reporting;
 using RetentionInsights.Scoring.Sentiment;
 using RetentionInsights.Scoring.Tabular;
@@ -63,7 +64,7 @@ public sealed class EngineCommands : IVerbGroup
         var maxAuc = new Option<double>("--max-holdout-auc") { Description = "A model above this holdout AUC is suspected of leakage and not promoted.", DefaultValueFactory = _ => 0.90 };
         var maxFeatureAuc = new Option<double>("--max-feature-auc") { Description = "A single feature above this holdout AUC is suspected of leakage; the model is not promoted.", DefaultValueFactory = _ => 0.85 };
         var allowSuspicious = new Option<bool>("--allow-suspicious") { Description = "Promote even when leakage is suspected (recorded in the model metadata)." };
-        var maxFirstShare = new Option<double>("--max-first-offer-share") { Description = "Largest share of the contacts with offers for whom one offer type comes first (the offer-mix guard, e.g. 0.4); it gives up predicted value, reported after training. Default 1: off.", DefaultValueFactory = _ => 1 };
+        var maxFirstShare = new Option<double>("--max-first-offer-share") { Description = "Largest share of the contacts with offers for whom one offer type comes first (the offer-mix guard); it gives up predicted value, reported after training. 1 turns the guard off.", DefaultValueFactory = _ => OfferMix.DefaultMaxFirstShare };
         var json = Json();
         var command = new Command("train", "Train churn, CLV and offer models on stacked monthly snapshots; evaluate on a time-based holdout; save and promote if not worse and not suspected of leakage.")
         {

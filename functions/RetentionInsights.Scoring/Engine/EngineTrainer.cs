@@ -29,10 +29,10 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// Largest share of the contacts with offers for whom one offer type may come first (the offer-mix guard, see
-    /// <see cref="OfferMix"/>). Off (1) by default: the guard gives up predicted value wherever one offer truly keeps most
-    /// customers best, so a business turns it on knowing what it costs (the training metrics say how much).
+    /// <see cref="OfferMix"/>); 1 turns the guard off. The guard gives up predicted value wherever one offer keeps most
+    /// customers best; the training metrics say how much, so a business that prefers the value over the mix turns it off.
     /// </summary>
-    public double MaxFirstOfferShare { get; init; } = 1;
+    public double MaxFirstOfferShare { get; init; } = OfferMix.DefaultMaxFirstShare;
 
     public LeakageBounds Leakage { get; init; } = new();
 }

@@ -11,12 +11,16 @@ public sealed record OfferTypePrice(int OfferType, double Price);
 /// the book it was trained on, no type is first for more than that share of the contacts with offers. The price only
 /// reorders: it is subtracted from an offer's incremental value when the top-3 is ranked, never from the value shown, and no
 /// customer gains or loses offers by it. Those for whom a type clearly pays most keep it first; the customers it wins by the
-/// smallest margin get their next-best offer first, with the capped one still in their top 3. Off by default
-/// (<see cref="None"/>: no prices), because it gives up predicted value; <see cref="FirstOfferValueKept"/> says how much.
+/// smallest margin get their next-best offer first, with the capped one still in their top 3. Training fits it by default at
+/// <see cref="DefaultMaxFirstShare"/>, the mix the business asked for; it gives up predicted value wherever one offer keeps most
+/// customers best, and <see cref="FirstOfferValueKept"/> says how much. <see cref="None"/> (no prices) is the guard off.
 /// </summary>
 public sealed record OfferMix
 {
     public static readonly OfferMix None = new();
+
+    /// <summary>Training's default: no offer type first for more than 40 % of the contacts with offers.</summary>
+    public const double DefaultMaxFirstShare = 0.4;
 
     // Bounds training time on a book where types keep trading customers; the shares reached are reported either way.
     private const int MaxRounds = 500;
