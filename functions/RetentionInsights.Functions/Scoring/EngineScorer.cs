@@ -35,6 +35,16 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         return _engine?.ModelVersion ?? _champion;
     }
 
+    public async Task<DateTime?> GetEarliestLearnedDateAsync(CancellationToken cancellationToken)
+    {
+        await RefreshChampionAsync(cancellationToken);
+        if (_engine is { } engine && engine.ModelVersion == _champion)
+            return engine.Metadata.DataWindowStart;
+        // Not loaded yet (nothing scored since the start) or a new champion: its metadata says, without loading the model.
+        var champion = _champion;
+        return champion is null ? null : (await models.ListAsync(cancellationToken)).FirstOrDefault(m => m.Version == champion)?.DataWindowStart;
+    }
+
     public async Task<ScorerHealth> GetHealthAsync(IReadOnlyList<OfferRecord> catalogue, CancellationToken cancellationToken)
     {
         var engine = await EngineAsync(catalogue, cancellationToken);

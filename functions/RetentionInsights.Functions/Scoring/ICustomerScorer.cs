@@ -29,6 +29,9 @@ public interface ICustomerScorer
     Task<ScorerHealth> GetHealthAsync(IReadOnlyList<OfferRecord> catalogue, CancellationToken cancellationToken) =>
         Task.FromResult(new ScorerHealth(true, null, null, null));
 
+    /// <summary>The first date the champion learned from (its earliest training snapshot); null when unknown or no champion.</summary>
+    Task<DateTime?> GetEarliestLearnedDateAsync(CancellationToken cancellationToken) => Task.FromResult<DateTime?>(null);
+
     /// <summary>Scores <paramref name="histories"/> as of <paramref name="asOf"/>; answers to offers given before
     /// <paramref name="answersKnownAt"/> hold offers back even when it is later than <paramref name="asOf"/>; an earlier one counts as <paramref name="asOf"/> (see OfferContext.AnswersKnownAt).
     /// With <paramref name="modelVersion"/> (a batch's version, taken when it started) that version scores, champion or not, so a

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RetentionInsights.Data.Metadata;
+using RetentionInsights.Functions.Scoring;
+using RetentionInsights.Functions.Stores;
 using RetentionInsights.Functions.Tests.Support;
 
 namespace RetentionInsights.Functions.Tests.Endpoints;
@@ -232,6 +234,24 @@ public sealed class RouteTests(ServiceFixture fixture)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("after the service's scoring date (2026-11-01)", (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
+        Assert.Equal(before, OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM contact WHERE rtn_churnprobability IS NOT NULL"));
+    }
+
+    [Theory]
+    [InlineData("2000-01-01")]
+    [InlineData("2020-06-30")]
+    public async Task Rescore_AsOfBeforeTheModelLearnedAnything_Is400AndLeavesEveryScore(string asOf)
+    {
+        using var app = new TestApp(fixture);
+        var ids = await app.Services.GetRequiredService<IRetentionStore>().ListContactIdsAsync(activeOnly: true, CancellationToken.None);
+        await app.Services.GetRequiredService<CustomerRescorer>().RescoreManyAsync(ids.Take(40).ToList(), null, CancellationToken.None);
+        var before = OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM contact WHERE rtn_churnprobability IS NOT NULL");
+        Assert.True(before >= 30, $"only {before} contacts have scores");
+
+        var response = await app.KeyedClient().PostAsync("/api/rescore", new StringContent($"{{\"asOf\": \"{asOf}\"}}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"({asOf}) is before the first date the scoring model learned from", (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
         Assert.Equal(before, OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM contact WHERE rtn_churnprobability IS NOT NULL"));
     }
 
