@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using RetentionInsights.Data.LocalOrg;
 using RetentionInsights.Functions.Benchmarks;
 using RetentionInsights.Functions.Hosting;
 
@@ -38,6 +39,15 @@ public sealed class ServiceCommands : IVerbGroup
             return Fail("RTN_API_KEY is not set. The service refuses to run without a key: export RTN_API_KEY=$(openssl rand -hex 24) and try again.");
         if (!File.Exists(db))
             return Fail($"--db: no local org at '{db}'. Create one with: rtn generate --db {db}");
+        try
+        {
+            // The wrong file (another program's database, a CSV) is refused here, not turned into an empty org or a crash.
+            using (LocalOrgDatabase.OpenExisting(db, readOnly: true)) { }
+        }
+        catch (InvalidDataException e)
+        {
+            return Fail($"--db: {e.Message}");
+        }
         if (!Uri.TryCreate(urls, UriKind.Absolute, out var listen) || listen.Scheme != "http" && listen.Scheme != "https")
             return Fail($"--urls: '{urls}' is not a URL like http://127.0.0.1:7071.");
         var settings = new Dictionary<string, string?>

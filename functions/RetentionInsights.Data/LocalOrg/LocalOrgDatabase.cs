@@ -21,6 +21,7 @@ public static class LocalOrgDatabase
             Directory.CreateDirectory(directory);
         var connection = new SqliteConnection(ConnectionString(path));
         connection.Open();
+        RequireDatabase(connection, path, requireOrg: false);
         Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;");
         Execute(connection, LocalOrgSchema.CreateAll(model ?? DataModel.Current, withIndexes));
         Upgrade(connection, model ?? DataModel.Current);
@@ -36,16 +37,42 @@ public static class LocalOrgDatabase
             // An org from an older version gains its new (empty) columns first, so every reader finds the columns it selects.
             using var writable = new SqliteConnection(ConnectionString(path));
             writable.Open();
+            RequireDatabase(writable, path, requireOrg: true);
             Upgrade(writable, DataModel.Current);
         }
         var connection = new SqliteConnection(ConnectionString(path, readOnly));
         connection.Open();
+        RequireDatabase(connection, path, requireOrg: true);
         if (!readOnly)
         {
             Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
             Upgrade(connection, DataModel.Current);
         }
         return connection;
+    }
+
+    /// <summary>
+    /// A --db that points at the wrong file (a CSV export, another program's database, a damaged copy) is refused with the path
+    /// and what to do, before anything reads or writes it. <paramref name="requireOrg"/>: the file must already hold an org.
+    /// </summary>
+    private static void RequireDatabase(SqliteConnection connection, string path, bool requireOrg)
+    {
+        const string what = "Point it at an org created by rtn generate or rtn import.";
+        long contactTables;
+        try
+        {
+            contactTables = Count(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'contact'");
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 26 or 11)
+        {
+            connection.Dispose();
+            throw new InvalidDataException($"'{path}' is not a local org: {(e.SqliteErrorCode == 26 ? "the file is not a SQLite database" : "the database file is damaged")}. {what}", e);
+        }
+        if (requireOrg && contactTables == 0)
+        {
+            connection.Dispose();
+            throw new InvalidDataException($"'{path}' is not a local org: the database has no contact table. {what}");
+        }
     }
 
     /// <summary>Adds the columns of the current data model that an org created by an older version lacks (see <see cref="LocalOrgSchema.MissingColumns"/>).</summary>

@@ -63,6 +63,39 @@ public class DataCommandsTests
         Assert.Contains("rtn generate --db", result.Stderr);
     }
 
+    [Theory]
+    [InlineData("not a database at all\n", "the file is not a SQLite database")]
+    [InlineData("", "the database has no contact table")]
+    public async Task Commands_DbThatIsNotALocalOrg_ExitWith2NamingTheFileAndLeaveItAlone(string content, string expected)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("wrong.db");
+        File.WriteAllText(path, content);
+        var key = Environment.GetEnvironmentVariable("RTN_API_KEY");
+        Environment.SetEnvironmentVariable("RTN_API_KEY", "a-long-enough-test-key-0123456789");
+        try
+        {
+            foreach (var command in new[]
+            {
+                new[] { "summary", "--db", path }, ["train", "--db", path, "--models", dir.File("models")],
+                ["score", "--db", path, "--models", dir.File("models")], ["campaign", "report", "--db", path],
+                ["warnings", "scan", "--db", path], ["serve", "--db", path, "--models", dir.File("models"), "--urls", "http://127.0.0.1:7399"],
+            })
+            {
+                var result = await CliRunner.RunAsync(command);
+
+                Assert.True(result.ExitCode == 2, $"{command[0]}: exit {result.ExitCode}, {result.Stderr}");
+                Assert.Contains($"'{path}' is not a local org: {expected}", result.Stderr);
+                Assert.DoesNotContain("   at ", result.Stderr);
+                Assert.Equal(content, File.ReadAllText(path));
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("RTN_API_KEY", key);
+        }
+    }
+
     [Fact]
     public async Task ExportThenImport_ViaCli_SucceedsAndReportsRows()
     {
