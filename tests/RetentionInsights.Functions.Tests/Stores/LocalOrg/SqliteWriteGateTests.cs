@@ -33,7 +33,8 @@ public sealed class SqliteWriteGateTests : IDisposable
     {
         var connectionString = new SqliteConnectionStringBuilder { DataSource = _db, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
         // Held open to the end: when the last connection to a file closes, SQLite checkpoints the log itself, and another
-        // test clearing the connection pools could close the service's pooled one at any moment.
+        // test clearing the connection pools could close the service's pooled one at any moment (this test does so itself).
+        // SQLite counts a connection only once it has read the file in WAL mode, so the holder reads after the switch.
         using var holder = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _db, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         holder.Open();
         using (var connection = SqliteWriteGate.Open(connectionString))
@@ -41,11 +42,17 @@ public sealed class SqliteWriteGateTests : IDisposable
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA journal_mode=WAL; CREATE TABLE t (v TEXT)";
             command.ExecuteNonQuery();
+            using (var read = holder.CreateCommand())
+            {
+                read.CommandText = "SELECT COUNT(*) FROM t";
+                read.ExecuteScalar();
+            }
             // About 4 MB in 2,000 commits: SQLite's default would have checkpointed inside one of them (at 1,000 pages).
             command.CommandText = "INSERT INTO t VALUES (zeroblob(2000))";
             for (var i = 0; i < 2000; i++)
                 command.ExecuteNonQuery();
         }
+        SqliteConnection.ClearAllPools();
         Assert.True(new FileInfo(_db).Length < 512 * 1024, $"a commit checkpointed: the file holds {new FileInfo(_db).Length} bytes");
 
         await Task.Delay(SqliteWriteGate.CheckpointEvery * 2);
