@@ -380,6 +380,9 @@ public sealed class CustomerSimulator
                     offersMade.Add((monthStart, status == Names.Choices.RecommendationAccepted ? monthStart : null, OfferCatalogue.TrueEffect(offer.OfferType, inputs, responsiveness)));
                     inputs = InputsAt(monthStart);
                 }
+                // The export shows the recommendation as it stood on the export date: made after it, not there yet; answered
+                // (or expired) after it, still open. The simulated customer lives on with the answer either way.
+                var exported = respondedOn >= exportAt ? Names.Choices.RecommendationProposed : status;
                 if (emit)
                     output.Add("rtn_offerrecommendation", _layouts.Row("rtn_offerrecommendation")
                     .Set("rtn_offerrecommendationid", StorageFormat.Guid(text.NextGuid()))
@@ -387,11 +390,11 @@ public sealed class CustomerSimulator
                     .Set("rtn_contactid", StorageFormat.Guid(contactId))
                     .Set("rtn_offerid", StorageFormat.Guid(offer.Id))
                     .Set("rtn_rank", 1 + text.Next(3))
-                    .Set("rtn_status", status)
-                    .Set("rtn_respondedon", status is Names.Choices.RecommendationAccepted or Names.Choices.RecommendationDeclined ? StorageFormat.Utc(respondedOn) : null)
+                    .Set("rtn_status", exported)
+                    .Set("rtn_respondedon", exported is Names.Choices.RecommendationAccepted or Names.Choices.RecommendationDeclined ? StorageFormat.Utc(respondedOn) : null)
                     .Set("rtn_channel", text.Chance(0.7) ? Names.Choices.ChannelPhone : Names.Choices.ChannelEmail)
                     .Set("rtn_modelversion", "historical")
-                    .Set("createdon", StorageFormat.Utc(offerOn)).Values);
+                    .Set("createdon", StorageFormat.Utc(offerOn)).Values, offerOn);
             }
 
             var hazard = Hazard(inputs, _options.HazardIntercept, randomEffect);

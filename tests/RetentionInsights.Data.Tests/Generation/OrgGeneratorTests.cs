@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using RetentionInsights.Data.Generation;
 using RetentionInsights.Data.LocalOrg;
+using RetentionInsights.Data.Metadata;
 using RetentionInsights.Data.Summary;
 
 namespace RetentionInsights.Data.Tests.Generation;
@@ -247,18 +248,26 @@ public sealed class OrgGeneratorTests : IClassFixture<OrgGeneratorTests.Generate
     public void Generate_ExportAtEarlierDate_HoldsOnlyWhatExistedThen()
     {
         using var dir = new TempDirectory();
-        var exportAt = new DateTime(2026, 5, 1, 0, 0, 0, DateTimeKind.Utc);
+        var exportAt = new DateTime(2026, 5, 5, 0, 0, 0, DateTimeKind.Utc);
         var early = dir.File("early.db");
         var late = dir.File("late.db");
         OrgGenerator.Generate(early, new GeneratorOptions { Contacts = 800, Seed = 4, ExportMode = ExportMode.Erp, ExportAt = exportAt });
         OrgGenerator.Generate(late, new GeneratorOptions { Contacts = 800, Seed = 4, ExportMode = ExportMode.Erp });
 
-        foreach (var table in new[] { "contact", "salesorder", "invoice", "incident", "email", "phonecall", "rtn_usagereading", "incidentresolution" })
-            Assert.Equal(0, Count(early, $"SELECT COUNT(*) FROM {table} WHERE createdon >= '2026-05-01'"));
-        Assert.Equal(0, Count(early, "SELECT COUNT(*) FROM invoice WHERE rtn_paidon >= '2026-05-01'"));
-        Assert.Equal(0, Count(early, "SELECT COUNT(*) FROM salesorder WHERE rtn_cancelledon >= '2026-05-01' OR datefulfilled >= '2026-05-01'"));
+        foreach (var table in new[] { "contact", "salesorder", "invoice", "incident", "email", "phonecall", "rtn_usagereading", "incidentresolution", "rtn_offerrecommendation" })
+            Assert.Equal(0, Count(early, $"SELECT COUNT(*) FROM {table} WHERE createdon >= '2026-05-05'"));
+        Assert.Equal(0, Count(early, "SELECT COUNT(*) FROM invoice WHERE rtn_paidon >= '2026-05-05'"));
+        Assert.Equal(0, Count(early, "SELECT COUNT(*) FROM salesorder WHERE rtn_cancelledon >= '2026-05-05' OR datefulfilled >= '2026-05-05'"));
         // The same invoices exist in both exports up to the earlier date: one simulated history, two export days.
-        Assert.Equal(Count(early, "SELECT COUNT(*) FROM invoice"), Count(late, "SELECT COUNT(*) FROM invoice WHERE createdon < '2026-05-01'"));
+        Assert.Equal(Count(early, "SELECT COUNT(*) FROM invoice"), Count(late, "SELECT COUNT(*) FROM invoice WHERE createdon < '2026-05-05'"));
+        // An offer answered after the export date is still open in that export: no answer from the future.
+        Assert.Equal(0, Count(early, "SELECT COUNT(*) FROM rtn_offerrecommendation WHERE rtn_respondedon >= '2026-05-05'"));
+        Assert.Equal(Count(early, "SELECT COUNT(*) FROM rtn_offerrecommendation"), Count(late, "SELECT COUNT(*) FROM rtn_offerrecommendation WHERE createdon < '2026-05-05'"));
+        var answeredLater = Count(late, "SELECT COUNT(*) FROM rtn_offerrecommendation WHERE createdon < '2026-05-05' AND rtn_respondedon >= '2026-05-05'");
+        Assert.True(answeredLater > 0, "no offer made before the export date was answered after it");
+        var unanswered = $"rtn_status IN ({Names.Choices.RecommendationProposed}, {Names.Choices.RecommendationExpired})";
+        Assert.Equal(Count(late, $"SELECT COUNT(*) FROM rtn_offerrecommendation WHERE createdon < '2026-05-05' AND {unanswered}") + answeredLater,
+            Count(early, $"SELECT COUNT(*) FROM rtn_offerrecommendation WHERE {unanswered}"));
         Assert.True(Count(late, "SELECT COUNT(*) FROM contact WHERE statecode = 1") > Count(early, "SELECT COUNT(*) FROM contact WHERE statecode = 1"));
     }
 
