@@ -102,6 +102,9 @@ public sealed class RetentionApi(
         // every live score), so such a replay is refused and nothing is written.
         if (asOf is { } replay && await rescorer.EarliestLearnedDateAsync(ct) is { } earliest && replay < earliest.Date)
             throw RequestProblemException.BadRequest($"Field 'asOf' ({replay:yyyy-MM-dd}) is before the first date the scoring model learned from ({earliest:yyyy-MM-dd}); rescore as of that date or a later one.");
+        // A batch that no model can score would report every contact done and score none of them.
+        if (await rescorer.ScorerHealthAsync(ct) is { Healthy: false, Loaded: null } scoring)
+            throw new RetryLaterException("No model can score", $"{scoring.Reason} No batch was started.", DegradedRetryAfterSeconds);
         try
         {
             return JsonAnswer.Accepted(await batches.StartAsync(asOf, ct));

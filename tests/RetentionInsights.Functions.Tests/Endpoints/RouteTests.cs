@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RetentionInsights.Data.Metadata;
+using RetentionInsights.Functions.Endpoints;
 using RetentionInsights.Functions.Scoring;
 using RetentionInsights.Functions.Stores;
 using RetentionInsights.Functions.Tests.Support;
@@ -253,6 +254,23 @@ public sealed class RouteTests(ServiceFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains($"({asOf}) is before the first date the scoring model learned from", (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString());
         Assert.Equal(before, OrgSql.Scalar<long>(app.DbPath, "SELECT COUNT(*) FROM contact WHERE rtn_churnprobability IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task Rescore_NoModelCanScore_Is503WithRetryAfterAndStartsNoBatch()
+    {
+        using var app = new TestApp(fixture, models: fixture.EmptyModels());
+        using var client = app.KeyedClient();
+
+        var response = await client.PostAsync("/api/rescore", null);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(RetentionApi.DegradedRetryAfterSeconds), response.Headers.RetryAfter?.Delta);
+        var detail = (await TestApp.ReadJsonAsync(response)).GetProperty("detail").GetString();
+        Assert.Contains("No model is trained yet", detail);
+        Assert.Contains("No batch was started", detail);
+        // Nothing is running: once a model exists the next request would start at once (here: refused the same way, not 409).
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.PostAsync("/api/rescore", null)).StatusCode);
     }
 
     [Fact]
