@@ -74,11 +74,19 @@ public static class CsvFormat
             }
         }
         if (inQuotes)
-            throw new InvalidDataException($"line {recordLine}: a quoted field is not closed before the end of the file.");
+            throw new CsvFormatException(recordLine, "a quoted field that starts in this record is not closed before the end of the file.");
         if (any)
         {
             fields.Add(field.ToString());
             yield return (recordLine, fields.ToArray());
         }
     }
+}
+
+/// <summary>A file that is not valid CSV, with the line of the record where it goes wrong.</summary>
+public sealed class CsvFormatException(int line, string reason) : FormatException($"line {line}: {reason}")
+{
+    public int Line { get; } = line;
+
+    public string Reason { get; } = reason;
 }

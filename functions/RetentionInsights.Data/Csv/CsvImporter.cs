@@ -124,9 +124,9 @@ public static class CsvImporter
         {
             records = CsvFormat.Read(reader).ToList().GetEnumerator();
         }
-        catch (InvalidDataException e)
+        catch (CsvFormatException e)
         {
-            return (rows, [], [new ImportError(file, 1, null, e.Message)]);
+            return (rows, [], [new ImportError(file, e.Line, null, e.Reason)]);
         }
         if (!records.MoveNext())
             return (rows, [], [new ImportError(file, 1, null, "the file is empty; the first line must be a header of column logical names.")]);

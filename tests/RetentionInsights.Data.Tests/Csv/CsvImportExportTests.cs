@@ -113,6 +113,19 @@ public class CsvImportExportTests
     }
 
     [Fact]
+    public void Import_QuoteNeverClosed_IsReportedOnTheLineOfTheRecordThatOpensIt()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.File("in"));
+        File.WriteAllText(dir.File("in/contact.csv"), "contactid,fullname\n" + ContactId + ",A\n" + ContactId + ",\"B\nstill B\n");
+
+        var report = CsvImporter.Import(dir.File("in"), dir.File("org.db"));
+
+        var error = Assert.Single(Assert.Single(report.Files).Errors);
+        Assert.Equal("contact.csv line 3: a quoted field that starts in this record is not closed before the end of the file.", error.ToString());
+    }
+
+    [Fact]
     public void Read_QuotedFieldsWithCommasQuotesAndNewlines_AreParsed()
     {
         var csv = "a,b\n\"x, y\",\"he said \"\"hi\"\"\nnext line\"\nplain,\n";
