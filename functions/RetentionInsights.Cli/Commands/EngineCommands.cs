@@ -182,7 +182,7 @@ public sealed class EngineCommands : IVerbGroup
             var rescorer = pipeline.GetRequiredService<CustomerRescorer>();
             // As the service's replay: before the model's first training date it knows nothing, and writing those scores would
             // clear the org's live ones (before the first customer, every one of them).
-            if (await rescorer.EarliestLearnedDateAsync(ct) is { } earliest && date < earliest.Date)
+            if ((await rescorer.ScorerHealthAsync(ct)).LearnedFrom is { } earliest && date < earliest.Date)
                 throw new CliInputException($"--as-of {date:yyyy-MM-dd} is before the first date model {model} learned from ({earliest:yyyy-MM-dd}); score as of that date or a later one.");
             var results = await rescorer.RescoreAllAsync(date, null, ct);
             var outcomes = results.Where(x => x.Outcome is not null).Select(x => x.Outcome!).ToList();

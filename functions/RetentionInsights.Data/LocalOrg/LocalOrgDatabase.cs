@@ -42,9 +42,9 @@ public static class LocalOrgDatabase
         }
         var connection = new SqliteConnection(ConnectionString(path, readOnly));
         connection.Open();
-        RequireDatabase(connection, path, requireOrg: true);
         if (!readOnly)
         {
+            RequireDatabase(connection, path, requireOrg: true);
             Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
             Upgrade(connection, DataModel.Current);
         }

@@ -98,12 +98,13 @@ public sealed class RetentionApi(
     public Task<IActionResult> RescoreAsync(HttpRequest request, CancellationToken ct) => Guard(request, async () =>
     {
         var asOf = await RescoreRequest.ReadAsOfAsync(request, options.Value.MaxJsonBodyBytes, rescorer.AsOf, ct);
+        var scoring = await rescorer.ScorerHealthAsync(ct);
         // Before the model's first training date it knows nothing (before the org's first customer a replay would even clear
         // every live score), so such a replay is refused and nothing is written.
-        if (asOf is { } replay && await rescorer.EarliestLearnedDateAsync(ct) is { } earliest && replay < earliest.Date)
+        if (asOf is { } replay && scoring.LearnedFrom is { } earliest && replay < earliest.Date)
             throw RequestProblemException.BadRequest($"Field 'asOf' ({replay:yyyy-MM-dd}) is before the first date the scoring model learned from ({earliest:yyyy-MM-dd}); rescore as of that date or a later one.");
         // A batch that no model can score would report every contact done and score none of them.
-        if (await rescorer.ScorerHealthAsync(ct) is { Healthy: false, Loaded: null } scoring)
+        if (scoring is { Healthy: false, Loaded: null })
             throw new RetryLaterException("No model can score", $"{scoring.Reason} No batch was started.", DegradedRetryAfterSeconds);
         try
         {

@@ -50,9 +50,6 @@ public sealed class CustomerRescorer(IRetentionStore store, ICustomerScorer scor
     /// <summary>The version that scores now: what a batch records when it starts and keeps to the end.</summary>
     public Task<string?> ModelVersionAsync(CancellationToken cancellationToken) => scorer.GetChampionVersionAsync(cancellationToken);
 
-    /// <summary>The first date the scoring model learned from: before it the model knows nothing, so no replay starts there.</summary>
-    public Task<DateTime?> EarliestLearnedDateAsync(CancellationToken cancellationToken) => scorer.GetEarliestLearnedDateAsync(cancellationToken);
-
     /// <summary>
     /// The rescore itself, for a caller that already holds the locks of <paramref name="contactIds"/> (an offer response
     /// records the answer and rescores under one lock, so no event reads the state in between).

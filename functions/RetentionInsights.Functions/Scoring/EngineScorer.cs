@@ -35,16 +35,6 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         return _engine?.ModelVersion ?? _champion;
     }
 
-    public async Task<DateTime?> GetEarliestLearnedDateAsync(CancellationToken cancellationToken)
-    {
-        await RefreshChampionAsync(cancellationToken);
-        if (_engine is { } engine && engine.ModelVersion == _champion)
-            return engine.Metadata.DataWindowStart;
-        // Not loaded yet (nothing scored since the start) or a new champion: its metadata says, without loading the model.
-        var champion = _champion;
-        return champion is null ? null : (await models.ListAsync(cancellationToken)).FirstOrDefault(m => m.Version == champion)?.DataWindowStart;
-    }
-
     public async Task<ScorerHealth> GetHealthAsync(IReadOnlyList<OfferRecord> catalogue, CancellationToken cancellationToken)
     {
         var engine = await EngineAsync(catalogue, cancellationToken);
@@ -62,8 +52,8 @@ public sealed class EngineScorer(IModelStore models, ISentimentAnalyzer sentimen
         }
         if (!string.Equals(engine.ModelVersion, champion, StringComparison.Ordinal))
             return new ScorerHealth(false, $"Scoring with the fallback model {Quote(engine.ModelVersion)}: the champion {(champion is null ? "pointer is empty" : Quote(champion) + " cannot be loaded")}.",
-                champion, engine.ModelVersion);
-        return new ScorerHealth(true, null, champion, engine.ModelVersion);
+                champion, engine.ModelVersion, engine.Metadata.DataWindowStart);
+        return new ScorerHealth(true, null, champion, engine.ModelVersion, engine.Metadata.DataWindowStart);
     }
 
     /// <summary>A version name as it may appear in an answer: a damaged pointer can hold anything, so only a plain name is echoed.</summary>

@@ -29,9 +29,6 @@ public interface ICustomerScorer
     Task<ScorerHealth> GetHealthAsync(IReadOnlyList<OfferRecord> catalogue, CancellationToken cancellationToken) =>
         Task.FromResult(new ScorerHealth(true, null, null, null));
 
-    /// <summary>The first date the champion learned from (its earliest training snapshot); null when unknown or no champion.</summary>
-    Task<DateTime?> GetEarliestLearnedDateAsync(CancellationToken cancellationToken) => Task.FromResult<DateTime?>(null);
-
     /// <summary>Scores <paramref name="histories"/> as of <paramref name="asOf"/>; answers to offers given before
     /// <paramref name="answersKnownAt"/> hold offers back even when it is later than <paramref name="asOf"/>; an earlier one counts as <paramref name="asOf"/> (see OfferContext.AnswersKnownAt).
     /// With <paramref name="modelVersion"/> (a batch's version, taken when it started) that version scores, champion or not, so a
@@ -43,6 +40,7 @@ public interface ICustomerScorer
 /// <summary>
 /// The truth about scoring for /api/health: <see cref="Healthy"/> only when the champion itself is loaded. No loadable model
 /// (nothing trained, an empty or damaged champion pointer, an unloadable model) or a fallback to an earlier champion is
-/// degraded, with the reason in words an admin can act on.
+/// degraded, with the reason in words an admin can act on. <see cref="LearnedFrom"/>: the first date the loaded model learned
+/// from (its earliest training snapshot); before it the model knows nothing, so no replay starts there.
 /// </summary>
-public sealed record ScorerHealth(bool Healthy, string? Reason, string? Champion, string? Loaded);
+public sealed record ScorerHealth(bool Healthy, string? Reason, string? Champion, string? Loaded, DateTime? LearnedFrom = null);

@@ -48,6 +48,7 @@ public class TrainCommandTests
         var largest = firsts.GroupBy(o => o).Max(g => g.Count()) / (double)firsts.Length;
         Assert.Equal(after, largest, 3);
     }
+
     [Fact]
     public async Task TrainAndScore_DemoOrgByDefault_NoOfferTypeIsFirstForMoreThanFortyPercent_AndNobodyGainsOrLosesAnOffer()
     {
